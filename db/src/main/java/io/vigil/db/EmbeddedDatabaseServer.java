@@ -1,0 +1,149 @@
+package io.vigil.db;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Base64;
+import javax.sql.DataSource;
+import org.postgresql.ds.PGSimpleDataSource;
+
+/**
+ * A PostgreSQL server run from the zonky binaries, kept in a directory of its own so it survives
+ * restarts. Unlike a test database it requires passwords: the superuser's is generated at the
+ * first start and kept next to the data, readable only by its owner.
+ *
+ * <p>Layout of {@code directory}: {@code data/} (the cluster) and {@code superuser.password}.
+ */
+public final class EmbeddedDatabaseServer implements AutoCloseable {
+
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final EmbeddedPostgres postgres;
+    private final String superuserPassword;
+
+    private EmbeddedDatabaseServer(EmbeddedPostgres postgres, String superuserPassword) {
+        this.postgres = postgres;
+        this.superuserPassword = superuserPassword;
+    }
+
+    /**
+     * Starts the server on {@code port} (0 picks a free one), creating the cluster on first use.
+     *
+     * @throws UncheckedIOException if the server cannot be started
+     */
+    public static EmbeddedDatabaseServer start(Path directory, int port) {
+        try {
+            Files.createDirectories(directory);
+            Path passwordFile = directory.resolve("superuser.password");
+            String password = readOrCreateSecret(passwordFile);
+            EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
+                    .setDataDirectory(directory.resolve("data"))
+                    .setCleanDataDirectory(false)
+                    .setRegisterShutdownHook(false)
+                    // initdb options: password authentication everywhere, superuser password from file.
+                    .setLocaleConfig("auth-host", "scram-sha-256")
+                    .setLocaleConfig("auth-local", "scram-sha-256")
+                    .setLocaleConfig("pwfile", passwordFile.toString())
+                    .setConnectConfig("password", password)
+                    .setServerConfig("listen_addresses", "127.0.0.1")
+                    .setServerConfig("password_encryption", "scram-sha-256");
+            if (port > 0) {
+                builder.setPort(port);
+            }
+            return new EmbeddedDatabaseServer(builder.start(), password);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start the embedded PostgreSQL in " + directory, e);
+        }
+    }
+
+    public int port() {
+        return postgres.getPort();
+    }
+
+    /** A data source for {@code database} as the superuser. */
+    public DataSource superuserDataSource(String database) {
+        return dataSource(database, "postgres", superuserPassword);
+    }
+
+    /** A data source for {@code database} as {@code user}. */
+    public DataSource dataSource(String database, String user, String password) {
+        PGSimpleDataSource ds = new PGSimpleDataSource();
+        ds.setServerNames(new String[] {"127.0.0.1"});
+        ds.setPortNumbers(new int[] {port()});
+        ds.setDatabaseName(database);
+        ds.setUser(user);
+        ds.setPassword(password);
+        return ds;
+    }
+
+    public String jdbcUrl(String database) {
+        return "jdbc:postgresql://127.0.0.1:" + port() + "/" + database;
+    }
+
+    /**
+     * Creates a login role with {@code password} (or resets its password) and a database owned by
+     * it, unless they exist.
+     */
+    public void ensureDatabase(String database, String owner, String password) {
+        try (Connection c = superuserDataSource("postgres").getConnection();
+                Statement s = c.createStatement()) {
+            String role = quoteIdentifier(owner);
+            if (!exists(s, "select 1 from pg_roles where rolname = " + quoteLiteral(owner))) {
+                s.execute("create role " + role + " login");
+            }
+            s.execute("alter role " + role + " password " + quoteLiteral(password));
+            if (!exists(s, "select 1 from pg_database where datname = " + quoteLiteral(database))) {
+                s.execute("create database " + quoteIdentifier(database) + " owner " + role);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot create database " + database, e);
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            postgres.close();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot stop the embedded PostgreSQL", e);
+        }
+    }
+
+    /**
+     * Reads a generated secret from {@code file}, creating it (owner-only) if absent. Used for
+     * secrets that must survive restarts but never enter the store.
+     */
+    public static String readOrCreateSecret(Path file) throws IOException {
+        if (Files.exists(file)) {
+            return Files.readString(file, StandardCharsets.UTF_8).strip();
+        }
+        byte[] bytes = new byte[24];
+        RANDOM.nextBytes(bytes);
+        String secret = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+        Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        Files.writeString(file, secret + "\n", StandardCharsets.UTF_8);
+        return secret;
+    }
+
+    private static boolean exists(Statement s, String query) throws SQLException {
+        try (var rs = s.executeQuery(query)) {
+            return rs.next();
+        }
+    }
+
+    static String quoteIdentifier(String name) {
+        return '"' + name.replace("\"", "\"\"") + '"';
+    }
+
+    static String quoteLiteral(String value) {
+        return "'" + value.replace("'", "''") + "'";
+    }
+}
