@@ -1,0 +1,111 @@
+package io.vigil.proxy;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.epoll.EpollSocketChannel;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.vigil.proxy.audit.AuditSink;
+import io.vigil.proxy.directory.AgentDirectory;
+import io.vigil.proxy.pipeline.ClientChannelInitializer;
+import io.vigil.proxy.pipeline.GatewayContext;
+import java.net.InetSocketAddress;
+import java.security.SecureRandom;
+import java.time.InstantSource;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running gateway: a listening socket and its event loops. Start it with {@link #start}, stop it
+ * with {@link #close}. Store lookups run on virtual threads, never on the event loops.
+ */
+public final class Gateway implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(Gateway.class);
+    /** Outbound bytes per connection above which the other side stops reading (back-pressure). */
+    private static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(256 * 1024, 1024 * 1024);
+
+    private final EventLoopGroup group;
+    private final ExecutorService blocking;
+    private final Channel server;
+
+    private Gateway(EventLoopGroup group, ExecutorService blocking, Channel server) {
+        this.group = group;
+        this.blocking = blocking;
+        this.server = server;
+    }
+
+    /**
+     * Binds the gateway and starts accepting agents.
+     *
+     * @throws IllegalStateException if the address cannot be bound
+     */
+    public static Gateway start(GatewayConfig config, AgentDirectory directory, AuditSink audit) {
+        boolean epoll = Epoll.isAvailable();
+        IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+        Class<? extends ServerChannel> serverChannel =
+                epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+        Class<? extends Channel> channel = epoll ? EpollSocketChannel.class : NioSocketChannel.class;
+        EventLoopGroup group = new MultiThreadIoEventLoopGroup(config.ioThreads(), io);
+        ExecutorService blocking = Executors.newVirtualThreadPerTaskExecutor();
+        SecureRandom random = new SecureRandom();
+        byte[] mockKey = new byte[32];
+        random.nextBytes(mockKey);
+        GatewayContext context = new GatewayContext(
+                config.limits(),
+                config.authenticationTimeout(),
+                directory,
+                audit,
+                blocking,
+                random,
+                mockKey,
+                InstantSource.system(),
+                channel);
+        try {
+            Channel server = new ServerBootstrap()
+                    .group(group)
+                    .channel(serverChannel)
+                    .childOption(ChannelOption.TCP_NODELAY, true)
+                    .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
+                    .childHandler(new ClientChannelInitializer(context))
+                    .bind(config.host(), config.port())
+                    .sync()
+                    .channel();
+            log.info("Vigil gateway listening on {} ({})", server.localAddress(), epoll ? "epoll" : "nio");
+            return new Gateway(group, blocking, server);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            group.shutdownGracefully();
+            throw new IllegalStateException("interrupted while binding the gateway", e);
+        } catch (RuntimeException e) {
+            group.shutdownGracefully();
+            blocking.shutdown();
+            throw new IllegalStateException("cannot bind the gateway to " + config.host() + ":" + config.port(), e);
+        }
+    }
+
+    public InetSocketAddress address() {
+        return (InetSocketAddress) server.localAddress();
+    }
+
+    /** Stops accepting, closes every connection, and stops the event loops. */
+    @Override
+    public void close() {
+        server.close().syncUninterruptibly();
+        group.shutdownGracefully(0, 5, TimeUnit.SECONDS).syncUninterruptibly();
+        blocking.shutdown();
+    }
+}

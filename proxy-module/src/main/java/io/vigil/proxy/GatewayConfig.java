@@ -1,0 +1,26 @@
+package io.vigil.proxy;
+
+import io.vigil.proxy.protocol.WireLimits;
+import java.time.Duration;
+
+/**
+ * How the gateway listens and what it tolerates.
+ *
+ * @param host the address to bind, normally loopback or a private interface
+ * @param port the port to bind; 0 picks a free one
+ * @param ioThreads event-loop threads; each connection and its upstream share one
+ * @param auditBacklog audit events that may wait for the store before new statements are refused
+ */
+public record GatewayConfig(
+        String host, int port, WireLimits limits, Duration authenticationTimeout, int ioThreads, int auditBacklog) {
+
+    public static GatewayConfig defaults(String host, int port) {
+        return new GatewayConfig(
+                host,
+                port,
+                WireLimits.DEFAULT,
+                Duration.ofSeconds(60),
+                Runtime.getRuntime().availableProcessors(),
+                100_000);
+    }
+}

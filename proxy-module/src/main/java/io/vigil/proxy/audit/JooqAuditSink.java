@@ -1,0 +1,212 @@
+package io.vigil.proxy.audit;
+
+import static io.vigil.db.jooq.Tables.SESSION;
+import static io.vigil.db.jooq.Tables.STATEMENT;
+
+import io.vigil.db.jooq.tables.records.StatementRecord;
+import io.vigil.proxy.audit.AuditEvent.SessionClosed;
+import io.vigil.proxy.audit.AuditEvent.SessionOpened;
+import io.vigil.proxy.audit.AuditEvent.StatementCompleted;
+import io.vigil.proxy.audit.AuditEvent.StatementStarted;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.jooq.DSLContext;
+import org.jooq.Query;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes audit events to Vigil's store in batches, from one background thread, so event loops never
+ * wait for the database. A statement that starts and completes within one batch becomes one insert.
+ *
+ * <p>The queue is bounded. New sessions and statements are refused once {@code capacity} events
+ * wait (the gateway then refuses to run them); completions and closes may use the reserve above
+ * that, since each belongs to something already admitted. If the store is down the writer keeps its
+ * batch and retries, so nothing admitted is dropped while the process lives.
+ */
+public final class JooqAuditSink implements AuditSink, AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(JooqAuditSink.class);
+    private static final int BATCH = 1_000;
+    private static final AuditEvent STOP = new SessionClosed(new UUID(0, 0), Instant.EPOCH, "stop");
+
+    private final DSLContext db;
+    private final int capacity;
+    private final BlockingQueue<AuditEvent> queue;
+    private final Thread writer;
+    private volatile boolean running = true;
+
+    public JooqAuditSink(DSLContext db, int capacity) {
+        this.db = db;
+        this.capacity = capacity;
+        this.queue = new ArrayBlockingQueue<>(capacity * 2 + 1);
+        this.writer = Thread.ofPlatform().name("vigil-audit-writer").daemon().start(this::run);
+    }
+
+    @Override
+    public boolean record(AuditEvent event) {
+        boolean admitsNewWork = event instanceof SessionOpened || event instanceof StatementStarted;
+        if (admitsNewWork && queue.size() >= capacity) {
+            return false;
+        }
+        if (!queue.offer(event)) {
+            log.error(
+                    "audit queue overflow: lost {} for session {}",
+                    event.getClass().getSimpleName(),
+                    event.sessionId());
+            return false;
+        }
+        return true;
+    }
+
+    /** Events accepted but not yet written. */
+    public int backlog() {
+        return queue.size();
+    }
+
+    /** Writes what is queued, then stops the writer. */
+    @Override
+    public void close() {
+        running = false;
+        queue.offer(STOP);
+        try {
+            writer.join(Duration.ofSeconds(10));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void run() {
+        List<AuditEvent> batch = new ArrayList<>(BATCH);
+        while (running || !queue.isEmpty()) {
+            try {
+                AuditEvent first = queue.poll(1, TimeUnit.SECONDS);
+                if (first == null) {
+                    continue;
+                }
+                batch.add(first);
+                queue.drainTo(batch, BATCH - 1);
+                batch.removeIf(e -> e == STOP);
+                writeWithRetry(batch);
+                batch.clear();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    private void writeWithRetry(List<AuditEvent> batch) throws InterruptedException {
+        long backoffMillis = 100;
+        while (true) {
+            try {
+                write(batch);
+                return;
+            } catch (RuntimeException e) {
+                log.warn("cannot write {} audit events to the store, retrying: {}", batch.size(), e.getMessage());
+                Thread.sleep(backoffMillis);
+                backoffMillis = Math.min(backoffMillis * 2, 5_000);
+            }
+        }
+    }
+
+    private void write(List<AuditEvent> batch) {
+        List<Query> sessions = new ArrayList<>();
+        Map<String, StatementRecord> inserts = new LinkedHashMap<>();
+        List<Query> updates = new ArrayList<>();
+        for (AuditEvent event : batch) {
+            switch (event) {
+                case SessionOpened e -> sessions.add(insertSession(e));
+                case StatementStarted e -> inserts.put(key(e.sessionId(), e.seq()), startedRow(e));
+                case StatementCompleted e -> {
+                    StatementRecord row = inserts.get(key(e.sessionId(), e.seq()));
+                    if (row != null) {
+                        applyOutcome(row, e);
+                    } else {
+                        updates.add(updateOutcome(e));
+                    }
+                }
+                case SessionClosed e -> updates.add(closeSession(e));
+            }
+        }
+        db.transaction(tx -> {
+            DSLContext t = tx.dsl();
+            if (!sessions.isEmpty()) {
+                t.batch(sessions).execute();
+            }
+            if (!inserts.isEmpty()) {
+                t.batchInsert(inserts.values()).execute();
+            }
+            if (!updates.isEmpty()) {
+                t.batch(updates).execute();
+            }
+        });
+    }
+
+    private Query insertSession(SessionOpened e) {
+        return db.insertInto(SESSION)
+                .set(SESSION.ID, e.sessionId())
+                .set(SESSION.AGENT_ID, e.agentId())
+                .set(SESSION.TARGET_ID, e.targetId())
+                .set(SESSION.CLIENT_ADDR, e.clientAddress())
+                .set(SESSION.APPLICATION_NAME, e.applicationName())
+                .set(SESSION.STARTED_AT, utc(e.startedAt()));
+    }
+
+    private StatementRecord startedRow(StatementStarted e) {
+        StatementRecord row = db.newRecord(STATEMENT);
+        row.setSessionId(e.sessionId());
+        row.setSeq(e.seq());
+        row.setStartedAt(utc(e.startedAt()));
+        row.setSqlText(e.sql());
+        row.setProtocol(e.protocol().name().toLowerCase(java.util.Locale.ROOT));
+        return row;
+    }
+
+    private static void applyOutcome(StatementRecord row, StatementCompleted e) {
+        Outcome o = e.outcome();
+        row.setDurationUs(e.durationMicros());
+        row.setCommandTag(o.commandTag());
+        row.setRowCount(o.rows());
+        row.setSqlstate(o.sqlState());
+        row.setErrorMessage(o.errorMessage());
+    }
+
+    private Query updateOutcome(StatementCompleted e) {
+        Outcome o = e.outcome();
+        return db.update(STATEMENT)
+                .set(STATEMENT.DURATION_US, e.durationMicros())
+                .set(STATEMENT.COMMAND_TAG, o.commandTag())
+                .set(STATEMENT.ROW_COUNT, o.rows())
+                .set(STATEMENT.SQLSTATE, o.sqlState())
+                .set(STATEMENT.ERROR_MESSAGE, o.errorMessage())
+                .where(STATEMENT.SESSION_ID.eq(e.sessionId()))
+                .and(STATEMENT.SEQ.eq(e.seq()))
+                .and(STATEMENT.STARTED_AT.eq(utc(e.startedAt())));
+    }
+
+    private Query closeSession(SessionClosed e) {
+        return db.update(SESSION)
+                .set(SESSION.ENDED_AT, utc(e.endedAt()))
+                .set(SESSION.END_REASON, e.reason())
+                .where(SESSION.ID.eq(e.sessionId()));
+    }
+
+    private static String key(UUID session, long seq) {
+        return session + "/" + seq;
+    }
+
+    private static OffsetDateTime utc(Instant instant) {
+        return OffsetDateTime.ofInstant(instant, ZoneOffset.UTC);
+    }
+}

@@ -1,0 +1,72 @@
+package io.vigil.proxy.directory;
+
+import static io.vigil.db.jooq.Tables.AGENT;
+import static io.vigil.db.jooq.Tables.AGENT_CREDENTIAL;
+import static io.vigil.db.jooq.Tables.TARGET;
+
+import io.vigil.db.jooq.tables.records.TargetRecord;
+import io.vigil.proxy.auth.ScramSha256.Verifier;
+import java.time.InstantSource;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.jooq.DSLContext;
+
+/** Reads agents, their live verifiers and their targets from Vigil's store. */
+public final class JooqAgentDirectory implements AgentDirectory {
+
+    private final DSLContext db;
+    private final SecretBox secrets;
+    private final InstantSource clock;
+
+    public JooqAgentDirectory(DSLContext db, SecretBox secrets, InstantSource clock) {
+        this.db = db;
+        this.secrets = secrets;
+        this.clock = clock;
+    }
+
+    @Override
+    public Optional<AgentLogin> find(String user) {
+        var row = db.select(AGENT.ID, AGENT.NAME, AGENT.STATUS, TARGET)
+                .from(AGENT)
+                .join(TARGET)
+                .on(TARGET.ID.eq(AGENT.TARGET_ID))
+                .where(AGENT.NAME.eq(user))
+                .fetchOne();
+        if (row == null) {
+            return Optional.empty();
+        }
+        UUID agentId = row.value1();
+        return Optional.of(new AgentLogin(
+                agentId, row.value2(), "active".equals(row.value3()), liveVerifiers(agentId), target(row.value4())));
+    }
+
+    private List<Verifier> liveVerifiers(UUID agentId) {
+        OffsetDateTime now = OffsetDateTime.ofInstant(clock.instant(), ZoneOffset.UTC);
+        return db.select(AGENT_CREDENTIAL.SCRAM_VERIFIER)
+                .from(AGENT_CREDENTIAL)
+                .where(AGENT_CREDENTIAL.AGENT_ID.eq(agentId))
+                .and(AGENT_CREDENTIAL.REVOKED_AT.isNull())
+                .and(AGENT_CREDENTIAL.EXPIRES_AT.isNull().or(AGENT_CREDENTIAL.EXPIRES_AT.gt(now)))
+                .orderBy(AGENT_CREDENTIAL.CREATED_AT.desc())
+                .fetch(r -> Verifier.parse(r.value1()));
+    }
+
+    private Target target(TargetRecord t) {
+        return new Target(
+                t.getId(),
+                t.getName(),
+                t.getHost(),
+                t.getPort(),
+                t.getDatabaseName(),
+                t.getUpstreamUser(),
+                secrets.open(t.getUpstreamSecret(), credentialOwner(t.getId())));
+    }
+
+    /** The associated data that binds a sealed upstream credential to its target row. */
+    public static String credentialOwner(UUID targetId) {
+        return "vigil.target/" + targetId;
+    }
+}

@@ -1,0 +1,37 @@
+package io.vigil.proxy.pipeline;
+
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.socket.SocketChannel;
+import io.vigil.proxy.protocol.SqlState;
+import io.vigil.proxy.protocol.frontend.StartupFrameDecoder;
+import java.util.concurrent.TimeUnit;
+
+/** Sets up a new client connection, and bounds how long it may take to authenticate. */
+public final class ClientChannelInitializer extends ChannelInitializer<SocketChannel> {
+
+    private final GatewayContext context;
+
+    public ClientChannelInitializer(GatewayContext context) {
+        this.context = context;
+    }
+
+    @Override
+    protected void initChannel(SocketChannel ch) {
+        ch.pipeline()
+                .addLast(
+                        PipelineNames.STARTUP_DECODER,
+                        new StartupFrameDecoder(context.limits().maxStartupLength()))
+                .addLast(PipelineNames.STARTUP, new StartupHandler(context))
+                .addLast(PipelineNames.ERRORS, new ClientErrorHandler());
+        var timeout = ch.eventLoop()
+                .schedule(
+                        () -> {
+                            if (ch.pipeline().get(PipelineNames.RELAY) == null) {
+                                Replies.fatal(ch, SqlState.CONNECTION_FAILURE, "authentication timed out");
+                            }
+                        },
+                        context.authenticationTimeout().toMillis(),
+                        TimeUnit.MILLISECONDS);
+        ch.closeFuture().addListener(f -> timeout.cancel(false));
+    }
+}

@@ -1,0 +1,28 @@
+package io.vigil.proxy.pipeline;
+
+import io.netty.channel.Channel;
+import io.vigil.proxy.audit.AuditSink;
+import io.vigil.proxy.directory.AgentDirectory;
+import io.vigil.proxy.protocol.WireLimits;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.concurrent.Executor;
+
+/**
+ * What every connection's handlers share.
+ *
+ * @param blocking where store lookups run, never on an event loop
+ * @param mockKey the secret behind the mock SCRAM salts of unknown users
+ * @param upstreamChannel the channel type for upstream connections (matches the server's transport)
+ */
+public record GatewayContext(
+        WireLimits limits,
+        Duration authenticationTimeout,
+        AgentDirectory directory,
+        AuditSink audit,
+        Executor blocking,
+        SecureRandom random,
+        byte[] mockKey,
+        InstantSource clock,
+        Class<? extends Channel> upstreamChannel) {}

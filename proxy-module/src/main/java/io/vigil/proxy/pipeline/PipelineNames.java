@@ -1,0 +1,27 @@
+package io.vigil.proxy.pipeline;
+
+/**
+ * Handler names, in pipeline order.
+ *
+ * <pre>
+ * client side, while connecting:  startup-decoder -> startup -> errors
+ *                  authenticating: frame-decoder -> client-auth -> errors
+ *                  authenticated:  frame-decoder -> statement-audit -> relay -> errors
+ * upstream side, logging in:      frame-decoder -> upstream-login
+ *                  relaying:       frame-decoder -> response-audit -> relay
+ * </pre>
+ */
+public final class PipelineNames {
+
+    public static final String STARTUP_DECODER = "startup-decoder";
+    public static final String FRAME_DECODER = "frame-decoder";
+    public static final String STARTUP = "startup";
+    public static final String CLIENT_AUTH = "client-auth";
+    public static final String STATEMENT_AUDIT = "statement-audit";
+    public static final String UPSTREAM_LOGIN = "upstream-login";
+    public static final String RESPONSE_AUDIT = "response-audit";
+    public static final String RELAY = "relay";
+    public static final String ERRORS = "errors";
+
+    private PipelineNames() {}
+}

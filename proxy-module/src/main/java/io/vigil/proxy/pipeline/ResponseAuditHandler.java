@@ -1,0 +1,68 @@
+package io.vigil.proxy.pipeline;
+
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.util.ReferenceCountUtil;
+import io.vigil.proxy.protocol.PgFrame;
+import io.vigil.proxy.protocol.backend.BackendDecoder;
+import io.vigil.proxy.protocol.backend.BackendMessage;
+import io.vigil.proxy.protocol.backend.CommandComplete;
+import io.vigil.proxy.protocol.backend.ErrorResponse;
+import io.vigil.proxy.session.Session;
+import io.vigil.proxy.session.StatementTracker;
+
+/**
+ * Upstream side of the audit: reads each statement's outcome from the target's answers. Only
+ * CommandComplete and ErrorResponse bodies are decoded; every frame is relayed as it came.
+ */
+final class ResponseAuditHandler extends ChannelInboundHandlerAdapter {
+
+    private final Session session;
+
+    ResponseAuditHandler(Session session) {
+        this.session = session;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        PgFrame frame = (PgFrame) msg;
+        try {
+            observe(ctx, frame);
+        } catch (RuntimeException e) {
+            ReferenceCountUtil.release(frame);
+            throw e;
+        }
+    }
+
+    private void observe(ChannelHandlerContext ctx, PgFrame frame) {
+        StatementTracker statements = session.statements();
+        switch (frame.type()) {
+            case BackendMessage.DATA_ROW -> statements.dataRow();
+            case BackendMessage.COMMAND_COMPLETE -> {
+                CommandComplete complete = (CommandComplete) BackendDecoder.decode(frame);
+                session.recordAll(statements.commandComplete(complete.tag(), complete.rows()));
+            }
+            case BackendMessage.EMPTY_QUERY_RESPONSE -> session.recordAll(statements.emptyQuery());
+            case BackendMessage.PORTAL_SUSPENDED -> session.recordAll(statements.portalSuspended());
+            case BackendMessage.ERROR_RESPONSE -> {
+                ErrorResponse error = (ErrorResponse) BackendDecoder.decode(frame);
+                session.recordAll(statements.error(error.sqlState(), error.message()));
+            }
+            case BackendMessage.READY_FOR_QUERY -> session.recordAll(statements.readyForQuery());
+            default -> {}
+        }
+        ctx.fireChannelRead(frame);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        session.closeReason("the target closed the connection");
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        session.closeReason("upstream error: " + cause.getMessage());
+        ctx.close();
+    }
+}

@@ -1,0 +1,139 @@
+package io.vigil.proxy.pipeline;
+
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.util.concurrent.Promise;
+import io.vigil.proxy.auth.AuthenticationFailed;
+import io.vigil.proxy.auth.Md5Password;
+import io.vigil.proxy.auth.ScramClient;
+import io.vigil.proxy.auth.ScramSha256;
+import io.vigil.proxy.directory.Target;
+import io.vigil.proxy.protocol.PgFrame;
+import io.vigil.proxy.protocol.backend.Authentication;
+import io.vigil.proxy.protocol.backend.Authentication.AuthenticationMD5Password;
+import io.vigil.proxy.protocol.backend.Authentication.AuthenticationOk;
+import io.vigil.proxy.protocol.backend.Authentication.AuthenticationSASL;
+import io.vigil.proxy.protocol.backend.Authentication.AuthenticationSASLContinue;
+import io.vigil.proxy.protocol.backend.Authentication.AuthenticationSASLFinal;
+import io.vigil.proxy.protocol.backend.BackendDecoder;
+import io.vigil.proxy.protocol.backend.BackendKeyData;
+import io.vigil.proxy.protocol.backend.BackendMessage;
+import io.vigil.proxy.protocol.backend.ErrorResponse;
+import io.vigil.proxy.protocol.backend.ParameterStatus;
+import io.vigil.proxy.protocol.backend.ReadyForQuery;
+import io.vigil.proxy.protocol.frontend.FrontendEncoder;
+import io.vigil.proxy.protocol.frontend.FrontendMessage;
+import io.vigil.proxy.protocol.frontend.PasswordMessage;
+import io.vigil.proxy.protocol.frontend.SASLInitialResponse;
+import io.vigil.proxy.protocol.frontend.SASLResponse;
+import io.vigil.proxy.protocol.frontend.StartupMessage;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Logs in to the target as its upstream role, with the credential the agent never sees, and
+ * completes {@code result} once the target is ready for queries.
+ *
+ * <pre>
+ * Vigil                                       PostgreSQL
+ *   | StartupMessage(user=upstream role, database) |
+ *   |--------------------------------------------->|
+ *   |     AuthenticationSASL / AuthenticationMD5Password
+ *   |<---------------------------------------------|
+ *   |   SCRAM-SHA-256 exchange, or md5 password     |
+ *   |<-------------------------------------------->|
+ *   | AuthenticationOk, ParameterStatus*, BackendKeyData, ReadyForQuery
+ *   |<---------------------------------------------|
+ * </pre>
+ *
+ * Cleartext password requests are refused: they would send the credential in the clear.
+ */
+final class UpstreamLoginHandler extends SimpleChannelInboundHandler<PgFrame> {
+
+    private final Target target;
+    private final Map<String, String> clientParameters;
+    private final SecureRandom random;
+    private final Promise<UpstreamLogin> result;
+    private final List<ParameterStatus> parameters = new ArrayList<>();
+    private ScramClient scram;
+    private BackendKeyData keyData = new BackendKeyData(0, 0);
+    private boolean authenticated;
+
+    UpstreamLoginHandler(
+            Target target, Map<String, String> clientParameters, SecureRandom random, Promise<UpstreamLogin> result) {
+        this.target = target;
+        this.clientParameters = clientParameters;
+        this.random = random;
+        this.result = result;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        Map<String, String> startup = new java.util.LinkedHashMap<>(clientParameters);
+        startup.put("user", target.upstreamUser());
+        startup.put("database", target.database());
+        send(ctx, new StartupMessage(StartupMessage.PROTOCOL_3_0, startup));
+        ctx.fireChannelActive();
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, PgFrame frame) throws AuthenticationFailed {
+        if (frame.type() == BackendMessage.NOTICE_RESPONSE
+                || frame.type() == BackendMessage.NEGOTIATE_PROTOCOL_VERSION) {
+            return;
+        }
+        switch (BackendDecoder.decode(frame)) {
+            case Authentication auth -> authenticate(ctx, auth);
+            case ParameterStatus p -> parameters.add(p);
+            case BackendKeyData k -> keyData = k;
+            case ReadyForQuery ready
+            when authenticated ->
+                result.trySuccess(
+                        new UpstreamLogin(parameters, keyData.processId(), keyData.secretKey(), ready.status()));
+            case ErrorResponse error ->
+                throw new AuthenticationFailed(
+                        "the target refused the login: " + error.sqlState() + " " + error.message());
+            default -> throw new AuthenticationFailed("unexpected message from the target during login");
+        }
+    }
+
+    private void authenticate(ChannelHandlerContext ctx, Authentication request) throws AuthenticationFailed {
+        switch (request) {
+            case AuthenticationOk ok -> authenticated = true;
+            case AuthenticationSASL sasl
+            when sasl.mechanisms().contains(ScramSha256.MECHANISM) -> {
+                scram = new ScramClient(target.upstreamPassword(), random);
+                send(ctx, new SASLInitialResponse(ScramSha256.MECHANISM, scram.clientFirst()));
+            }
+            case AuthenticationSASLContinue c
+            when scram != null -> send(ctx, new SASLResponse(scram.clientFinal(c.data())));
+            case AuthenticationSASLFinal f when scram != null -> scram.verifyServerFinal(f.data());
+            case AuthenticationMD5Password md5 ->
+                send(
+                        ctx,
+                        new PasswordMessage(
+                                Md5Password.response(target.upstreamUser(), target.upstreamPassword(), md5.salt())));
+            default ->
+                throw new AuthenticationFailed(
+                        "the target asked for an authentication method Vigil does not use: " + request);
+        }
+    }
+
+    private static void send(ChannelHandlerContext ctx, FrontendMessage message) {
+        ctx.writeAndFlush(FrontendEncoder.encode(message, ctx.alloc()));
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        result.tryFailure(cause);
+        ctx.close();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        result.tryFailure(new AuthenticationFailed("the target closed the connection during login"));
+        ctx.fireChannelInactive();
+    }
+}

@@ -1,0 +1,22 @@
+package io.vigil.proxy.protocol;
+
+/**
+ * The SQLSTATE codes the gateway itself sends, named as in PostgreSQL's errcodes.txt.
+ *
+ * @see <a href="https://www.postgresql.org/docs/current/errcodes-appendix.html">Error Codes</a>
+ */
+public final class SqlState {
+
+    public static final String PROTOCOL_VIOLATION = "08P01";
+    public static final String CONNECTION_FAILURE = "08006";
+    public static final String SQLCLIENT_UNABLE_TO_ESTABLISH_SQLCONNECTION = "08001";
+    public static final String INVALID_PASSWORD = "28P01";
+    public static final String INVALID_AUTHORIZATION_SPECIFICATION = "28000";
+    public static final String FEATURE_NOT_SUPPORTED = "0A000";
+    public static final String PROGRAM_LIMIT_EXCEEDED = "54000";
+    public static final String CONFIGURATION_LIMIT_EXCEEDED = "53400";
+    public static final String ADMIN_SHUTDOWN = "57P01";
+    public static final String INTERNAL_ERROR = "XX000";
+
+    private SqlState() {}
+}

@@ -1,0 +1,21 @@
+package io.vigil.proxy.protocol.backend;
+
+/**
+ * A message from the server (backend) to a client. {@link BackendDecoder} decodes the ones the
+ * gateway acts on; {@link BackendEncoder} writes the ones the gateway answers clients with itself.
+ */
+public sealed interface BackendMessage
+        permits Authentication, ParameterStatus, BackendKeyData, ReadyForQuery, CommandComplete, ErrorResponse {
+
+    byte AUTHENTICATION = 'R';
+    byte PARAMETER_STATUS = 'S';
+    byte BACKEND_KEY_DATA = 'K';
+    byte READY_FOR_QUERY = 'Z';
+    byte COMMAND_COMPLETE = 'C';
+    byte ERROR_RESPONSE = 'E';
+    byte NOTICE_RESPONSE = 'N';
+    byte EMPTY_QUERY_RESPONSE = 'I';
+    byte PORTAL_SUSPENDED = 's';
+    byte DATA_ROW = 'D';
+    byte NEGOTIATE_PROTOCOL_VERSION = 'v';
+}

@@ -1,0 +1,15 @@
+package io.vigil.proxy.protocol.frontend;
+
+import io.netty.buffer.ByteBuf;
+import io.vigil.proxy.protocol.Wire;
+
+/**
+ * Parse (F): {@code Byte1('P') Int32 length, String statement, String query, Int16 n, Int32[n]
+ * parameter types}. Only the names are decoded: the rest is relayed untouched.
+ */
+public record Parse(String statement, String sql) implements FrontendMessage {
+
+    public static Parse decode(ByteBuf body) {
+        return new Parse(Wire.readCStringLenient(body), Wire.readCStringLenient(body));
+    }
+}

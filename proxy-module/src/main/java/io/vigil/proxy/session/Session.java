@@ -1,0 +1,80 @@
+package io.vigil.proxy.session;
+
+import io.netty.channel.Channel;
+import io.netty.util.AttributeKey;
+import io.vigil.proxy.audit.AuditEvent;
+import io.vigil.proxy.audit.AuditSink;
+import io.vigil.proxy.directory.AgentLogin;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * One authenticated connection: the agent, its client and upstream channels, and its statements in
+ * flight. Both channels run on the same event loop, so this object is only ever touched by one
+ * thread and needs no synchronization.
+ */
+public final class Session {
+
+    public static final AttributeKey<Session> KEY = AttributeKey.valueOf("vigil.session");
+
+    private final UUID id;
+    private final AgentLogin agent;
+    private final Channel client;
+    private final Channel upstream;
+    private final StatementTracker statements;
+    private final AuditSink audit;
+    private String closeReason;
+
+    public Session(
+            UUID id, AgentLogin agent, Channel client, Channel upstream, StatementTracker statements, AuditSink audit) {
+        this.id = id;
+        this.agent = agent;
+        this.client = client;
+        this.upstream = upstream;
+        this.statements = statements;
+        this.audit = audit;
+    }
+
+    public UUID id() {
+        return id;
+    }
+
+    public AgentLogin agent() {
+        return agent;
+    }
+
+    public Channel client() {
+        return client;
+    }
+
+    public Channel upstream() {
+        return upstream;
+    }
+
+    public StatementTracker statements() {
+        return statements;
+    }
+
+    /** Why the session ended; the first reason given wins. */
+    public void closeReason(String reason) {
+        if (closeReason == null) {
+            closeReason = reason;
+        }
+    }
+
+    public String closeReason() {
+        return closeReason != null ? closeReason : "connection closed";
+    }
+
+    /** Passes completions to the trail; they are always accepted. */
+    public void recordAll(List<? extends AuditEvent> events) {
+        for (AuditEvent event : events) {
+            audit.record(event);
+        }
+    }
+
+    /** @return false if the trail refused the event: the statement must not be forwarded */
+    public boolean record(AuditEvent event) {
+        return audit.record(event);
+    }
+}

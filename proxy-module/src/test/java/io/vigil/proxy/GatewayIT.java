@@ -1,0 +1,182 @@
+package io.vigil.proxy;
+
+import static io.vigil.db.jooq.Tables.AGENT;
+import static io.vigil.db.jooq.Tables.SESSION;
+import static io.vigil.db.jooq.Tables.STATEMENT;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
+
+import io.vigil.db.jooq.tables.records.StatementRecord;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** pgjdbc through the gateway to a real PostgreSQL, and the trail that results in Vigil's store. */
+class GatewayIT {
+
+    @TempDir
+    static Path dir;
+
+    static TestEnvironment env;
+
+    @BeforeAll
+    static void start() {
+        env = new TestEnvironment(dir);
+    }
+
+    @AfterAll
+    static void stop() {
+        env.close();
+    }
+
+    @Test
+    void statementsOfAnAgentAreRelayedAndRecordedWithItsIdentityAndOutcome() throws Exception {
+        UUID agent = env.agent("billing-bot", "owner", "s3cret-billing");
+        try (Connection c = env.connect("billing-bot", "s3cret-billing")) {
+            try (Statement s = c.createStatement()) {
+                s.execute("create table invoices (id int primary key, amount numeric)");
+                assertThat(s.executeUpdate("insert into invoices values (1, 10.5), (2, 20), (3, 7)"))
+                        .isEqualTo(3);
+            }
+            try (PreparedStatement p = c.prepareStatement("select sum(amount) from invoices where id <= ?")) {
+                p.setInt(1, 2);
+                try (ResultSet rs = p.executeQuery()) {
+                    assertThat(rs.next()).isTrue();
+                    assertThat(rs.getBigDecimal(1)).isEqualByComparingTo("30.5");
+                }
+            }
+            try (Statement s = c.createStatement()) {
+                assertThatThrownBy(() -> s.executeQuery("select 1 / (amount - amount) from invoices"))
+                        .isInstanceOf(SQLException.class)
+                        .extracting(e -> ((SQLException) e).getSQLState())
+                        .isEqualTo("22012");
+            }
+        }
+
+        // pgjdbc sets application_name itself after connecting: driver traffic is recorded too.
+        List<StatementRecord> recorded = await(() -> statementsOf(agent), rows -> rows.size() == 5);
+        assertThat(recorded.getFirst().getSqlText()).isEqualTo("SET application_name = 'PostgreSQL JDBC Driver'");
+        assertThat(recorded.getFirst().getProtocol()).isEqualTo("simple");
+        recorded = recorded.subList(1, recorded.size());
+        assertThat(recorded)
+                .extracting(StatementRecord::getSqlText)
+                .containsExactly(
+                        "create table invoices (id int primary key, amount numeric)",
+                        "insert into invoices values (1, 10.5), (2, 20), (3, 7)",
+                        "select sum(amount) from invoices where id <= $1",
+                        "select 1 / (amount - amount) from invoices");
+        assertThat(recorded)
+                .extracting(StatementRecord::getCommandTag, StatementRecord::getRowCount, StatementRecord::getSqlstate)
+                .containsExactly(
+                        tuple("CREATE TABLE", null, null),
+                        tuple("INSERT 0 3", 3L, null),
+                        tuple("SELECT 1", 1L, null),
+                        tuple(null, null, "22012"));
+        assertThat(recorded).extracting(StatementRecord::getSeq).containsExactly(2L, 3L, 4L, 5L);
+        assertThat(recorded).allSatisfy(r -> {
+            assertThat(r.getProtocol()).isEqualTo("extended");
+            assertThat(r.getDurationUs()).isNotNull().isNotNegative();
+            assertThat(r.getStartedAt()).isNotNull();
+        });
+        var session =
+                env.store.selectFrom(SESSION).where(SESSION.AGENT_ID.eq(agent)).fetchSingle();
+        assertThat(session.getClientAddr()).isEqualTo("127.0.0.1");
+        assertThat(session.getTargetId()).isEqualTo(env.targetId);
+        await(
+                () -> env.store
+                        .selectFrom(SESSION)
+                        .where(SESSION.AGENT_ID.eq(agent))
+                        .fetchSingle(),
+                s -> s.getEndedAt() != null);
+    }
+
+    @Test
+    void simpleQueryProtocolIsRecordedToo() throws Exception {
+        UUID agent = env.agent("report-bot", "owner", "s3cret-report");
+        try (Connection c = env.connect("report-bot", "s3cret-report", "preferQueryMode", "simple");
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("select generate_series(1, 5)")) {
+            int rows = 0;
+            while (rs.next()) {
+                rows++;
+            }
+            assertThat(rows).isEqualTo(5);
+        }
+        List<StatementRecord> recorded = await(() -> statementsOf(agent), rows -> rows.size() == 2);
+        StatementRecord select = recorded.getLast();
+        assertThat(select.getSqlText()).isEqualTo("select generate_series(1, 5)");
+        assertThat(select.getProtocol()).isEqualTo("simple");
+        assertThat(select.getCommandTag()).isEqualTo("SELECT 5");
+        assertThat(select.getRowCount()).isEqualTo(5L);
+    }
+
+    @Test
+    void aWrongSecretGets28P01AndNoSession() {
+        UUID agent = env.agent("ci-job", "owner", "the-right-secret");
+        assertThatThrownBy(() -> env.connect("ci-job", "a-wrong-secret").close())
+                .isInstanceOf(SQLException.class)
+                .extracting(e -> ((SQLException) e).getSQLState())
+                .isEqualTo("28P01");
+        assertThat(env.store.fetchCount(SESSION, SESSION.AGENT_ID.eq(agent))).isZero();
+    }
+
+    @Test
+    void anUnknownAgentLooksExactlyLikeAWrongSecret() {
+        assertThatThrownBy(() -> env.connect("no-such-agent", "whatever").close())
+                .isInstanceOf(SQLException.class)
+                .hasMessageContaining("password authentication failed for user \"no-such-agent\"")
+                .extracting(e -> ((SQLException) e).getSQLState())
+                .isEqualTo("28P01");
+    }
+
+    @Test
+    void theAgentNeverLearnsTheUpstreamRole() throws Exception {
+        env.agent("curious-bot", "owner", "s3cret-curious");
+        try (Connection c = env.connect("curious-bot", "s3cret-curious");
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("select current_user")) {
+            rs.next();
+            // The agent runs as the target's upstream role, whose password it never saw.
+            assertThat(rs.getString(1)).isEqualTo("shop_gateway");
+        }
+    }
+
+    private static List<StatementRecord> statementsOf(UUID agent) {
+        return env.store
+                .select(STATEMENT.fields())
+                .from(STATEMENT)
+                .join(SESSION)
+                .on(SESSION.ID.eq(STATEMENT.SESSION_ID))
+                .join(AGENT)
+                .on(AGENT.ID.eq(SESSION.AGENT_ID))
+                .where(AGENT.ID.eq(agent))
+                .and(STATEMENT.DURATION_US.isNotNull())
+                .orderBy(STATEMENT.SEQ)
+                .fetchInto(STATEMENT);
+    }
+
+    static <T> T await(Supplier<T> probe, java.util.function.Predicate<T> done) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        T value = probe.get();
+        while (!done.test(value) && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+            value = probe.get();
+        }
+        assertThat(done.test(value))
+                .as("condition met within 10 s, last value: %s", value)
+                .isTrue();
+        return value;
+    }
+}

@@ -1,0 +1,107 @@
+package io.vigil.proxy;
+
+import static io.vigil.db.jooq.Tables.AGENT;
+import static io.vigil.db.jooq.Tables.AGENT_CREDENTIAL;
+import static io.vigil.db.jooq.Tables.TARGET;
+
+import io.vigil.db.EmbeddedDatabaseServer;
+import io.vigil.db.VigilStore;
+import io.vigil.proxy.audit.JooqAuditSink;
+import io.vigil.proxy.auth.ScramSha256.Verifier;
+import io.vigil.proxy.directory.JooqAgentDirectory;
+import io.vigil.proxy.directory.SecretBox;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.time.InstantSource;
+import java.util.Properties;
+import java.util.UUID;
+import org.jooq.DSLContext;
+
+/**
+ * A real stack for integration tests: one embedded PostgreSQL holding Vigil's store and a target
+ * database {@code shop}, and a gateway in front of it.
+ */
+final class TestEnvironment implements AutoCloseable {
+
+    static final String TARGET_NAME = "shop";
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    final EmbeddedDatabaseServer postgres;
+    final DSLContext store;
+    final SecretBox secrets = new SecretBox(randomBytes(32), RANDOM);
+    final UUID targetId = UUID.randomUUID();
+    final JooqAuditSink audit;
+    final Gateway gateway;
+
+    TestEnvironment(Path dir) {
+        postgres = EmbeddedDatabaseServer.start(dir, 0);
+        postgres.ensureDatabase("vigil", "vigil", "store-password");
+        var storeSource = postgres.dataSource("vigil", "vigil", "store-password");
+        VigilStore.migrate(storeSource);
+        store = VigilStore.dsl(storeSource);
+        postgres.ensureDatabase("shop", "shop_gateway", "upstream-password");
+        store.insertInto(TARGET)
+                .set(TARGET.ID, targetId)
+                .set(TARGET.NAME, TARGET_NAME)
+                .set(TARGET.HOST, "127.0.0.1")
+                .set(TARGET.PORT, postgres.port())
+                .set(TARGET.DATABASE_NAME, "shop")
+                .set(TARGET.UPSTREAM_USER, "shop_gateway")
+                .set(
+                        TARGET.UPSTREAM_SECRET,
+                        secrets.seal("upstream-password", JooqAgentDirectory.credentialOwner(targetId)))
+                .execute();
+        audit = new JooqAuditSink(store, 10_000);
+        gateway = Gateway.start(
+                GatewayConfig.defaults("127.0.0.1", 0),
+                new JooqAgentDirectory(store, secrets, InstantSource.system()),
+                audit);
+    }
+
+    /** Creates an active agent with one secret; returns its id. */
+    UUID agent(String name, String owner, String secret) {
+        UUID id = UUID.randomUUID();
+        store.insertInto(AGENT)
+                .set(AGENT.ID, id)
+                .set(AGENT.NAME, name)
+                .set(AGENT.OWNER, owner)
+                .set(AGENT.PURPOSE, "integration test")
+                .set(AGENT.TARGET_ID, targetId)
+                .execute();
+        store.insertInto(AGENT_CREDENTIAL)
+                .set(AGENT_CREDENTIAL.ID, UUID.randomUUID())
+                .set(AGENT_CREDENTIAL.AGENT_ID, id)
+                .set(
+                        AGENT_CREDENTIAL.SCRAM_VERIFIER,
+                        Verifier.of(secret, RANDOM).encode())
+                .execute();
+        return id;
+    }
+
+    Connection connect(String user, String password, String... options) throws SQLException {
+        Properties props = new Properties();
+        props.setProperty("user", user);
+        props.setProperty("password", password);
+        for (int i = 0; i + 1 < options.length; i += 2) {
+            props.setProperty(options[i], options[i + 1]);
+        }
+        return DriverManager.getConnection(
+                "jdbc:postgresql://127.0.0.1:" + gateway.address().getPort() + "/" + TARGET_NAME, props);
+    }
+
+    static byte[] randomBytes(int n) {
+        byte[] bytes = new byte[n];
+        RANDOM.nextBytes(bytes);
+        return bytes;
+    }
+
+    @Override
+    public void close() {
+        gateway.close();
+        audit.close();
+        postgres.close();
+    }
+}
