@@ -21,12 +21,25 @@ public final class ScramClient {
     private byte[] expectedServerSignature;
 
     public ScramClient(String password, SecureRandom random) {
+        this(password, randomNonce(random));
+    }
+
+    private ScramClient(String password, String clientNonce) {
+        // PostgreSQL takes the user from the startup message and ignores the one in here.
+        this(password, "n=,r=" + clientNonce, clientNonce);
+    }
+
+    /** For the RFC test vectors, which name a user and fix the nonce. */
+    ScramClient(String password, String clientFirstBare, String clientNonce) {
         this.password = password;
+        this.clientFirstBare = clientFirstBare;
+        this.clientNonce = clientNonce;
+    }
+
+    private static String randomNonce(SecureRandom random) {
         byte[] nonce = new byte[18];
         random.nextBytes(nonce);
-        this.clientNonce = Base64.getEncoder().encodeToString(nonce);
-        // PostgreSQL takes the user from the startup message and ignores this one.
-        this.clientFirstBare = "n=,r=" + clientNonce;
+        return Base64.getEncoder().encodeToString(nonce);
     }
 
     public byte[] clientFirst() {

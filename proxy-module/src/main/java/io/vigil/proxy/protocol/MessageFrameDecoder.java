@@ -25,6 +25,16 @@ public final class MessageFrameDecoder extends ByteToMessageDecoder {
 
     @Override
     protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+        try {
+            frame(in, out);
+        } catch (ProtocolViolation e) {
+            // The stream is out of sync for good: drop what is buffered so nothing decodes it again.
+            in.skipBytes(in.readableBytes());
+            throw e;
+        }
+    }
+
+    private void frame(ByteBuf in, List<Object> out) {
         while (in.readableBytes() >= PgFrame.HEADER_LENGTH) {
             int start = in.readerIndex();
             byte type = in.getByte(start);

@@ -30,6 +30,16 @@ public final class StartupFrameDecoder extends ByteToMessageDecoder {
 
     @Override
     protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+        try {
+            frame(in, out);
+        } catch (ProtocolViolation e) {
+            // The stream is out of sync for good: drop what is buffered so nothing decodes it again.
+            in.skipBytes(in.readableBytes());
+            throw e;
+        }
+    }
+
+    private void frame(ByteBuf in, List<Object> out) {
         if (in.readableBytes() < 8) {
             return;
         }

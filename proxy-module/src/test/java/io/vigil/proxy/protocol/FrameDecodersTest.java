@@ -1,0 +1,151 @@
+package io.vigil.proxy.protocol;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.vigil.proxy.protocol.frontend.CancelRequest;
+import io.vigil.proxy.protocol.frontend.SSLRequest;
+import io.vigil.proxy.protocol.frontend.StartupFrameDecoder;
+import io.vigil.proxy.protocol.frontend.StartupMessage;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class FrameDecodersTest {
+
+    @Test
+    void framesArriveWholeEvenWhenFedOneByteAtATime() {
+        EmbeddedChannel ch = new EmbeddedChannel(new MessageFrameDecoder(1024));
+        byte[] wire = concat(query("select 1"), query("select 2"));
+        for (byte b : wire) {
+            ch.writeInbound(Unpooled.wrappedBuffer(new byte[] {b}));
+        }
+        assertFrame(ch.readInbound(), 'Q', query("select 1"));
+        assertFrame(ch.readInbound(), 'Q', query("select 2"));
+        assertThat(ch.inboundMessages()).isEmpty();
+        assertThat(ch.finish()).isFalse();
+    }
+
+    @Test
+    void manyFramesInOneBufferComeOutInOrder() {
+        EmbeddedChannel ch = new EmbeddedChannel(new MessageFrameDecoder(1024));
+        ch.writeInbound(Unpooled.wrappedBuffer(concat(query("a"), query("bb"), new byte[] {'S', 0, 0, 0, 4})));
+        assertFrame(ch.readInbound(), 'Q', query("a"));
+        assertFrame(ch.readInbound(), 'Q', query("bb"));
+        assertFrame(ch.readInbound(), 'S', new byte[] {'S', 0, 0, 0, 4});
+        assertThat(ch.finish()).isFalse();
+    }
+
+    @Test
+    void anOversizedMessageFailsOnItsHeaderBeforeTheBodyIsBuffered() {
+        EmbeddedChannel ch = new EmbeddedChannel(new MessageFrameDecoder(100));
+        // Only the header of a 1 GB message: it must fail now, not wait for a gigabyte.
+        ByteBuf header = Unpooled.buffer().writeByte('Q').writeInt(1 << 30);
+        assertThatThrownBy(() -> ch.writeInbound(header))
+                .isInstanceOf(ProtocolViolation.class)
+                .hasMessageContaining("exceeds the limit of 100 bytes");
+        ch.finishAndReleaseAll();
+    }
+
+    @Test
+    void aLengthBelowFourIsAViolation() {
+        EmbeddedChannel ch = new EmbeddedChannel(new MessageFrameDecoder(100));
+        assertThatThrownBy(
+                        () -> ch.writeInbound(Unpooled.buffer().writeByte('Q').writeInt(3)))
+                .isInstanceOf(ProtocolViolation.class)
+                .hasMessageContaining("invalid message length 3");
+        ch.finishAndReleaseAll();
+    }
+
+    @Test
+    void startupPacketsDecodeToTheirRecords() {
+        EmbeddedChannel ch = new EmbeddedChannel(new StartupFrameDecoder(10_000));
+        ch.writeInbound(Unpooled.buffer().writeInt(8).writeInt(SSLRequest.CODE));
+        assertThat(ch.<Object>readInbound()).isEqualTo(new SSLRequest());
+        ch.writeInbound(Unpooled.wrappedBuffer(startup("user", "bot", "database", "shop")));
+        assertThat(ch.<Object>readInbound())
+                .isEqualTo(new StartupMessage(StartupMessage.PROTOCOL_3_0, Map.of("user", "bot", "database", "shop")));
+        ch.writeInbound(Unpooled.buffer()
+                .writeInt(16)
+                .writeInt(CancelRequest.CODE)
+                .writeInt(7)
+                .writeInt(9));
+        assertThat(ch.<Object>readInbound()).isEqualTo(new CancelRequest(7, 9));
+        assertThat(ch.finish()).isFalse();
+    }
+
+    @Test
+    void hostileStartupPacketsAreViolations() {
+        assertViolation(Unpooled.buffer().writeInt(1_000_000).writeInt(196608), "invalid length of startup packet");
+        assertViolation(Unpooled.buffer().writeInt(4).writeInt(196608), "invalid length of startup packet");
+        assertViolation(Unpooled.wrappedBuffer(startup("user", "a", "user", "b")), "duplicate startup parameter");
+        assertViolation(
+                Unpooled.buffer().writeInt(12).writeInt(196608).writeBytes(new byte[] {'u', 's', 'e', 'r'}),
+                "NUL-terminated");
+        assertViolation(
+                Unpooled.buffer().writeInt(12).writeInt(196608).writeBytes(new byte[] {'u', 0, 'x', 0}),
+                "missing its terminator");
+        assertViolation(
+                Unpooled.buffer().writeInt(14).writeInt(196608).writeBytes(new byte[] {'u', 0, (byte) 0xC3, 0x28, 0, 0
+                }),
+                "invalid UTF-8");
+        assertViolation(Unpooled.buffer().writeInt(9).writeInt(2 << 16).writeByte(0), "unsupported frontend protocol");
+        assertViolation(Unpooled.buffer().writeInt(12).writeInt(SSLRequest.CODE).writeInt(0), "trailing bytes");
+    }
+
+    private static void assertViolation(ByteBuf packet, String message) {
+        EmbeddedChannel ch = new EmbeddedChannel(new StartupFrameDecoder(10_000));
+        assertThatThrownBy(() -> ch.writeInbound(packet))
+                .isInstanceOf(ProtocolViolation.class)
+                .hasMessageContaining(message);
+        ch.finishAndReleaseAll();
+    }
+
+    private static void assertFrame(PgFrame frame, char type, byte[] wire) {
+        try {
+            assertThat(frame.type()).isEqualTo((byte) type);
+            byte[] actual = new byte[frame.content().readableBytes()];
+            frame.content().getBytes(frame.content().readerIndex(), actual);
+            assertThat(actual).isEqualTo(wire);
+        } finally {
+            frame.release();
+        }
+    }
+
+    static byte[] query(String sql) {
+        byte[] text = sql.getBytes(StandardCharsets.UTF_8);
+        ByteBuf buf = Unpooled.buffer()
+                .writeByte('Q')
+                .writeInt(4 + text.length + 1)
+                .writeBytes(text)
+                .writeByte(0);
+        byte[] out = new byte[buf.readableBytes()];
+        buf.readBytes(out);
+        return out;
+    }
+
+    static byte[] startup(String... kv) {
+        ByteBuf buf = Unpooled.buffer().writeInt(0).writeInt(StartupMessage.PROTOCOL_3_0);
+        for (String s : kv) {
+            buf.writeBytes(s.getBytes(StandardCharsets.UTF_8)).writeByte(0);
+        }
+        buf.writeByte(0);
+        buf.setInt(0, buf.readableBytes());
+        byte[] out = new byte[buf.readableBytes()];
+        buf.readBytes(out);
+        return out;
+    }
+
+    static byte[] concat(byte[]... parts) {
+        ByteBuf buf = Unpooled.buffer();
+        for (byte[] p : parts) {
+            buf.writeBytes(p);
+        }
+        byte[] out = new byte[buf.readableBytes()];
+        buf.readBytes(out);
+        return out;
+    }
+}
