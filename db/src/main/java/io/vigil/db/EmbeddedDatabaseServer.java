@@ -3,15 +3,11 @@ package io.vigil.db;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.Base64;
 import javax.sql.DataSource;
 import org.postgresql.ds.PGSimpleDataSource;
 
@@ -23,8 +19,6 @@ import org.postgresql.ds.PGSimpleDataSource;
  * <p>Layout of {@code directory}: {@code data/} (the cluster) and {@code superuser.password}.
  */
 public final class EmbeddedDatabaseServer implements AutoCloseable {
-
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     private final EmbeddedPostgres postgres;
     private final String superuserPassword;
@@ -43,7 +37,7 @@ public final class EmbeddedDatabaseServer implements AutoCloseable {
         try {
             Files.createDirectories(directory);
             Path passwordFile = directory.resolve("superuser.password");
-            String password = readOrCreateSecret(passwordFile);
+            String password = LocalSecrets.readOrCreate(passwordFile, 24);
             EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
                     .setDataDirectory(directory.resolve("data"))
                     .setCleanDataDirectory(false)
@@ -115,22 +109,6 @@ public final class EmbeddedDatabaseServer implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot stop the embedded PostgreSQL", e);
         }
-    }
-
-    /**
-     * Reads a generated secret from {@code file}, creating it (owner-only) if absent. Used for
-     * secrets that must survive restarts but never enter the store.
-     */
-    public static String readOrCreateSecret(Path file) throws IOException {
-        if (Files.exists(file)) {
-            return Files.readString(file, StandardCharsets.UTF_8).strip();
-        }
-        byte[] bytes = new byte[24];
-        RANDOM.nextBytes(bytes);
-        String secret = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
-        Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        Files.writeString(file, secret + "\n", StandardCharsets.UTF_8);
-        return secret;
     }
 
     private static boolean exists(Statement s, String query) throws SQLException {

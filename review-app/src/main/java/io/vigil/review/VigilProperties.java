@@ -1,0 +1,29 @@
+package io.vigil.review;
+
+import java.nio.file.Path;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * Vigil's settings ({@code vigil.*}).
+ *
+ * @param dataDir where a local installation keeps its state: the embedded PostgreSQL and the
+ *     secrets it generates
+ * @param demo run the embedded demo: embedded PostgreSQL, built-in identity provider, seeded data
+ * @param publicUrl the URL people reach the web app at; the built-in identity provider's issuer
+ * @param credentialKey base64 AES-256 key for upstream credentials; generated into the data
+ *     directory when absent
+ */
+@ConfigurationProperties("vigil")
+public record VigilProperties(
+        @DefaultValue(".vigil") Path dataDir,
+        @DefaultValue("false") boolean demo,
+        @DefaultValue("http://127.0.0.1:8080") String publicUrl,
+        String credentialKey,
+        @DefaultValue Gateway gateway) {
+
+    /** @param port 0 picks a free port (tests) */
+    public record Gateway(
+            @DefaultValue("127.0.0.1") String host,
+            @DefaultValue("6432") int port) {}
+}

@@ -1,0 +1,2 @@
+/** Agents (service accounts) and their Vigil-issued secrets. */
+package io.vigil.review.agents;

@@ -1,0 +1,101 @@
+package io.vigil.review.demo;
+
+import static io.vigil.db.jooq.Tables.AGENT;
+import static io.vigil.db.jooq.Tables.TARGET;
+
+import io.vigil.proxy.directory.JooqAgentDirectory;
+import io.vigil.proxy.directory.SecretBox;
+import io.vigil.review.agents.AgentSecrets;
+import io.vigil.review.store.StoreMigration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.jooq.DSLContext;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.stereotype.Component;
+
+/**
+ * The demo's target and agents. Created on the first start; on every start the target's address is
+ * refreshed and each agent gets a fresh secret, since Vigil keeps only verifiers and cannot show an
+ * old secret again.
+ */
+@Component
+@ConditionalOnBooleanProperty("vigil.demo")
+public class DemoAgents {
+
+    /** A demo agent: who is accountable for it, and what it is for. */
+    public record DemoAgent(String name, String owner, String purpose) {}
+
+    public static final List<DemoAgent> AGENTS = List.of(
+            new DemoAgent(
+                    "support-copilot",
+                    "owner",
+                    "LLM support assistant: looks up customers and orders to answer tickets"),
+            new DemoAgent(
+                    "billing-reconciler", "owner", "Nightly job matching payments to orders and flagging mismatches"),
+            new DemoAgent("analytics-etl", "maria.chen", "Hourly export of order facts to the analytics warehouse"),
+            new DemoAgent("ci-migrations", "admin", "CI pipeline applying schema migrations to the shop database"));
+
+    private final Map<String, String> secrets;
+
+    DemoAgents(
+            DSLContext db,
+            SecretBox credentials,
+            ShopDatabase shop,
+            AgentSecrets agentSecrets,
+            StoreMigration migrated) {
+        UUID target = ensureTarget(db, credentials, shop);
+        Map<String, String> issued = new LinkedHashMap<>();
+        for (DemoAgent agent : AGENTS) {
+            issued.put(agent.name(), agentSecrets.replace(ensureAgent(db, agent, target)));
+        }
+        this.secrets = Map.copyOf(issued);
+    }
+
+    /** The secret each demo agent was issued at this start. */
+    public String secretOf(String agent) {
+        return secrets.get(agent);
+    }
+
+    private static UUID ensureTarget(DSLContext db, SecretBox credentials, ShopDatabase shop) {
+        UUID id = db.select(TARGET.ID)
+                .from(TARGET)
+                .where(TARGET.NAME.eq(ShopDatabase.DATABASE))
+                .fetchOptional(TARGET.ID)
+                .orElseGet(UUID::randomUUID);
+        byte[] sealed = credentials.seal(shop.gatewayPassword(), JooqAgentDirectory.credentialOwner(id));
+        db.insertInto(TARGET)
+                .set(TARGET.ID, id)
+                .set(TARGET.NAME, ShopDatabase.DATABASE)
+                .set(TARGET.HOST, "127.0.0.1")
+                .set(TARGET.PORT, shop.port())
+                .set(TARGET.DATABASE_NAME, ShopDatabase.DATABASE)
+                .set(TARGET.UPSTREAM_USER, ShopDatabase.GATEWAY_ROLE)
+                .set(TARGET.UPSTREAM_SECRET, sealed)
+                .onConflict(TARGET.ID)
+                .doUpdate()
+                .set(TARGET.PORT, shop.port())
+                .set(TARGET.UPSTREAM_SECRET, sealed)
+                .execute();
+        return id;
+    }
+
+    private static UUID ensureAgent(DSLContext db, DemoAgent agent, UUID target) {
+        return db.select(AGENT.ID)
+                .from(AGENT)
+                .where(AGENT.NAME.eq(agent.name()))
+                .fetchOptional(AGENT.ID)
+                .orElseGet(() -> {
+                    UUID id = UUID.randomUUID();
+                    db.insertInto(AGENT)
+                            .set(AGENT.ID, id)
+                            .set(AGENT.NAME, agent.name())
+                            .set(AGENT.OWNER, agent.owner())
+                            .set(AGENT.PURPOSE, agent.purpose())
+                            .set(AGENT.TARGET_ID, target)
+                            .execute();
+                    return id;
+                });
+    }
+}

@@ -1,0 +1,64 @@
+package io.vigil.review.demo;
+
+import io.vigil.review.VigilProperties;
+import io.vigil.review.gateway.EmbeddedGateway;
+import io.vigil.review.security.DemoUsers;
+import java.io.PrintStream;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.event.EventListener;
+import org.springframework.stereotype.Component;
+
+/**
+ * Tells the person who started the demo how to use it. Printed to the terminal, never logged: it
+ * holds passwords and secrets, and logs are collected and kept.
+ */
+@Component
+@ConditionalOnBooleanProperty("vigil.demo")
+class DemoBanner {
+
+    private final VigilProperties properties;
+    private final DemoUsers users;
+    private final DemoAgents agents;
+    private final EmbeddedGateway gateway;
+
+    DemoBanner(VigilProperties properties, DemoUsers users, DemoAgents agents, EmbeddedGateway gateway) {
+        this.properties = properties;
+        this.users = users;
+        this.agents = agents;
+        this.gateway = gateway;
+    }
+
+    @EventListener(ApplicationReadyEvent.class)
+    void print() {
+        PrintStream out = System.out;
+        int port = gateway.address().getPort();
+        String first = DemoAgents.AGENTS.getFirst().name();
+        StringBuilder b = new StringBuilder("\n");
+        b.append("  Vigil demo is running. Stop it with Ctrl-C; state is kept in ")
+                .append(properties.dataDir().toAbsolutePath().normalize())
+                .append("\n\n");
+        b.append("  Web app   ").append(properties.publicUrl()).append("\n");
+        b.append("  Sign in as (built-in identity provider):\n");
+        users.all()
+                .forEach(u ->
+                        b.append("    %-9s password %-18s (%s)%n".formatted(u.username(), u.password(), u.role())));
+        b.append("\n  Gateway   ")
+                .append(gateway.address().getHostString())
+                .append(':')
+                .append(port)
+                .append("   target database: shop\n");
+        b.append("  Demo agents and their secrets (new at every start; Vigil keeps only verifiers):\n");
+        DemoAgents.AGENTS.forEach(
+                a -> b.append("    %-19s owner %-11s %s%n".formatted(a.name(), a.owner(), agents.secretOf(a.name()))));
+        b.append("\n  Connect as an agent:\n    PGPASSWORD='")
+                .append(agents.secretOf(first))
+                .append("' psql \"host=127.0.0.1 port=")
+                .append(port)
+                .append(" dbname=shop user=")
+                .append(first)
+                .append("\"\n");
+        out.println(b);
+        out.flush();
+    }
+}

@@ -1,0 +1,58 @@
+package io.vigil.review.gateway;
+
+import io.vigil.proxy.Gateway;
+import io.vigil.proxy.GatewayConfig;
+import io.vigil.proxy.audit.JooqAuditSink;
+import io.vigil.proxy.directory.JooqAgentDirectory;
+import io.vigil.proxy.directory.SecretBox;
+import io.vigil.review.VigilProperties;
+import io.vigil.review.store.StoreMigration;
+import java.net.InetSocketAddress;
+import java.time.InstantSource;
+import org.jooq.DSLContext;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.stereotype.Component;
+
+/** Runs the gateway inside the web app, against the same store. */
+@Component
+public class EmbeddedGateway implements SmartLifecycle {
+
+    private final VigilProperties properties;
+    private final DSLContext store;
+    private final SecretBox credentials;
+    private JooqAuditSink audit;
+    private Gateway gateway;
+
+    EmbeddedGateway(VigilProperties properties, DSLContext store, SecretBox credentials, StoreMigration migrated) {
+        this.properties = properties;
+        this.store = store;
+        this.credentials = credentials;
+    }
+
+    @Override
+    public void start() {
+        GatewayConfig config = GatewayConfig.defaults(
+                properties.gateway().host(), properties.gateway().port());
+        audit = new JooqAuditSink(store, config.auditBacklog());
+        gateway = Gateway.start(config, new JooqAgentDirectory(store, credentials, InstantSource.system()), audit);
+    }
+
+    /** Stops accepting agents and closes their sessions, then writes what the trail still holds. */
+    @Override
+    public void stop() {
+        if (gateway != null) {
+            gateway.close();
+            audit.close();
+            gateway = null;
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        return gateway != null;
+    }
+
+    public InetSocketAddress address() {
+        return gateway.address();
+    }
+}

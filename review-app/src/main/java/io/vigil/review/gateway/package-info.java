@@ -1,0 +1,2 @@
+/** The gateway, embedded in the web app and started and stopped with it. */
+package io.vigil.review.gateway;

@@ -1,0 +1,2 @@
+/** The web app's frame: layout, navigation, theme. */
+package io.vigil.review.ui;

@@ -1,0 +1,159 @@
+package io.vigil.review;
+
+import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
+import static io.vigil.db.jooq.Tables.STATEMENT;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.microsoft.playwright.Browser;
+import com.microsoft.playwright.BrowserType;
+import com.microsoft.playwright.Page;
+import com.microsoft.playwright.Playwright;
+import io.vigil.review.demo.DemoAgents;
+import io.vigil.review.gateway.EmbeddedGateway;
+import io.vigil.review.security.DemoUsers;
+import io.vigil.review.security.Role;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.jooq.DSLContext;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * The whole demo stack, end to end: an agent runs a statement through the gateway with pgjdbc, then
+ * its owner signs in through the built-in identity provider in a real browser and finds it on the
+ * Sessions page.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.DEFINED_PORT)
+class SessionsPageIT {
+
+    static final Path DATA_DIR = tempDir();
+    static final int HTTP_PORT = freePort();
+    static final String BASE_URL = "http://127.0.0.1:" + HTTP_PORT;
+
+    static Playwright playwright;
+    static Browser browser;
+
+    @Autowired
+    EmbeddedGateway gateway;
+
+    @Autowired
+    DemoAgents agents;
+
+    @Autowired
+    DemoUsers users;
+
+    @Autowired
+    DSLContext store;
+
+    @DynamicPropertySource
+    static void demo(DynamicPropertyRegistry registry) {
+        registry.add("vigil.demo", () -> "true");
+        registry.add("vigil.data-dir", DATA_DIR::toString);
+        registry.add("server.port", () -> HTTP_PORT);
+        registry.add("vigil.gateway.port", () -> 0);
+    }
+
+    @BeforeAll
+    static void launchBrowser() {
+        playwright = Playwright.create(
+                new Playwright.CreateOptions().setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
+        browser = playwright
+                .chromium()
+                .launch(new BrowserType.LaunchOptions()
+                        .setExecutablePath(Path.of("/usr/bin/chromium"))
+                        .setHeadless(true)
+                        .setArgs(List.of(
+                                "--no-sandbox",
+                                "--disable-gpu",
+                                "--disable-dev-shm-usage",
+                                "--no-first-run",
+                                "--disable-background-networking",
+                                "--disable-component-update")));
+    }
+
+    @AfterAll
+    static void closeBrowser() {
+        browser.close();
+        playwright.close();
+    }
+
+    @Test
+    void anOwnerSignsInAndSeesTheStatementTheirAgentJustRan() throws Exception {
+        String marker = "playwright-" + UUID.randomUUID();
+        String sql = "select '" + marker + "' as marker, count(*) from customers";
+        runAs("support-copilot", sql);
+        runAs("analytics-etl", "select 'not for owner' as marker");
+        awaitRecorded(sql);
+
+        try (Page page = browser.newPage()) {
+            page.navigate(BASE_URL + "/");
+            // Not signed in: the web app sends the browser to the identity provider's sign-in form.
+            page.locator("#username").fill("owner");
+            page.locator("#password").fill(users.withRole(Role.OWNER).password());
+            page.locator("button[type=submit]").click();
+
+            page.waitForURL(url -> url.startsWith(BASE_URL) && !url.contains("login") && !url.contains("oauth2"));
+            assertThat(page.locator("#signed-in-as")).containsText("owner (owner)");
+            assertThat(page.locator("#sessions")).containsText("support-copilot");
+            // Server-side authorization: another owner's agent is not listed.
+            assertThat(page.locator("#sessions")).not().containsText("analytics-etl");
+
+            page.locator("vaadin-grid-cell-content")
+                    .filter(new com.microsoft.playwright.Locator.FilterOptions().setHasText("support-copilot"))
+                    .first()
+                    .click();
+            assertThat(page.locator("#statements")).containsText(marker);
+            assertThat(page.locator("#statements")).containsText("SELECT 1");
+        }
+    }
+
+    private void runAs(String agent, String sql) throws Exception {
+        String url = "jdbc:postgresql://127.0.0.1:" + gateway.address().getPort() + "/shop";
+        try (Connection c = DriverManager.getConnection(url, agent, agents.secretOf(agent));
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery(sql)) {
+            assertThat(rs.next()).isTrue();
+        }
+    }
+
+    private void awaitRecorded(String sql) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (store.fetchCount(STATEMENT, STATEMENT.SQL_TEXT.eq(sql).and(STATEMENT.DURATION_US.isNotNull())) == 0) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("statement was not recorded within 10 s: " + sql);
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    private static Path tempDir() {
+        try {
+            return Files.createTempDirectory("vigil-it");
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
