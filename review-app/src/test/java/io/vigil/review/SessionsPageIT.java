@@ -3,15 +3,18 @@ package io.vigil.review;
 import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
 import static io.vigil.db.jooq.Tables.STATEMENT;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.BrowserType;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.Playwright;
+import io.vigil.review.agents.AgentSecrets;
 import io.vigil.review.demo.DemoAgents;
 import io.vigil.review.gateway.EmbeddedGateway;
 import io.vigil.review.security.DemoUsers;
 import io.vigil.review.security.Role;
+import io.vigil.review.sessions.SessionService;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -19,6 +22,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
@@ -30,6 +34,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.security.access.AccessDeniedException;
+import org.springframework.security.authentication.TestingAuthenticationToken;
+import org.springframework.security.core.authority.SimpleGrantedAuthority;
+import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -59,6 +67,12 @@ class SessionsPageIT {
 
     @Autowired
     DSLContext store;
+
+    @Autowired
+    SessionService sessions;
+
+    @Autowired
+    AgentSecrets agentSecrets;
 
     @DynamicPropertySource
     static void demo(DynamicPropertyRegistry registry) {
@@ -120,6 +134,60 @@ class SessionsPageIT {
             assertThat(page.locator("#statements")).containsText(marker);
             assertThat(page.locator("#statements")).containsText("SELECT 1");
         }
+    }
+
+    @Test
+    void theServiceAuthorizesEveryCallNotJustTheView() throws Exception {
+        runAs("analytics-etl", "select 1");
+        awaitRecorded("select 1");
+        UUID othersSession = store.select(io.vigil.db.jooq.Tables.SESSION.ID)
+                .from(io.vigil.db.jooq.Tables.SESSION)
+                .join(io.vigil.db.jooq.Tables.AGENT)
+                .on(io.vigil.db.jooq.Tables.AGENT.ID.eq(io.vigil.db.jooq.Tables.SESSION.AGENT_ID))
+                .where(io.vigil.db.jooq.Tables.AGENT.NAME.eq("analytics-etl"))
+                .limit(1)
+                .fetchSingle(io.vigil.db.jooq.Tables.SESSION.ID);
+        try {
+            signIn("owner", Role.OWNER);
+            assertThatThrownBy(() -> sessions.statements(othersSession, 0, 10))
+                    .isInstanceOf(AccessDeniedException.class);
+            assertThat(sessions.sessions(0, 100)).extracting(s -> s.agent()).doesNotContain("analytics-etl");
+            signIn("auditor", Role.AUDITOR);
+            assertThat(sessions.statements(othersSession, 0, 10)).isNotEmpty();
+            SecurityContextHolder.clearContext();
+            assertThatThrownBy(() -> sessions.sessions(0, 10)).isInstanceOf(AccessDeniedException.class);
+        } finally {
+            SecurityContextHolder.clearContext();
+        }
+    }
+
+    @Test
+    void aReplacedSecretStopsWorking() throws Exception {
+        UUID agent = store.select(io.vigil.db.jooq.Tables.AGENT.ID)
+                .from(io.vigil.db.jooq.Tables.AGENT)
+                .where(io.vigil.db.jooq.Tables.AGENT.NAME.eq("billing-reconciler"))
+                .fetchSingle(io.vigil.db.jooq.Tables.AGENT.ID);
+        String old = agents.secretOf("billing-reconciler");
+        String fresh = agentSecrets.replace(agent);
+        String url = "jdbc:postgresql://127.0.0.1:" + gateway.address().getPort() + "/shop";
+        assertThatThrownBy(() -> DriverManager.getConnection(url, "billing-reconciler", old)
+                        .close())
+                .isInstanceOf(SQLException.class)
+                .extracting(e -> ((SQLException) e).getSQLState())
+                .isEqualTo("28P01");
+        DriverManager.getConnection(url, "billing-reconciler", fresh).close();
+        assertThat(store.fetchValue(
+                        "select scram_verifier from vigil.agent_credential where agent_id = ? and revoked_at is null",
+                        agent))
+                .asString()
+                .startsWith("SCRAM-SHA-256$4096:")
+                .doesNotContain(fresh);
+    }
+
+    private static void signIn(String name, Role role) {
+        SecurityContextHolder.getContext()
+                .setAuthentication(new TestingAuthenticationToken(
+                        name, null, List.of(new SimpleGrantedAuthority(role.authority()))));
     }
 
     private void runAs(String agent, String sql) throws Exception {

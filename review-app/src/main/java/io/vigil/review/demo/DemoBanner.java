@@ -4,6 +4,7 @@ import io.vigil.review.VigilProperties;
 import io.vigil.review.gateway.EmbeddedGateway;
 import io.vigil.review.security.DemoUsers;
 import java.io.PrintStream;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.event.EventListener;
@@ -18,11 +19,12 @@ import org.springframework.stereotype.Component;
 class DemoBanner {
 
     private final VigilProperties properties;
-    private final DemoUsers users;
+    private final ObjectProvider<DemoUsers> users;
     private final DemoAgents agents;
     private final EmbeddedGateway gateway;
 
-    DemoBanner(VigilProperties properties, DemoUsers users, DemoAgents agents, EmbeddedGateway gateway) {
+    DemoBanner(
+            VigilProperties properties, ObjectProvider<DemoUsers> users, DemoAgents agents, EmbeddedGateway gateway) {
         this.properties = properties;
         this.users = users;
         this.agents = agents;
@@ -39,10 +41,12 @@ class DemoBanner {
                 .append(properties.dataDir().toAbsolutePath().normalize())
                 .append("\n\n");
         b.append("  Web app   ").append(properties.publicUrl()).append("\n");
-        b.append("  Sign in as (built-in identity provider):\n");
-        users.all()
-                .forEach(u ->
-                        b.append("    %-9s password %-18s (%s)%n".formatted(u.username(), u.password(), u.role())));
+        users.ifAvailable(demoUsers -> {
+            b.append("  Sign in as (built-in identity provider):\n");
+            for (var u : demoUsers.all()) {
+                b.append("    %-9s password %-18s (%s)%n".formatted(u.username(), u.password(), u.role()));
+            }
+        });
         b.append("\n  Gateway   ")
                 .append(gateway.address().getHostString())
                 .append(':')

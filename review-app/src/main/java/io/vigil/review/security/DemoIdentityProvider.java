@@ -48,8 +48,9 @@ import org.springframework.security.web.savedrequest.HttpSessionRequestCache;
 import org.springframework.security.web.util.matcher.MediaTypeRequestMatcher;
 
 /**
- * The demo's built-in OpenID Connect provider (Spring Authorization Server), running inside the web
- * app at {@code vigil.public-url}. It stands in for an organisation's identity provider: the web
+ * The built-in OpenID Connect provider (Spring Authorization Server) of the demo ({@code
+ * vigil.idp.builtin}, on by default in the demo), running inside the web app at {@code
+ * vigil.public-url}. It stands in for an organisation's identity provider: the web
  * app signs in through it with the same authorization-code flow it would use against a real one.
  *
  * <pre>
@@ -71,7 +72,7 @@ import org.springframework.security.web.util.matcher.MediaTypeRequestMatcher;
  * not redirect into each other.
  */
 @Configuration(proxyBeanMethods = false)
-@ConditionalOnBooleanProperty("vigil.demo")
+@ConditionalOnBooleanProperty("vigil.idp.builtin")
 class DemoIdentityProvider {
 
     private static final String CLIENT_ID = "vigil-review";
