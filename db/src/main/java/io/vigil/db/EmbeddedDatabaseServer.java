@@ -48,7 +48,10 @@ public final class EmbeddedDatabaseServer implements AutoCloseable {
                     .setLocaleConfig("pwfile", passwordFile.toString())
                     .setConnectConfig("password", password)
                     .setServerConfig("listen_addresses", "127.0.0.1")
-                    .setServerConfig("password_encryption", "scram-sha-256");
+                    .setServerConfig("password_encryption", "scram-sha-256")
+                    // zonky turns this off for speed; Vigil's store is an audit trail, so a commit
+                    // must mean durable.
+                    .setServerConfig("synchronous_commit", "on");
             if (port > 0) {
                 builder.setPort(port);
             }
