@@ -1,8 +1,6 @@
 package io.vigil.proxy.pipeline;
 
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.util.ReferenceCountUtil;
 import io.vigil.proxy.protocol.PgFrame;
 import io.vigil.proxy.protocol.backend.BackendDecoder;
 import io.vigil.proxy.protocol.backend.BackendMessage;
@@ -15,7 +13,7 @@ import io.vigil.proxy.session.StatementTracker;
  * Upstream side of the audit: reads each statement's outcome from the target's answers. Only
  * CommandComplete and ErrorResponse bodies are decoded; every frame is relayed as it came.
  */
-final class ResponseAuditHandler extends ChannelInboundHandlerAdapter {
+final class ResponseAuditHandler extends FrameInspector {
 
     private final Session session;
 
@@ -24,17 +22,7 @@ final class ResponseAuditHandler extends ChannelInboundHandlerAdapter {
     }
 
     @Override
-    public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        PgFrame frame = (PgFrame) msg;
-        try {
-            observe(ctx, frame);
-        } catch (RuntimeException e) {
-            ReferenceCountUtil.release(frame);
-            throw e;
-        }
-    }
-
-    private void observe(ChannelHandlerContext ctx, PgFrame frame) {
+    boolean inspect(ChannelHandlerContext ctx, PgFrame frame) {
         StatementTracker statements = session.statements();
         switch (frame.type()) {
             case BackendMessage.DATA_ROW -> statements.dataRow();
@@ -51,7 +39,7 @@ final class ResponseAuditHandler extends ChannelInboundHandlerAdapter {
             case BackendMessage.READY_FOR_QUERY -> session.recordAll(statements.readyForQuery());
             default -> {}
         }
-        ctx.fireChannelRead(frame);
+        return true;
     }
 
     @Override

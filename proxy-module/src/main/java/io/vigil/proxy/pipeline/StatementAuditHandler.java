@@ -1,7 +1,6 @@
 package io.vigil.proxy.pipeline;
 
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.ReferenceCountUtil;
 import io.vigil.proxy.audit.AuditEvent.StatementStarted;
 import io.vigil.proxy.protocol.PgFrame;
@@ -20,7 +19,7 @@ import io.vigil.proxy.session.StatementTracker;
  * name or end statements are decoded; everything else passes untouched. A statement the trail
  * refuses is not forwarded: the session ends instead.
  */
-final class StatementAuditHandler extends ChannelInboundHandlerAdapter {
+final class StatementAuditHandler extends FrameInspector {
 
     private final Session session;
 
@@ -29,17 +28,7 @@ final class StatementAuditHandler extends ChannelInboundHandlerAdapter {
     }
 
     @Override
-    public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        PgFrame frame = (PgFrame) msg;
-        try {
-            observe(ctx, frame);
-        } catch (RuntimeException e) {
-            ReferenceCountUtil.release(frame);
-            throw e;
-        }
-    }
-
-    private void observe(ChannelHandlerContext ctx, PgFrame frame) {
+    boolean inspect(ChannelHandlerContext ctx, PgFrame frame) {
         StatementTracker statements = session.statements();
         StatementStarted started = null;
         switch (frame.type()) {
@@ -71,7 +60,7 @@ final class StatementAuditHandler extends ChannelInboundHandlerAdapter {
                         frame,
                         SqlState.FEATURE_NOT_SUPPORTED,
                         "the fast-path function call protocol is not supported through Vigil");
-                return;
+                return false;
             }
             default -> {}
         }
@@ -81,9 +70,9 @@ final class StatementAuditHandler extends ChannelInboundHandlerAdapter {
                     frame,
                     SqlState.CONFIGURATION_LIMIT_EXCEEDED,
                     "Vigil's audit trail cannot take more statements now; the statement was not run");
-            return;
+            return false;
         }
-        ctx.fireChannelRead(frame);
+        return true;
     }
 
     private void refuse(ChannelHandlerContext ctx, PgFrame frame, String sqlState, String message) {

@@ -1,8 +1,6 @@
 package io.vigil.proxy.protocol;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.handler.codec.ByteToMessageDecoder;
 import java.util.List;
 
 /**
@@ -10,7 +8,7 @@ import java.util.List;
  * The length is checked against the current cap as soon as the header is in, so an oversized
  * message fails before its body is buffered.
  */
-public final class MessageFrameDecoder extends ByteToMessageDecoder {
+public final class MessageFrameDecoder extends FramingDecoder {
 
     private int maxLength;
 
@@ -24,17 +22,7 @@ public final class MessageFrameDecoder extends ByteToMessageDecoder {
     }
 
     @Override
-    protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
-        try {
-            frame(in, out);
-        } catch (ProtocolViolation e) {
-            // The stream is out of sync for good: drop what is buffered so nothing decodes it again.
-            in.skipBytes(in.readableBytes());
-            throw e;
-        }
-    }
-
-    private void frame(ByteBuf in, List<Object> out) {
+    protected void frame(ByteBuf in, List<Object> out) {
         while (in.readableBytes() >= PgFrame.HEADER_LENGTH) {
             int start = in.readerIndex();
             byte type = in.getByte(start);

@@ -1,8 +1,7 @@
 package io.vigil.proxy.protocol.frontend;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.handler.codec.ByteToMessageDecoder;
+import io.vigil.proxy.protocol.FramingDecoder;
 import io.vigil.proxy.protocol.ProtocolViolation;
 import io.vigil.proxy.protocol.SqlState;
 import io.vigil.proxy.protocol.Wire;
@@ -19,7 +18,7 @@ import java.util.Map;
  * <p>It decodes one packet per read and then waits: the handler after it decides what may follow
  * (another startup packet after a refused SSLRequest, regular messages after StartupMessage).
  */
-public final class StartupFrameDecoder extends ByteToMessageDecoder {
+public final class StartupFrameDecoder extends FramingDecoder {
 
     private final int maxLength;
 
@@ -29,17 +28,7 @@ public final class StartupFrameDecoder extends ByteToMessageDecoder {
     }
 
     @Override
-    protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
-        try {
-            frame(in, out);
-        } catch (ProtocolViolation e) {
-            // The stream is out of sync for good: drop what is buffered so nothing decodes it again.
-            in.skipBytes(in.readableBytes());
-            throw e;
-        }
-    }
-
-    private void frame(ByteBuf in, List<Object> out) {
+    protected void frame(ByteBuf in, List<Object> out) {
         if (in.readableBytes() < 8) {
             return;
         }
