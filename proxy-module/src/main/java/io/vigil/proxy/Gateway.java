@@ -19,6 +19,7 @@ import io.vigil.proxy.audit.AuditSink;
 import io.vigil.proxy.directory.AgentDirectory;
 import io.vigil.proxy.pipeline.ClientChannelInitializer;
 import io.vigil.proxy.pipeline.GatewayContext;
+import io.vigil.proxy.session.CancelKeys;
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;
 import java.time.InstantSource;
@@ -73,6 +74,7 @@ public final class Gateway implements AutoCloseable {
                 random,
                 mockKey,
                 InstantSource.system(),
+                new CancelKeys(random),
                 channel);
         try {
             Channel server = new ServerBootstrap()

@@ -153,6 +153,71 @@ class GatewayIT {
         }
     }
 
+    @Test
+    void theOptionsStartupParameterIsRefusedWithAClearError() {
+        env.agent("options-bot", "owner", "s3cret-options");
+        assertThatThrownBy(() -> env.connect("options-bot", "s3cret-options", "options", "-c log_statement=none")
+                        .close())
+                .isInstanceOf(SQLException.class)
+                .hasMessageContaining("startup parameter \"options\" is not allowed")
+                .extracting(e -> ((SQLException) e).getSQLState())
+                .isEqualTo("0A000");
+    }
+
+    @Test
+    void aJdbcCancelStopsTheRunningStatementAtTheTarget() throws Exception {
+        env.agent("slow-bot", "owner", "s3cret-slow");
+        try (Connection c = env.connect("slow-bot", "s3cret-slow");
+                Statement s = c.createStatement()) {
+            long start = System.nanoTime();
+            Thread canceller = Thread.ofVirtual().start(() -> {
+                try {
+                    Thread.sleep(500);
+                    s.cancel();
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            assertThatThrownBy(() -> s.execute("select pg_sleep(30)"))
+                    .isInstanceOf(SQLException.class)
+                    .extracting(e -> ((SQLException) e).getSQLState())
+                    .isEqualTo("57014");
+            canceller.join();
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
+            // The session goes on after a cancel.
+            try (ResultSet rs = s.executeQuery("select 42")) {
+                rs.next();
+                assertThat(rs.getInt(1)).isEqualTo(42);
+            }
+        }
+    }
+
+    @Test
+    void aTerminatedTargetBackendGivesTheClientItsFatalErrorNotAHang() throws Exception {
+        env.agent("doomed-bot", "owner", "s3cret-doomed");
+        try (Connection c = env.connect("doomed-bot", "s3cret-doomed");
+                Statement s = c.createStatement()) {
+            int backend;
+            try (ResultSet rs = s.executeQuery("select pg_backend_pid()")) {
+                rs.next();
+                backend = rs.getInt(1);
+            }
+            try (Connection admin = env.postgres.superuserDataSource("postgres").getConnection();
+                    Statement a = admin.createStatement()) {
+                a.execute("select pg_terminate_backend(" + backend + ")");
+            }
+            assertThatThrownBy(() -> s.executeQuery("select 1"))
+                    .isInstanceOf(SQLException.class)
+                    .extracting(e -> ((SQLException) e).getSQLState())
+                    .isIn("57P01", "08006");
+        }
+        // The gateway keeps serving.
+        try (Connection c = env.connect("doomed-bot", "s3cret-doomed");
+                ResultSet rs = c.createStatement().executeQuery("select 1")) {
+            assertThat(rs.next()).isTrue();
+        }
+    }
+
     private static List<StatementRecord> statementsOf(UUID agent) {
         return env.store
                 .select(STATEMENT.fields())

@@ -30,11 +30,9 @@ import io.vigil.proxy.protocol.frontend.StartupMessage;
 import io.vigil.proxy.session.Session;
 import io.vigil.proxy.session.StatementTracker;
 import java.net.InetSocketAddress;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
@@ -67,10 +65,6 @@ final class ClientAuthHandler extends SimpleChannelInboundHandler<PgFrame> {
 
     private static final Logger log = LoggerFactory.getLogger(ClientAuthHandler.class);
 
-    /** Startup parameters passed on to the target; the rest are dropped. */
-    private static final Set<String> FORWARDED_PARAMETERS = Set.of(
-            "application_name", "client_encoding", "DateStyle", "TimeZone", "extra_float_digits", "IntervalStyle");
-
     private enum State {
         LOOKING_UP,
         AWAITING_INITIAL_RESPONSE,
@@ -80,13 +74,15 @@ final class ClientAuthHandler extends SimpleChannelInboundHandler<PgFrame> {
 
     private final GatewayContext context;
     private final StartupMessage startup;
+    private final Map<String, String> forwarded;
     private State state = State.LOOKING_UP;
     private AgentLogin agent;
     private ScramServer scram;
 
-    ClientAuthHandler(GatewayContext context, StartupMessage startup) {
+    ClientAuthHandler(GatewayContext context, StartupMessage startup, Map<String, String> forwarded) {
         this.context = context;
         this.startup = startup;
+        this.forwarded = Map.copyOf(forwarded);
     }
 
     @Override
@@ -187,8 +183,7 @@ final class ClientAuthHandler extends SimpleChannelInboundHandler<PgFrame> {
                                 .addLast(PipelineNames.FRAME_DECODER, new MessageFrameDecoder(Integer.MAX_VALUE))
                                 .addLast(
                                         PipelineNames.UPSTREAM_LOGIN,
-                                        new UpstreamLoginHandler(
-                                                agent.target(), forwardedParameters(), context.random(), login));
+                                        new UpstreamLoginHandler(agent.target(), forwarded, context.random(), login));
                     }
                 });
         var connect = bootstrap.connect(agent.target().host(), agent.target().port());
@@ -214,16 +209,6 @@ final class ClientAuthHandler extends SimpleChannelInboundHandler<PgFrame> {
                         "Vigil could not connect to target \"" + agent.target().name() + "\"");
             }
         });
-    }
-
-    private Map<String, String> forwardedParameters() {
-        Map<String, String> forwarded = new LinkedHashMap<>();
-        startup.parameters().forEach((name, value) -> {
-            if (FORWARDED_PARAMETERS.contains(name)) {
-                forwarded.put(name, value);
-            }
-        });
-        return forwarded;
     }
 
     /** Both sides are logged in: tell the client, and switch both pipelines to relaying. */
@@ -255,8 +240,11 @@ final class ClientAuthHandler extends SimpleChannelInboundHandler<PgFrame> {
                     "Vigil's audit trail is not accepting new sessions; try again later");
             return;
         }
+        session.upstreamKey(new BackendKeyData(login.processId(), login.secretKey()));
+        BackendKeyData clientKey = context.cancelKeys().issue(session);
         Session opened = session;
         client.closeFuture().addListener(f -> {
+            context.cancelKeys().release(clientKey);
             opened.record(new SessionClosed(opened.id(), context.clock().instant(), opened.closeReason()));
             upstream.close();
         });
@@ -271,9 +259,7 @@ final class ClientAuthHandler extends SimpleChannelInboundHandler<PgFrame> {
         Replies.write(client, new AuthenticationSASLFinal(serverFinal));
         Replies.write(client, new AuthenticationOk());
         login.parameters().forEach(p -> Replies.write(client, p));
-        Replies.write(
-                client,
-                new BackendKeyData(context.random().nextInt(), context.random().nextInt()));
+        Replies.write(client, clientKey);
         Replies.write(client, new ReadyForQuery(login.transactionStatus()));
         client.flush();
         client.config().setAutoRead(true);

@@ -4,6 +4,7 @@ import io.netty.channel.Channel;
 import io.vigil.proxy.audit.AuditSink;
 import io.vigil.proxy.directory.AgentDirectory;
 import io.vigil.proxy.protocol.WireLimits;
+import io.vigil.proxy.session.CancelKeys;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.InstantSource;
@@ -14,6 +15,7 @@ import java.util.concurrent.Executor;
  *
  * @param blocking where store lookups run, never on an event loop
  * @param mockKey the secret behind the mock SCRAM salts of unknown users
+ * @param cancelKeys the cancel keys handed to clients, and the sessions they cancel
  * @param upstreamChannel the channel type for upstream connections (matches the server's transport)
  */
 public record GatewayContext(
@@ -25,4 +27,5 @@ public record GatewayContext(
         SecureRandom random,
         byte[] mockKey,
         InstantSource clock,
+        CancelKeys cancelKeys,
         Class<? extends Channel> upstreamChannel) {}

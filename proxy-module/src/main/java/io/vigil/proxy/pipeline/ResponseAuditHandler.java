@@ -2,6 +2,7 @@ package io.vigil.proxy.pipeline;
 
 import io.netty.channel.ChannelHandlerContext;
 import io.vigil.proxy.protocol.PgFrame;
+import io.vigil.proxy.protocol.SqlState;
 import io.vigil.proxy.protocol.backend.BackendDecoder;
 import io.vigil.proxy.protocol.backend.BackendMessage;
 import io.vigil.proxy.protocol.backend.CommandComplete;
@@ -34,6 +35,10 @@ final class ResponseAuditHandler extends FrameInspector {
             case BackendMessage.PORTAL_SUSPENDED -> session.recordAll(statements.portalSuspended());
             case BackendMessage.ERROR_RESPONSE -> {
                 ErrorResponse error = (ErrorResponse) BackendDecoder.decode(frame);
+                if (error.fatal()) {
+                    session.closeReason("the target ended the session: " + error.sqlState() + " " + error.message());
+                    session.expectClose();
+                }
                 session.recordAll(statements.error(error.sqlState(), error.message()));
             }
             case BackendMessage.READY_FOR_QUERY -> session.recordAll(statements.readyForQuery());
@@ -42,9 +47,17 @@ final class ResponseAuditHandler extends FrameInspector {
         return true;
     }
 
+    /**
+     * The target went away without a word (crashed, restarted, network cut): tell the client in
+     * protocol terms rather than just dropping it. Its statement in flight stays "outcome unknown".
+     */
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        session.closeReason("the target closed the connection");
+        if (!session.closeExpected()) {
+            session.closeReason("the target closed the connection unexpectedly");
+            Replies.fatal(
+                    session.client(), SqlState.CONNECTION_FAILURE, "the connection to the target database was lost");
+        }
         ctx.fireChannelInactive();
     }
 

@@ -3,13 +3,17 @@ package io.vigil.proxy.pipeline;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
+import io.vigil.proxy.policy.StartupPolicy;
 import io.vigil.proxy.protocol.MessageFrameDecoder;
 import io.vigil.proxy.protocol.SqlState;
+import io.vigil.proxy.protocol.backend.NegotiateProtocolVersion;
 import io.vigil.proxy.protocol.frontend.CancelRequest;
 import io.vigil.proxy.protocol.frontend.FrontendMessage;
 import io.vigil.proxy.protocol.frontend.GSSENCRequest;
 import io.vigil.proxy.protocol.frontend.SSLRequest;
 import io.vigil.proxy.protocol.frontend.StartupMessage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Handles the packets a connection opens with. Encryption requests are declined with 'N' (the
@@ -18,6 +22,7 @@ import io.vigil.proxy.protocol.frontend.StartupMessage;
  */
 final class StartupHandler extends SimpleChannelInboundHandler<FrontendMessage> {
 
+    private static final Logger log = LoggerFactory.getLogger(StartupHandler.class);
     private static final byte DECLINED = 'N';
 
     private final GatewayContext context;
@@ -31,10 +36,23 @@ final class StartupHandler extends SimpleChannelInboundHandler<FrontendMessage> 
         switch (message) {
             case SSLRequest r -> decline(ctx);
             case GSSENCRequest r -> decline(ctx);
-            case CancelRequest r -> ctx.close();
+            case CancelRequest r -> cancel(ctx, r);
             case StartupMessage m -> startup(ctx, m);
             default -> Replies.fatal(ctx.channel(), SqlState.PROTOCOL_VIOLATION, "unexpected startup packet");
         }
+    }
+
+    /** A cancel gets no answer, as in PostgreSQL: the connection just closes. */
+    private void cancel(ChannelHandlerContext ctx, CancelRequest request) {
+        context.cancelKeys()
+                .find(request.processId(), request.secretKey())
+                .ifPresentOrElse(
+                        session ->
+                                CancelForwarder.forward(session, ctx.channel().eventLoop(), context.upstreamChannel()),
+                        () -> log.info(
+                                "cancel request with an unknown key from {}",
+                                ctx.channel().remoteAddress()));
+        ctx.close();
     }
 
     private static void decline(ChannelHandlerContext ctx) {
@@ -50,6 +68,17 @@ final class StartupHandler extends SimpleChannelInboundHandler<FrontendMessage> 
                     "no PostgreSQL user name specified in startup packet");
             return;
         }
+        switch (StartupPolicy.check(startup)) {
+            case StartupPolicy.Refuse refuse -> Replies.fatal(ctx.channel(), refuse.sqlState(), refuse.message());
+            case StartupPolicy.Accept accept -> authenticate(ctx, startup, accept);
+        }
+    }
+
+    private void authenticate(ChannelHandlerContext ctx, StartupMessage startup, StartupPolicy.Accept accept) {
+        if (startup.minorVersion() > 0 || !accept.declinedProtocolOptions().isEmpty()) {
+            // We speak 3.0: say so, and name the protocol options we ignore; the client goes on.
+            Replies.write(ctx.channel(), new NegotiateProtocolVersion(0, accept.declinedProtocolOptions()));
+        }
         var pipeline = ctx.pipeline();
         // Added after the startup decoder before removing it, so bytes it already buffered flow
         // into the new decoder rather than past it.
@@ -58,6 +87,6 @@ final class StartupHandler extends SimpleChannelInboundHandler<FrontendMessage> 
                 PipelineNames.FRAME_DECODER,
                 new MessageFrameDecoder(context.limits().maxUnauthenticatedMessageLength()));
         pipeline.remove(PipelineNames.STARTUP_DECODER);
-        pipeline.replace(this, PipelineNames.CLIENT_AUTH, new ClientAuthHandler(context, startup));
+        pipeline.replace(this, PipelineNames.CLIENT_AUTH, new ClientAuthHandler(context, startup, accept.forwarded()));
     }
 }

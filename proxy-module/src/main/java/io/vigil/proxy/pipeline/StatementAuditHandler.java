@@ -53,7 +53,10 @@ final class StatementAuditHandler extends FrameInspector {
                 }
             }
             case FrontendMessage.SYNC -> statements.sync();
-            case FrontendMessage.TERMINATE -> session.closeReason("client terminated");
+            case FrontendMessage.TERMINATE -> {
+                session.closeReason("client terminated");
+                session.expectClose();
+            }
             case FrontendMessage.FUNCTION_CALL -> {
                 refuse(
                         ctx,

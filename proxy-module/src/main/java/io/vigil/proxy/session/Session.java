@@ -5,6 +5,7 @@ import io.netty.util.AttributeKey;
 import io.vigil.proxy.audit.AuditEvent;
 import io.vigil.proxy.audit.AuditSink;
 import io.vigil.proxy.directory.AgentLogin;
+import io.vigil.proxy.protocol.backend.BackendKeyData;
 import java.util.List;
 import java.util.UUID;
 
@@ -24,6 +25,8 @@ public final class Session {
     private final StatementTracker statements;
     private final AuditSink audit;
     private String closeReason;
+    private BackendKeyData upstreamKey;
+    private boolean closeExpected;
 
     public Session(
             UUID id, AgentLogin agent, Channel client, Channel upstream, StatementTracker statements, AuditSink audit) {
@@ -53,6 +56,27 @@ public final class Session {
 
     public StatementTracker statements() {
         return statements;
+    }
+
+    /** The target's own cancel key for this session; the client never sees it. */
+    public BackendKeyData upstreamKey() {
+        return upstreamKey;
+    }
+
+    public void upstreamKey(BackendKeyData key) {
+        this.upstreamKey = key;
+    }
+
+    /**
+     * Notes that the connection is ending on purpose (the client said Terminate, or the target
+     * already sent a FATAL error), so losing the target is no surprise to report.
+     */
+    public void expectClose() {
+        closeExpected = true;
+    }
+
+    public boolean closeExpected() {
+        return closeExpected;
     }
 
     /** Why the session ended; the first reason given wins. */

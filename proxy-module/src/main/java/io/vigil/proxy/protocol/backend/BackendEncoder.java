@@ -43,6 +43,13 @@ public final class BackendEncoder {
                 Wire.writeCString(buf, m.tag());
                 Wire.endFrame(buf, at);
             }
+            case NegotiateProtocolVersion m -> {
+                int at = Wire.beginFrame(buf, 'v');
+                buf.writeInt(m.newestMinorVersion());
+                buf.writeInt(m.unrecognizedOptions().size());
+                m.unrecognizedOptions().forEach(option -> Wire.writeCString(buf, option));
+                Wire.endFrame(buf, at);
+            }
             case ErrorResponse m -> {
                 int at = Wire.beginFrame(buf, 'E');
                 for (Map.Entry<Character, String> field : m.fields().entrySet()) {

@@ -5,7 +5,13 @@ package io.vigil.proxy.protocol.backend;
  * gateway acts on; {@link BackendEncoder} writes the ones the gateway answers clients with itself.
  */
 public sealed interface BackendMessage
-        permits Authentication, ParameterStatus, BackendKeyData, ReadyForQuery, CommandComplete, ErrorResponse {
+        permits Authentication,
+                ParameterStatus,
+                BackendKeyData,
+                ReadyForQuery,
+                CommandComplete,
+                ErrorResponse,
+                NegotiateProtocolVersion {
 
     byte AUTHENTICATION = 'R';
     byte PARAMETER_STATUS = 'S';

@@ -34,6 +34,12 @@ public record ErrorResponse(SequencedMap<Character, String> fields) implements B
         return new ErrorResponse(fields);
     }
 
+    /** FATAL or PANIC: the server closes the connection after this. */
+    public boolean fatal() {
+        String severity = fields.getOrDefault('V', fields.get('S'));
+        return "FATAL".equals(severity) || "PANIC".equals(severity);
+    }
+
     public String sqlState() {
         return fields.get('C');
     }
