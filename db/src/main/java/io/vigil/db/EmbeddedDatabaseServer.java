@@ -61,6 +61,11 @@ public final class EmbeddedDatabaseServer implements AutoCloseable {
         }
     }
 
+    /** For tests and the demo's own administration; never handed to agents. */
+    public String superuserPassword() {
+        return superuserPassword;
+    }
+
     public int port() {
         return postgres.getPort();
     }
