@@ -123,6 +123,18 @@ class GatewayIT {
     }
 
     @Test
+    void statementTextIsStoredExactlyWhateverItContains() throws Exception {
+        UUID agent = env.agent("odd-text-bot", "owner", "s3cret-odd");
+        String sql = "select 'tab\there', 'line\nbreak', E'back\\\\slash', '\\N', 'ünï ✓'\r\n-- end";
+        try (Connection c = env.connect("odd-text-bot", "s3cret-odd", "preferQueryMode", "simple");
+                Statement s = c.createStatement()) {
+            s.execute(sql);
+        }
+        List<StatementRecord> recorded = await(() -> statementsOf(agent), rows -> rows.size() == 2);
+        assertThat(recorded.getLast().getSqlText()).isEqualTo(sql);
+    }
+
+    @Test
     void aWrongSecretGets28P01AndNoSession() {
         UUID agent = env.agent("ci-job", "owner", "the-right-secret");
         assertThatThrownBy(() -> env.connect("ci-job", "a-wrong-secret").close())

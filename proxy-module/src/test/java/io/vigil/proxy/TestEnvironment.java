@@ -24,40 +24,42 @@ import org.jooq.DSLContext;
  * A real stack for integration tests: one embedded PostgreSQL holding Vigil's store and a target
  * database {@code shop}, and a gateway in front of it.
  */
-final class TestEnvironment implements AutoCloseable {
+public final class TestEnvironment implements AutoCloseable {
 
     static final String TARGET_NAME = "shop";
+    public static final String UPSTREAM_ROLE = "shop_gateway";
+    public static final String UPSTREAM_PASSWORD = "upstream-password";
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    final EmbeddedDatabaseServer postgres;
+    public final EmbeddedDatabaseServer postgres;
     final DSLContext store;
     final SecretBox secrets = new SecretBox(randomBytes(32), RANDOM);
     final UUID targetId = UUID.randomUUID();
-    final JooqAuditSink audit;
-    final Gateway gateway;
+    public final JooqAuditSink audit;
+    public final Gateway gateway;
 
-    TestEnvironment(Path dir) {
+    public TestEnvironment(Path dir) {
         this(dir, null);
     }
 
     /** @param binariesJar another PostgreSQL major version's zonky binaries, or null for the default */
-    TestEnvironment(Path dir, Path binariesJar) {
+    public TestEnvironment(Path dir, Path binariesJar) {
         postgres = EmbeddedDatabaseServer.start(dir, 0, binariesJar);
         postgres.ensureDatabase("vigil", "vigil", "store-password");
         var storeSource = postgres.dataSource("vigil", "vigil", "store-password");
         VigilStore.migrate(storeSource);
         store = VigilStore.dsl(storeSource);
-        postgres.ensureDatabase("shop", "shop_gateway", "upstream-password");
+        postgres.ensureDatabase("shop", UPSTREAM_ROLE, UPSTREAM_PASSWORD);
         store.insertInto(TARGET)
                 .set(TARGET.ID, targetId)
                 .set(TARGET.NAME, TARGET_NAME)
                 .set(TARGET.HOST, "127.0.0.1")
                 .set(TARGET.PORT, postgres.port())
                 .set(TARGET.DATABASE_NAME, "shop")
-                .set(TARGET.UPSTREAM_USER, "shop_gateway")
+                .set(TARGET.UPSTREAM_USER, UPSTREAM_ROLE)
                 .set(
                         TARGET.UPSTREAM_SECRET,
-                        secrets.seal("upstream-password", JooqAgentDirectory.credentialOwner(targetId)))
+                        secrets.seal(UPSTREAM_PASSWORD, JooqAgentDirectory.credentialOwner(targetId)))
                 .execute();
         audit = new JooqAuditSink(store, 10_000);
         gateway = Gateway.start(
@@ -67,7 +69,7 @@ final class TestEnvironment implements AutoCloseable {
     }
 
     /** Creates an active agent with one secret; returns its id. */
-    UUID agent(String name, String owner, String secret) {
+    public UUID agent(String name, String owner, String secret) {
         UUID id = UUID.randomUUID();
         store.insertInto(AGENT)
                 .set(AGENT.ID, id)

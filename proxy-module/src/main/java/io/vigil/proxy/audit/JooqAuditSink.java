@@ -3,7 +3,6 @@ package io.vigil.proxy.audit;
 import static io.vigil.db.jooq.Tables.SESSION;
 import static io.vigil.db.jooq.Tables.STATEMENT;
 
-import io.vigil.db.jooq.tables.records.StatementRecord;
 import io.vigil.proxy.audit.AuditEvent.SessionClosed;
 import io.vigil.proxy.audit.AuditEvent.SessionOpened;
 import io.vigil.proxy.audit.AuditEvent.StatementCompleted;
@@ -122,16 +121,16 @@ public final class JooqAuditSink implements AuditSink, AutoCloseable {
 
     private void write(List<AuditEvent> batch) {
         List<Query> sessions = new ArrayList<>();
-        Map<String, StatementRecord> inserts = new LinkedHashMap<>();
+        Map<String, StatementCopy.Row> inserts = new LinkedHashMap<>();
         List<Query> updates = new ArrayList<>();
         for (AuditEvent event : batch) {
             switch (event) {
                 case SessionOpened e -> sessions.add(insertSession(e));
-                case StatementStarted e -> inserts.put(key(e.sessionId(), e.seq()), startedRow(e));
+                case StatementStarted e -> inserts.put(key(e.sessionId(), e.seq()), new StatementCopy.Row(e));
                 case StatementCompleted e -> {
-                    StatementRecord row = inserts.get(key(e.sessionId(), e.seq()));
+                    StatementCopy.Row row = inserts.get(key(e.sessionId(), e.seq()));
                     if (row != null) {
-                        applyOutcome(row, e);
+                        row.completed = e;
                     } else {
                         updates.add(updateOutcome(e));
                     }
@@ -145,7 +144,7 @@ public final class JooqAuditSink implements AuditSink, AutoCloseable {
                 t.batch(sessions).execute();
             }
             if (!inserts.isEmpty()) {
-                t.batchInsert(inserts.values()).execute();
+                t.connection(c -> StatementCopy.copy(c, inserts.values()));
             }
             if (!updates.isEmpty()) {
                 t.batch(updates).execute();
@@ -161,25 +160,6 @@ public final class JooqAuditSink implements AuditSink, AutoCloseable {
                 .set(SESSION.CLIENT_ADDR, e.clientAddress())
                 .set(SESSION.APPLICATION_NAME, e.applicationName())
                 .set(SESSION.STARTED_AT, utc(e.startedAt()));
-    }
-
-    private StatementRecord startedRow(StatementStarted e) {
-        StatementRecord row = db.newRecord(STATEMENT);
-        row.setSessionId(e.sessionId());
-        row.setSeq(e.seq());
-        row.setStartedAt(utc(e.startedAt()));
-        row.setSqlText(e.sql());
-        row.setProtocol(e.protocol().name().toLowerCase(java.util.Locale.ROOT));
-        return row;
-    }
-
-    private static void applyOutcome(StatementRecord row, StatementCompleted e) {
-        Outcome o = e.outcome();
-        row.setDurationUs(e.durationMicros());
-        row.setCommandTag(o.commandTag());
-        row.setRowCount(o.rows());
-        row.setSqlstate(o.sqlState());
-        row.setErrorMessage(o.errorMessage());
     }
 
     private Query updateOutcome(StatementCompleted e) {

@@ -1,0 +1,78 @@
+package io.vigil.proxy.audit;
+
+import io.vigil.proxy.audit.AuditEvent.StatementCompleted;
+import io.vigil.proxy.audit.AuditEvent.StatementStarted;
+import java.io.IOException;
+import java.io.StringReader;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.Collection;
+import java.util.Locale;
+import org.postgresql.PGConnection;
+
+/**
+ * Writes statement rows with COPY, in PostgreSQL's text format. One COPY per batch costs a fraction
+ * of the same rows as INSERTs, and the trail has to keep up with the gateway's full throughput.
+ */
+final class StatementCopy {
+
+    private static final String COPY = "copy vigil.statement (session_id, seq, started_at, duration_us, sql_text,"
+            + " protocol, command_tag, row_count, sqlstate, error_message) from stdin";
+
+    /** A statement to insert, with its outcome if that arrived in the same batch. */
+    static final class Row {
+        final StatementStarted started;
+        StatementCompleted completed;
+
+        Row(StatementStarted started) {
+            this.started = started;
+        }
+    }
+
+    private StatementCopy() {}
+
+    static void copy(Connection connection, Collection<Row> rows) throws SQLException, IOException {
+        StringBuilder text = new StringBuilder(rows.size() * 160);
+        for (Row row : rows) {
+            append(text, row);
+        }
+        connection.unwrap(PGConnection.class).getCopyAPI().copyIn(COPY, new StringReader(text.toString()));
+    }
+
+    static void append(StringBuilder text, Row row) {
+        StatementStarted s = row.started;
+        StatementCompleted c = row.completed;
+        Outcome o = c == null ? null : c.outcome();
+        field(text, s.sessionId().toString()).append('\t');
+        field(text, Long.toString(s.seq())).append('\t');
+        field(text, OffsetDateTime.ofInstant(s.startedAt(), ZoneOffset.UTC).toString())
+                .append('\t');
+        field(text, c == null ? null : Long.toString(c.durationMicros())).append('\t');
+        field(text, s.sql()).append('\t');
+        field(text, s.protocol().name().toLowerCase(Locale.ROOT)).append('\t');
+        field(text, o == null ? null : o.commandTag()).append('\t');
+        field(text, o == null || o.rows() == null ? null : o.rows().toString()).append('\t');
+        field(text, o == null ? null : o.sqlState()).append('\t');
+        field(text, o == null ? null : o.errorMessage()).append('\n');
+    }
+
+    /** One column in COPY text format: \N for NULL; backslash, tab, newline and CR escaped. */
+    static StringBuilder field(StringBuilder text, String value) {
+        if (value == null) {
+            return text.append("\\N");
+        }
+        for (int i = 0; i < value.length(); i++) {
+            char ch = value.charAt(i);
+            switch (ch) {
+                case '\\' -> text.append("\\\\");
+                case '\t' -> text.append("\\t");
+                case '\n' -> text.append("\\n");
+                case '\r' -> text.append("\\r");
+                default -> text.append(ch);
+            }
+        }
+        return text;
+    }
+}
