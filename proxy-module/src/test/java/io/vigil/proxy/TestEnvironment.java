@@ -61,7 +61,7 @@ public final class TestEnvironment implements AutoCloseable {
                         TARGET.UPSTREAM_SECRET,
                         secrets.seal(UPSTREAM_PASSWORD, JooqAgentDirectory.credentialOwner(targetId)))
                 .execute();
-        audit = new JooqAuditSink(store, 10_000);
+        audit = new JooqAuditSink(storeSource, 100_000);
         gateway = Gateway.start(
                 GatewayConfig.defaults("127.0.0.1", 0),
                 new JooqAgentDirectory(store, secrets, InstantSource.system()),

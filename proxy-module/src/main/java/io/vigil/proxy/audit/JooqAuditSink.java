@@ -7,6 +7,9 @@ import io.vigil.proxy.audit.AuditEvent.SessionClosed;
 import io.vigil.proxy.audit.AuditEvent.SessionOpened;
 import io.vigil.proxy.audit.AuditEvent.StatementCompleted;
 import io.vigil.proxy.audit.AuditEvent.StatementStarted;
+import java.io.IOException;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -19,8 +22,11 @@ import java.util.UUID;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
+import javax.sql.DataSource;
 import org.jooq.DSLContext;
 import org.jooq.Query;
+import org.jooq.SQLDialect;
+import org.jooq.impl.DSL;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,16 +43,27 @@ public final class JooqAuditSink implements AuditSink, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(JooqAuditSink.class);
     private static final int BATCH = 1_000;
+    /** Builds queries without a connection; they run on the writer's own. */
+    private static final DSLContext BUILDER = DSL.using(SQLDialect.POSTGRES);
+
     private static final AuditEvent STOP = new SessionClosed(new UUID(0, 0), Instant.EPOCH, "stop");
 
-    private final DSLContext db;
+    private final DataSource store;
+    /** Used by the writer thread only. */
+    private Connection connection;
+
     private final int capacity;
     private final BlockingQueue<AuditEvent> queue;
     private final Thread writer;
     private volatile boolean running = true;
 
-    public JooqAuditSink(DSLContext db, int capacity) {
-        this.db = db;
+    /**
+     * @param store where the trail lives; the writer keeps one connection of its own to it, and
+     *     opens a new one after a failure
+     * @param capacity events that may wait before new sessions and statements are refused
+     */
+    public JooqAuditSink(DataSource store, int capacity) {
+        this.store = store;
         this.capacity = capacity;
         this.queue = new ArrayBlockingQueue<>(capacity * 2 + 1);
         this.writer = Thread.ofPlatform().name("vigil-audit-writer").daemon().start(this::run);
@@ -83,6 +100,9 @@ public final class JooqAuditSink implements AuditSink, AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        if (!writer.isAlive()) {
+            closeConnection();
+        }
     }
 
     private void run() {
@@ -111,15 +131,16 @@ public final class JooqAuditSink implements AuditSink, AutoCloseable {
             try {
                 write(batch);
                 return;
-            } catch (RuntimeException e) {
+            } catch (SQLException | IOException | RuntimeException e) {
                 log.warn("cannot write {} audit events to the store, retrying: {}", batch.size(), e.getMessage());
+                closeConnection();
                 Thread.sleep(backoffMillis);
                 backoffMillis = Math.min(backoffMillis * 2, 5_000);
             }
         }
     }
 
-    private void write(List<AuditEvent> batch) {
+    private void write(List<AuditEvent> batch) throws SQLException, IOException {
         List<Query> sessions = new ArrayList<>();
         Map<String, StatementCopy.Row> inserts = new LinkedHashMap<>();
         List<Query> updates = new ArrayList<>();
@@ -138,22 +159,41 @@ public final class JooqAuditSink implements AuditSink, AutoCloseable {
                 case SessionClosed e -> updates.add(closeSession(e));
             }
         }
-        db.transaction(tx -> {
-            DSLContext t = tx.dsl();
-            if (!sessions.isEmpty()) {
-                t.batch(sessions).execute();
+        Connection c = connection();
+        DSLContext t = DSL.using(c, SQLDialect.POSTGRES);
+        if (!sessions.isEmpty()) {
+            t.batch(sessions).execute();
+        }
+        if (!inserts.isEmpty()) {
+            StatementCopy.copy(c, inserts.values());
+        }
+        if (!updates.isEmpty()) {
+            t.batch(updates).execute();
+        }
+        c.commit();
+    }
+
+    private Connection connection() throws SQLException {
+        if (connection == null) {
+            connection = store.getConnection();
+            connection.setAutoCommit(false);
+        }
+        return connection;
+    }
+
+    private void closeConnection() {
+        if (connection != null) {
+            try {
+                connection.close();
+            } catch (SQLException e) {
+                log.debug("closing the trail's connection failed: {}", e.getMessage());
             }
-            if (!inserts.isEmpty()) {
-                t.connection(c -> StatementCopy.copy(c, inserts.values()));
-            }
-            if (!updates.isEmpty()) {
-                t.batch(updates).execute();
-            }
-        });
+            connection = null;
+        }
     }
 
     private Query insertSession(SessionOpened e) {
-        return db.insertInto(SESSION)
+        return BUILDER.insertInto(SESSION)
                 .set(SESSION.ID, e.sessionId())
                 .set(SESSION.AGENT_ID, e.agentId())
                 .set(SESSION.TARGET_ID, e.targetId())
@@ -164,7 +204,7 @@ public final class JooqAuditSink implements AuditSink, AutoCloseable {
 
     private Query updateOutcome(StatementCompleted e) {
         Outcome o = e.outcome();
-        return db.update(STATEMENT)
+        return BUILDER.update(STATEMENT)
                 .set(STATEMENT.DURATION_US, e.durationMicros())
                 .set(STATEMENT.COMMAND_TAG, o.commandTag())
                 .set(STATEMENT.ROW_COUNT, o.rows())
@@ -176,7 +216,7 @@ public final class JooqAuditSink implements AuditSink, AutoCloseable {
     }
 
     private Query closeSession(SessionClosed e) {
-        return db.update(SESSION)
+        return BUILDER.update(SESSION)
                 .set(SESSION.ENDED_AT, utc(e.endedAt()))
                 .set(SESSION.END_REASON, e.reason())
                 .where(SESSION.ID.eq(e.sessionId()));

@@ -9,6 +9,7 @@ import io.vigil.review.VigilProperties;
 import io.vigil.review.store.StoreMigration;
 import java.net.InetSocketAddress;
 import java.time.InstantSource;
+import javax.sql.DataSource;
 import org.jooq.DSLContext;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
@@ -19,13 +20,20 @@ public class EmbeddedGateway implements SmartLifecycle {
 
     private final VigilProperties properties;
     private final DSLContext store;
+    private final DataSource storeSource;
     private final SecretBox credentials;
     private JooqAuditSink audit;
     private Gateway gateway;
 
-    EmbeddedGateway(VigilProperties properties, DSLContext store, SecretBox credentials, StoreMigration migrated) {
+    EmbeddedGateway(
+            VigilProperties properties,
+            DSLContext store,
+            DataSource storeSource,
+            SecretBox credentials,
+            StoreMigration migrated) {
         this.properties = properties;
         this.store = store;
+        this.storeSource = storeSource;
         this.credentials = credentials;
     }
 
@@ -33,7 +41,7 @@ public class EmbeddedGateway implements SmartLifecycle {
     public void start() {
         GatewayConfig config = GatewayConfig.defaults(
                 properties.gateway().host(), properties.gateway().port());
-        audit = new JooqAuditSink(store, config.auditBacklog());
+        audit = new JooqAuditSink(storeSource, config.auditBacklog());
         gateway = Gateway.start(config, new JooqAgentDirectory(store, credentials, InstantSource.system()), audit);
     }
 
