@@ -63,9 +63,15 @@ public final class TestEnvironment implements AutoCloseable {
                 .execute();
         audit = new JooqAuditSink(storeSource, 100_000);
         gateway = Gateway.start(
-                GatewayConfig.defaults("127.0.0.1", 0),
+                withIoThreads(GatewayConfig.defaults("127.0.0.1", 0)),
                 new JooqAgentDirectory(store, secrets, InstantSource.system()),
                 audit);
+    }
+
+    /** The benchmark can set the event-loop count with -Dvigil.test.ioThreads. */
+    private static GatewayConfig withIoThreads(GatewayConfig c) {
+        int threads = Integer.getInteger("vigil.test.ioThreads", c.ioThreads());
+        return new GatewayConfig(c.host(), c.port(), c.limits(), c.authenticationTimeout(), threads, c.auditBacklog());
     }
 
     /** Creates an active agent with one secret; returns its id. */

@@ -42,7 +42,8 @@ import org.slf4j.LoggerFactory;
 public final class JooqAuditSink implements AuditSink, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(JooqAuditSink.class);
-    private static final int BATCH = 1_000;
+    private static final int BATCH = 2_000;
+    private static final long LINGER_MILLIS = 5;
     /** Builds queries without a connection; they run on the writer's own. */
     private static final DSLContext BUILDER = DSL.using(SQLDialect.POSTGRES);
 
@@ -114,6 +115,11 @@ public final class JooqAuditSink implements AuditSink, AutoCloseable {
                     continue;
                 }
                 batch.add(first);
+                if (running && queue.size() < BATCH) {
+                    // Group commit: let a few milliseconds of events gather, so a busy gateway
+                    // commits a few hundred times a second rather than once per statement.
+                    Thread.sleep(LINGER_MILLIS);
+                }
                 queue.drainTo(batch, BATCH - 1);
                 batch.removeIf(e -> e == STOP);
                 writeWithRetry(batch);
