@@ -19,10 +19,16 @@ import io.vigil.proxy.audit.AuditSink;
 import io.vigil.proxy.directory.AgentDirectory;
 import io.vigil.proxy.pipeline.ClientChannelInitializer;
 import io.vigil.proxy.pipeline.GatewayContext;
+import io.vigil.proxy.protocol.SqlState;
 import io.vigil.proxy.session.CancelKeys;
+import io.vigil.proxy.session.LiveSessions;
+import io.vigil.proxy.session.Session;
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.time.InstantSource;
+import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -75,6 +81,7 @@ public final class Gateway implements AutoCloseable {
                 mockKey,
                 InstantSource.system(),
                 new CancelKeys(random),
+                new LiveSessions(),
                 channel);
         try {
             Channel server = new ServerBootstrap()
@@ -87,6 +94,7 @@ public final class Gateway implements AutoCloseable {
                     .sync()
                     .channel();
             log.info("Vigil gateway listening on {} ({})", server.localAddress(), epoll ? "epoll" : "nio");
+            watchRevocations(group, blocking, directory, context.liveSessions(), config.revocationCheck());
             return new Gateway(group, blocking, server);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -96,6 +104,48 @@ public final class Gateway implements AutoCloseable {
             group.shutdownGracefully();
             blocking.shutdown();
             throw new IllegalStateException("cannot bind the gateway to " + config.host() + ":" + config.port(), e);
+        }
+    }
+
+    /**
+     * Ends the live sessions of agents that were revoked or disabled since they logged in. Checked
+     * every {@code interval} against the store, so a revocation bites within about that long.
+     */
+    private static void watchRevocations(
+            EventLoopGroup group,
+            ExecutorService blocking,
+            AgentDirectory directory,
+            LiveSessions live,
+            Duration interval) {
+        group.next()
+                .scheduleWithFixedDelay(
+                        () -> {
+                            Set<UUID> agents = live.agents();
+                            if (!agents.isEmpty()) {
+                                blocking.execute(() -> endSessionsOfInactive(directory, live, agents));
+                            }
+                        },
+                        interval.toMillis(),
+                        interval.toMillis(),
+                        TimeUnit.MILLISECONDS);
+    }
+
+    private static void endSessionsOfInactive(AgentDirectory directory, LiveSessions live, Set<UUID> agents) {
+        try {
+            for (UUID agent : directory.inactive(agents)) {
+                for (Session session : live.of(agent)) {
+                    log.info(
+                            "ending session {} of agent {}: the agent was revoked or disabled",
+                            session.id(),
+                            session.agent().name());
+                    session.terminate(
+                            SqlState.ADMIN_SHUTDOWN,
+                            "terminating connection: agent \"" + session.agent().name()
+                                    + "\" was revoked or disabled in Vigil");
+                }
+            }
+        } catch (RuntimeException e) {
+            log.warn("cannot check agents for revocation: {}", e.getMessage());
         }
     }
 

@@ -10,9 +10,16 @@ import java.time.Duration;
  * @param port the port to bind; 0 picks a free one
  * @param ioThreads event-loop threads; each connection and its upstream share one
  * @param auditBacklog audit events that may wait for the store before new statements are refused
+ * @param revocationCheck how often live sessions are checked against revocations in the store
  */
 public record GatewayConfig(
-        String host, int port, WireLimits limits, Duration authenticationTimeout, int ioThreads, int auditBacklog) {
+        String host,
+        int port,
+        WireLimits limits,
+        Duration authenticationTimeout,
+        int ioThreads,
+        int auditBacklog,
+        Duration revocationCheck) {
 
     public static GatewayConfig defaults(String host, int port) {
         return new GatewayConfig(
@@ -21,6 +28,11 @@ public record GatewayConfig(
                 WireLimits.DEFAULT,
                 Duration.ofSeconds(60),
                 Runtime.getRuntime().availableProcessors(),
-                100_000);
+                100_000,
+                Duration.ofMillis(250));
+    }
+
+    public GatewayConfig withIoThreads(int threads) {
+        return new GatewayConfig(host, port, limits, authenticationTimeout, threads, auditBacklog, revocationCheck);
     }
 }

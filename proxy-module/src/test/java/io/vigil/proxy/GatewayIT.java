@@ -230,6 +230,45 @@ class GatewayIT {
         }
     }
 
+    @Test
+    void revokingAnAgentEndsItsLiveSessionWithinASecondAndRefusesNewLogins() throws Exception {
+        UUID agent = env.agent("revoked-bot", "owner", "s3cret-revoked");
+        try (Connection c = env.connect("revoked-bot", "s3cret-revoked");
+                Statement s = c.createStatement()) {
+            s.execute("select 1");
+            env.store
+                    .update(AGENT)
+                    .set(AGENT.STATUS, "revoked")
+                    .where(AGENT.ID.eq(agent))
+                    .execute();
+            long revokedAt = System.nanoTime();
+            String sqlState = null;
+            while (sqlState == null
+                    && System.nanoTime() - revokedAt < Duration.ofSeconds(5).toNanos()) {
+                try {
+                    s.execute("select 1");
+                    Thread.sleep(50);
+                } catch (SQLException e) {
+                    sqlState = e.getSQLState();
+                }
+            }
+            Duration took = Duration.ofNanos(System.nanoTime() - revokedAt);
+            assertThat(sqlState).isEqualTo("57P01");
+            assertThat(took).isLessThan(Duration.ofMillis(1_500));
+        }
+        assertThatThrownBy(() -> env.connect("revoked-bot", "s3cret-revoked").close())
+                .isInstanceOf(SQLException.class)
+                .extracting(e -> ((SQLException) e).getSQLState())
+                .isEqualTo("28P01");
+        var session = await(
+                () -> env.store
+                        .selectFrom(SESSION)
+                        .where(SESSION.AGENT_ID.eq(agent))
+                        .fetchSingle(),
+                r -> r.getEndedAt() != null);
+        assertThat(session.getEndReason()).contains("revoked");
+    }
+
     private static List<StatementRecord> statementsOf(UUID agent) {
         return env.store
                 .select(STATEMENT.fields())

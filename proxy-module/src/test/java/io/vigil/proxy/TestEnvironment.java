@@ -71,7 +71,7 @@ public final class TestEnvironment implements AutoCloseable {
     /** The benchmark can set the event-loop count with -Dvigil.test.ioThreads. */
     private static GatewayConfig withIoThreads(GatewayConfig c) {
         int threads = Integer.getInteger("vigil.test.ioThreads", c.ioThreads());
-        return new GatewayConfig(c.host(), c.port(), c.limits(), c.authenticationTimeout(), threads, c.auditBacklog());
+        return c.withIoThreads(threads);
     }
 
     /** Creates an active agent with one secret; returns its id. */

@@ -18,9 +18,11 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
 import java.util.UUID;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import org.jooq.DSLContext;
@@ -56,6 +58,7 @@ public final class JooqAuditSink implements AuditSink, AutoCloseable {
     private final int capacity;
     private final BlockingQueue<AuditEvent> queue;
     private final Thread writer;
+    private final Queue<Runnable> drained = new ConcurrentLinkedQueue<>();
     private volatile boolean running = true;
 
     /**
@@ -86,6 +89,26 @@ public final class JooqAuditSink implements AuditSink, AutoCloseable {
         return true;
     }
 
+    /** Half the capacity: well before anything would be refused. */
+    @Override
+    public boolean congested() {
+        return queue.size() >= capacity / 2;
+    }
+
+    @Override
+    public void whenDrained(Runnable action) {
+        drained.add(action);
+        if (!congested()) {
+            runDrainedActions();
+        }
+    }
+
+    private void runDrainedActions() {
+        for (Runnable action = drained.poll(); action != null; action = drained.poll()) {
+            action.run();
+        }
+    }
+
     /** Events accepted but not yet written. */
     public int backlog() {
         return queue.size();
@@ -112,6 +135,7 @@ public final class JooqAuditSink implements AuditSink, AutoCloseable {
             try {
                 AuditEvent first = queue.poll(1, TimeUnit.SECONDS);
                 if (first == null) {
+                    runDrainedActions();
                     continue;
                 }
                 batch.add(first);
@@ -124,6 +148,9 @@ public final class JooqAuditSink implements AuditSink, AutoCloseable {
                 batch.removeIf(e -> e == STOP);
                 writeWithRetry(batch);
                 batch.clear();
+                if (queue.size() <= capacity / 4) {
+                    runDrainedActions();
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;

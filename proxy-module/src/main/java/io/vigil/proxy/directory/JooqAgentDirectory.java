@@ -9,8 +9,10 @@ import io.vigil.proxy.auth.ScramSha256.Verifier;
 import java.time.InstantSource;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import org.jooq.DSLContext;
 
@@ -41,6 +43,18 @@ public final class JooqAgentDirectory implements AgentDirectory {
         UUID agentId = row.value1();
         return Optional.of(new AgentLogin(
                 agentId, row.value2(), "active".equals(row.value3()), liveVerifiers(agentId), target(row.value4())));
+    }
+
+    @Override
+    public Set<UUID> inactive(Set<UUID> agentIds) {
+        Set<UUID> active = db.select(AGENT.ID)
+                .from(AGENT)
+                .where(AGENT.ID.in(agentIds))
+                .and(AGENT.STATUS.eq("active"))
+                .fetchSet(AGENT.ID);
+        Set<UUID> inactive = new HashSet<>(agentIds);
+        inactive.removeAll(active);
+        return inactive;
     }
 
     private List<Verifier> liveVerifiers(UUID agentId) {

@@ -243,7 +243,9 @@ final class ClientAuthHandler extends SimpleChannelInboundHandler<PgFrame> {
         session.upstreamKey(new BackendKeyData(login.processId(), login.secretKey()));
         BackendKeyData clientKey = context.cancelKeys().issue(session);
         Session opened = session;
+        context.liveSessions().add(session);
         client.closeFuture().addListener(f -> {
+            context.liveSessions().remove(opened);
             context.cancelKeys().release(clientKey);
             opened.record(new SessionClosed(opened.id(), context.clock().instant(), opened.closeReason()));
             upstream.close();

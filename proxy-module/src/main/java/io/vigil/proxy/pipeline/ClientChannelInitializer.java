@@ -1,13 +1,13 @@
 package io.vigil.proxy.pipeline;
 
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
-import io.netty.channel.socket.SocketChannel;
 import io.vigil.proxy.protocol.SqlState;
 import io.vigil.proxy.protocol.frontend.StartupFrameDecoder;
 import java.util.concurrent.TimeUnit;
 
 /** Sets up a new client connection, and bounds how long it may take to authenticate. */
-public final class ClientChannelInitializer extends ChannelInitializer<SocketChannel> {
+public final class ClientChannelInitializer extends ChannelInitializer<Channel> {
 
     private final GatewayContext context;
 
@@ -16,7 +16,7 @@ public final class ClientChannelInitializer extends ChannelInitializer<SocketCha
     }
 
     @Override
-    protected void initChannel(SocketChannel ch) {
+    protected void initChannel(Channel ch) {
         ch.pipeline()
                 .addLast(
                         PipelineNames.STARTUP_DECODER,

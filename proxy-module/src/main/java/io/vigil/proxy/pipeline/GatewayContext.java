@@ -5,6 +5,7 @@ import io.vigil.proxy.audit.AuditSink;
 import io.vigil.proxy.directory.AgentDirectory;
 import io.vigil.proxy.protocol.WireLimits;
 import io.vigil.proxy.session.CancelKeys;
+import io.vigil.proxy.session.LiveSessions;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.InstantSource;
@@ -16,6 +17,7 @@ import java.util.concurrent.Executor;
  * @param blocking where store lookups run, never on an event loop
  * @param mockKey the secret behind the mock SCRAM salts of unknown users
  * @param cancelKeys the cancel keys handed to clients, and the sessions they cancel
+ * @param liveSessions the open sessions by agent, to end when an agent is revoked
  * @param upstreamChannel the channel type for upstream connections (matches the server's transport)
  */
 public record GatewayContext(
@@ -28,4 +30,5 @@ public record GatewayContext(
         byte[] mockKey,
         InstantSource clock,
         CancelKeys cancelKeys,
+        LiveSessions liveSessions,
         Class<? extends Channel> upstreamChannel) {}

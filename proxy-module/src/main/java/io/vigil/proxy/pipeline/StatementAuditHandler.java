@@ -67,6 +67,9 @@ final class StatementAuditHandler extends FrameInspector {
             }
             default -> {}
         }
+        if (started != null) {
+            session.slowDownIfTrailCongested();
+        }
         if (started != null && !session.record(started)) {
             refuse(
                     ctx,

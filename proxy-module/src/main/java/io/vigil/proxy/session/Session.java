@@ -1,11 +1,14 @@
 package io.vigil.proxy.session;
 
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.util.AttributeKey;
 import io.vigil.proxy.audit.AuditEvent;
 import io.vigil.proxy.audit.AuditSink;
 import io.vigil.proxy.directory.AgentLogin;
+import io.vigil.proxy.protocol.backend.BackendEncoder;
 import io.vigil.proxy.protocol.backend.BackendKeyData;
+import io.vigil.proxy.protocol.backend.ErrorResponse;
 import java.util.List;
 import java.util.UUID;
 
@@ -79,6 +82,22 @@ public final class Session {
         return closeExpected;
     }
 
+    /**
+     * Ends the session from the gateway's side: the client gets a FATAL error saying why, then
+     * both connections close. Safe from any thread.
+     */
+    public void terminate(String sqlState, String message) {
+        client.eventLoop().execute(() -> {
+            closeReason(message);
+            expectClose();
+            upstream.close();
+            if (client.isActive()) {
+                client.writeAndFlush(BackendEncoder.encode(ErrorResponse.fatal(sqlState, message), client.alloc()))
+                        .addListener(ChannelFutureListener.CLOSE);
+            }
+        });
+    }
+
     /** Why the session ended; the first reason given wins. */
     public void closeReason(String reason) {
         if (closeReason == null) {
@@ -94,6 +113,18 @@ public final class Session {
     public void recordAll(List<? extends AuditEvent> events) {
         for (AuditEvent event : events) {
             audit.record(event);
+        }
+    }
+
+    /**
+     * If the trail is falling behind, stops reading from this client until it catches up: the
+     * agent slows to the trail's pace, and no buffer grows without bound.
+     */
+    public void slowDownIfTrailCongested() {
+        if (audit.congested() && client.config().isAutoRead()) {
+            client.config().setAutoRead(false);
+            audit.whenDrained(
+                    () -> client.eventLoop().execute(() -> client.config().setAutoRead(true)));
         }
     }
 
