@@ -184,6 +184,26 @@ class SessionsPageIT {
                 .doesNotContain(fresh);
     }
 
+    @Test
+    void aRotatedSecretOverlapsWithTheOldOneThenTheOldOneStops() throws Exception {
+        UUID agent = store.select(io.vigil.db.jooq.Tables.AGENT.ID)
+                .from(io.vigil.db.jooq.Tables.AGENT)
+                .where(io.vigil.db.jooq.Tables.AGENT.NAME.eq("ci-migrations"))
+                .fetchSingle(io.vigil.db.jooq.Tables.AGENT.ID);
+        String old = agents.secretOf("ci-migrations");
+        String url = "jdbc:postgresql://127.0.0.1:" + gateway.address().getPort() + "/shop";
+        String fresh = agentSecrets.rotate(agent, Duration.ofSeconds(2));
+        DriverManager.getConnection(url, "ci-migrations", old).close();
+        DriverManager.getConnection(url, "ci-migrations", fresh).close();
+        Thread.sleep(2_500);
+        assertThatThrownBy(() ->
+                        DriverManager.getConnection(url, "ci-migrations", old).close())
+                .isInstanceOf(SQLException.class)
+                .extracting(e -> ((SQLException) e).getSQLState())
+                .isEqualTo("28P01");
+        DriverManager.getConnection(url, "ci-migrations", fresh).close();
+    }
+
     private static void signIn(String name, Role role) {
         SecurityContextHolder.getContext()
                 .setAuthentication(new TestingAuthenticationToken(

@@ -4,7 +4,9 @@ import io.vigil.proxy.auth.ScramSha256.Verifier;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
+import java.util.Arrays;
 import java.util.Base64;
+import java.util.List;
 
 /**
  * The server side of one SCRAM-SHA-256 exchange, without channel binding (the gateway offers only
@@ -30,7 +32,10 @@ public final class ScramServer {
 
     private static final int NONCE_BYTES = 18;
 
+    /** The verifier whose salt the exchange offers; it and any others sharing the salt may match. */
     private final Verifier verifier;
+
+    private final List<Verifier> candidates;
     private final boolean mock;
     private final SecureRandom random;
     private String gs2Header;
@@ -38,14 +43,32 @@ public final class ScramServer {
     private String serverFirst;
     private String nonce;
 
-    private ScramServer(Verifier verifier, boolean mock, SecureRandom random) {
-        this.verifier = verifier;
+    private ScramServer(List<Verifier> candidates, boolean mock, SecureRandom random) {
+        this.verifier = candidates.getFirst();
+        this.candidates = List.copyOf(candidates);
         this.mock = mock;
         this.random = random;
     }
 
     public static ScramServer forVerifier(Verifier verifier, SecureRandom random) {
-        return new ScramServer(verifier, false, random);
+        return new ScramServer(List.of(verifier), false, random);
+    }
+
+    /**
+     * An exchange any of an agent's live secrets can pass. SCRAM offers one salt per exchange, so
+     * secrets issued in a rotation share their predecessor's salt and iteration count: during the
+     * overlap the proof is checked against each verifier with the newest one's salt.
+     *
+     * @param verifiers the live verifiers, newest first
+     */
+    public static ScramServer forVerifiers(List<Verifier> verifiers, SecureRandom random) {
+        Verifier newest = verifiers.getFirst();
+        return new ScramServer(
+                verifiers.stream()
+                        .filter(v -> v.iterations() == newest.iterations() && Arrays.equals(v.salt(), newest.salt()))
+                        .toList(),
+                false,
+                random);
     }
 
     /** An exchange that always fails at the proof, indistinguishable before it. */
@@ -54,7 +77,7 @@ public final class ScramServer {
         System.arraycopy(ScramSha256.hmac(mockKey, user), 0, salt, 0, salt.length);
         byte[] key = new byte[ScramSha256.KEY_LENGTH];
         random.nextBytes(key);
-        return new ScramServer(new Verifier(ScramSha256.DEFAULT_ITERATIONS, salt, key, key), true, random);
+        return new ScramServer(List.of(new Verifier(ScramSha256.DEFAULT_ITERATIONS, salt, key, key)), true, random);
     }
 
     /** Reads client-first-message and returns server-first-message. */
@@ -102,15 +125,25 @@ public final class ScramServer {
         byte[] proof = decodeBase64(message.substring(proofAt + 3));
         byte[] authMessage =
                 (clientFirstBare + "," + serverFirst + "," + withoutProof).getBytes(StandardCharsets.US_ASCII);
-        byte[] clientSignature = ScramSha256.hmac(verifier.storedKey(), authMessage);
-        boolean valid = proof.length == ScramSha256.KEY_LENGTH
-                && MessageDigest.isEqual(
-                        ScramSha256.sha256(ScramSha256.xor(proof, clientSignature)), verifier.storedKey());
-        if (!valid || mock) {
+        Verifier matched = proof.length == ScramSha256.KEY_LENGTH ? matching(proof, authMessage) : null;
+        if (matched == null || mock) {
             throw new AuthenticationFailed("password authentication failed");
         }
-        byte[] serverSignature = ScramSha256.hmac(verifier.serverKey(), authMessage);
+        byte[] serverSignature = ScramSha256.hmac(matched.serverKey(), authMessage);
         return ("v=" + Base64.getEncoder().encodeToString(serverSignature)).getBytes(StandardCharsets.US_ASCII);
+    }
+
+    /** The candidate the proof was made for: ClientKey = proof XOR HMAC(StoredKey, AuthMessage). */
+    private Verifier matching(byte[] proof, byte[] authMessage) {
+        Verifier matched = null;
+        for (Verifier candidate : candidates) {
+            byte[] clientSignature = ScramSha256.hmac(candidate.storedKey(), authMessage);
+            byte[] storedKey = ScramSha256.sha256(ScramSha256.xor(proof, clientSignature));
+            if (MessageDigest.isEqual(storedKey, candidate.storedKey()) && matched == null) {
+                matched = candidate;
+            }
+        }
+        return matched;
     }
 
     /** The gs2 header ends after its second comma; channel binding and authzid are refused. */

@@ -100,7 +100,7 @@ final class ClientAuthHandler extends SimpleChannelInboundHandler<PgFrame> {
         }
         agent = found.filter(AgentLogin::mayLogIn).orElse(null);
         scram = agent != null
-                ? ScramServer.forVerifier(agent.verifiers().getFirst(), context.random())
+                ? ScramServer.forVerifiers(agent.verifiers(), context.random())
                 : ScramServer.mock(startup.user(), context.mockKey(), context.random());
         Replies.write(ctx.channel(), new AuthenticationSASL(List.of(ScramSha256.MECHANISM)));
         ctx.flush();

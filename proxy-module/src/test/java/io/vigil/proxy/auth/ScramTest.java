@@ -7,6 +7,7 @@ import io.vigil.proxy.auth.ScramSha256.Verifier;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.Base64;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -45,6 +46,32 @@ class ScramTest {
         byte[] serverFirst = server.serverFirst(client.clientFirst());
         byte[] serverFinal = server.serverFinal(client.clientFinal(serverFirst));
         client.verifyServerFinal(serverFinal);
+    }
+
+    @Test
+    void duringARotationBothSecretsPassAndEachGetsItsOwnServerSignature() throws AuthenticationFailed {
+        Verifier old = Verifier.of("old-secret", RANDOM);
+        Verifier rotated = Verifier.of("new-secret", old.salt(), old.iterations());
+        for (String secret : List.of("old-secret", "new-secret")) {
+            ScramServer server = ScramServer.forVerifiers(List.of(rotated, old), RANDOM);
+            ScramClient client = new ScramClient(secret, RANDOM);
+            byte[] serverFinal = server.serverFinal(client.clientFinal(server.serverFirst(client.clientFirst())));
+            client.verifyServerFinal(serverFinal);
+        }
+        ScramServer server = ScramServer.forVerifiers(List.of(rotated, old), RANDOM);
+        ScramClient stranger = new ScramClient("neither", RANDOM);
+        byte[] clientFinal = stranger.clientFinal(server.serverFirst(stranger.clientFirst()));
+        assertThatThrownBy(() -> server.serverFinal(clientFinal)).isInstanceOf(AuthenticationFailed.class);
+    }
+
+    @Test
+    void aVerifierWithAnotherSaltIsNotACandidate() throws AuthenticationFailed {
+        Verifier newest = Verifier.of("new-secret", RANDOM);
+        Verifier unrelated = Verifier.of("old-secret", RANDOM);
+        ScramServer server = ScramServer.forVerifiers(List.of(newest, unrelated), RANDOM);
+        ScramClient client = new ScramClient("old-secret", RANDOM);
+        byte[] clientFinal = client.clientFinal(server.serverFirst(client.clientFirst()));
+        assertThatThrownBy(() -> server.serverFinal(clientFinal)).isInstanceOf(AuthenticationFailed.class);
     }
 
     @Test

@@ -6,9 +6,11 @@ import io.vigil.proxy.auth.ScramSha256.Verifier;
 import io.vigil.review.store.StoreMigration;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.Base64;
 import java.util.UUID;
+import org.jooq.Condition;
 import org.jooq.DSLContext;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
@@ -32,6 +34,42 @@ public class AgentSecrets {
         this.clock = clock;
     }
 
+    /**
+     * Rotates {@code agentId}'s secret: issues a new one and lets the earlier live ones keep working
+     * for {@code overlap}, so a deployment can switch without an outage. The new secret reuses the
+     * current one's SCRAM salt, because one exchange can offer only one salt.
+     *
+     * @return the new secret, shown once
+     */
+    @Transactional
+    public String rotate(UUID agentId, Duration overlap) {
+        OffsetDateTime now = OffsetDateTime.now(clock);
+        Condition live = AGENT_CREDENTIAL
+                .AGENT_ID
+                .eq(agentId)
+                .and(AGENT_CREDENTIAL.REVOKED_AT.isNull())
+                .and(AGENT_CREDENTIAL.EXPIRES_AT.isNull().or(AGENT_CREDENTIAL.EXPIRES_AT.gt(now)));
+        Verifier current = db.select(AGENT_CREDENTIAL.SCRAM_VERIFIER)
+                .from(AGENT_CREDENTIAL)
+                .where(live)
+                .orderBy(AGENT_CREDENTIAL.CREATED_AT.desc())
+                .limit(1)
+                .fetchOptional(r -> Verifier.parse(r.value1()))
+                .orElse(null);
+        OffsetDateTime overlapEnds = now.plus(overlap);
+        db.update(AGENT_CREDENTIAL)
+                .set(AGENT_CREDENTIAL.EXPIRES_AT, overlapEnds)
+                .where(live)
+                .and(AGENT_CREDENTIAL.EXPIRES_AT.isNull().or(AGENT_CREDENTIAL.EXPIRES_AT.gt(overlapEnds)))
+                .execute();
+        String secret = newSecret();
+        Verifier verifier = current == null
+                ? Verifier.of(secret, random)
+                : Verifier.of(secret, current.salt(), current.iterations());
+        store(agentId, verifier, now);
+        return secret;
+    }
+
     /** Issues a new secret for {@code agentId} and revokes every earlier one; returns the secret. */
     @Transactional
     public String replace(UUID agentId) {
@@ -41,17 +79,23 @@ public class AgentSecrets {
                 .where(AGENT_CREDENTIAL.AGENT_ID.eq(agentId))
                 .and(AGENT_CREDENTIAL.REVOKED_AT.isNull())
                 .execute();
+        String secret = newSecret();
+        store(agentId, Verifier.of(secret, random), now);
+        return secret;
+    }
+
+    private String newSecret() {
         byte[] bytes = new byte[SECRET_BYTES];
         random.nextBytes(bytes);
-        String secret = "vgl_" + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+        return "vgl_" + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+
+    private void store(UUID agentId, Verifier verifier, OffsetDateTime now) {
         db.insertInto(AGENT_CREDENTIAL)
                 .set(AGENT_CREDENTIAL.ID, UUID.randomUUID())
                 .set(AGENT_CREDENTIAL.AGENT_ID, agentId)
-                .set(
-                        AGENT_CREDENTIAL.SCRAM_VERIFIER,
-                        Verifier.of(secret, random).encode())
+                .set(AGENT_CREDENTIAL.SCRAM_VERIFIER, verifier.encode())
                 .set(AGENT_CREDENTIAL.CREATED_AT, now)
                 .execute();
-        return secret;
     }
 }
