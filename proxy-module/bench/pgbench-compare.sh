@@ -70,7 +70,7 @@ echo "\"$PG_USER\" \"$PG_PASSWORD\"" >"$work/userlist.txt"
 mkdir -p "$work/bouncer" && chown nobody "$work/bouncer"
 chmod 644 "$work/pgbouncer.ini" "$work/userlist.txt"
 # pgbouncer refuses to run as root.
-setpriv --reuid=nobody --regid=nogroup --clear-groups pgbouncer "$work/pgbouncer.ini" &
+setpriv --reuid=nobody --regid=nogroup --clear-groups pgbouncer -q "$work/pgbouncer.ini" &
 bouncer_pid=$!
 sleep 1
 
