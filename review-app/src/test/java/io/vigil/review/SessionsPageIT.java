@@ -1,6 +1,7 @@
 package io.vigil.review;
 
 import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
+import static io.vigil.db.jooq.Tables.AGENT;
 import static io.vigil.db.jooq.Tables.STATEMENT;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -163,10 +164,7 @@ class SessionsPageIT {
 
     @Test
     void aReplacedSecretStopsWorking() throws Exception {
-        UUID agent = store.select(io.vigil.db.jooq.Tables.AGENT.ID)
-                .from(io.vigil.db.jooq.Tables.AGENT)
-                .where(io.vigil.db.jooq.Tables.AGENT.NAME.eq("billing-reconciler"))
-                .fetchSingle(io.vigil.db.jooq.Tables.AGENT.ID);
+        UUID agent = agentId("billing-reconciler");
         String old = agents.secretOf("billing-reconciler");
         String fresh = agentSecrets.replace(agent);
         String url = "jdbc:postgresql://127.0.0.1:" + gateway.address().getPort() + "/shop";
@@ -186,10 +184,7 @@ class SessionsPageIT {
 
     @Test
     void aRotatedSecretOverlapsWithTheOldOneThenTheOldOneStops() throws Exception {
-        UUID agent = store.select(io.vigil.db.jooq.Tables.AGENT.ID)
-                .from(io.vigil.db.jooq.Tables.AGENT)
-                .where(io.vigil.db.jooq.Tables.AGENT.NAME.eq("ci-migrations"))
-                .fetchSingle(io.vigil.db.jooq.Tables.AGENT.ID);
+        UUID agent = agentId("ci-migrations");
         String old = agents.secretOf("ci-migrations");
         String url = "jdbc:postgresql://127.0.0.1:" + gateway.address().getPort() + "/shop";
         String fresh = agentSecrets.rotate(agent, Duration.ofSeconds(2));
@@ -202,6 +197,10 @@ class SessionsPageIT {
                 .extracting(e -> ((SQLException) e).getSQLState())
                 .isEqualTo("28P01");
         DriverManager.getConnection(url, "ci-migrations", fresh).close();
+    }
+
+    private UUID agentId(String name) {
+        return store.select(AGENT.ID).from(AGENT).where(AGENT.NAME.eq(name)).fetchSingle(AGENT.ID);
     }
 
     private static void signIn(String name, Role role) {

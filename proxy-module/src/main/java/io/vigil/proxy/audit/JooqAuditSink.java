@@ -20,9 +20,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Queue;
 import java.util.UUID;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import org.jooq.DSLContext;
@@ -69,7 +69,8 @@ public final class JooqAuditSink implements AuditSink, AutoCloseable {
     public JooqAuditSink(DataSource store, int capacity) {
         this.store = store;
         this.capacity = capacity;
-        this.queue = new ArrayBlockingQueue<>(capacity * 2 + 1);
+        // Linked: size() is a lock-free read, and producers and the writer take different locks.
+        this.queue = new LinkedBlockingQueue<>(capacity * 2 + 1);
         this.writer = Thread.ofPlatform().name("vigil-audit-writer").daemon().start(this::run);
     }
 
