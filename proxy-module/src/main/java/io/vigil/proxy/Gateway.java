@@ -82,6 +82,7 @@ public final class Gateway implements AutoCloseable {
                 InstantSource.system(),
                 new CancelKeys(random),
                 new LiveSessions(),
+                config.tls() == null ? null : config.tls().serverContext(),
                 channel);
         try {
             Channel server = new ServerBootstrap()

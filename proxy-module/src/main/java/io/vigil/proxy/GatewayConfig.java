@@ -11,6 +11,7 @@ import java.time.Duration;
  * @param ioThreads event-loop threads; each connection and its upstream share one
  * @param auditBacklog audit events that may wait for the store before new statements are refused
  * @param revocationCheck how often live sessions are checked against revocations in the store
+ * @param tls the certificate for agents that ask for TLS, or null to decline TLS
  */
 public record GatewayConfig(
         String host,
@@ -19,7 +20,8 @@ public record GatewayConfig(
         Duration authenticationTimeout,
         int ioThreads,
         int auditBacklog,
-        Duration revocationCheck) {
+        Duration revocationCheck,
+        TlsSettings tls) {
 
     public static GatewayConfig defaults(String host, int port) {
         return new GatewayConfig(
@@ -29,10 +31,17 @@ public record GatewayConfig(
                 Duration.ofSeconds(60),
                 Runtime.getRuntime().availableProcessors(),
                 100_000,
-                Duration.ofMillis(250));
+                Duration.ofMillis(250),
+                null);
     }
 
     public GatewayConfig withIoThreads(int threads) {
-        return new GatewayConfig(host, port, limits, authenticationTimeout, threads, auditBacklog, revocationCheck);
+        return new GatewayConfig(
+                host, port, limits, authenticationTimeout, threads, auditBacklog, revocationCheck, tls);
+    }
+
+    public GatewayConfig withTls(TlsSettings settings) {
+        return new GatewayConfig(
+                host, port, limits, authenticationTimeout, ioThreads, auditBacklog, revocationCheck, settings);
     }
 }

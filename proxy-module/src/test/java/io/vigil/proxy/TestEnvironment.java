@@ -44,6 +44,11 @@ public final class TestEnvironment implements AutoCloseable {
 
     /** @param binariesJar another PostgreSQL major version's zonky binaries, or null for the default */
     public TestEnvironment(Path dir, Path binariesJar) {
+        this(dir, binariesJar, null);
+    }
+
+    /** @param tls the gateway's certificate, or null to decline TLS */
+    public TestEnvironment(Path dir, Path binariesJar, TlsSettings tls) {
         postgres = EmbeddedDatabaseServer.start(dir, 0, binariesJar);
         postgres.ensureDatabase("vigil", "vigil", "store-password");
         var storeSource = postgres.dataSource("vigil", "vigil", "store-password");
@@ -63,7 +68,7 @@ public final class TestEnvironment implements AutoCloseable {
                 .execute();
         audit = new JooqAuditSink(storeSource, 100_000);
         gateway = Gateway.start(
-                withIoThreads(GatewayConfig.defaults("127.0.0.1", 0)),
+                withIoThreads(GatewayConfig.defaults("127.0.0.1", 0)).withTls(tls),
                 new JooqAgentDirectory(store, secrets, InstantSource.system()),
                 audit);
     }

@@ -1,6 +1,7 @@
 package io.vigil.proxy.pipeline;
 
 import io.netty.channel.Channel;
+import io.netty.handler.ssl.SslContext;
 import io.vigil.proxy.audit.AuditSink;
 import io.vigil.proxy.directory.AgentDirectory;
 import io.vigil.proxy.protocol.WireLimits;
@@ -18,6 +19,7 @@ import java.util.concurrent.Executor;
  * @param mockKey the secret behind the mock SCRAM salts of unknown users
  * @param cancelKeys the cancel keys handed to clients, and the sessions they cancel
  * @param liveSessions the open sessions by agent, to end when an agent is revoked
+ * @param tls the server-side TLS context for agents that ask for TLS, or null to decline
  * @param upstreamChannel the channel type for upstream connections (matches the server's transport)
  */
 public record GatewayContext(
@@ -31,4 +33,5 @@ public record GatewayContext(
         InstantSource clock,
         CancelKeys cancelKeys,
         LiveSessions liveSessions,
+        SslContext tls,
         Class<? extends Channel> upstreamChannel) {}

@@ -4,7 +4,7 @@ package io.vigil.proxy.pipeline;
  * Handler names, in pipeline order.
  *
  * <pre>
- * client side, while connecting:  startup-decoder -> startup -> errors
+ * client side, while connecting:  [tls] -> startup-decoder -> startup -> errors
  *                  authenticating: frame-decoder -> client-auth -> errors
  *                  authenticated:  frame-decoder -> statement-audit -> relay -> errors
  * upstream side, logging in:      frame-decoder -> upstream-login
@@ -13,6 +13,7 @@ package io.vigil.proxy.pipeline;
  */
 public final class PipelineNames {
 
+    public static final String TLS = "tls";
     public static final String STARTUP_DECODER = "startup-decoder";
     public static final String FRAME_DECODER = "frame-decoder";
     public static final String STARTUP = "startup";

@@ -3,6 +3,7 @@ package io.vigil.proxy.pipeline;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.ssl.SslHandler;
 import io.vigil.proxy.policy.StartupPolicy;
 import io.vigil.proxy.protocol.MessageFrameDecoder;
 import io.vigil.proxy.protocol.SqlState;
@@ -11,6 +12,7 @@ import io.vigil.proxy.protocol.frontend.CancelRequest;
 import io.vigil.proxy.protocol.frontend.FrontendMessage;
 import io.vigil.proxy.protocol.frontend.GSSENCRequest;
 import io.vigil.proxy.protocol.frontend.SSLRequest;
+import io.vigil.proxy.protocol.frontend.StartupFrameDecoder;
 import io.vigil.proxy.protocol.frontend.StartupMessage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,6 +26,7 @@ final class StartupHandler extends SimpleChannelInboundHandler<FrontendMessage> 
 
     private static final Logger log = LoggerFactory.getLogger(StartupHandler.class);
     private static final byte DECLINED = 'N';
+    private static final byte ACCEPTED = 'S';
 
     private final GatewayContext context;
 
@@ -34,12 +37,36 @@ final class StartupHandler extends SimpleChannelInboundHandler<FrontendMessage> 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FrontendMessage message) {
         switch (message) {
-            case SSLRequest r -> decline(ctx);
+            case SSLRequest r -> startTls(ctx);
             case GSSENCRequest r -> decline(ctx);
             case CancelRequest r -> cancel(ctx, r);
             case StartupMessage m -> startup(ctx, m);
             default -> Replies.fatal(ctx.channel(), SqlState.PROTOCOL_VIOLATION, "unexpected startup packet");
         }
+    }
+
+    /**
+     * Accepts TLS when the gateway has a certificate: answers 'S' in the clear, then everything
+     * after it goes through the TLS handler. A client must wait for that answer before its
+     * handshake, so bytes that arrived behind the SSLRequest were not sent by it inside TLS:
+     * someone in the middle could have put them there (the CVE-2021-3935 class), and the
+     * connection is closed rather than read on.
+     */
+    private void startTls(ChannelHandlerContext ctx) {
+        if (context.tls() == null || ctx.pipeline().get(SslHandler.class) != null) {
+            decline(ctx);
+            return;
+        }
+        if (ctx.pipeline().get(StartupFrameDecoder.class).hasBufferedBytes()) {
+            log.warn(
+                    "closing {}: data arrived after SSLRequest before the TLS handshake",
+                    ctx.channel().remoteAddress());
+            ctx.close();
+            return;
+        }
+        ctx.pipeline().addFirst(PipelineNames.TLS, context.tls().newHandler(ctx.alloc()));
+        // Written from the TLS handler's own context, the answer bypasses it: 'S' goes out in the clear.
+        ctx.pipeline().context(PipelineNames.TLS).writeAndFlush(Unpooled.wrappedBuffer(new byte[] {ACCEPTED}));
     }
 
     /** A cancel gets no answer, as in PostgreSQL: the connection just closes. */

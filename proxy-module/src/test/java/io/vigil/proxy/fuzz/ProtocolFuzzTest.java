@@ -90,6 +90,7 @@ class ProtocolFuzzTest {
                 InstantSource.system(),
                 new CancelKeys(random),
                 new LiveSessions(),
+                null,
                 NioSocketChannel.class);
         EmbeddedChannel channel = new EmbeddedChannel(new ClientChannelInitializer(context));
         while (data.remainingBytes() > 0 && channel.isOpen()) {

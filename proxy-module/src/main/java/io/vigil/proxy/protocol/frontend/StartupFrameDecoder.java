@@ -27,6 +27,11 @@ public final class StartupFrameDecoder extends FramingDecoder {
         setSingleDecode(true);
     }
 
+    /** Whether bytes beyond the last decoded packet are waiting in this decoder. */
+    public boolean hasBufferedBytes() {
+        return internalBuffer().isReadable();
+    }
+
     @Override
     protected void frame(ByteBuf in, List<Object> out) {
         if (in.readableBytes() < 8) {

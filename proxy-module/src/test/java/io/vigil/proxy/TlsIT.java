@@ -1,0 +1,98 @@
+package io.vigil.proxy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.EOFException;
+import java.net.Socket;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** TLS between agents and the gateway, and the plaintext-injection attack on its negotiation. */
+class TlsIT {
+
+    @TempDir
+    static Path dir;
+
+    static TestEnvironment env;
+
+    @BeforeAll
+    static void start() {
+        TlsSettings tls = SelfSignedCertificate.ensure(dir.resolve("gateway.p12"), "test-store-password");
+        env = new TestEnvironment(dir.resolve("pg"), null, tls);
+        env.agent("tls-bot", "owner", "s3cret-tls");
+    }
+
+    @AfterAll
+    static void stop() {
+        env.close();
+    }
+
+    @Test
+    void psqlWithSslmodeRequireTalksTls() throws Exception {
+        Cli run = Cli.run(
+                        dir,
+                        Map.of("PGPASSWORD", "s3cret-tls", "PGSSLMODE", "require"),
+                        Duration.ofMinutes(1),
+                        List.of(
+                                "psql",
+                                "-X",
+                                "-h",
+                                "127.0.0.1",
+                                "-p",
+                                port(),
+                                "-U",
+                                "tls-bot",
+                                "-d",
+                                "shop",
+                                "-c",
+                                "\\conninfo",
+                                "-c",
+                                "select 42"))
+                .ok();
+        assertThat(run.out()).contains("SSL connection (protocol: TLSv1.3").contains("42");
+    }
+
+    @Test
+    void pgjdbcWithSslmodeRequireTalksTls() throws Exception {
+        try (Connection c = env.connect("tls-bot", "s3cret-tls", "sslmode", "require");
+                ResultSet rs = c.createStatement().executeQuery("select 1")) {
+            assertThat(rs.next()).isTrue();
+        }
+    }
+
+    @Test
+    void bytesSentBehindTheSslRequestCloseTheConnection() throws Exception {
+        try (Socket socket = new Socket("127.0.0.1", env.gateway.address().getPort())) {
+            socket.setSoTimeout(5_000);
+            DataOutputStream out = new DataOutputStream(socket.getOutputStream());
+            // SSLRequest and, in the same packet, a plaintext StartupMessage an attacker prepended.
+            out.writeInt(8);
+            out.writeInt(80877103);
+            byte[] startup = "\0\u0003\0\0user\0tls-bot\0database\0shop\0\0"
+                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+            out.writeInt(startup.length + 4);
+            out.write(startup);
+            out.flush();
+            DataInputStream in = new DataInputStream(socket.getInputStream());
+            int answer = in.read();
+            // Closed without accepting TLS: no 'S', nothing read from the injected bytes.
+            assertThat(answer).isEqualTo(-1);
+        } catch (java.net.SocketException | EOFException closed) {
+            // A reset is a close too.
+        }
+    }
+
+    private static String port() {
+        return Integer.toString(env.gateway.address().getPort());
+    }
+}
