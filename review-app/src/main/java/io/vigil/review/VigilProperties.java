@@ -22,8 +22,15 @@ public record VigilProperties(
         String credentialKey,
         @DefaultValue Gateway gateway) {
 
-    /** @param port 0 picks a free port (tests) */
+    /**
+     * @param port 0 picks a free port (tests)
+     * @param keyStore PKCS#12 key store with the certificate agents see over TLS; the demo
+     *     generates a self-signed one when none is set
+     * @param keyStorePassword the key store's password
+     */
     public record Gateway(
             @DefaultValue("127.0.0.1") String host,
-            @DefaultValue("6432") int port) {}
+            @DefaultValue("6432") int port,
+            Path keyStore,
+            String keyStorePassword) {}
 }

@@ -51,7 +51,7 @@ class DemoBanner {
                 .append(gateway.address().getHostString())
                 .append(':')
                 .append(port)
-                .append("   target database: shop\n");
+                .append("   target database: shop   (TLS: sslmode=require; the certificate is self-signed)\n");
         b.append("  Demo agents and their secrets (new at every start; Vigil keeps only verifiers):\n");
         DemoAgents.AGENTS.forEach(
                 a -> b.append("    %-19s owner %-11s %s%n".formatted(a.name(), a.owner(), agents.secretOf(a.name()))));

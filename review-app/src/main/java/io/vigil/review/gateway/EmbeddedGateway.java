@@ -1,13 +1,17 @@
 package io.vigil.review.gateway;
 
+import io.vigil.db.LocalSecrets;
 import io.vigil.proxy.Gateway;
 import io.vigil.proxy.GatewayConfig;
+import io.vigil.proxy.SelfSignedCertificate;
+import io.vigil.proxy.TlsSettings;
 import io.vigil.proxy.audit.JooqAuditSink;
 import io.vigil.proxy.directory.JooqAgentDirectory;
 import io.vigil.proxy.directory.SecretBox;
 import io.vigil.review.VigilProperties;
 import io.vigil.review.store.StoreMigration;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.time.InstantSource;
 import javax.sql.DataSource;
 import org.jooq.DSLContext;
@@ -43,6 +47,21 @@ public class EmbeddedGateway implements SmartLifecycle {
                 properties.gateway().host(), properties.gateway().port());
         audit = new JooqAuditSink(storeSource, config.auditBacklog());
         gateway = Gateway.start(config, new JooqAgentDirectory(store, credentials, InstantSource.system()), audit);
+    }
+
+    /** The configured certificate; in the demo, a self-signed one kept in the data directory. */
+    private TlsSettings tls() {
+        VigilProperties.Gateway gateway = properties.gateway();
+        if (gateway.keyStore() != null) {
+            return new TlsSettings(gateway.keyStore(), gateway.keyStorePassword());
+        }
+        if (properties.demo()) {
+            Path secrets = properties.dataDir().resolve("secrets");
+            return SelfSignedCertificate.ensure(
+                    secrets.resolve("gateway-tls.p12"),
+                    LocalSecrets.readOrCreate(secrets.resolve("gateway-tls.password"), 24));
+        }
+        return null;
     }
 
     /** Stops accepting agents and closes their sessions, then writes what the trail still holds. */
