@@ -199,6 +199,16 @@ class SessionsPageIT {
         DriverManager.getConnection(url, "ci-migrations", fresh).close();
     }
 
+    @Test
+    void theDemoGatewayAcceptsTls() throws Exception {
+        String url = "jdbc:postgresql://127.0.0.1:" + gateway.address().getPort() + "/shop?sslmode=require";
+        try (Connection c = DriverManager.getConnection(url, "support-copilot", agents.secretOf("support-copilot"));
+                ResultSet rs = c.createStatement().executeQuery("select count(*) from customers")) {
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.getInt(1)).isEqualTo(2000);
+        }
+    }
+
     private UUID agentId(String name) {
         return store.select(AGENT.ID).from(AGENT).where(AGENT.NAME.eq(name)).fetchSingle(AGENT.ID);
     }

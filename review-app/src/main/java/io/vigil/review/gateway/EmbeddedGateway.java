@@ -44,7 +44,8 @@ public class EmbeddedGateway implements SmartLifecycle {
     @Override
     public void start() {
         GatewayConfig config = GatewayConfig.defaults(
-                properties.gateway().host(), properties.gateway().port());
+                        properties.gateway().host(), properties.gateway().port())
+                .withTls(tls());
         audit = new JooqAuditSink(storeSource, config.auditBacklog());
         gateway = Gateway.start(config, new JooqAgentDirectory(store, credentials, InstantSource.system()), audit);
     }
