@@ -74,6 +74,7 @@ public final class Gateway implements AutoCloseable {
         GatewayContext context = new GatewayContext(
                 config.limits(),
                 config.authenticationTimeout(),
+                config.idleTimeout(),
                 directory,
                 audit,
                 blocking,

@@ -8,6 +8,8 @@ import java.time.Duration;
  *
  * @param host the address to bind, normally loopback or a private interface
  * @param port the port to bind; 0 picks a free one
+ * @param authenticationTimeout how long a connection may take to authenticate
+ * @param idleTimeout how long a session may sit with no statement in flight and no traffic
  * @param ioThreads event-loop threads; each connection and its upstream share one
  * @param auditBacklog audit events that may wait for the store before new statements are refused
  * @param revocationCheck how often live sessions are checked against revocations in the store
@@ -18,6 +20,7 @@ public record GatewayConfig(
         int port,
         WireLimits limits,
         Duration authenticationTimeout,
+        Duration idleTimeout,
         int ioThreads,
         int auditBacklog,
         Duration revocationCheck,
@@ -29,6 +32,7 @@ public record GatewayConfig(
                 port,
                 WireLimits.DEFAULT,
                 Duration.ofSeconds(60),
+                Duration.ofHours(1),
                 Runtime.getRuntime().availableProcessors(),
                 100_000,
                 Duration.ofMillis(250),
@@ -37,11 +41,24 @@ public record GatewayConfig(
 
     public GatewayConfig withIoThreads(int threads) {
         return new GatewayConfig(
-                host, port, limits, authenticationTimeout, threads, auditBacklog, revocationCheck, tls);
+                host, port, limits, authenticationTimeout, idleTimeout, threads, auditBacklog, revocationCheck, tls);
     }
 
     public GatewayConfig withTls(TlsSettings settings) {
         return new GatewayConfig(
-                host, port, limits, authenticationTimeout, ioThreads, auditBacklog, revocationCheck, settings);
+                host,
+                port,
+                limits,
+                authenticationTimeout,
+                idleTimeout,
+                ioThreads,
+                auditBacklog,
+                revocationCheck,
+                settings);
+    }
+
+    public GatewayConfig withIdleTimeout(Duration timeout) {
+        return new GatewayConfig(
+                host, port, limits, authenticationTimeout, timeout, ioThreads, auditBacklog, revocationCheck, tls);
     }
 }

@@ -269,6 +269,20 @@ class GatewayIT {
         assertThat(session.getEndReason()).contains("revoked");
     }
 
+    @Test
+    void anIdleSessionIsEndedButALongStatementIsNot() throws Exception {
+        env.agent("idle-bot", "owner", "s3cret-idle");
+        try (Connection c = env.connect("idle-bot", "s3cret-idle");
+                Statement s = c.createStatement()) {
+            s.execute("select pg_sleep(4)"); // longer than the 3 s idle timeout, but in flight
+            Thread.sleep(4_000);
+            assertThatThrownBy(() -> s.execute("select 1"))
+                    .isInstanceOf(SQLException.class)
+                    .extracting(e -> ((SQLException) e).getSQLState())
+                    .isEqualTo("57P05");
+        }
+    }
+
     private static List<StatementRecord> statementsOf(UUID agent) {
         return env.store
                 .select(STATEMENT.fields())

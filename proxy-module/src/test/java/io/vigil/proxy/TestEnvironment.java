@@ -15,6 +15,7 @@ import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.InstantSource;
 import java.util.Properties;
 import java.util.UUID;
@@ -76,7 +77,8 @@ public final class TestEnvironment implements AutoCloseable {
     /** The benchmark can set the event-loop count with -Dvigil.test.ioThreads. */
     private static GatewayConfig withIoThreads(GatewayConfig c) {
         int threads = Integer.getInteger("vigil.test.ioThreads", c.ioThreads());
-        return c.withIoThreads(threads);
+        // Short enough for a test to watch a session time out, far longer than any test statement.
+        return c.withIoThreads(threads).withIdleTimeout(Duration.ofSeconds(3));
     }
 
     /** Creates an active agent with one secret; returns its id. */

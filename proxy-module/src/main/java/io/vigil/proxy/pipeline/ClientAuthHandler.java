@@ -258,6 +258,11 @@ final class ClientAuthHandler extends SimpleChannelInboundHandler<PgFrame> {
                 .maxLength(context.limits().maxMessageLength());
         client.pipeline().replace(this, PipelineNames.STATEMENT_AUDIT, new StatementAuditHandler(session));
         client.pipeline().addBefore(PipelineNames.ERRORS, PipelineNames.RELAY, new RelayHandler(upstream));
+        client.pipeline()
+                .addBefore(
+                        PipelineNames.FRAME_DECODER,
+                        PipelineNames.IDLE,
+                        new IdleSessionHandler(session, context.idleTimeout().toMillis()));
         Replies.write(client, new AuthenticationSASLFinal(serverFinal));
         Replies.write(client, new AuthenticationOk());
         login.parameters().forEach(p -> Replies.write(client, p));

@@ -25,6 +25,7 @@ import java.util.concurrent.Executor;
 public record GatewayContext(
         WireLimits limits,
         Duration authenticationTimeout,
+        Duration idleTimeout,
         AgentDirectory directory,
         AuditSink audit,
         Executor blocking,

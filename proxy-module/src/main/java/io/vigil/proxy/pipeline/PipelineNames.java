@@ -6,7 +6,7 @@ package io.vigil.proxy.pipeline;
  * <pre>
  * client side, while connecting:  [tls] -> startup-decoder -> startup -> errors
  *                  authenticating: frame-decoder -> client-auth -> errors
- *                  authenticated:  frame-decoder -> statement-audit -> relay -> errors
+ *                  authenticated:  [tls] -> idle -> frame-decoder -> statement-audit -> relay -> errors
  * upstream side, logging in:      frame-decoder -> upstream-login
  *                  relaying:       frame-decoder -> response-audit -> relay
  * </pre>
@@ -15,6 +15,7 @@ public final class PipelineNames {
 
     public static final String TLS = "tls";
     public static final String STARTUP_DECODER = "startup-decoder";
+    public static final String IDLE = "idle";
     public static final String FRAME_DECODER = "frame-decoder";
     public static final String STARTUP = "startup";
     public static final String CLIENT_AUTH = "client-auth";

@@ -82,6 +82,7 @@ class ProtocolFuzzTest {
         GatewayContext context = new GatewayContext(
                 LIMITS,
                 Duration.ofSeconds(60),
+                Duration.ofHours(1),
                 new NoAgents(),
                 event -> true,
                 Runnable::run,
