@@ -270,6 +270,26 @@ class GatewayIT {
     }
 
     @Test
+    @SuppressWarnings("deprecation") // pgjdbc's Fastpath API is how a client sends FunctionCall
+    void aFunctionCallIsRefusedWithAnErrorAndTheSessionGoesOn() throws Exception {
+        env.agent("fastpath-bot", "owner", "s3cret-fastpath");
+        try (Connection c = env.connect("fastpath-bot", "s3cret-fastpath")) {
+            org.postgresql.fastpath.Fastpath fastpath =
+                    c.unwrap(org.postgresql.PGConnection.class).getFastpathAPI();
+            assertThatThrownBy(() -> fastpath.fastpath(
+                            1598 /* md5(text) */,
+                            new org.postgresql.fastpath.FastpathArg[] {new org.postgresql.fastpath.FastpathArg("x")}))
+                    .isInstanceOf(SQLException.class)
+                    .extracting(e -> ((SQLException) e).getSQLState())
+                    .isEqualTo("0A000");
+            try (ResultSet rs = c.createStatement().executeQuery("select 7")) {
+                rs.next();
+                assertThat(rs.getInt(1)).isEqualTo(7);
+            }
+        }
+    }
+
+    @Test
     void anIdleSessionIsEndedButALongStatementIsNot() throws Exception {
         env.agent("idle-bot", "owner", "s3cret-idle");
         try (Connection c = env.connect("idle-bot", "s3cret-idle");

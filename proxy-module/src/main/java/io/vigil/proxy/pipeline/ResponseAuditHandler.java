@@ -7,6 +7,7 @@ import io.vigil.proxy.protocol.backend.BackendDecoder;
 import io.vigil.proxy.protocol.backend.BackendMessage;
 import io.vigil.proxy.protocol.backend.CommandComplete;
 import io.vigil.proxy.protocol.backend.ErrorResponse;
+import io.vigil.proxy.protocol.backend.ReadyForQuery;
 import io.vigil.proxy.session.Session;
 import io.vigil.proxy.session.StatementTracker;
 
@@ -41,7 +42,14 @@ final class ResponseAuditHandler extends FrameInspector {
                 }
                 session.recordAll(statements.error(error.sqlState(), error.message()));
             }
-            case BackendMessage.READY_FOR_QUERY -> session.recordAll(statements.readyForQuery());
+            case BackendMessage.READY_FOR_QUERY -> {
+                session.transactionStatus(((ReadyForQuery) BackendDecoder.decode(frame)).status());
+                session.recordAll(statements.readyForQuery());
+                if (session.awaitsIdle()) {
+                    // After the relay has written this ReadyForQuery, the gateway's own reply follows.
+                    ctx.executor().execute(session::targetAnswered);
+                }
+            }
             default -> {}
         }
         return true;

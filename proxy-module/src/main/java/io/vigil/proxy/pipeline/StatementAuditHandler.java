@@ -5,6 +5,8 @@ import io.netty.util.ReferenceCountUtil;
 import io.vigil.proxy.audit.AuditEvent.StatementStarted;
 import io.vigil.proxy.protocol.PgFrame;
 import io.vigil.proxy.protocol.SqlState;
+import io.vigil.proxy.protocol.backend.ErrorResponse;
+import io.vigil.proxy.protocol.backend.ReadyForQuery;
 import io.vigil.proxy.protocol.frontend.Bind;
 import io.vigil.proxy.protocol.frontend.Close;
 import io.vigil.proxy.protocol.frontend.Execute;
@@ -58,11 +60,17 @@ final class StatementAuditHandler extends FrameInspector {
                 session.expectClose();
             }
             case FrontendMessage.FUNCTION_CALL -> {
-                refuse(
-                        ctx,
-                        frame,
-                        SqlState.FEATURE_NOT_SUPPORTED,
-                        "the fast-path function call protocol is not supported through Vigil");
+                // Like a simple query that fails: ErrorResponse, then ReadyForQuery, session goes on.
+                ReferenceCountUtil.release(frame);
+                session.replyWhenIdle(() -> {
+                    Replies.write(
+                            ctx.channel(),
+                            ErrorResponse.error(
+                                    SqlState.FEATURE_NOT_SUPPORTED,
+                                    "the fast-path function call protocol is not supported through Vigil"));
+                    Replies.write(ctx.channel(), new ReadyForQuery(session.transactionStatus()));
+                    ctx.flush();
+                });
                 return false;
             }
             default -> {}

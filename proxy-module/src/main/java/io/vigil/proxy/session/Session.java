@@ -30,6 +30,8 @@ public final class Session {
     private String closeReason;
     private BackendKeyData upstreamKey;
     private boolean closeExpected;
+    private byte transactionStatus = 'I';
+    private Runnable deferredReply;
 
     public Session(
             UUID id, AgentLogin agent, Channel client, Channel upstream, StatementTracker statements, AuditSink audit) {
@@ -96,6 +98,44 @@ public final class Session {
                         .addListener(ChannelFutureListener.CLOSE);
             }
         });
+    }
+
+    /** The transaction status of the target's last ReadyForQuery ('I', 'T' or 'E'). */
+    public byte transactionStatus() {
+        return transactionStatus;
+    }
+
+    public void transactionStatus(byte status) {
+        this.transactionStatus = status;
+    }
+
+    /**
+     * Runs {@code reply} once every answer the target owes the client has been relayed, so a reply
+     * of the gateway's own lands in protocol order. Reading pauses meanwhile.
+     */
+    public void replyWhenIdle(Runnable reply) {
+        if (statements.idle()) {
+            reply.run();
+            return;
+        }
+        client.config().setAutoRead(false);
+        deferredReply = () -> {
+            reply.run();
+            client.config().setAutoRead(true);
+        };
+    }
+
+    public boolean awaitsIdle() {
+        return deferredReply != null;
+    }
+
+    /** Called after the target's ReadyForQuery was relayed. */
+    public void targetAnswered() {
+        if (deferredReply != null && statements.idle()) {
+            Runnable reply = deferredReply;
+            deferredReply = null;
+            reply.run();
+        }
     }
 
     /** Why the session ended; the first reason given wins. */

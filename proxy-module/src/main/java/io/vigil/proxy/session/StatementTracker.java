@@ -92,6 +92,11 @@ public final class StatementTracker {
         pending.add(new SyncPoint());
     }
 
+    /** Nothing sent is waiting for an answer: the next reply the client gets is for what comes next. */
+    public boolean idle() {
+        return pending.isEmpty();
+    }
+
     /** Statements forwarded whose outcome is not known yet. */
     public int inFlight() {
         return (int) pending.stream().filter(Running.class::isInstance).count();
