@@ -1,39 +1,22 @@
 package io.vigil.proxy.pipeline;
 
-import io.netty.bootstrap.Bootstrap;
-import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.util.concurrent.Future;
-import io.netty.util.concurrent.Promise;
-import io.vigil.proxy.audit.AuditEvent.SessionClosed;
-import io.vigil.proxy.audit.AuditEvent.SessionOpened;
 import io.vigil.proxy.auth.AuthenticationFailed;
 import io.vigil.proxy.auth.ScramServer;
 import io.vigil.proxy.auth.ScramSha256;
 import io.vigil.proxy.directory.AgentLogin;
-import io.vigil.proxy.protocol.MessageFrameDecoder;
 import io.vigil.proxy.protocol.PgFrame;
 import io.vigil.proxy.protocol.SqlState;
-import io.vigil.proxy.protocol.backend.Authentication.AuthenticationOk;
 import io.vigil.proxy.protocol.backend.Authentication.AuthenticationSASL;
 import io.vigil.proxy.protocol.backend.Authentication.AuthenticationSASLContinue;
-import io.vigil.proxy.protocol.backend.Authentication.AuthenticationSASLFinal;
-import io.vigil.proxy.protocol.backend.BackendKeyData;
-import io.vigil.proxy.protocol.backend.ReadyForQuery;
 import io.vigil.proxy.protocol.frontend.FrontendMessage;
 import io.vigil.proxy.protocol.frontend.SASLInitialResponse;
 import io.vigil.proxy.protocol.frontend.SASLResponse;
 import io.vigil.proxy.protocol.frontend.StartupMessage;
-import io.vigil.proxy.session.Session;
-import io.vigil.proxy.session.StatementTracker;
-import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -95,7 +78,7 @@ final class ClientAuthHandler extends SimpleChannelInboundHandler<PgFrame> {
     private void lookedUp(ChannelHandlerContext ctx, Optional<AgentLogin> found, Throwable error) {
         if (error != null) {
             log.error("cannot look up agent: {}", error.toString());
-            Replies.fatal(ctx.channel(), "57P03", "Vigil cannot reach its store; try again later");
+            Replies.fatal(ctx.channel(), SqlState.CANNOT_CONNECT_NOW, "Vigil cannot reach its store; try again later");
             return;
         }
         agent = found.filter(AgentLogin::mayLogIn).orElse(null);
@@ -166,115 +149,6 @@ final class ClientAuthHandler extends SimpleChannelInboundHandler<PgFrame> {
         }
         state = State.CONNECTING;
         ctx.channel().config().setAutoRead(false);
-        connectUpstream(ctx, serverFinal);
-    }
-
-    private void connectUpstream(ChannelHandlerContext ctx, byte[] serverFinal) {
-        Promise<UpstreamLogin> login = ctx.executor().newPromise();
-        Bootstrap bootstrap = new Bootstrap()
-                .group(ctx.channel().eventLoop())
-                .channel(context.upstreamChannel())
-                .option(ChannelOption.TCP_NODELAY, true)
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 10_000)
-                .handler(new ChannelInitializer<>() {
-                    @Override
-                    protected void initChannel(Channel ch) {
-                        ch.pipeline()
-                                .addLast(PipelineNames.FRAME_DECODER, new MessageFrameDecoder(Integer.MAX_VALUE))
-                                .addLast(
-                                        PipelineNames.UPSTREAM_LOGIN,
-                                        new UpstreamLoginHandler(agent.target(), forwarded, context.random(), login));
-                    }
-                });
-        var connect = bootstrap.connect(agent.target().host(), agent.target().port());
-        connect.addListener(f -> {
-            if (!f.isSuccess()) {
-                login.tryFailure(f.cause());
-            }
-        });
-        ctx.channel().closeFuture().addListener(f -> connect.channel().close());
-        login.addListener((Future<UpstreamLogin> f) -> {
-            if (f.isSuccess()) {
-                relay(ctx, connect.channel(), f.getNow(), serverFinal);
-            } else {
-                log.warn(
-                        "cannot log in to target {} for agent {}: {}",
-                        agent.target(),
-                        agent.name(),
-                        f.cause().toString());
-                connect.channel().close();
-                Replies.fatal(
-                        ctx.channel(),
-                        SqlState.SQLCLIENT_UNABLE_TO_ESTABLISH_SQLCONNECTION,
-                        "Vigil could not connect to target \"" + agent.target().name() + "\"");
-            }
-        });
-    }
-
-    /** Both sides are logged in: tell the client, and switch both pipelines to relaying. */
-    private void relay(ChannelHandlerContext ctx, Channel upstream, UpstreamLogin login, byte[] serverFinal) {
-        Channel client = ctx.channel();
-        if (!client.isActive()) {
-            upstream.close();
-            return;
-        }
-        UUID sessionId = UUID.randomUUID();
-        Session session = new Session(
-                sessionId,
-                agent,
-                client,
-                upstream,
-                new StatementTracker(sessionId, context.clock(), System::nanoTime),
-                context.audit());
-        if (!session.record(new SessionOpened(
-                session.id(),
-                agent.agentId(),
-                agent.target().id(),
-                address(client),
-                startup.parameters().get("application_name"),
-                context.clock().instant()))) {
-            upstream.close();
-            Replies.fatal(
-                    client,
-                    SqlState.CONFIGURATION_LIMIT_EXCEEDED,
-                    "Vigil's audit trail is not accepting new sessions; try again later");
-            return;
-        }
-        session.upstreamKey(new BackendKeyData(login.processId(), login.secretKey()));
-        BackendKeyData clientKey = context.cancelKeys().issue(session);
-        Session opened = session;
-        context.liveSessions().add(session);
-        client.closeFuture().addListener(f -> {
-            context.liveSessions().remove(opened);
-            context.cancelKeys().release(clientKey);
-            opened.record(new SessionClosed(opened.id(), context.clock().instant(), opened.closeReason()));
-            upstream.close();
-        });
-        upstream.pipeline()
-                .replace(PipelineNames.UPSTREAM_LOGIN, PipelineNames.RESPONSE_AUDIT, new ResponseAuditHandler(session));
-        upstream.pipeline().addLast(PipelineNames.RELAY, new RelayHandler(client));
-        client.pipeline()
-                .get(MessageFrameDecoder.class)
-                .maxLength(context.limits().maxMessageLength());
-        client.pipeline().replace(this, PipelineNames.STATEMENT_AUDIT, new StatementAuditHandler(session));
-        client.pipeline().addBefore(PipelineNames.ERRORS, PipelineNames.RELAY, new RelayHandler(upstream));
-        client.pipeline()
-                .addBefore(
-                        PipelineNames.FRAME_DECODER,
-                        PipelineNames.IDLE,
-                        new IdleSessionHandler(session, context.idleTimeout().toMillis()));
-        Replies.write(client, new AuthenticationSASLFinal(serverFinal));
-        Replies.write(client, new AuthenticationOk());
-        login.parameters().forEach(p -> Replies.write(client, p));
-        Replies.write(client, clientKey);
-        Replies.write(client, new ReadyForQuery(login.transactionStatus()));
-        client.flush();
-        client.config().setAutoRead(true);
-    }
-
-    private static String address(Channel channel) {
-        return channel.remoteAddress() instanceof InetSocketAddress a
-                ? a.getAddress().getHostAddress()
-                : String.valueOf(channel.remoteAddress());
+        new SessionStart(context, ctx, agent, startup, forwarded, serverFinal).begin();
     }
 }

@@ -1,0 +1,168 @@
+package io.vigil.proxy.pipeline;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.Promise;
+import io.vigil.proxy.audit.AuditEvent.SessionClosed;
+import io.vigil.proxy.audit.AuditEvent.SessionOpened;
+import io.vigil.proxy.directory.AgentLogin;
+import io.vigil.proxy.protocol.MessageFrameDecoder;
+import io.vigil.proxy.protocol.SqlState;
+import io.vigil.proxy.protocol.backend.Authentication.AuthenticationOk;
+import io.vigil.proxy.protocol.backend.Authentication.AuthenticationSASLFinal;
+import io.vigil.proxy.protocol.backend.BackendKeyData;
+import io.vigil.proxy.protocol.backend.ReadyForQuery;
+import io.vigil.proxy.protocol.frontend.StartupMessage;
+import io.vigil.proxy.session.Session;
+import io.vigil.proxy.session.StatementTracker;
+import java.net.InetSocketAddress;
+import java.util.Map;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What happens once an agent has proved who it is: log in to its target (see {@link
+ * UpstreamLoginHandler}), open the session in the trail, tell the client it is in, and switch both
+ * pipelines to relaying. Everything runs on the client's event loop, which the upstream channel
+ * shares.
+ */
+final class SessionStart {
+
+    private static final Logger log = LoggerFactory.getLogger(SessionStart.class);
+
+    private final GatewayContext context;
+    private final ChannelHandlerContext ctx;
+    private final AgentLogin agent;
+    private final StartupMessage startup;
+    private final Map<String, String> forwarded;
+    private final byte[] serverFinal;
+
+    SessionStart(
+            GatewayContext context,
+            ChannelHandlerContext ctx,
+            AgentLogin agent,
+            StartupMessage startup,
+            Map<String, String> forwarded,
+            byte[] serverFinal) {
+        this.context = context;
+        this.ctx = ctx;
+        this.agent = agent;
+        this.startup = startup;
+        this.forwarded = forwarded;
+        this.serverFinal = serverFinal;
+    }
+
+    void begin() {
+        Promise<UpstreamLogin> login = ctx.executor().newPromise();
+        Bootstrap bootstrap = new Bootstrap()
+                .group(ctx.channel().eventLoop())
+                .channel(context.upstreamChannel())
+                .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 10_000)
+                .handler(new ChannelInitializer<>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        ch.pipeline()
+                                .addLast(PipelineNames.FRAME_DECODER, new MessageFrameDecoder(Integer.MAX_VALUE))
+                                .addLast(
+                                        PipelineNames.UPSTREAM_LOGIN,
+                                        new UpstreamLoginHandler(agent.target(), forwarded, context.random(), login));
+                    }
+                });
+        var connect = bootstrap.connect(agent.target().host(), agent.target().port());
+        connect.addListener(f -> {
+            if (!f.isSuccess()) {
+                login.tryFailure(f.cause());
+            }
+        });
+        ctx.channel().closeFuture().addListener(f -> connect.channel().close());
+        login.addListener((Future<UpstreamLogin> f) -> {
+            if (f.isSuccess()) {
+                relay(connect.channel(), f.getNow());
+            } else {
+                log.warn(
+                        "cannot log in to target {} for agent {}: {}",
+                        agent.target(),
+                        agent.name(),
+                        f.cause().toString());
+                connect.channel().close();
+                Replies.fatal(
+                        ctx.channel(),
+                        SqlState.SQLCLIENT_UNABLE_TO_ESTABLISH_SQLCONNECTION,
+                        "Vigil could not connect to target \"" + agent.target().name() + "\"");
+            }
+        });
+    }
+
+    /** Both sides are logged in: tell the client, and switch both pipelines to relaying. */
+    private void relay(Channel upstream, UpstreamLogin login) {
+        Channel client = ctx.channel();
+        if (!client.isActive()) {
+            upstream.close();
+            return;
+        }
+        UUID sessionId = UUID.randomUUID();
+        Session session = new Session(
+                sessionId,
+                agent,
+                client,
+                upstream,
+                new StatementTracker(sessionId, context.clock(), System::nanoTime),
+                context.audit());
+        if (!session.record(new SessionOpened(
+                session.id(),
+                agent.agentId(),
+                agent.target().id(),
+                address(client),
+                startup.parameters().get("application_name"),
+                context.clock().instant()))) {
+            upstream.close();
+            Replies.fatal(
+                    client,
+                    SqlState.CONFIGURATION_LIMIT_EXCEEDED,
+                    "Vigil's audit trail is not accepting new sessions; try again later");
+            return;
+        }
+        session.upstreamKey(new BackendKeyData(login.processId(), login.secretKey()));
+        BackendKeyData clientKey = context.cancelKeys().issue(session);
+        context.liveSessions().add(session);
+        client.closeFuture().addListener(f -> {
+            context.liveSessions().remove(session);
+            context.cancelKeys().release(clientKey);
+            session.record(new SessionClosed(session.id(), context.clock().instant(), session.closeReason()));
+            upstream.close();
+        });
+        upstream.pipeline()
+                .replace(PipelineNames.UPSTREAM_LOGIN, PipelineNames.RESPONSE_AUDIT, new ResponseAuditHandler(session));
+        upstream.pipeline().addLast(PipelineNames.RELAY, new RelayHandler(client));
+        client.pipeline()
+                .get(MessageFrameDecoder.class)
+                .maxLength(context.limits().maxMessageLength());
+        client.pipeline()
+                .replace(PipelineNames.CLIENT_AUTH, PipelineNames.STATEMENT_AUDIT, new StatementAuditHandler(session));
+        client.pipeline().addBefore(PipelineNames.ERRORS, PipelineNames.RELAY, new RelayHandler(upstream));
+        client.pipeline()
+                .addBefore(
+                        PipelineNames.FRAME_DECODER,
+                        PipelineNames.IDLE,
+                        new IdleSessionHandler(session, context.idleTimeout().toMillis()));
+        Replies.write(client, new AuthenticationSASLFinal(serverFinal));
+        Replies.write(client, new AuthenticationOk());
+        login.parameters().forEach(p -> Replies.write(client, p));
+        Replies.write(client, clientKey);
+        Replies.write(client, new ReadyForQuery(login.transactionStatus()));
+        client.flush();
+        client.config().setAutoRead(true);
+    }
+
+    private static String address(Channel channel) {
+        return channel.remoteAddress() instanceof InetSocketAddress a
+                ? a.getAddress().getHostAddress()
+                : String.valueOf(channel.remoteAddress());
+    }
+}
