@@ -235,7 +235,7 @@ abstract class ClientMatrix {
 
     @Test
     void nodePostgresWorksUnchanged() throws Exception {
-        Path project = Path.of("src/test/node").toAbsolutePath();
+        Path project = Path.of("src/test/clients").toAbsolutePath();
         if (!Files.isDirectory(project.resolve("node_modules/pg"))) {
             Cli.run(project, Map.of(), Duration.ofMinutes(3), List.of("npm", "ci", "--no-audit", "--no-fund"))
                     .ok();
@@ -254,7 +254,7 @@ abstract class ClientMatrix {
 
     @Test
     void psycopg2WorksUnchanged() throws Exception {
-        Path script = Path.of("src/test/node/client.py").toAbsolutePath();
+        Path script = Path.of("src/test/clients/client.py").toAbsolutePath();
         String marker = "py-" + UUID.randomUUID();
         // Debian's interpreter, where python3-psycopg2 is installed (not a pyenv one on PATH).
         Cli run = Cli.run(
