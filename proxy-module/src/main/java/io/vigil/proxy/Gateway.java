@@ -17,6 +17,7 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.vigil.proxy.audit.AuditSink;
 import io.vigil.proxy.directory.AgentDirectory;
+import io.vigil.proxy.identity.TokenVerifier;
 import io.vigil.proxy.pipeline.ClientChannelInitializer;
 import io.vigil.proxy.pipeline.GatewayContext;
 import io.vigil.proxy.protocol.SqlState;
@@ -84,6 +85,7 @@ public final class Gateway implements AutoCloseable {
                 new CancelKeys(random),
                 new LiveSessions(),
                 config.tls() == null ? null : config.tls().serverContext(),
+                config.workloadIdentity() == null ? null : new TokenVerifier(config.workloadIdentity()),
                 channel);
         try {
             Channel server = new ServerBootstrap()

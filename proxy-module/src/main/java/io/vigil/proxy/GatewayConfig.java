@@ -1,5 +1,6 @@
 package io.vigil.proxy;
 
+import io.vigil.proxy.identity.WorkloadIdentity;
 import io.vigil.proxy.protocol.WireLimits;
 import java.time.Duration;
 
@@ -14,6 +15,7 @@ import java.time.Duration;
  * @param auditBacklog audit events that may wait for the store before new statements are refused
  * @param revocationCheck how often live sessions are checked against revocations in the store
  * @param tls the certificate for agents that ask for TLS, or null to decline TLS
+ * @param workloadIdentity the token issuer agents with an OIDC identity use, or null for none
  */
 public record GatewayConfig(
         String host,
@@ -24,7 +26,8 @@ public record GatewayConfig(
         int ioThreads,
         int auditBacklog,
         Duration revocationCheck,
-        TlsSettings tls) {
+        TlsSettings tls,
+        WorkloadIdentity workloadIdentity) {
 
     public static GatewayConfig defaults(String host, int port) {
         return new GatewayConfig(
@@ -36,12 +39,22 @@ public record GatewayConfig(
                 Runtime.getRuntime().availableProcessors(),
                 100_000,
                 Duration.ofMillis(250),
+                null,
                 null);
     }
 
     public GatewayConfig withIoThreads(int threads) {
         return new GatewayConfig(
-                host, port, limits, authenticationTimeout, idleTimeout, threads, auditBacklog, revocationCheck, tls);
+                host,
+                port,
+                limits,
+                authenticationTimeout,
+                idleTimeout,
+                threads,
+                auditBacklog,
+                revocationCheck,
+                tls,
+                workloadIdentity);
     }
 
     public GatewayConfig withTls(TlsSettings settings) {
@@ -54,11 +67,35 @@ public record GatewayConfig(
                 ioThreads,
                 auditBacklog,
                 revocationCheck,
-                settings);
+                settings,
+                workloadIdentity);
+    }
+
+    public GatewayConfig withWorkloadIdentity(WorkloadIdentity identity) {
+        return new GatewayConfig(
+                host,
+                port,
+                limits,
+                authenticationTimeout,
+                idleTimeout,
+                ioThreads,
+                auditBacklog,
+                revocationCheck,
+                tls,
+                identity);
     }
 
     public GatewayConfig withIdleTimeout(Duration timeout) {
         return new GatewayConfig(
-                host, port, limits, authenticationTimeout, timeout, ioThreads, auditBacklog, revocationCheck, tls);
+                host,
+                port,
+                limits,
+                authenticationTimeout,
+                timeout,
+                ioThreads,
+                auditBacklog,
+                revocationCheck,
+                tls,
+                workloadIdentity);
     }
 }

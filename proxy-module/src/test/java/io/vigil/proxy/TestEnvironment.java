@@ -10,6 +10,7 @@ import io.vigil.proxy.audit.JooqAuditSink;
 import io.vigil.proxy.auth.ScramSha256.Verifier;
 import io.vigil.proxy.directory.JooqAgentDirectory;
 import io.vigil.proxy.directory.SecretBox;
+import io.vigil.proxy.identity.WorkloadIdentity;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.sql.Connection;
@@ -50,6 +51,11 @@ public final class TestEnvironment implements AutoCloseable {
 
     /** @param tls the gateway's certificate, or null to decline TLS */
     public TestEnvironment(Path dir, Path binariesJar, TlsSettings tls) {
+        this(dir, binariesJar, tls, null);
+    }
+
+    /** @param identity the workload-token issuer, or null */
+    public TestEnvironment(Path dir, Path binariesJar, TlsSettings tls, WorkloadIdentity identity) {
         postgres = EmbeddedDatabaseServer.start(dir, 0, binariesJar);
         postgres.ensureDatabase("vigil", "vigil", "store-password");
         var storeSource = postgres.dataSource("vigil", "vigil", "store-password");
@@ -69,7 +75,9 @@ public final class TestEnvironment implements AutoCloseable {
                 .execute();
         audit = new JooqAuditSink(storeSource, 100_000);
         gateway = Gateway.start(
-                withIoThreads(GatewayConfig.defaults("127.0.0.1", 0)).withTls(tls),
+                withIoThreads(GatewayConfig.defaults("127.0.0.1", 0))
+                        .withTls(tls)
+                        .withWorkloadIdentity(identity),
                 new JooqAgentDirectory(store, secrets, InstantSource.system()),
                 audit);
     }
@@ -97,6 +105,20 @@ public final class TestEnvironment implements AutoCloseable {
                 .set(
                         AGENT_CREDENTIAL.SCRAM_VERIFIER,
                         Verifier.of(secret, RANDOM).encode())
+                .execute();
+        return id;
+    }
+
+    /** Creates an active agent that proves who it is with workload tokens; returns its id. */
+    public UUID tokenAgent(String name, String owner) {
+        UUID id = UUID.randomUUID();
+        store.insertInto(AGENT)
+                .set(AGENT.ID, id)
+                .set(AGENT.NAME, name)
+                .set(AGENT.OWNER, owner)
+                .set(AGENT.PURPOSE, "integration test with a workload identity")
+                .set(AGENT.TARGET_ID, targetId)
+                .set(AGENT.IDENTITY, "oidc")
                 .execute();
         return id;
     }

@@ -27,10 +27,28 @@ public record VigilProperties(
      * @param keyStore PKCS#12 key store with the certificate agents see over TLS; the demo
      *     generates a self-signed one when none is set
      * @param keyStorePassword the key store's password
+     * @param tokens the workload-token issuer, if any
      */
     public record Gateway(
             @DefaultValue("127.0.0.1") String host,
             @DefaultValue("6432") int port,
             Path keyStore,
-            String keyStorePassword) {}
+            String keyStorePassword,
+            Tokens tokens) {}
+
+    /**
+     * The issuer whose access tokens agents with a workload identity present ({@code
+     * vigil.gateway.tokens.*}); unset, no agent can use one.
+     *
+     * @param agentClaim the claim holding the agent's name
+     * @param onBehalfOfClaim the claim naming the human the agent acts for
+     * @param taskClaim the claim naming the task or ticket
+     */
+    public record Tokens(
+            String issuer,
+            String audience,
+            java.net.URI jwksUri,
+            @DefaultValue("sub") String agentClaim,
+            @DefaultValue("act.sub") String onBehalfOfClaim,
+            @DefaultValue("task_id") String taskClaim) {}
 }

@@ -15,6 +15,8 @@ public sealed interface AuditEvent {
             UUID targetId,
             String clientAddress,
             String applicationName,
+            String onBehalfOf,
+            String task,
             Instant startedAt)
             implements AuditEvent {}
 

@@ -233,6 +233,8 @@ public final class JooqAuditSink implements AuditSink, AutoCloseable {
                 .set(SESSION.TARGET_ID, e.targetId())
                 .set(SESSION.CLIENT_ADDR, e.clientAddress())
                 .set(SESSION.APPLICATION_NAME, e.applicationName())
+                .set(SESSION.ON_BEHALF_OF, e.onBehalfOf())
+                .set(SESSION.TASK, e.task())
                 .set(SESSION.STARTED_AT, utc(e.startedAt()));
     }
 

@@ -5,17 +5,20 @@ import java.util.List;
 import java.util.UUID;
 
 /**
- * What the gateway needs to log an agent in: its live verifiers (newest first) and its target.
+ * What the gateway needs to log an agent in: how it proves who it is (its live verifiers, newest
+ * first, or a workload token) and its target.
  *
  * @param active false when the agent is disabled or revoked: it may not log in
+ * @param tokenIdentity true when the agent presents an OIDC access token instead of a secret
  */
-public record AgentLogin(UUID agentId, String name, boolean active, List<Verifier> verifiers, Target target) {
+public record AgentLogin(
+        UUID agentId, String name, boolean active, boolean tokenIdentity, List<Verifier> verifiers, Target target) {
 
     public AgentLogin {
         verifiers = List.copyOf(verifiers);
     }
 
     public boolean mayLogIn() {
-        return active && !verifiers.isEmpty();
+        return active && (tokenIdentity || !verifiers.isEmpty());
     }
 }

@@ -31,7 +31,7 @@ public final class JooqAgentDirectory implements AgentDirectory {
 
     @Override
     public Optional<AgentLogin> find(String user) {
-        var row = db.select(AGENT.ID, AGENT.NAME, AGENT.STATUS, TARGET)
+        var row = db.select(AGENT.ID, AGENT.NAME, AGENT.STATUS, AGENT.IDENTITY, TARGET)
                 .from(AGENT)
                 .join(TARGET)
                 .on(TARGET.ID.eq(AGENT.TARGET_ID))
@@ -42,7 +42,12 @@ public final class JooqAgentDirectory implements AgentDirectory {
         }
         UUID agentId = row.value1();
         return Optional.of(new AgentLogin(
-                agentId, row.value2(), "active".equals(row.value3()), liveVerifiers(agentId), target(row.value4())));
+                agentId,
+                row.value2(),
+                "active".equals(row.value3()),
+                "oidc".equals(row.value4()),
+                liveVerifiers(agentId),
+                target(row.value5())));
     }
 
     @Override

@@ -4,6 +4,7 @@ import io.netty.channel.Channel;
 import io.netty.handler.ssl.SslContext;
 import io.vigil.proxy.audit.AuditSink;
 import io.vigil.proxy.directory.AgentDirectory;
+import io.vigil.proxy.identity.TokenVerifier;
 import io.vigil.proxy.protocol.WireLimits;
 import io.vigil.proxy.session.CancelKeys;
 import io.vigil.proxy.session.LiveSessions;
@@ -20,6 +21,7 @@ import java.util.concurrent.Executor;
  * @param cancelKeys the cancel keys handed to clients, and the sessions they cancel
  * @param liveSessions the open sessions by agent, to end when an agent is revoked
  * @param tls the server-side TLS context for agents that ask for TLS, or null to decline
+ * @param tokens validates workload tokens, or null when no issuer is configured
  * @param upstreamChannel the channel type for upstream connections (matches the server's transport)
  */
 public record GatewayContext(
@@ -35,4 +37,5 @@ public record GatewayContext(
         CancelKeys cancelKeys,
         LiveSessions liveSessions,
         SslContext tls,
+        TokenVerifier tokens,
         Class<? extends Channel> upstreamChannel) {}

@@ -26,7 +26,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What happens once an agent has proved who it is: log in to its target (see {@link
+ * What happens once an agent has proved who it is (by SCRAM, then {@code serverFinal} is the
+ * server's proof to send; or by a workload token, with the delegation it carries): log in to its target (see {@link
  * UpstreamLoginHandler}), open the session in the trail, tell the client it is in, and switch both
  * pipelines to relaying. Everything runs on the client's event loop, which the upstream channel
  * shares.
@@ -41,6 +42,8 @@ final class SessionStart {
     private final StartupMessage startup;
     private final Map<String, String> forwarded;
     private final byte[] serverFinal;
+    private final String onBehalfOf;
+    private final String task;
 
     SessionStart(
             GatewayContext context,
@@ -48,13 +51,17 @@ final class SessionStart {
             AgentLogin agent,
             StartupMessage startup,
             Map<String, String> forwarded,
-            byte[] serverFinal) {
+            byte[] serverFinal,
+            String onBehalfOf,
+            String task) {
         this.context = context;
         this.ctx = ctx;
         this.agent = agent;
         this.startup = startup;
         this.forwarded = forwarded;
         this.serverFinal = serverFinal;
+        this.onBehalfOf = onBehalfOf;
+        this.task = task;
     }
 
     void begin() {
@@ -120,6 +127,8 @@ final class SessionStart {
                 agent.target().id(),
                 address(client),
                 startup.parameters().get("application_name"),
+                onBehalfOf,
+                task,
                 context.clock().instant()))) {
             upstream.close();
             Replies.fatal(
@@ -151,7 +160,9 @@ final class SessionStart {
                         PipelineNames.FRAME_DECODER,
                         PipelineNames.IDLE,
                         new IdleSessionHandler(session, context.idleTimeout().toMillis()));
-        Replies.write(client, new AuthenticationSASLFinal(serverFinal));
+        if (serverFinal != null) {
+            Replies.write(client, new AuthenticationSASLFinal(serverFinal));
+        }
         Replies.write(client, new AuthenticationOk());
         login.parameters().forEach(p -> Replies.write(client, p));
         Replies.write(client, clientKey);

@@ -92,6 +92,7 @@ class ProtocolFuzzTest {
                 new CancelKeys(random),
                 new LiveSessions(),
                 null,
+                null,
                 NioSocketChannel.class);
         EmbeddedChannel channel = new EmbeddedChannel(new ClientChannelInitializer(context));
         while (data.remainingBytes() > 0 && channel.isOpen()) {

@@ -8,6 +8,7 @@ import io.vigil.proxy.TlsSettings;
 import io.vigil.proxy.audit.JooqAuditSink;
 import io.vigil.proxy.directory.JooqAgentDirectory;
 import io.vigil.proxy.directory.SecretBox;
+import io.vigil.proxy.identity.WorkloadIdentity;
 import io.vigil.review.VigilProperties;
 import io.vigil.review.store.StoreMigration;
 import java.net.InetSocketAddress;
@@ -45,9 +46,24 @@ public class EmbeddedGateway implements SmartLifecycle {
     public void start() {
         GatewayConfig config = GatewayConfig.defaults(
                         properties.gateway().host(), properties.gateway().port())
-                .withTls(tls());
+                .withTls(tls())
+                .withWorkloadIdentity(workloadIdentity());
         audit = new JooqAuditSink(storeSource, config.auditBacklog());
         gateway = Gateway.start(config, new JooqAgentDirectory(store, credentials, InstantSource.system()), audit);
+    }
+
+    private WorkloadIdentity workloadIdentity() {
+        VigilProperties.Tokens tokens = properties.gateway().tokens();
+        if (tokens == null || tokens.issuer() == null) {
+            return null;
+        }
+        return new WorkloadIdentity(
+                tokens.issuer(),
+                tokens.audience(),
+                tokens.jwksUri(),
+                tokens.agentClaim(),
+                tokens.onBehalfOfClaim(),
+                tokens.taskClaim());
     }
 
     /** The configured certificate; in the demo, a self-signed one kept in the data directory. */
