@@ -91,14 +91,7 @@ public final class TestEnvironment implements AutoCloseable {
 
     /** Creates an active agent with one secret; returns its id. */
     public UUID agent(String name, String owner, String secret) {
-        UUID id = UUID.randomUUID();
-        store.insertInto(AGENT)
-                .set(AGENT.ID, id)
-                .set(AGENT.NAME, name)
-                .set(AGENT.OWNER, owner)
-                .set(AGENT.PURPOSE, "integration test")
-                .set(AGENT.TARGET_ID, targetId)
-                .execute();
+        UUID id = insertAgent(name, owner, "secret");
         store.insertInto(AGENT_CREDENTIAL)
                 .set(AGENT_CREDENTIAL.ID, UUID.randomUUID())
                 .set(AGENT_CREDENTIAL.AGENT_ID, id)
@@ -111,14 +104,18 @@ public final class TestEnvironment implements AutoCloseable {
 
     /** Creates an active agent that proves who it is with workload tokens; returns its id. */
     public UUID tokenAgent(String name, String owner) {
+        return insertAgent(name, owner, "oidc");
+    }
+
+    private UUID insertAgent(String name, String owner, String identity) {
         UUID id = UUID.randomUUID();
         store.insertInto(AGENT)
                 .set(AGENT.ID, id)
                 .set(AGENT.NAME, name)
                 .set(AGENT.OWNER, owner)
-                .set(AGENT.PURPOSE, "integration test with a workload identity")
+                .set(AGENT.PURPOSE, "integration test")
                 .set(AGENT.TARGET_ID, targetId)
-                .set(AGENT.IDENTITY, "oidc")
+                .set(AGENT.IDENTITY, identity)
                 .execute();
         return id;
     }
