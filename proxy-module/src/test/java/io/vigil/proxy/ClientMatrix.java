@@ -142,7 +142,7 @@ abstract class ClientMatrix {
         pb.redirectErrorStream(true);
         long start = System.nanoTime();
         Process psql = pb.start();
-        Thread.sleep(1500);
+        awaitRunningAtTarget("select pg_sleep(60)");
         new ProcessBuilder("kill", "-INT", Long.toString(psql.pid())).start().waitFor();
         assertThat(psql.waitFor(15, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
         String output = new String(psql.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
@@ -273,6 +273,26 @@ abstract class ClientMatrix {
                 .ok();
         assertThat(run.out().strip())
                 .isEqualTo("{\"marker\": \"" + marker + "\", \"sum\": 6, \"error\": \"22012\", \"after\": 1}");
+    }
+
+    /** Waits until the target is running {@code sql}, so a cancel has something to cancel. */
+    private void awaitRunningAtTarget(String sql) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        try (Connection admin = env.postgres.superuserDataSource("postgres").getConnection();
+                PreparedStatement running = admin.prepareStatement(
+                        "select count(*) from pg_stat_activity where state = 'active' and query = ?")) {
+            running.setString(1, sql);
+            while (System.nanoTime() < deadline) {
+                try (ResultSet rs = running.executeQuery()) {
+                    rs.next();
+                    if (rs.getInt(1) > 0) {
+                        return;
+                    }
+                }
+                Thread.sleep(50);
+            }
+        }
+        throw new AssertionError("the target never ran " + sql);
     }
 
     private void ensurePgbenchTables() throws Exception {

@@ -184,7 +184,7 @@ class GatewayIT {
             long start = System.nanoTime();
             Thread canceller = Thread.ofVirtual().start(() -> {
                 try {
-                    Thread.sleep(500);
+                    awaitRunningAtTarget("select pg_sleep(30)");
                     s.cancel();
                 } catch (Exception e) {
                     throw new IllegalStateException(e);
@@ -300,6 +300,25 @@ class GatewayIT {
                     .isInstanceOf(SQLException.class)
                     .extracting(e -> ((SQLException) e).getSQLState())
                     .isEqualTo("57P05");
+        }
+    }
+
+    /** Waits until the target is running {@code sql}, so a cancel has something to cancel. */
+    static void awaitRunningAtTarget(String sql) throws Exception {
+        try (Connection admin = env.postgres.superuserDataSource("postgres").getConnection();
+                PreparedStatement running = admin.prepareStatement(
+                        "select count(*) from pg_stat_activity where state = 'active' and query = ?")) {
+            running.setString(1, sql);
+            await(
+                    () -> {
+                        try (ResultSet rs = running.executeQuery()) {
+                            rs.next();
+                            return rs.getInt(1);
+                        } catch (SQLException e) {
+                            throw new IllegalStateException(e);
+                        }
+                    },
+                    n -> n > 0);
         }
     }
 

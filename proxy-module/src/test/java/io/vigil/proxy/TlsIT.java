@@ -74,15 +74,18 @@ class TlsIT {
     void bytesSentBehindTheSslRequestCloseTheConnection() throws Exception {
         try (Socket socket = new Socket("127.0.0.1", env.gateway.address().getPort())) {
             socket.setSoTimeout(5_000);
-            DataOutputStream out = new DataOutputStream(socket.getOutputStream());
             // SSLRequest and, in the same packet, a plaintext StartupMessage an attacker prepended.
+            java.io.ByteArrayOutputStream packet = new java.io.ByteArrayOutputStream();
+            DataOutputStream out = new DataOutputStream(packet);
             out.writeInt(8);
             out.writeInt(80877103);
             byte[] startup = "\0\u0003\0\0user\0tls-bot\0database\0shop\0\0"
                     .getBytes(java.nio.charset.StandardCharsets.US_ASCII);
             out.writeInt(startup.length + 4);
             out.write(startup);
-            out.flush();
+            // One write, so the gateway sees both at once, as it would from a man in the middle.
+            socket.getOutputStream().write(packet.toByteArray());
+            socket.getOutputStream().flush();
             DataInputStream in = new DataInputStream(socket.getInputStream());
             int answer = in.read();
             // Closed without accepting TLS: no 'S', nothing read from the injected bytes.
