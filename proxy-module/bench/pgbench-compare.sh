@@ -8,6 +8,7 @@
 # loads pgbench data, then runs pgbench select-only (-c 8 -j 2) for -M simple, extended and
 # prepared, rotating the target order every round. Prints median TPS and the ratio to direct, and
 # each target's CPU time per transaction. Everything runs on loopback and stops by itself.
+# VIGIL_BENCH_JAVA_OPTS adds JVM options for the gateway (e.g. -Dvigil.test.ioThreads=1).
 set -euo pipefail
 
 T=20 ROUNDS=3 SCALE=10 WARMUP=10
@@ -40,7 +41,7 @@ java_home=${JAVA_HOME:-$(ls -d /usr/lib/jvm/temurin-25-jdk-* | head -1)}
 cp="$root/proxy-module/target/test-classes:$root/proxy-module/target/classes:$(cat "$work/cp.txt")"
 
 "$java_home/bin/java" --enable-native-access=ALL-UNNAMED -Dorg.jooq.no-logo=true -Dorg.jooq.no-tips=true \
-  -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -Xms512m -Xmx512m \
+  -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -Xms512m -Xmx512m ${VIGIL_BENCH_JAVA_OPTS:-} \
   -cp "$cp" io.vigil.proxy.bench.BenchStack "$work/stack" >"$work/stack.out" 2>"$work/stack.err" &
 stack_pid=$!
 for _ in $(seq 1 120); do grep -q READY "$work/stack.out" 2>/dev/null && break; sleep 1; done
