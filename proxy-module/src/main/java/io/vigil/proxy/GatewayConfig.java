@@ -2,10 +2,12 @@ package io.vigil.proxy;
 
 import io.vigil.proxy.identity.WorkloadIdentity;
 import io.vigil.proxy.protocol.WireLimits;
+import java.nio.file.Path;
 import java.time.Duration;
 
 /**
- * How the gateway listens and what it tolerates.
+ * How the gateway listens and what it tolerates. Start from {@link #defaults} and change what
+ * differs with the {@code with*} methods.
  *
  * @param host the address to bind, normally loopback or a private interface
  * @param port the port to bind; 0 picks a free one
@@ -16,6 +18,7 @@ import java.time.Duration;
  * @param revocationCheck how often live sessions are checked against revocations in the store
  * @param tls the certificate for agents that ask for TLS, or null to decline TLS
  * @param workloadIdentity the token issuer agents with an OIDC identity use, or null for none
+ * @param upstreamCa PEM file of CAs trusted for targets in verify-full mode, or null for the JDK's
  */
 public record GatewayConfig(
         String host,
@@ -27,7 +30,8 @@ public record GatewayConfig(
         int auditBacklog,
         Duration revocationCheck,
         TlsSettings tls,
-        WorkloadIdentity workloadIdentity) {
+        WorkloadIdentity workloadIdentity,
+        Path upstreamCa) {
 
     public static GatewayConfig defaults(String host, int port) {
         return new GatewayConfig(
@@ -39,6 +43,7 @@ public record GatewayConfig(
                 Runtime.getRuntime().availableProcessors(),
                 100_000,
                 Duration.ofMillis(250),
+                null,
                 null,
                 null);
     }
@@ -54,35 +59,8 @@ public record GatewayConfig(
                 auditBacklog,
                 revocationCheck,
                 tls,
-                workloadIdentity);
-    }
-
-    public GatewayConfig withTls(TlsSettings settings) {
-        return new GatewayConfig(
-                host,
-                port,
-                limits,
-                authenticationTimeout,
-                idleTimeout,
-                ioThreads,
-                auditBacklog,
-                revocationCheck,
-                settings,
-                workloadIdentity);
-    }
-
-    public GatewayConfig withWorkloadIdentity(WorkloadIdentity identity) {
-        return new GatewayConfig(
-                host,
-                port,
-                limits,
-                authenticationTimeout,
-                idleTimeout,
-                ioThreads,
-                auditBacklog,
-                revocationCheck,
-                tls,
-                identity);
+                workloadIdentity,
+                upstreamCa);
     }
 
     public GatewayConfig withIdleTimeout(Duration timeout) {
@@ -96,6 +74,52 @@ public record GatewayConfig(
                 auditBacklog,
                 revocationCheck,
                 tls,
-                workloadIdentity);
+                workloadIdentity,
+                upstreamCa);
+    }
+
+    public GatewayConfig withTls(TlsSettings settings) {
+        return new GatewayConfig(
+                host,
+                port,
+                limits,
+                authenticationTimeout,
+                idleTimeout,
+                ioThreads,
+                auditBacklog,
+                revocationCheck,
+                settings,
+                workloadIdentity,
+                upstreamCa);
+    }
+
+    public GatewayConfig withWorkloadIdentity(WorkloadIdentity identity) {
+        return new GatewayConfig(
+                host,
+                port,
+                limits,
+                authenticationTimeout,
+                idleTimeout,
+                ioThreads,
+                auditBacklog,
+                revocationCheck,
+                tls,
+                identity,
+                upstreamCa);
+    }
+
+    public GatewayConfig withUpstreamCa(Path ca) {
+        return new GatewayConfig(
+                host,
+                port,
+                limits,
+                authenticationTimeout,
+                idleTimeout,
+                ioThreads,
+                auditBacklog,
+                revocationCheck,
+                tls,
+                workloadIdentity,
+                ca);
     }
 }

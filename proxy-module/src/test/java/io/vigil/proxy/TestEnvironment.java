@@ -18,6 +18,7 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.InstantSource;
+import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 import org.jooq.DSLContext;
@@ -56,7 +57,23 @@ public final class TestEnvironment implements AutoCloseable {
 
     /** @param identity the workload-token issuer, or null */
     public TestEnvironment(Path dir, Path binariesJar, TlsSettings tls, WorkloadIdentity identity) {
-        postgres = EmbeddedDatabaseServer.start(dir, 0, binariesJar);
+        this(dir, binariesJar, tls, identity, Map.of(), "disable", null);
+    }
+
+    /**
+     * @param serverConfig extra PostgreSQL settings (TLS for the target, say)
+     * @param targetTlsMode how the gateway connects to the target: disable, require, verify-full
+     * @param upstreamCa the CA file the gateway trusts for verify-full, or null for the JDK's
+     */
+    public TestEnvironment(
+            Path dir,
+            Path binariesJar,
+            TlsSettings tls,
+            WorkloadIdentity identity,
+            Map<String, String> serverConfig,
+            String targetTlsMode,
+            Path upstreamCa) {
+        postgres = EmbeddedDatabaseServer.start(dir, 0, binariesJar, serverConfig);
         postgres.ensureDatabase("vigil", "vigil", "store-password");
         var storeSource = postgres.dataSource("vigil", "vigil", "store-password");
         VigilStore.migrate(storeSource);
@@ -69,6 +86,7 @@ public final class TestEnvironment implements AutoCloseable {
                 .set(TARGET.PORT, postgres.port())
                 .set(TARGET.DATABASE_NAME, "shop")
                 .set(TARGET.UPSTREAM_USER, UPSTREAM_ROLE)
+                .set(TARGET.TLS_MODE, targetTlsMode)
                 .set(
                         TARGET.UPSTREAM_SECRET,
                         secrets.seal(UPSTREAM_PASSWORD, JooqAgentDirectory.credentialOwner(targetId)))
@@ -77,7 +95,8 @@ public final class TestEnvironment implements AutoCloseable {
         gateway = Gateway.start(
                 withIoThreads(GatewayConfig.defaults("127.0.0.1", 0))
                         .withTls(tls)
-                        .withWorkloadIdentity(identity),
+                        .withWorkloadIdentity(identity)
+                        .withUpstreamCa(upstreamCa),
                 new JooqAgentDirectory(store, secrets, InstantSource.system()),
                 audit);
     }

@@ -81,7 +81,8 @@ public final class JooqAgentDirectory implements AgentDirectory {
                 t.getPort(),
                 t.getDatabaseName(),
                 t.getUpstreamUser(),
-                secrets.open(t.getUpstreamSecret(), credentialOwner(t.getId())));
+                secrets.open(t.getUpstreamSecret(), credentialOwner(t.getId())),
+                Target.TlsMode.of(t.getTlsMode()));
     }
 
     /** The associated data that binds a sealed upstream credential to its target row. */

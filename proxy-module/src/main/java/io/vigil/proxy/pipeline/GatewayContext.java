@@ -2,6 +2,7 @@ package io.vigil.proxy.pipeline;
 
 import io.netty.channel.Channel;
 import io.netty.handler.ssl.SslContext;
+import io.vigil.proxy.UpstreamTls;
 import io.vigil.proxy.audit.AuditSink;
 import io.vigil.proxy.directory.AgentDirectory;
 import io.vigil.proxy.identity.TokenVerifier;
@@ -22,6 +23,7 @@ import java.util.concurrent.Executor;
  * @param liveSessions the open sessions by agent, to end when an agent is revoked
  * @param tls the server-side TLS context for agents that ask for TLS, or null to decline
  * @param tokens validates workload tokens, or null when no issuer is configured
+ * @param upstreamTls TLS contexts for connections to targets
  * @param upstreamChannel the channel type for upstream connections (matches the server's transport)
  */
 public record GatewayContext(
@@ -38,4 +40,5 @@ public record GatewayContext(
         LiveSessions liveSessions,
         SslContext tls,
         TokenVerifier tokens,
+        UpstreamTls upstreamTls,
         Class<? extends Channel> upstreamChannel) {}

@@ -7,7 +7,7 @@ package io.vigil.proxy.pipeline;
  * client side, while connecting:  [tls] -> startup-decoder -> startup -> errors
  *                  authenticating: frame-decoder -> client-auth -> errors
  *                  authenticated:  [tls] -> idle -> frame-decoder -> statement-audit -> relay -> errors
- * upstream side, logging in:      frame-decoder -> upstream-login
+ * upstream side, logging in:      [upstream-tls, then tls] -> frame-decoder -> upstream-login
  *                  relaying:       frame-decoder -> response-audit -> relay
  * </pre>
  */
@@ -20,6 +20,7 @@ public final class PipelineNames {
     public static final String STARTUP = "startup";
     public static final String CLIENT_AUTH = "client-auth";
     public static final String STATEMENT_AUDIT = "statement-audit";
+    public static final String UPSTREAM_TLS = "upstream-tls";
     public static final String UPSTREAM_LOGIN = "upstream-login";
     public static final String RESPONSE_AUDIT = "response-audit";
     public static final String RELAY = "relay";

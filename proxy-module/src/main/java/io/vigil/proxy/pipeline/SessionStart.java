@@ -5,6 +5,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
 import io.vigil.proxy.audit.AuditEvent.SessionClosed;
@@ -74,6 +75,12 @@ final class SessionStart {
                 .handler(new ChannelInitializer<>() {
                     @Override
                     protected void initChannel(Channel ch) {
+                        SslContext tls =
+                                context.upstreamTls().context(agent.target().tlsMode());
+                        if (tls != null) {
+                            ch.pipeline()
+                                    .addLast(PipelineNames.UPSTREAM_TLS, new UpstreamTlsHandler(agent.target(), tls));
+                        }
                         ch.pipeline()
                                 .addLast(PipelineNames.FRAME_DECODER, new MessageFrameDecoder(Integer.MAX_VALUE))
                                 .addLast(

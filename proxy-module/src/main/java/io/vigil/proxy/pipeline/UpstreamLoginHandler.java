@@ -2,6 +2,7 @@ package io.vigil.proxy.pipeline;
 
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.util.concurrent.Promise;
 import io.vigil.proxy.auth.AuthenticationFailed;
 import io.vigil.proxy.auth.Md5Password;
@@ -71,11 +72,29 @@ final class UpstreamLoginHandler extends SimpleChannelInboundHandler<PgFrame> {
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
+        // With TLS to the target, UpstreamTlsHandler holds this back; the login starts after the handshake.
+        sendStartup(ctx);
+        ctx.fireChannelActive();
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+        if (event instanceof SslHandshakeCompletionEvent handshake) {
+            if (handshake.isSuccess()) {
+                sendStartup(ctx);
+            } else {
+                result.tryFailure(handshake.cause());
+                ctx.close();
+            }
+        }
+        ctx.fireUserEventTriggered(event);
+    }
+
+    private void sendStartup(ChannelHandlerContext ctx) {
         Map<String, String> startup = new java.util.LinkedHashMap<>(clientParameters);
         startup.put("user", target.upstreamUser());
         startup.put("database", target.database());
         send(ctx, new StartupMessage(StartupMessage.PROTOCOL_3_0, startup));
-        ctx.fireChannelActive();
     }
 
     @Override

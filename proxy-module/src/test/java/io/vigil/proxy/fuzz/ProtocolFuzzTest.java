@@ -93,6 +93,7 @@ class ProtocolFuzzTest {
                 new LiveSessions(),
                 null,
                 null,
+                new io.vigil.proxy.UpstreamTls(null),
                 NioSocketChannel.class);
         EmbeddedChannel channel = new EmbeddedChannel(new ClientChannelInitializer(context));
         while (data.remainingBytes() > 0 && channel.isOpen()) {
