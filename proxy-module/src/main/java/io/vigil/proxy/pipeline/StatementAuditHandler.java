@@ -75,10 +75,11 @@ final class StatementAuditHandler extends FrameInspector {
             }
             default -> {}
         }
-        if (started != null) {
-            session.slowDownIfTrailCongested();
+        if (started == null) {
+            return true;
         }
-        if (started != null && !session.record(started)) {
+        session.slowDownIfTrailCongested();
+        if (!session.record(started)) {
             refuse(
                     ctx,
                     frame,
