@@ -6,8 +6,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 
 /**
- * How the gateway listens and what it tolerates. Start from {@link #defaults} and change what
- * differs with the {@code with*} methods.
+ * How the gateway listens and what it tolerates. {@link #builder} starts from the defaults.
  *
  * @param host the address to bind, normally loopback or a private interface
  * @param port the port to bind; 0 picks a free one
@@ -33,93 +32,70 @@ public record GatewayConfig(
         WorkloadIdentity workloadIdentity,
         Path upstreamCa) {
 
+    /** The defaults for listening on {@code host}:{@code port}. */
     public static GatewayConfig defaults(String host, int port) {
-        return new GatewayConfig(
-                host,
-                port,
-                WireLimits.DEFAULT,
-                Duration.ofSeconds(60),
-                Duration.ofHours(1),
-                Runtime.getRuntime().availableProcessors(),
-                100_000,
-                Duration.ofMillis(250),
-                null,
-                null,
-                null);
+        return builder(host, port).build();
     }
 
-    public GatewayConfig withIoThreads(int threads) {
-        return new GatewayConfig(
-                host,
-                port,
-                limits,
-                authenticationTimeout,
-                idleTimeout,
-                threads,
-                auditBacklog,
-                revocationCheck,
-                tls,
-                workloadIdentity,
-                upstreamCa);
+    /** A builder starting from the defaults. */
+    public static Builder builder(String host, int port) {
+        return new Builder(host, port);
     }
 
-    public GatewayConfig withIdleTimeout(Duration timeout) {
-        return new GatewayConfig(
-                host,
-                port,
-                limits,
-                authenticationTimeout,
-                timeout,
-                ioThreads,
-                auditBacklog,
-                revocationCheck,
-                tls,
-                workloadIdentity,
-                upstreamCa);
-    }
+    /** Builds a {@link GatewayConfig}; every setting not given keeps its default. */
+    public static final class Builder {
 
-    public GatewayConfig withTls(TlsSettings settings) {
-        return new GatewayConfig(
-                host,
-                port,
-                limits,
-                authenticationTimeout,
-                idleTimeout,
-                ioThreads,
-                auditBacklog,
-                revocationCheck,
-                settings,
-                workloadIdentity,
-                upstreamCa);
-    }
+        private final String host;
+        private final int port;
+        private Duration idleTimeout = Duration.ofHours(1);
+        private int ioThreads = Runtime.getRuntime().availableProcessors();
+        private TlsSettings tls;
+        private WorkloadIdentity workloadIdentity;
+        private Path upstreamCa;
 
-    public GatewayConfig withWorkloadIdentity(WorkloadIdentity identity) {
-        return new GatewayConfig(
-                host,
-                port,
-                limits,
-                authenticationTimeout,
-                idleTimeout,
-                ioThreads,
-                auditBacklog,
-                revocationCheck,
-                tls,
-                identity,
-                upstreamCa);
-    }
+        private Builder(String host, int port) {
+            this.host = host;
+            this.port = port;
+        }
 
-    public GatewayConfig withUpstreamCa(Path ca) {
-        return new GatewayConfig(
-                host,
-                port,
-                limits,
-                authenticationTimeout,
-                idleTimeout,
-                ioThreads,
-                auditBacklog,
-                revocationCheck,
-                tls,
-                workloadIdentity,
-                ca);
+        public Builder idleTimeout(Duration timeout) {
+            this.idleTimeout = timeout;
+            return this;
+        }
+
+        public Builder ioThreads(int threads) {
+            this.ioThreads = threads;
+            return this;
+        }
+
+        public Builder tls(TlsSettings settings) {
+            this.tls = settings;
+            return this;
+        }
+
+        public Builder workloadIdentity(WorkloadIdentity identity) {
+            this.workloadIdentity = identity;
+            return this;
+        }
+
+        public Builder upstreamCa(Path ca) {
+            this.upstreamCa = ca;
+            return this;
+        }
+
+        public GatewayConfig build() {
+            return new GatewayConfig(
+                    host,
+                    port,
+                    WireLimits.DEFAULT,
+                    Duration.ofSeconds(60),
+                    idleTimeout,
+                    ioThreads,
+                    100_000,
+                    Duration.ofMillis(250),
+                    tls,
+                    workloadIdentity,
+                    upstreamCa);
+        }
     }
 }

@@ -154,25 +154,7 @@ abstract class ClientMatrix {
     @CsvSource({"simple", "extended", "prepared"})
     void pgbenchRunsInEveryQueryMode(String mode) throws Exception {
         ensurePgbenchTables();
-        Cli run = cli(List.of(
-                        "pgbench",
-                        "-h",
-                        "127.0.0.1",
-                        "-p",
-                        port(),
-                        "-U",
-                        AGENT,
-                        "-n",
-                        "-S",
-                        "-M",
-                        mode,
-                        "-c",
-                        "2",
-                        "-j",
-                        "1",
-                        "-t",
-                        "100",
-                        "shop"))
+        Cli run = cli(through("pgbench", "-n", "-S", "-M", mode, "-c", "2", "-j", "1", "-t", "100"))
                 .ok();
         assertThat(run.out()).contains("number of transactions actually processed: 200/200");
     }
@@ -187,22 +169,7 @@ abstract class ClientMatrix {
                                 + " create view dumped_view as select id from dumped where id % 2 = 0;")
                 .ok();
         Path archive = dir.resolve("shop.dump");
-        cli(List.of(
-                        "pg_dump",
-                        "-h",
-                        "127.0.0.1",
-                        "-p",
-                        port(),
-                        "-U",
-                        AGENT,
-                        "-Fc",
-                        "-f",
-                        archive.toString(),
-                        "-t",
-                        "dumped",
-                        "-t",
-                        "dumped_view",
-                        "shop"))
+        cli(through("pg_dump", "-Fc", "-f", archive.toString(), "-t", "dumped", "-t", "dumped_view"))
                 .ok();
         try (Connection admin = env.postgres.superuserDataSource("postgres").getConnection()) {
             admin.createStatement().execute("create database restored");
@@ -298,8 +265,7 @@ abstract class ClientMatrix {
     private void ensurePgbenchTables() throws Exception {
         if (!pgbenchReady) {
             // pgbench -i loads its tables with COPY FROM STDIN, through the gateway too.
-            cli(List.of("pgbench", "-h", "127.0.0.1", "-p", port(), "-U", AGENT, "-i", "-s", "1", "-q", "shop"))
-                    .ok();
+            cli(through("pgbench", "-i", "-s", "1", "-q")).ok();
             pgbenchReady = true;
         }
     }
@@ -309,9 +275,17 @@ abstract class ClientMatrix {
     }
 
     private List<String> psqlCommand(String... args) {
-        List<String> command = new java.util.ArrayList<>(List.of(
-                "psql", "-X", "-v", "ON_ERROR_STOP=1", "-h", "127.0.0.1", "-p", port(), "-U", AGENT, "-d", "shop"));
+        List<String> options = new java.util.ArrayList<>(List.of("-X", "-v", "ON_ERROR_STOP=1"));
+        options.addAll(List.of(args));
+        return through("psql", options.toArray(String[]::new));
+    }
+
+    /** {@code program} with {@code args}, connecting to the target through the gateway as the agent. */
+    private List<String> through(String program, String... args) {
+        List<String> command =
+                new java.util.ArrayList<>(List.of(program, "-h", "127.0.0.1", "-p", port(), "-U", AGENT));
         command.addAll(List.of(args));
+        command.add("shop"); // the database operand, last: pgbench's -d means something else
         return command;
     }
 

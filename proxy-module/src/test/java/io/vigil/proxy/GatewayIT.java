@@ -58,10 +58,7 @@ class GatewayIT {
                 }
             }
             try (Statement s = c.createStatement()) {
-                assertThatThrownBy(() -> s.executeQuery("select 1 / (amount - amount) from invoices"))
-                        .isInstanceOf(SQLException.class)
-                        .extracting(e -> ((SQLException) e).getSQLState())
-                        .isEqualTo("22012");
+                SqlStates.assertFailsWith("22012", () -> s.executeQuery("select 1 / (amount - amount) from invoices"));
             }
         }
 
@@ -137,10 +134,8 @@ class GatewayIT {
     @Test
     void aWrongSecretGets28P01AndNoSession() {
         UUID agent = env.agent("ci-job", "owner", "the-right-secret");
-        assertThatThrownBy(() -> env.connect("ci-job", "a-wrong-secret").close())
-                .isInstanceOf(SQLException.class)
-                .extracting(e -> ((SQLException) e).getSQLState())
-                .isEqualTo("28P01");
+        SqlStates.assertFailsWith(
+                "28P01", () -> env.connect("ci-job", "a-wrong-secret").close());
         assertThat(env.store.fetchCount(SESSION, SESSION.AGENT_ID.eq(agent))).isZero();
     }
 
@@ -190,10 +185,7 @@ class GatewayIT {
                     throw new IllegalStateException(e);
                 }
             });
-            assertThatThrownBy(() -> s.execute("select pg_sleep(30)"))
-                    .isInstanceOf(SQLException.class)
-                    .extracting(e -> ((SQLException) e).getSQLState())
-                    .isEqualTo("57014");
+            SqlStates.assertFailsWith("57014", () -> s.execute("select pg_sleep(30)"));
             canceller.join();
             assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
             // The session goes on after a cancel.
@@ -256,10 +248,8 @@ class GatewayIT {
             assertThat(sqlState).isEqualTo("57P01");
             assertThat(took).isLessThan(Duration.ofMillis(1_500));
         }
-        assertThatThrownBy(() -> env.connect("revoked-bot", "s3cret-revoked").close())
-                .isInstanceOf(SQLException.class)
-                .extracting(e -> ((SQLException) e).getSQLState())
-                .isEqualTo("28P01");
+        SqlStates.assertFailsWith(
+                "28P01", () -> env.connect("revoked-bot", "s3cret-revoked").close());
         var session = await(
                 () -> env.store
                         .selectFrom(SESSION)
@@ -276,12 +266,11 @@ class GatewayIT {
         try (Connection c = env.connect("fastpath-bot", "s3cret-fastpath")) {
             org.postgresql.fastpath.Fastpath fastpath =
                     c.unwrap(org.postgresql.PGConnection.class).getFastpathAPI();
-            assertThatThrownBy(() -> fastpath.fastpath(
+            SqlStates.assertFailsWith(
+                    "0A000",
+                    () -> fastpath.fastpath(
                             1598 /* md5(text) */,
-                            new org.postgresql.fastpath.FastpathArg[] {new org.postgresql.fastpath.FastpathArg("x")}))
-                    .isInstanceOf(SQLException.class)
-                    .extracting(e -> ((SQLException) e).getSQLState())
-                    .isEqualTo("0A000");
+                            new org.postgresql.fastpath.FastpathArg[] {new org.postgresql.fastpath.FastpathArg("x")}));
             try (ResultSet rs = c.createStatement().executeQuery("select 7")) {
                 rs.next();
                 assertThat(rs.getInt(1)).isEqualTo(7);
@@ -296,10 +285,7 @@ class GatewayIT {
                 Statement s = c.createStatement()) {
             s.execute("select pg_sleep(4)"); // longer than the 3 s idle timeout, but in flight
             Thread.sleep(4_000);
-            assertThatThrownBy(() -> s.execute("select 1"))
-                    .isInstanceOf(SQLException.class)
-                    .extracting(e -> ((SQLException) e).getSQLState())
-                    .isEqualTo("57P05");
+            SqlStates.assertFailsWith("57P05", () -> s.execute("select 1"));
         }
     }
 

@@ -93,19 +93,18 @@ public final class TestEnvironment implements AutoCloseable {
                 .execute();
         audit = new JooqAuditSink(storeSource, 100_000);
         gateway = Gateway.start(
-                withIoThreads(GatewayConfig.defaults("127.0.0.1", 0))
-                        .withTls(tls)
-                        .withWorkloadIdentity(identity)
-                        .withUpstreamCa(upstreamCa),
+                GatewayConfig.builder("127.0.0.1", 0)
+                        // The benchmark can set the event-loop count with -Dvigil.test.ioThreads.
+                        .ioThreads(Integer.getInteger(
+                                "vigil.test.ioThreads", Runtime.getRuntime().availableProcessors()))
+                        // Short enough for a test to watch a session time out, longer than any test statement.
+                        .idleTimeout(Duration.ofSeconds(3))
+                        .tls(tls)
+                        .workloadIdentity(identity)
+                        .upstreamCa(upstreamCa)
+                        .build(),
                 new JooqAgentDirectory(store, secrets, InstantSource.system()),
                 audit);
-    }
-
-    /** The benchmark can set the event-loop count with -Dvigil.test.ioThreads. */
-    private static GatewayConfig withIoThreads(GatewayConfig c) {
-        int threads = Integer.getInteger("vigil.test.ioThreads", c.ioThreads());
-        // Short enough for a test to watch a session time out, far longer than any test statement.
-        return c.withIoThreads(threads).withIdleTimeout(Duration.ofSeconds(3));
     }
 
     /** Creates an active agent with one secret; returns its id. */

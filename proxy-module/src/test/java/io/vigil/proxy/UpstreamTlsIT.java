@@ -1,7 +1,6 @@
 package io.vigil.proxy;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -39,10 +38,8 @@ class UpstreamTlsIT {
     void verifyFullRefusesACertificateNobodyVouchesFor() throws Exception {
         try (TestEnvironment env = environment("verify-full", null)) {
             env.agent("tls-up-bot", "owner", "s3cret-up");
-            assertThatThrownBy(() -> env.connect("tls-up-bot", "s3cret-up").close())
-                    .isInstanceOf(SQLException.class)
-                    .extracting(e -> ((SQLException) e).getSQLState())
-                    .isEqualTo("08001");
+            SqlStates.assertFailsWith(
+                    "08001", () -> env.connect("tls-up-bot", "s3cret-up").close());
         }
     }
 
@@ -51,10 +48,8 @@ class UpstreamTlsIT {
         try (TestEnvironment env =
                 new TestEnvironment(dir.resolve("plain"), null, null, null, Map.of(), "require", null)) {
             env.agent("tls-up-bot", "owner", "s3cret-up");
-            assertThatThrownBy(() -> env.connect("tls-up-bot", "s3cret-up").close())
-                    .isInstanceOf(SQLException.class)
-                    .extracting(e -> ((SQLException) e).getSQLState())
-                    .isEqualTo("08001");
+            SqlStates.assertFailsWith(
+                    "08001", () -> env.connect("tls-up-bot", "s3cret-up").close());
         }
     }
 

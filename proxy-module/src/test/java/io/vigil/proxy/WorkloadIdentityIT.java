@@ -2,7 +2,6 @@ package io.vigil.proxy;
 
 import static io.vigil.db.jooq.Tables.SESSION;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
@@ -21,7 +20,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.Instant;
 import java.util.Date;
 import java.util.Map;
@@ -125,17 +123,13 @@ class WorkloadIdentityIT {
     @Test
     void anAgentWithASecretCannotLogInWithAToken() throws Exception {
         String token = token(c -> c.subject("secret-bot"));
-        assertThatThrownBy(() -> env.connect("secret-bot", token).close())
-                .isInstanceOf(SQLException.class)
-                .extracting(e -> ((SQLException) e).getSQLState())
-                .isEqualTo("28P01");
+        SqlStates.assertFailsWith(
+                "28P01", () -> env.connect("secret-bot", token).close());
     }
 
     private static void assertRefused(String token) {
-        assertThatThrownBy(() -> env.connect("deploy-bot", token).close())
-                .isInstanceOf(SQLException.class)
-                .extracting(e -> ((SQLException) e).getSQLState())
-                .isEqualTo("28P01");
+        SqlStates.assertFailsWith(
+                "28P01", () -> env.connect("deploy-bot", token).close());
     }
 
     private static String token(UnaryOperator<JWTClaimsSet.Builder> customize) throws JOSEException {

@@ -44,10 +44,11 @@ public class EmbeddedGateway implements SmartLifecycle {
 
     @Override
     public void start() {
-        GatewayConfig config = GatewayConfig.defaults(
+        GatewayConfig config = GatewayConfig.builder(
                         properties.gateway().host(), properties.gateway().port())
-                .withTls(tls())
-                .withWorkloadIdentity(workloadIdentity());
+                .tls(tls())
+                .workloadIdentity(workloadIdentity())
+                .build();
         audit = new JooqAuditSink(storeSource, config.auditBacklog());
         gateway = Gateway.start(config, new JooqAgentDirectory(store, credentials, InstantSource.system()), audit);
     }
