@@ -37,6 +37,26 @@ public final class Wire {
         return value;
     }
 
+    /** A string from the wire, and whether its bytes were valid UTF-8 (if not, they were replaced). */
+    public record Text(String value, boolean wellFormed) {}
+
+    /** Reads a NUL-terminated string, keeping invalid UTF-8 (replaced) but saying it was invalid. */
+    public static Text readText(ByteBuf buf) {
+        int end = buf.indexOf(buf.readerIndex(), buf.writerIndex(), (byte) 0);
+        if (end < 0) {
+            throw new ProtocolViolation("string is not NUL-terminated");
+        }
+        int start = buf.readerIndex();
+        Text text;
+        try {
+            text = new Text(strictUtf8(buf, start, end - start), true);
+        } catch (ProtocolViolation e) {
+            text = new Text(buf.toString(start, end - start, StandardCharsets.UTF_8), false);
+        }
+        buf.readerIndex(end + 1);
+        return text;
+    }
+
     public static String strictUtf8(ByteBuf buf, int index, int length) {
         ByteBuffer bytes = buf.nioBuffer(index, length);
         try {

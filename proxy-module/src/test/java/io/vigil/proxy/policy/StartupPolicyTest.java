@@ -29,6 +29,12 @@ class StartupPolicyTest {
                 "session_authorization | postgres           | refuse",
                 "role             | postgres                | refuse",
                 "log_statement    | none                    | refuse",
+                "client_encoding  | UTF8                    | forward",
+                "client_encoding  | unicode                 | forward",
+                "client_encoding  | SJIS                    | refuse",
+                "client_encoding  | LATIN1                  | refuse",
+                "standard_conforming_strings | on           | forward",
+                "standard_conforming_strings | off          | refuse",
                 "_pq_.command_trace | on                    | decline"
             })
     void decidesEachParameter(String name, String value, String expected) {

@@ -1,0 +1,174 @@
+package io.vigil.proxy.sql;
+
+import io.vigil.proxy.sql.SqlAnalysis.Refused;
+import io.vigil.proxy.sql.SqlAnalysis.Understood;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.StreamReadConstraints;
+import tools.jackson.core.json.JsonFactory;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Understands SQL with PostgreSQL's own parser, safely: every text passes {@link SqlGate} first;
+ * small, shallow statements parse on the caller's thread, larger ones on a few platform threads
+ * with very large stacks; anything that cannot be parsed, for whatever reason, is {@link Refused}
+ * (fail closed). Results are cached by text, so an agent repeating a statement pays once.
+ *
+ * <p>Thread-safe.
+ */
+public final class SqlAnalyzer implements AutoCloseable {
+
+    static final String SYNTAX_ERROR = "42601";
+    static final String INSUFFICIENT_RESOURCES = "53000";
+    static final String FEATURE_NOT_SUPPORTED = "0A000";
+    /** Texts longer than this are analysed but not cached: they are rarely repeated. */
+    private static final int MAX_CACHED_LENGTH = 16 << 10;
+
+    private final SqlLimits limits;
+    private final PgQuery parser;
+    private final JsonMapper json;
+    private final ThreadPoolExecutor parserThreads;
+    private final Map<String, SqlAnalysis> cache = new ConcurrentHashMap<>();
+
+    public SqlAnalyzer(SqlLimits limits) {
+        this.limits = limits;
+        this.parser = PgQuery.load();
+        // The tree is ~3 JSON levels per SQL level; deeper trees are refused, not walked.
+        StreamReadConstraints constraints = StreamReadConstraints.builder()
+                .maxNestingDepth(limits.maxNesting() * 10)
+                .maxStringLength(Integer.MAX_VALUE)
+                .maxDocumentLength(-1)
+                .build();
+        this.json = JsonMapper.builder(
+                        JsonFactory.builder().streamReadConstraints(constraints).build())
+                .build();
+        AtomicInteger n = new AtomicInteger();
+        this.parserThreads = new ThreadPoolExecutor(
+                limits.parserThreads(),
+                limits.parserThreads(),
+                0,
+                TimeUnit.SECONDS,
+                new ArrayBlockingQueue<>(limits.queuedParses()),
+                task -> {
+                    Thread t =
+                            new Thread(null, task, "vigil-sql-parser-" + n.incrementAndGet(), SqlLimits.PARSER_STACK);
+                    t.setDaemon(true);
+                    return t;
+                });
+    }
+
+    /**
+     * The analysis if it is cached or cheap enough to do on this thread (which must have a stack of
+     * at least {@link SqlLimits#EVENT_LOOP_STACK}), else null: then call {@link #analyzeOnParserThread}.
+     */
+    public SqlAnalysis analyzeNow(String sql) {
+        SqlAnalysis cached = cache.get(sql);
+        if (cached != null) {
+            return cached;
+        }
+        SqlGate.Measure measure = SqlGate.measure(sql);
+        Refused refused = SqlGate.check(measure, limits);
+        if (refused != null) {
+            return refused;
+        }
+        if (measure.utf8Bytes() > limits.inlineBytes() || measure.nesting() > limits.inlineNesting()) {
+            return null;
+        }
+        return remember(sql, parse(sql));
+    }
+
+    /** Parses on a large-stack parser thread; completes with a refusal if busy or too slow. */
+    public CompletableFuture<SqlAnalysis> analyzeOnParserThread(String sql) {
+        try {
+            return CompletableFuture.supplyAsync(() -> remember(sql, parse(sql)), parserThreads)
+                    .completeOnTimeout(
+                            new Refused(
+                                    SqlGate.STATEMENT_TOO_COMPLEX,
+                                    "the statement took longer than "
+                                            + limits.timeout().toMillis() + " ms to parse",
+                                    0),
+                            limits.timeout().toMillis(),
+                            TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            return CompletableFuture.completedFuture(
+                    new Refused(INSUFFICIENT_RESOURCES, "Vigil's SQL parser is busy; try again", 0));
+        }
+    }
+
+    /** Blocking convenience for callers that are not event loops. */
+    public SqlAnalysis analyze(String sql) {
+        SqlAnalysis now = analyzeNow(sql);
+        return now != null ? now : analyzeOnParserThread(sql).join();
+    }
+
+    private SqlAnalysis remember(String sql, SqlAnalysis analysis) {
+        if (sql.length() <= MAX_CACHED_LENGTH) {
+            if (cache.size() >= limits.cachedStatements()) {
+                cache.clear(); // crude but bounded; a working set larger than the cache re-parses
+            }
+            cache.put(sql, analysis);
+        }
+        return analysis;
+    }
+
+    private SqlAnalysis parse(String sql) {
+        PgQuery.Result tree = parser.parse(sql);
+        if (!tree.ok()) {
+            // Like the server, the parser reports a 1-based position in characters, not bytes.
+            return new Refused(SYNTAX_ERROR, tree.error(), tree.cursor());
+        }
+        JsonNode root;
+        try {
+            root = json.readTree(tree.text());
+        } catch (JacksonException e) {
+            return new Refused(SqlGate.STATEMENT_TOO_COMPLEX, "statement is too deeply nested for Vigil to inspect", 0);
+        }
+        JsonNode statements = root.path("stmts");
+        byte[] utf8 = statements.size() > 1 ? sql.getBytes(StandardCharsets.UTF_8) : null;
+        List<StatementShape> shapes = new ArrayList<>(statements.size());
+        for (JsonNode raw : statements) {
+            String text = utf8 == null ? sql.strip() : slice(utf8, raw).strip();
+            TreeClassifier.Facts facts = TreeClassifier.classify(raw.path("stmt"));
+            if (facts.refusal() != null) {
+                return new Refused(FEATURE_NOT_SUPPORTED, facts.refusal(), 0);
+            }
+            PgQuery.Result fingerprint = parser.fingerprint(text);
+            shapes.add(new StatementShape(
+                    facts.kind(),
+                    facts.command(),
+                    text,
+                    facts.reads(),
+                    facts.writes(),
+                    facts.functions(),
+                    fingerprint.ok() ? fingerprint.text() : null,
+                    facts.preparedName()));
+        }
+        return new Understood(shapes);
+    }
+
+    /** One statement's text out of a multi-statement string; offsets are in UTF-8 bytes. */
+    private static String slice(byte[] utf8, JsonNode raw) {
+        int from = raw.path("stmt_location").asInt(0);
+        int length = raw.path("stmt_len").asInt(0);
+        if (length == 0) {
+            length = utf8.length - from;
+        }
+        return SqlGate.slice(utf8, from, length);
+    }
+
+    @Override
+    public void close() {
+        parserThreads.shutdownNow();
+    }
+}

@@ -1,0 +1,60 @@
+package io.vigil.proxy.sql;
+
+import java.util.List;
+
+/**
+ * One statement as the parser understood it.
+ *
+ * @param kind what it does
+ * @param command the parse tree's node type, e.g. {@code SelectStmt}
+ * @param text the statement's own text (one statement of a multi-statement query)
+ * @param reads relations it reads, as written (schema-qualified when the statement qualified them)
+ * @param writes relations and objects it changes
+ * @param functions functions it calls, as written
+ * @param fingerprint the statement's shape, the same for the same statement with other constants
+ * @param preparedName the name a PREPARE, EXECUTE or DEALLOCATE statement refers to, else null
+ */
+public record StatementShape(
+        StatementKind kind,
+        String command,
+        String text,
+        List<String> reads,
+        List<String> writes,
+        List<String> functions,
+        String fingerprint,
+        String preparedName) {
+
+    public StatementShape {
+        reads = List.copyOf(reads);
+        writes = List.copyOf(writes);
+        functions = List.copyOf(functions);
+    }
+
+    public boolean isPrepare() {
+        return command.equals("PrepareStmt");
+    }
+
+    public boolean isExecute() {
+        return command.equals("ExecuteStmt");
+    }
+
+    public boolean isDeallocate() {
+        return command.equals("DeallocateStmt");
+    }
+
+    /**
+     * This shape as run by EXECUTE: the prepared statement's kind, relations and functions, under
+     * the EXECUTE's own text and fingerprint.
+     */
+    public StatementShape executedAs(StatementShape prepared) {
+        return new StatementShape(
+                prepared.kind,
+                command,
+                text,
+                prepared.reads,
+                prepared.writes,
+                prepared.functions,
+                fingerprint,
+                preparedName);
+    }
+}

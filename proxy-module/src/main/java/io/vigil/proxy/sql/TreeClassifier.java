@@ -1,0 +1,332 @@
+package io.vigil.proxy.sql;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Derives kind, relations and functions from one statement's parse tree (libpg_query's JSON for
+ * PostgreSQL 15). Pure: the same tree always gives the same answer.
+ *
+ * <p>The walk is by node type, not by searching for {@code RangeVar}: the targets of INSERT,
+ * UPDATE, DELETE, MERGE, COPY FROM and SELECT INTO are bare relation objects without the
+ * {@code RangeVar} key, so a generic search would miss exactly the tables being written.
+ */
+final class TreeClassifier {
+
+    /** Fields that hold the relation a statement changes, by statement type. */
+    private static final Map<String, Set<String>> WRITE_TARGETS = Map.ofEntries(
+            Map.entry("InsertStmt", Set.of("relation")),
+            Map.entry("UpdateStmt", Set.of("relation")),
+            Map.entry("DeleteStmt", Set.of("relation")),
+            Map.entry("MergeStmt", Set.of("relation")),
+            Map.entry("SelectStmt", Set.of("intoClause")),
+            Map.entry("CreateTableAsStmt", Set.of("into")),
+            Map.entry("CreateStmt", Set.of("relation")),
+            Map.entry("AlterTableStmt", Set.of("relation")),
+            Map.entry("IndexStmt", Set.of("relation")),
+            Map.entry("ViewStmt", Set.of("view")),
+            Map.entry("RenameStmt", Set.of("relation")),
+            Map.entry("RefreshMatViewStmt", Set.of("relation")),
+            Map.entry("TruncateStmt", Set.of("relations")),
+            Map.entry("CreateTrigStmt", Set.of("relation")),
+            Map.entry("RuleStmt", Set.of("relation")),
+            Map.entry("CreatePolicyStmt", Set.of("table")),
+            Map.entry("AlterPolicyStmt", Set.of("table")),
+            Map.entry("GrantStmt", Set.of("objects")),
+            Map.entry("CreateSeqStmt", Set.of("sequence")),
+            Map.entry("AlterSeqStmt", Set.of("sequence")));
+
+    private static final Set<String> DATA_CHANGES = Set.of("InsertStmt", "UpdateStmt", "DeleteStmt", "MergeStmt");
+
+    private static final Set<String> PRIVILEGE_COMMANDS = Set.of(
+            "GrantStmt",
+            "GrantRoleStmt",
+            "CreateRoleStmt",
+            "AlterRoleStmt",
+            "AlterRoleSetStmt",
+            "DropRoleStmt",
+            "AlterDefaultPrivilegesStmt",
+            "ReassignOwnedStmt",
+            "DropOwnedStmt",
+            "AlterOwnerStmt",
+            "CreatePolicyStmt",
+            "AlterPolicyStmt",
+            "SecLabelStmt",
+            "CreateUserMappingStmt",
+            "AlterUserMappingStmt",
+            "DropUserMappingStmt");
+
+    private static final Set<String> DDL_COMMANDS = Set.of(
+            "DefineStmt",
+            "IndexStmt",
+            "ViewStmt",
+            "RenameStmt",
+            "CommentStmt",
+            "RuleStmt",
+            "CompositeTypeStmt",
+            "CreateTableAsStmt",
+            "ImportForeignSchemaStmt",
+            "AlterObjectSchemaStmt",
+            "AlterObjectDependsStmt");
+
+    private static final Set<String> DROPPED_RELATION_TYPES = Set.of(
+            "OBJECT_TABLE",
+            "OBJECT_VIEW",
+            "OBJECT_MATVIEW",
+            "OBJECT_INDEX",
+            "OBJECT_SEQUENCE",
+            "OBJECT_FOREIGN_TABLE",
+            "OBJECT_SCHEMA");
+
+    /** Settings that change how SQL is lexed; the parser assumes their defaults. */
+    private static final Map<String, Set<String>> LEXING_SETTINGS = Map.of(
+            "standard_conforming_strings", new LinkedHashSet<>(List.of("on", "true", "yes", "1")),
+            "client_encoding", new LinkedHashSet<>(List.of("utf8", "utf-8", "unicode")));
+
+    /** A statement's derived facts, before its text and fingerprint are attached. */
+    record Facts(
+            StatementKind kind,
+            String command,
+            List<String> reads,
+            List<String> writes,
+            List<String> functions,
+            String preparedName,
+            String refusal) {}
+
+    private final Set<String> reads = new LinkedHashSet<>();
+    private final Set<String> writes = new LinkedHashSet<>();
+    private final Set<String> functions = new LinkedHashSet<>();
+    private final Set<String> cteNames = new LinkedHashSet<>();
+    private boolean changesData;
+    private String refusal;
+
+    private TreeClassifier() {}
+
+    /** @param statement the single-key object under {@code stmts[i].stmt} */
+    static Facts classify(JsonNode statement) {
+        String command = statement.propertyNames().iterator().next();
+        JsonNode body = statement.get(command);
+        TreeClassifier walk = new TreeClassifier();
+        walk.node(command, body);
+        return walk.facts(command, body);
+    }
+
+    private Facts facts(String command, JsonNode body) {
+        StatementKind kind = kindOf(command, body);
+        boolean runs = !command.equals("ExplainStmt") || explainAnalyze(body);
+        if (changesData && runs && kind.max(StatementKind.WRITE) == StatementKind.WRITE) {
+            kind = StatementKind.WRITE;
+        }
+        if (command.equals("DropStmt")) {
+            droppedObjects(body);
+        }
+        reads.removeAll(cteNames);
+        List<String> read = new ArrayList<>(reads);
+        List<String> written = new ArrayList<>(writes);
+        if (!runs) {
+            // Plain EXPLAIN runs nothing: whatever the inner statement would change, it only looks.
+            read.addAll(written);
+            written.clear();
+        }
+        read.removeAll(written);
+        String name = body.path("name").isString() ? body.get("name").stringValue() : null;
+        return new Facts(kind, command, read, written, new ArrayList<>(functions), name, refusal);
+    }
+
+    private StatementKind kindOf(String command, JsonNode body) {
+        if (PRIVILEGE_COMMANDS.contains(command)) {
+            return StatementKind.PRIVILEGE;
+        }
+        if (DDL_COMMANDS.contains(command)
+                || command.startsWith("Create")
+                || command.startsWith("Alter")
+                || command.startsWith("Drop")) {
+            return StatementKind.DDL;
+        }
+        return switch (command) {
+            case "SelectStmt" -> body.has("intoClause") ? StatementKind.DDL : StatementKind.READ;
+            case "InsertStmt", "UpdateStmt", "DeleteStmt", "MergeStmt", "TruncateStmt", "RefreshMatViewStmt" ->
+                StatementKind.WRITE;
+            case "CopyStmt" -> body.path("is_from").asBoolean(false) ? StatementKind.WRITE : StatementKind.READ;
+            case "FetchStmt" -> StatementKind.READ;
+            case "TransactionStmt" -> StatementKind.TRANSACTION;
+            case "VariableSetStmt" -> identityChange(body) ? StatementKind.PRIVILEGE : StatementKind.UTILITY;
+            case "ExplainStmt" -> explainAnalyze(body) ? innerKind(body.get("query")) : StatementKind.READ;
+            case "DeclareCursorStmt", "PrepareStmt" -> innerKind(body.get("query"));
+            default -> StatementKind.UTILITY;
+        };
+    }
+
+    private static StatementKind innerKind(JsonNode query) {
+        if (query == null || !query.isObject() || query.isEmpty()) {
+            return StatementKind.UTILITY;
+        }
+        return classify(query).kind();
+    }
+
+    private static boolean identityChange(JsonNode set) {
+        String name = set.path("name").asString("");
+        return name.equals("role") || name.equals("session_authorization");
+    }
+
+    private static boolean explainAnalyze(JsonNode explain) {
+        for (JsonNode option : explain.path("options")) {
+            JsonNode def = option.path("DefElem");
+            if (def.path("defname").asString("").equals("analyze")) {
+                JsonNode arg = def.path("arg");
+                return arg.isMissingNode()
+                        || !arg.toString().contains("false") && !arg.toString().contains("\"off\"");
+            }
+        }
+        return false;
+    }
+
+    // ---- the walk ----
+
+    /** Visits a node's fields; {@code type} is its node type (e.g. {@code SelectStmt}). */
+    private void node(String type, JsonNode body) {
+        switch (type) {
+            case "FuncCall" -> function(body);
+            case "CommonTableExpr" -> cteNames.add(body.path("ctename").asString(""));
+            case "VariableSetStmt" -> checkLexingSetting(body);
+            default -> {
+                if (DATA_CHANGES.contains(type)) {
+                    changesData = true;
+                }
+            }
+        }
+        Set<String> targets = WRITE_TARGETS.getOrDefault(type, Set.of());
+        if (type.equals("CopyStmt") && body.path("is_from").asBoolean(false)) {
+            targets = Set.of("relation");
+        }
+        for (Map.Entry<String, JsonNode> field : body.properties()) {
+            value(field.getValue(), targets.contains(field.getKey()));
+        }
+    }
+
+    private void value(JsonNode value, boolean written) {
+        if (value.isArray()) {
+            for (JsonNode element : value) {
+                value(element, written);
+            }
+        } else if (value.isObject()) {
+            object(value, written);
+        }
+    }
+
+    /** A node wrapper ({@code {"RangeVar": {...}}}), a bare relation, or a plain struct. */
+    private void object(JsonNode object, boolean written) {
+        if (object.has("relname")) {
+            relation(object, written);
+            return;
+        }
+        if (object.size() == 1) {
+            String key = object.propertyNames().iterator().next();
+            if (Character.isUpperCase(key.charAt(0))) {
+                JsonNode inner = object.get(key);
+                if (key.equals("RangeVar")) {
+                    relation(inner, written);
+                } else if (inner.isObject()) {
+                    node(key, inner);
+                } else {
+                    value(inner, written);
+                }
+                return;
+            }
+        }
+        for (Map.Entry<String, JsonNode> field : object.properties()) {
+            value(field.getValue(), written);
+        }
+    }
+
+    private void relation(JsonNode rangeVar, boolean written) {
+        StringBuilder name = new StringBuilder();
+        for (String part : List.of("catalogname", "schemaname", "relname")) {
+            if (rangeVar.path(part).isString()) {
+                if (!name.isEmpty()) {
+                    name.append('.');
+                }
+                name.append(rangeVar.get(part).stringValue());
+            }
+        }
+        (written ? writes : reads).add(name.toString());
+    }
+
+    private void function(JsonNode call) {
+        String name = dotted(call.path("funcname"));
+        functions.add(name);
+        if (name.equals("set_config") || name.equals("pg_catalog.set_config")) {
+            JsonNode args = call.path("args");
+            String setting = constant(args.path(0));
+            if (setting == null) {
+                refusal = "set_config with a computed setting name is not allowed through Vigil";
+            } else {
+                checkLexingSetting(setting, constant(args.path(1)));
+            }
+        }
+    }
+
+    private void droppedObjects(JsonNode drop) {
+        if (!DROPPED_RELATION_TYPES.contains(drop.path("removeType").asString(""))) {
+            return;
+        }
+        for (JsonNode object : drop.path("objects")) {
+            JsonNode names = object.has("List") ? object.path("List").path("items") : object;
+            String name = dotted(names);
+            if (!name.isEmpty()) {
+                writes.add(name);
+            }
+        }
+    }
+
+    private void checkLexingSetting(JsonNode set) {
+        String kind = set.path("kind").asString("");
+        if (kind.equals("VAR_SET_DEFAULT") || kind.equals("VAR_RESET") || kind.equals("VAR_RESET_ALL")) {
+            return; // back to the session's start value, which the startup policy already checked
+        }
+        checkLexingSetting(
+                set.path("name").asString(""), constant(set.path("args").path(0)));
+    }
+
+    private void checkLexingSetting(String name, String value) {
+        Set<String> safe = LEXING_SETTINGS.get(name.toLowerCase(Locale.ROOT));
+        if (safe != null && (value == null || !safe.contains(value.toLowerCase(Locale.ROOT)))) {
+            refusal = "Vigil reads SQL with " + name + " = " + safe.iterator().next() + "; changing it is not allowed";
+        }
+    }
+
+    /** A string or integer constant's text, or null if {@code node} is not a constant. */
+    private static String constant(JsonNode node) {
+        JsonNode value = node.path("A_Const");
+        if (value.path("sval").path("sval").isString()) {
+            return value.path("sval").path("sval").stringValue();
+        }
+        if (value.has("ival")) {
+            return String.valueOf(value.path("ival").path("ival").asInt(0));
+        }
+        if (value.has("boolval")) {
+            return String.valueOf(value.path("boolval").path("boolval").asBoolean(false));
+        }
+        return null;
+    }
+
+    /** A list of {@code {"String": {"sval": ...}}} joined with dots: a qualified name. */
+    private static String dotted(JsonNode names) {
+        StringBuilder name = new StringBuilder();
+        for (JsonNode part : names) {
+            JsonNode string = part.path("String").path("sval");
+            if (string.isString()) {
+                if (!name.isEmpty()) {
+                    name.append('.');
+                }
+                name.append(string.stringValue());
+            }
+        }
+        return name.toString();
+    }
+}

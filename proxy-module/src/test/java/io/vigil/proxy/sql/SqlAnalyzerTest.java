@@ -1,0 +1,152 @@
+package io.vigil.proxy.sql;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vigil.proxy.sql.SqlAnalysis.Refused;
+import io.vigil.proxy.sql.SqlAnalysis.Understood;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** The classifier against statements of the kind agents really send, parsed by PostgreSQL's parser. */
+class SqlAnalyzerTest {
+
+    private static SqlAnalyzer analyzer;
+
+    @BeforeAll
+    static void start() {
+        analyzer = new SqlAnalyzer(SqlLimits.defaults());
+    }
+
+    @AfterAll
+    static void stop() {
+        analyzer.close();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', quoteCharacter = '`', textBlock = """
+            # sql                                                                          | kind        | reads                | writes          | functions
+            select id, email from customers where id = 42                                 | read        | customers            |                 |
+            SELECT c.id FROM shop.customers c JOIN orders o ON o.customer_id = c.id        | read        | shop.customers,orders |                |
+            select count(*) from orders where created_at > now() - interval '1 day'       | read        | orders               |                 | count,now
+            select * from (select id from payments) p where exists (select 1 from refunds) | read        | payments,refunds     |                 |
+            with recent as (select * from orders) select * from recent                    | read        | orders               |                 |
+            insert into audit_log (msg) values ('x')                                       | write       |                      | audit_log       |
+            insert into archive.orders select * from orders where id < 10                 | write       | orders               | archive.orders  |
+            update customers set email = lower(email) from blocked b where b.id = customers.id | write  | blocked              | customers       | lower
+            delete from sessions using users u where u.id = sessions.user_id               | write       | users                | sessions        |
+            merge into stock s using deliveries d on s.sku = d.sku when matched then update set qty = s.qty + d.qty | write | deliveries | stock |
+            with gone as (delete from carts returning *) select count(*) from gone         | write       |                      | carts           | count
+            copy orders from stdin                                                          | write       |                      | orders          |
+            copy (select * from customers) to stdout                                       | read        | customers            |                 |
+            copy payments to stdout                                                         | read        | payments             |                 |
+            truncate staging                                                                | write       |                      | staging         |
+            select * into backup_orders from orders                                        | ddl         | orders               | backup_orders   |
+            create table t (id int)                                                         | ddl         |                      | t               |
+            alter table orders add column note text                                        | ddl         |                      | orders          |
+            drop table a, b.c                                                                | ddl         |                      | a,b.c           |
+            create index on orders (created_at)                                            | ddl         |                      | orders          |
+            create view v as select * from orders                                          | ddl         | orders               | v               |
+            grant select on customers to analyst                                            | privilege   |                      | customers       |
+            create role intruder login superuser                                            | privilege   |                      |                 |
+            alter role app set search_path = public                                         | privilege   |                      |                 |
+            set role admin                                                                   | privilege   |                      |                 |
+            set statement_timeout = '5s'                                                      | utility     |                      |                 |
+            show search_path                                                                 | utility     |                      |                 |
+            vacuum analyze orders                                                             | utility     | orders               |                 |
+            begin                                                                             | transaction |                      |                 |
+            commit                                                                            | transaction |                      |                 |
+            explain select * from orders                                                      | read        | orders               |                 |
+            explain delete from orders                                                         | read        | orders               |                 |
+            explain analyze delete from orders                                                 | write       |                      | orders          |
+            select pg_terminate_backend(pid) from pg_stat_activity                           | read        | pg_stat_activity     |                 | pg_terminate_backend
+            select U&"pg_terminate_b\\0061ckend"(0)                                           | read        |                      |                 | pg_terminate_backend
+            select pg_catalog.set_config('search_path', '', false)                          | read        |                      |                 | pg_catalog.set_config
+            do $$ begin execute 'drop table t'; end $$                                       | utility     |                      |                 |
+            prepare q(int) as select * from orders where id = $1                             | read        | orders               |                 |
+            """)
+    void classifies(String sql, String kind, String reads, String writes, String functions) {
+        StatementShape shape = only(analyzer.analyze(sql));
+        assertThat(shape.kind().label()).isEqualTo(kind);
+        assertThat(shape.reads()).containsExactlyElementsOf(list(reads));
+        assertThat(shape.writes()).containsExactlyElementsOf(list(writes));
+        assertThat(shape.functions()).containsExactlyElementsOf(list(functions));
+    }
+
+    @Test
+    void splitsAQueryIntoItsStatementsWithTheirOwnText() {
+        Understood understood = (Understood) analyzer.analyze("begin; update t set a = 'é;'; commit");
+        assertThat(understood.statements())
+                .extracting(StatementShape::text)
+                .containsExactly("begin", "update t set a = 'é;'", "commit");
+        assertThat(understood.statements())
+                .extracting(StatementShape::kind)
+                .containsExactly(StatementKind.TRANSACTION, StatementKind.WRITE, StatementKind.TRANSACTION);
+    }
+
+    @Test
+    void sameShapeWithOtherConstantsHasTheSameFingerprint() {
+        String a = only(analyzer.analyze("select * from orders where id = 1")).fingerprint();
+        String b =
+                only(analyzer.analyze("SELECT *  FROM orders WHERE id = 987")).fingerprint();
+        String c = only(analyzer.analyze("select * from orders where customer_id = 1"))
+                .fingerprint();
+        assertThat(a).hasSize(16).isEqualTo(b).isNotEqualTo(c);
+    }
+
+    @Test
+    void executeAndDeallocateNameTheirPreparedStatement() {
+        assertThat(only(analyzer.analyze("execute q(1)")).preparedName()).isEqualTo("q");
+        assertThat(only(analyzer.analyze("execute q(1)")).isExecute()).isTrue();
+        assertThat(only(analyzer.analyze("deallocate q")).isDeallocate()).isTrue();
+    }
+
+    @Test
+    void anEmptyQueryHasNoStatements() {
+        assertThat(((Understood) analyzer.analyze(" ; ")).statements()).isEmpty();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', quoteCharacter = '`', textBlock = """
+            selec 1                                              | 42601
+            select 'unterminated                                 | 42601
+            set standard_conforming_strings = off                | 0A000
+            set client_encoding = 'LATIN1'                       | 0A000
+            select set_config('standard_conforming_strings', 'off', false) | 0A000
+            select set_config(name, 'x', false) from settings    | 0A000
+            IDENTIFY_SYSTEM                                      | 42601
+            """)
+    void refuses(String sql, String sqlState) {
+        assertThat(analyzer.analyze(sql)).isInstanceOfSatisfying(Refused.class, r -> assertThat(r.sqlState())
+                .isEqualTo(sqlState));
+    }
+
+    @Test
+    void syntaxErrorPositionCountsCharactersNotBytes() {
+        Refused refused = (Refused) analyzer.analyze("select 'é' from where");
+        assertThat(refused.position()).isEqualTo("select 'é' from ".length() + 1);
+    }
+
+    @Test
+    void resettingALexingSettingToItsDefaultIsAllowed() {
+        assertThat(only(analyzer.analyze("set standard_conforming_strings = on"))
+                        .kind())
+                .isEqualTo(StatementKind.UTILITY);
+        assertThat(only(analyzer.analyze("reset client_encoding")).kind()).isEqualTo(StatementKind.UTILITY);
+    }
+
+    static StatementShape only(SqlAnalysis analysis) {
+        assertThat(analysis).isInstanceOf(Understood.class);
+        List<StatementShape> statements = ((Understood) analysis).statements();
+        assertThat(statements).hasSize(1);
+        return statements.getFirst();
+    }
+
+    private static List<String> list(String csv) {
+        return csv == null ? List.of() : Arrays.asList(csv.split(","));
+    }
+}
