@@ -15,6 +15,7 @@ import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.util.concurrent.FastThreadLocalThread;
 import io.vigil.proxy.audit.AuditSink;
 import io.vigil.proxy.directory.AgentDirectory;
 import io.vigil.proxy.identity.TokenVerifier;
@@ -24,6 +25,8 @@ import io.vigil.proxy.protocol.SqlState;
 import io.vigil.proxy.session.CancelKeys;
 import io.vigil.proxy.session.LiveSessions;
 import io.vigil.proxy.session.Session;
+import io.vigil.proxy.sql.SqlAnalyzer;
+import io.vigil.proxy.sql.SqlLimits;
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -32,7 +35,9 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,11 +54,13 @@ public final class Gateway implements AutoCloseable {
     private final EventLoopGroup group;
     private final ExecutorService blocking;
     private final Channel server;
+    private final SqlAnalyzer analyzer;
 
-    private Gateway(EventLoopGroup group, ExecutorService blocking, Channel server) {
+    private Gateway(EventLoopGroup group, ExecutorService blocking, Channel server, SqlAnalyzer analyzer) {
         this.group = group;
         this.blocking = blocking;
         this.server = server;
+        this.analyzer = analyzer;
     }
 
     /**
@@ -67,7 +74,8 @@ public final class Gateway implements AutoCloseable {
         Class<? extends ServerChannel> serverChannel =
                 epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
         Class<? extends Channel> channel = epoll ? EpollSocketChannel.class : NioSocketChannel.class;
-        EventLoopGroup group = new MultiThreadIoEventLoopGroup(config.ioThreads(), io);
+        EventLoopGroup group = new MultiThreadIoEventLoopGroup(config.ioThreads(), eventLoopThreads(), io);
+        SqlAnalyzer analyzer = new SqlAnalyzer(config.sql());
         ExecutorService blocking = Executors.newVirtualThreadPerTaskExecutor();
         SecureRandom random = new SecureRandom();
         byte[] mockKey = new byte[32];
@@ -87,6 +95,7 @@ public final class Gateway implements AutoCloseable {
                 config.tls() == null ? null : config.tls().serverContext(),
                 config.workloadIdentity() == null ? null : new TokenVerifier(config.workloadIdentity()),
                 new UpstreamTls(config.upstreamCa()),
+                analyzer,
                 channel);
         try {
             Channel server = new ServerBootstrap()
@@ -100,14 +109,16 @@ public final class Gateway implements AutoCloseable {
                     .channel();
             log.info("Vigil gateway listening on {} ({})", server.localAddress(), epoll ? "epoll" : "nio");
             watchRevocations(group, blocking, directory, context.liveSessions(), config.revocationCheck());
-            return new Gateway(group, blocking, server);
+            return new Gateway(group, blocking, server, analyzer);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             group.shutdownGracefully();
+            analyzer.close();
             throw new IllegalStateException("interrupted while binding the gateway", e);
         } catch (RuntimeException e) {
             group.shutdownGracefully();
             blocking.shutdown();
+            analyzer.close();
             throw new IllegalStateException("cannot bind the gateway to " + config.host() + ":" + config.port(), e);
         }
     }
@@ -164,5 +175,20 @@ public final class Gateway implements AutoCloseable {
         server.close().syncUninterruptibly();
         group.shutdownGracefully(0, 5, TimeUnit.SECONDS).syncUninterruptibly();
         blocking.shutdown();
+        analyzer.close();
+    }
+
+    /**
+     * Event-loop threads with a large stack (reserved, committed only as used): small statements
+     * are parsed right on the event loop, and PostgreSQL's parser recurses without a stack guard.
+     */
+    private static ThreadFactory eventLoopThreads() {
+        AtomicInteger n = new AtomicInteger();
+        return task -> {
+            Thread t = new FastThreadLocalThread(
+                    null, task, "vigil-io-" + n.incrementAndGet(), SqlLimits.EVENT_LOOP_STACK);
+            t.setDaemon(true);
+            return t;
+        };
     }
 }

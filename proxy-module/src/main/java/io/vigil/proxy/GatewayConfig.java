@@ -2,6 +2,7 @@ package io.vigil.proxy;
 
 import io.vigil.proxy.identity.WorkloadIdentity;
 import io.vigil.proxy.protocol.WireLimits;
+import io.vigil.proxy.sql.SqlLimits;
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -30,7 +31,8 @@ public record GatewayConfig(
         Duration revocationCheck,
         TlsSettings tls,
         WorkloadIdentity workloadIdentity,
-        Path upstreamCa) {
+        Path upstreamCa,
+        SqlLimits sql) {
 
     /** The defaults for listening on {@code host}:{@code port}. */
     public static GatewayConfig defaults(String host, int port) {
@@ -52,6 +54,7 @@ public record GatewayConfig(
         private TlsSettings tls;
         private WorkloadIdentity workloadIdentity;
         private Path upstreamCa;
+        private SqlLimits sql = SqlLimits.defaults();
 
         private Builder(String host, int port) {
             this.host = host;
@@ -83,6 +86,11 @@ public record GatewayConfig(
             return this;
         }
 
+        public Builder sql(SqlLimits limits) {
+            this.sql = limits;
+            return this;
+        }
+
         public GatewayConfig build() {
             return new GatewayConfig(
                     host,
@@ -95,7 +103,8 @@ public record GatewayConfig(
                     Duration.ofMillis(250),
                     tls,
                     workloadIdentity,
-                    upstreamCa);
+                    upstreamCa,
+                    sql);
         }
     }
 }

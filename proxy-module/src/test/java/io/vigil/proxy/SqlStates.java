@@ -1,6 +1,7 @@
 package io.vigil.proxy;
 
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import java.sql.SQLException;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
@@ -10,10 +11,13 @@ final class SqlStates {
 
     private SqlStates() {}
 
-    static void assertFailsWith(String sqlState, ThrowingCallable call) {
-        assertThatThrownBy(call)
-                .isInstanceOf(SQLException.class)
-                .extracting(e -> ((SQLException) e).getSQLState())
+    /** @return the failure, for further checks of its message */
+    static SQLException assertFailsWith(String sqlState, ThrowingCallable call) {
+        Throwable thrown = catchThrowable(call);
+        assertThat(thrown).isInstanceOf(SQLException.class);
+        assertThat(((SQLException) thrown).getSQLState())
+                .as(thrown.getMessage())
                 .isEqualTo(sqlState);
+        return (SQLException) thrown;
     }
 }

@@ -1,9 +1,14 @@
 package io.vigil.proxy.audit;
 
+import io.vigil.proxy.sql.StatementShape;
 import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
 
-/** Something the trail must keep: a session opening or closing, a statement starting or ending. */
+/**
+ * Something the trail must keep. Each session's events form one hash chain, in the order they
+ * happened: opened, then its statements' starts and completions, then closed.
+ */
 public sealed interface AuditEvent {
 
     UUID sessionId();
@@ -17,14 +22,31 @@ public sealed interface AuditEvent {
             String applicationName,
             String onBehalfOf,
             String task,
+            String upstreamRole,
+            boolean tls,
             Instant startedAt)
             implements AuditEvent {}
 
-    /** The gateway is about to forward a statement. */
-    record StatementStarted(UUID sessionId, long seq, Instant startedAt, String sql, Protocol protocol)
+    /**
+     * The gateway is about to forward a statement (or has refused it, then its completion follows).
+     *
+     * @param sql the statement's text as sent (one statement of a multi-statement query)
+     * @param shape what the parser understood; null if it could not parse it
+     * @param parameters bind parameters as text (null when there are none or only a hash is kept)
+     * @param parametersHash SHA-256 (hex) of the parameters when the target keeps only a hash
+     */
+    record StatementStarted(
+            UUID sessionId,
+            long seq,
+            Instant startedAt,
+            String sql,
+            Protocol protocol,
+            StatementShape shape,
+            List<String> parameters,
+            String parametersHash)
             implements AuditEvent {}
 
-    /** The database answered a statement (or it never ran, see {@link Outcome#skipped}). */
+    /** The database answered a statement, or it never ran (see {@link Outcome.Status}). */
     record StatementCompleted(UUID sessionId, long seq, Instant startedAt, long durationMicros, Outcome outcome)
             implements AuditEvent {}
 

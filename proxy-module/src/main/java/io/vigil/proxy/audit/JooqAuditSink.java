@@ -235,6 +235,8 @@ public final class JooqAuditSink implements AuditSink, AutoCloseable {
                 .set(SESSION.APPLICATION_NAME, e.applicationName())
                 .set(SESSION.ON_BEHALF_OF, e.onBehalfOf())
                 .set(SESSION.TASK, e.task())
+                .set(SESSION.UPSTREAM_ROLE, e.upstreamRole())
+                .set(SESSION.TLS, e.tls())
                 .set(SESSION.STARTED_AT, utc(e.startedAt()));
     }
 
@@ -246,6 +248,7 @@ public final class JooqAuditSink implements AuditSink, AutoCloseable {
                 .set(STATEMENT.ROW_COUNT, o.rows())
                 .set(STATEMENT.SQLSTATE, o.sqlState())
                 .set(STATEMENT.ERROR_MESSAGE, o.errorMessage())
+                .set(STATEMENT.OUTCOME, o.status().label())
                 .where(STATEMENT.SESSION_ID.eq(e.sessionId()))
                 .and(STATEMENT.SEQ.eq(e.seq()))
                 .and(STATEMENT.STARTED_AT.eq(utc(e.startedAt())));

@@ -1,25 +1,49 @@
 package io.vigil.proxy.audit;
 
+import java.util.Locale;
+
 /**
- * What became of a statement: the command tag and row count on success, the SQLSTATE and message on
- * failure, or neither when the database never ran it.
+ * How a statement ended. A statement with no outcome at all was forwarded but its answer never
+ * came back (the gateway or the target died): the trail shows it as "outcome unknown".
  */
-public record Outcome(String commandTag, Long rows, String sqlState, String errorMessage) {
+public record Outcome(Status status, String commandTag, Long rows, String sqlState, String errorMessage) {
+
+    public enum Status {
+        /** The target ran it: CommandComplete (or PortalSuspended, EmptyQueryResponse). */
+        COMPLETED,
+        /** The target answered with an error. */
+        FAILED,
+        /** Never ran: an earlier statement of the same query or pipeline failed. */
+        SKIPPED,
+        /** Vigil did not forward it (it could not be parsed, or a limit refused it). */
+        REFUSED;
+
+        public String label() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+
+        public static Status ofLabel(String label) {
+            return valueOf(label.toUpperCase(Locale.ROOT));
+        }
+    }
 
     public static Outcome completed(String commandTag, Long rows) {
-        return new Outcome(commandTag, rows, null, null);
+        return new Outcome(Status.COMPLETED, commandTag, rows, null, null);
     }
 
     public static Outcome failed(String sqlState, String message) {
-        return new Outcome(null, null, sqlState, message);
+        return new Outcome(Status.FAILED, null, null, sqlState, message);
     }
 
-    /** An earlier message of the same extended-protocol pipeline failed, so this one never ran. */
     public static Outcome skipped() {
-        return new Outcome(null, null, null, "not executed: an earlier message of its pipeline failed");
+        return new Outcome(Status.SKIPPED, null, null, null, "not executed: an earlier statement failed");
+    }
+
+    public static Outcome refused(String sqlState, String message) {
+        return new Outcome(Status.REFUSED, null, null, sqlState, message);
     }
 
     public boolean succeeded() {
-        return sqlState == null && errorMessage == null;
+        return status == Status.COMPLETED;
     }
 }

@@ -2,6 +2,7 @@ package io.vigil.proxy.audit;
 
 import io.vigil.proxy.audit.AuditEvent.StatementCompleted;
 import io.vigil.proxy.audit.AuditEvent.StatementStarted;
+import io.vigil.proxy.sql.StatementShape;
 import java.io.IOException;
 import java.io.StringReader;
 import java.sql.Connection;
@@ -9,6 +10,7 @@ import java.sql.SQLException;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.Collection;
+import java.util.List;
 import java.util.Locale;
 import org.postgresql.PGConnection;
 
@@ -19,7 +21,8 @@ import org.postgresql.PGConnection;
 final class StatementCopy {
 
     private static final String COPY = "copy vigil.statement (session_id, seq, started_at, duration_us, sql_text,"
-            + " protocol, command_tag, row_count, sqlstate, error_message) from stdin";
+            + " protocol, command_tag, row_count, sqlstate, error_message, outcome, kind, command, reads, writes,"
+            + " functions, fingerprint, parameters, parameters_hash) from stdin";
 
     /** A statement to insert, with its outcome if that arrived in the same batch. */
     static final class Row {
@@ -55,7 +58,42 @@ final class StatementCopy {
         field(text, o == null ? null : o.commandTag()).append('\t');
         field(text, o == null || o.rows() == null ? null : o.rows().toString()).append('\t');
         field(text, o == null ? null : o.sqlState()).append('\t');
-        field(text, o == null ? null : o.errorMessage()).append('\n');
+        field(text, o == null ? null : o.errorMessage()).append('\t');
+        field(text, o == null ? null : o.status().label()).append('\t');
+        StatementShape shape = s.shape();
+        field(text, shape == null ? null : shape.kind().label()).append('\t');
+        field(text, shape == null ? null : shape.command()).append('\t');
+        field(text, array(shape == null ? List.of() : shape.reads())).append('\t');
+        field(text, array(shape == null ? List.of() : shape.writes())).append('\t');
+        field(text, array(shape == null ? List.of() : shape.functions())).append('\t');
+        field(text, shape == null ? null : shape.fingerprint()).append('\t');
+        field(text, s.parameters() == null ? null : array(s.parameters())).append('\t');
+        field(text, s.parametersHash()).append('\n');
+    }
+
+    /** A PostgreSQL array literal: every element double-quoted (backslash-escaped), NULL bare. */
+    static String array(List<String> values) {
+        StringBuilder array = new StringBuilder(2 + values.size() * 16).append('{');
+        for (int i = 0; i < values.size(); i++) {
+            if (i > 0) {
+                array.append(',');
+            }
+            String value = values.get(i);
+            if (value == null) {
+                array.append("NULL");
+                continue;
+            }
+            array.append('"');
+            for (int j = 0; j < value.length(); j++) {
+                char ch = value.charAt(j);
+                if (ch == '"' || ch == '\\') {
+                    array.append('\\');
+                }
+                array.append(ch);
+            }
+            array.append('"');
+        }
+        return array.append('}').toString();
     }
 
     /** One column in COPY text format: \N for NULL; backslash, tab, newline and CR escaped. */

@@ -82,7 +82,8 @@ public final class JooqAgentDirectory implements AgentDirectory {
                 t.getDatabaseName(),
                 t.getUpstreamUser(),
                 secrets.open(t.getUpstreamSecret(), credentialOwner(t.getId())),
-                Target.TlsMode.of(t.getTlsMode()));
+                Target.TlsMode.of(t.getTlsMode()),
+                t.getParameterMode().equals("hash"));
     }
 
     /** The associated data that binds a sealed upstream credential to its target row. */

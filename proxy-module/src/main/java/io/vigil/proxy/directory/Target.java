@@ -16,7 +16,8 @@ public record Target(
         String database,
         String upstreamUser,
         String upstreamPassword,
-        TlsMode tlsMode) {
+        TlsMode tlsMode,
+        boolean hashParameters) {
 
     /** How the gateway protects its connection to the target, named as libpq's sslmode. */
     public enum TlsMode {

@@ -9,6 +9,7 @@ import io.vigil.proxy.identity.TokenVerifier;
 import io.vigil.proxy.protocol.WireLimits;
 import io.vigil.proxy.session.CancelKeys;
 import io.vigil.proxy.session.LiveSessions;
+import io.vigil.proxy.sql.SqlAnalyzer;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.InstantSource;
@@ -41,4 +42,5 @@ public record GatewayContext(
         SslContext tls,
         TokenVerifier tokens,
         UpstreamTls upstreamTls,
+        SqlAnalyzer analyzer,
         Class<? extends Channel> upstreamChannel) {}

@@ -6,6 +6,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.ReferenceCountUtil;
 import io.vigil.proxy.protocol.PgFrame;
+import io.vigil.proxy.session.ReadPause;
 
 /**
  * Relays frames to the peer channel untouched. Writes are flushed once per read batch. When the
@@ -15,9 +16,17 @@ import io.vigil.proxy.protocol.PgFrame;
 final class RelayHandler extends ChannelInboundHandlerAdapter {
 
     private final Channel peer;
+    private final ReadPause ownReads;
+    private final ReadPause peerReads;
 
-    RelayHandler(Channel peer) {
+    /**
+     * @param ownReads pauses reading this side while the peer is backed up
+     * @param peerReads lets the peer read again once this side has drained
+     */
+    RelayHandler(Channel peer, ReadPause ownReads, ReadPause peerReads) {
         this.peer = peer;
+        this.ownReads = ownReads;
+        this.peerReads = peerReads;
     }
 
     @Override
@@ -28,7 +37,7 @@ final class RelayHandler extends ChannelInboundHandlerAdapter {
         }
         peer.write(msg instanceof PgFrame frame ? frame.content() : msg, peer.voidPromise());
         if (!peer.isWritable()) {
-            ctx.channel().config().setAutoRead(false);
+            ownReads.pause(ReadPause.Reason.PEER_BACKLOG);
         }
     }
 
@@ -42,7 +51,7 @@ final class RelayHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
         if (ctx.channel().isWritable()) {
-            peer.config().setAutoRead(true);
+            peerReads.resume(ReadPause.Reason.PEER_BACKLOG);
         }
         ctx.fireChannelWritabilityChanged();
     }

@@ -1,15 +1,20 @@
 package io.vigil.proxy.pipeline;
 
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.util.ReferenceCountUtil;
 import io.vigil.proxy.protocol.PgFrame;
 import io.vigil.proxy.protocol.SqlState;
 import io.vigil.proxy.protocol.backend.BackendDecoder;
+import io.vigil.proxy.protocol.backend.BackendEncoder;
 import io.vigil.proxy.protocol.backend.BackendMessage;
 import io.vigil.proxy.protocol.backend.CommandComplete;
 import io.vigil.proxy.protocol.backend.ErrorResponse;
+import io.vigil.proxy.protocol.backend.ParameterStatus;
 import io.vigil.proxy.protocol.backend.ReadyForQuery;
 import io.vigil.proxy.session.Session;
 import io.vigil.proxy.session.StatementTracker;
+import io.vigil.proxy.sql.LexingSettings;
+import io.vigil.proxy.sql.SqlAnalysis.Refused;
 
 /**
  * Upstream side of the audit: reads each statement's outcome from the target's answers. Only
@@ -28,6 +33,16 @@ final class ResponseAuditHandler extends FrameInspector {
         StatementTracker statements = session.statements();
         switch (frame.type()) {
             case BackendMessage.DATA_ROW -> statements.dataRow();
+            case BackendMessage.PARAMETER_STATUS -> {
+                ParameterStatus status = (ParameterStatus) BackendDecoder.decode(frame);
+                if (!LexingSettings.allows(status.name(), status.value())) {
+                    // Everything after this would be lexed differently by the server than by Vigil.
+                    ReferenceCountUtil.release(frame);
+                    session.terminate(
+                            SqlState.FEATURE_NOT_SUPPORTED, LexingSettings.refusal(status.name(), status.value()));
+                    return false;
+                }
+            }
             case BackendMessage.COMMAND_COMPLETE -> {
                 CommandComplete complete = (CommandComplete) BackendDecoder.decode(frame);
                 session.recordAll(statements.commandComplete(complete.tag(), complete.rows()));
@@ -35,6 +50,16 @@ final class ResponseAuditHandler extends FrameInspector {
             case BackendMessage.EMPTY_QUERY_RESPONSE -> session.recordAll(statements.emptyQuery());
             case BackendMessage.PORTAL_SUSPENDED -> session.recordAll(statements.portalSuspended());
             case BackendMessage.ERROR_RESPONSE -> {
+                Refused refused = statements.refusalAwaitingReply();
+                if (refused != null) {
+                    // The target's answer to the substitute for a refused statement: say why instead.
+                    session.recordAll(statements.error(refused.sqlState(), refused.message()));
+                    ReferenceCountUtil.release(frame);
+                    ctx.fireChannelRead(BackendEncoder.encode(
+                            ErrorResponse.error(refused.sqlState(), refused.message(), refused.position()),
+                            ctx.alloc()));
+                    return false;
+                }
                 ErrorResponse error = (ErrorResponse) BackendDecoder.decode(frame);
                 if (error.fatal()) {
                     session.closeReason("the target ended the session: " + error.sqlState() + " " + error.message());

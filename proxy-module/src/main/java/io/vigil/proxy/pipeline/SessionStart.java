@@ -6,6 +6,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
 import io.vigil.proxy.audit.AuditEvent.SessionClosed;
@@ -126,7 +127,11 @@ final class SessionStart {
                 agent,
                 client,
                 upstream,
-                new StatementTracker(sessionId, context.clock(), System::nanoTime),
+                new StatementTracker(
+                        sessionId,
+                        context.clock(),
+                        System::nanoTime,
+                        agent.target().hashParameters()),
                 context.audit());
         if (!session.record(new SessionOpened(
                 session.id(),
@@ -136,6 +141,8 @@ final class SessionStart {
                 startup.parameters().get("application_name"),
                 onBehalfOf,
                 task,
+                agent.target().upstreamUser(),
+                client.pipeline().get(SslHandler.class) != null,
                 context.clock().instant()))) {
             upstream.close();
             Replies.fatal(
@@ -155,13 +162,21 @@ final class SessionStart {
         });
         upstream.pipeline()
                 .replace(PipelineNames.UPSTREAM_LOGIN, PipelineNames.RESPONSE_AUDIT, new ResponseAuditHandler(session));
-        upstream.pipeline().addLast(PipelineNames.RELAY, new RelayHandler(client));
+        upstream.pipeline()
+                .addLast(PipelineNames.RELAY, new RelayHandler(client, session.upstreamReads(), session.clientReads()));
         client.pipeline()
                 .get(MessageFrameDecoder.class)
                 .maxLength(context.limits().maxMessageLength());
         client.pipeline()
-                .replace(PipelineNames.CLIENT_AUTH, PipelineNames.STATEMENT_AUDIT, new StatementAuditHandler(session));
-        client.pipeline().addBefore(PipelineNames.ERRORS, PipelineNames.RELAY, new RelayHandler(upstream));
+                .replace(
+                        PipelineNames.CLIENT_AUTH,
+                        PipelineNames.STATEMENT_AUDIT,
+                        new StatementAuditHandler(session, context.analyzer()));
+        client.pipeline()
+                .addBefore(
+                        PipelineNames.ERRORS,
+                        PipelineNames.RELAY,
+                        new RelayHandler(upstream, session.clientReads(), session.upstreamReads()));
         client.pipeline()
                 .addBefore(
                         PipelineNames.FRAME_DECODER,

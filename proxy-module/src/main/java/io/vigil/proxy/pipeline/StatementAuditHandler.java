@@ -1,7 +1,9 @@
 package io.vigil.proxy.pipeline;
 
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.ReferenceCountUtil;
+import io.vigil.proxy.audit.AuditEvent;
 import io.vigil.proxy.audit.AuditEvent.StatementStarted;
 import io.vigil.proxy.protocol.PgFrame;
 import io.vigil.proxy.protocol.SqlState;
@@ -10,42 +12,126 @@ import io.vigil.proxy.protocol.backend.ReadyForQuery;
 import io.vigil.proxy.protocol.frontend.Bind;
 import io.vigil.proxy.protocol.frontend.Close;
 import io.vigil.proxy.protocol.frontend.Execute;
+import io.vigil.proxy.protocol.frontend.FrontendEncoder;
 import io.vigil.proxy.protocol.frontend.FrontendMessage;
 import io.vigil.proxy.protocol.frontend.Parse;
 import io.vigil.proxy.protocol.frontend.Query;
+import io.vigil.proxy.session.ReadPause;
 import io.vigil.proxy.session.Session;
 import io.vigil.proxy.session.StatementTracker;
+import io.vigil.proxy.sql.SqlAnalysis;
+import io.vigil.proxy.sql.SqlAnalysis.Refused;
+import io.vigil.proxy.sql.SqlAnalysis.Understood;
+import io.vigil.proxy.sql.SqlAnalyzer;
+import java.util.ArrayDeque;
+import java.util.List;
 
 /**
- * Client side of the audit: notes each statement as it is forwarded. Only the messages that start,
- * name or end statements are decoded; everything else passes untouched. A statement the trail
- * refuses is not forwarded: the session ends instead.
+ * Client side of the audit: understands each statement with PostgreSQL's parser and records it
+ * before it is forwarded. Only the messages that start, name or end statements are decoded;
+ * everything else passes untouched, in order.
+ *
+ * <pre>
+ *   client                      Vigil                                   target
+ *     | Query "select ..."        |                                        |
+ *     |-------------------------->| parse (inline, or on a parser thread:  |
+ *     |                           |   later frames wait in order)          |
+ *     |                           | record the start (refused if the trail |
+ *     |                           |   cannot take it: nothing unrecorded   |
+ *     |                           |   is forwarded)                        |
+ *     |                           |--------------------------------------->|
+ *
+ *     | Query "selec 1"           | unparsable: recorded as refused;       |
+ *     |-------------------------->| a substitute the target cannot parse   |
+ *     |                           |--------------------------------------->|
+ *     |                           |<----------------- ErrorResponse 42601 -|
+ *     |<-- Vigil's ErrorResponse -| (replaced by ResponseAuditHandler)     |
+ *     |<------------------------------------------------- ReadyForQuery ---|
+ * </pre>
+ *
+ * The substitute makes the target itself abort the transaction and skip to the next Sync, exactly
+ * as it would for a statement it could not parse, so the client's view of the session stays true.
  */
-final class StatementAuditHandler extends FrameInspector {
+final class StatementAuditHandler extends ChannelInboundHandlerAdapter {
+
+    /** Sent in place of a refused statement: fails in the target's parser, runs nothing. */
+    static final String SUBSTITUTE = "-- refused by Vigil, not run\n)";
 
     private final Session session;
+    private final SqlAnalyzer analyzer;
+    /** Frames that arrived while the gateway waited on something before them; kept in order. */
+    private final ArrayDeque<PgFrame> held = new ArrayDeque<>();
+    /** A statement is being parsed, or a reply of the gateway's own waits: hold what follows. */
+    private boolean waiting;
 
-    StatementAuditHandler(Session session) {
+    StatementAuditHandler(Session session, SqlAnalyzer analyzer) {
         this.session = session;
+        this.analyzer = analyzer;
+    }
+
+    /** A Query or a Parse, decoded once. */
+    private record Statement(PgFrame frame, String sql, String preparedName) {
+        boolean query() {
+            return preparedName == null;
+        }
     }
 
     @Override
-    boolean inspect(ChannelHandlerContext ctx, PgFrame frame) {
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        PgFrame frame = (PgFrame) msg;
+        if (waiting) {
+            held.add(frame);
+            return;
+        }
+        inspectReleasingOnFailure(ctx, frame);
+    }
+
+    private void inspectReleasingOnFailure(ChannelHandlerContext ctx, PgFrame frame) {
+        try {
+            inspect(ctx, frame);
+        } catch (RuntimeException e) {
+            ReferenceCountUtil.release(frame);
+            throw e;
+        }
+    }
+
+    /** Goes on with the frames that were held, until something makes the handler wait again. */
+    private void stopWaiting(ChannelHandlerContext ctx) {
+        waiting = false;
+        while (!waiting && !held.isEmpty() && ctx.channel().isActive()) {
+            inspectReleasingOnFailure(ctx, held.poll());
+        }
+        // Outside a read, nothing else would flush what was just passed on.
+        ctx.fireChannelReadComplete();
+        if (!waiting) {
+            session.clientReads().resume(ReadPause.Reason.PARSING);
+        }
+    }
+
+    private void inspect(ChannelHandlerContext ctx, PgFrame frame) {
         StatementTracker statements = session.statements();
-        StatementStarted started = null;
         switch (frame.type()) {
-            case FrontendMessage.QUERY ->
-                started = statements.query(Query.decode(frame.body()).sql());
+            case FrontendMessage.QUERY -> {
+                Query query = Query.decode(frame.body());
+                analyze(ctx, new Statement(frame, query.sql(), null), query.wellFormedUtf8());
+                return;
+            }
             case FrontendMessage.PARSE -> {
                 Parse parse = Parse.decode(frame.body());
-                statements.parse(parse.statement(), parse.sql());
+                analyze(ctx, new Statement(frame, parse.sql(), parse.statement()), parse.wellFormedUtf8());
+                return;
             }
             case FrontendMessage.BIND -> {
                 Bind bind = Bind.decode(frame.body());
-                statements.bind(bind.portal(), bind.statement());
+                statements.bind(bind.portal(), bind.statement(), bind.parameters());
             }
-            case FrontendMessage.EXECUTE ->
-                started = statements.execute(Execute.decode(frame.body()).portal());
+            case FrontendMessage.EXECUTE -> {
+                StatementStarted started =
+                        statements.execute(Execute.decode(frame.body()).portal());
+                if (!recordStarts(ctx, frame, List.of(started))) {
+                    return;
+                }
+            }
             case FrontendMessage.CLOSE -> {
                 Close close = Close.decode(frame.body());
                 if (close.kind() == Close.STATEMENT) {
@@ -60,39 +146,115 @@ final class StatementAuditHandler extends FrameInspector {
                 session.expectClose();
             }
             case FrontendMessage.FUNCTION_CALL -> {
-                // Like a simple query that fails: ErrorResponse, then ReadyForQuery, session goes on.
-                ReferenceCountUtil.release(frame);
-                session.replyWhenIdle(() -> {
-                    Replies.write(
-                            ctx.channel(),
-                            ErrorResponse.error(
-                                    SqlState.FEATURE_NOT_SUPPORTED,
-                                    "the fast-path function call protocol is not supported through Vigil"));
-                    Replies.write(ctx.channel(), new ReadyForQuery(session.transactionStatus()));
-                    ctx.flush();
-                });
-                return false;
+                refuseFunctionCall(ctx, frame);
+                return;
             }
             default -> {}
         }
-        if (started == null) {
+        ctx.fireChannelRead(frame);
+    }
+
+    /** Parses the text now if that is cheap, else on a parser thread while what follows waits. */
+    private void analyze(ChannelHandlerContext ctx, Statement statement, boolean wellFormedUtf8) {
+        SqlAnalysis now = wellFormedUtf8
+                ? analyzer.analyzeNow(statement.sql())
+                : new Refused(SqlState.CHARACTER_NOT_IN_REPERTOIRE, "invalid byte sequence for encoding \"UTF8\"", 0);
+        if (now != null) {
+            forward(ctx, statement, now);
+            return;
+        }
+        waiting = true;
+        session.clientReads().pause(ReadPause.Reason.PARSING);
+        analyzer.analyzeOnParserThread(statement.sql()).whenComplete((analysis, failure) -> ctx.executor()
+                .execute(() -> parsed(ctx, statement, failure == null ? analysis : parserFailed())));
+    }
+
+    private static Refused parserFailed() {
+        return new Refused(SqlState.INTERNAL_ERROR, "Vigil could not parse the statement", 0);
+    }
+
+    private void parsed(ChannelHandlerContext ctx, Statement statement, SqlAnalysis analysis) {
+        if (!ctx.channel().isActive()) {
+            ReferenceCountUtil.release(statement.frame());
+            return;
+        }
+        try {
+            forward(ctx, statement, analysis);
+        } catch (RuntimeException e) {
+            ReferenceCountUtil.release(statement.frame());
+            ctx.fireExceptionCaught(e);
+            return;
+        }
+        stopWaiting(ctx);
+    }
+
+    /** Records the statement, then forwards it, or a substitute if it was refused. */
+    private void forward(ChannelHandlerContext ctx, Statement statement, SqlAnalysis analysis) {
+        StatementTracker statements = session.statements();
+        List<AuditEvent> events =
+                switch (analysis) {
+                    case Refused r when statement.query() -> statements.refuseQuery(statement.sql(), r);
+                    case Understood u when statement.query() -> statements.query(statement.sql(), u);
+                    default -> statements.parse(statement.preparedName(), statement.sql(), analysis);
+                };
+        PgFrame frame = statement.frame();
+        if (!recordStarts(ctx, frame, events)) {
+            return;
+        }
+        if (analysis instanceof Refused) {
+            ReferenceCountUtil.release(frame);
+            FrontendMessage substitute = statement.query()
+                    ? new Query(SUBSTITUTE, true)
+                    : new Parse(statement.preparedName(), SUBSTITUTE, true);
+            ctx.fireChannelRead(FrontendEncoder.encode(substitute, ctx.alloc()));
+        } else {
+            ctx.fireChannelRead(frame);
+        }
+    }
+
+    /**
+     * Records what is about to be forwarded. If the trail cannot take it, the frame is dropped and
+     * the session ends: a statement is never forwarded without its record.
+     */
+    private boolean recordStarts(ChannelHandlerContext ctx, PgFrame frame, List<? extends AuditEvent> events) {
+        if (events.isEmpty()) {
             return true;
         }
         session.slowDownIfTrailCongested();
-        if (!session.record(started)) {
-            refuse(
-                    ctx,
-                    frame,
-                    SqlState.CONFIGURATION_LIMIT_EXCEEDED,
-                    "Vigil's audit trail cannot take more statements now; the statement was not run");
-            return false;
+        for (AuditEvent event : events) {
+            if (!session.record(event)) {
+                ReferenceCountUtil.release(frame);
+                String message = "Vigil's audit trail cannot take more statements now; the statement was not run";
+                session.closeReason(message);
+                Replies.fatal(ctx.channel(), SqlState.CONFIGURATION_LIMIT_EXCEEDED, message);
+                return false;
+            }
         }
         return true;
     }
 
-    private void refuse(ChannelHandlerContext ctx, PgFrame frame, String sqlState, String message) {
+    /** Like a simple query that fails: ErrorResponse, then ReadyForQuery; the session goes on. */
+    private void refuseFunctionCall(ChannelHandlerContext ctx, PgFrame frame) {
         ReferenceCountUtil.release(frame);
-        session.closeReason(message);
-        Replies.fatal(ctx.channel(), sqlState, message);
+        // What the client sent after the call must not overtake the reply.
+        waiting = true;
+        session.replyWhenIdle(() -> {
+            Replies.write(
+                    ctx.channel(),
+                    ErrorResponse.error(
+                            SqlState.FEATURE_NOT_SUPPORTED,
+                            "the fast-path function call protocol is not supported through Vigil"));
+            Replies.write(ctx.channel(), new ReadyForQuery(session.transactionStatus()));
+            ctx.flush();
+            stopWaiting(ctx);
+        });
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        for (PgFrame frame = held.poll(); frame != null; frame = held.poll()) {
+            ReferenceCountUtil.release(frame);
+        }
+        ctx.fireChannelInactive();
     }
 }

@@ -2,6 +2,7 @@ package io.vigil.proxy.policy;
 
 import io.vigil.proxy.protocol.SqlState;
 import io.vigil.proxy.protocol.frontend.StartupMessage;
+import io.vigil.proxy.sql.LexingSettings;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -36,16 +37,6 @@ public final class StartupPolicy {
             "bytea_output",
             "client_min_messages");
 
-    /**
-     * Settings that change how SQL is lexed, with the values allowed. Vigil parses with PostgreSQL's
-     * parser as the server would under these values; under others the same bytes could mean a
-     * different statement to the server than to the audit (SQL_ASCII lexes exactly like UTF-8, and
-     * the gateway refuses text that is not UTF-8 anyway).
-     */
-    static final Map<String, Set<String>> LEXING_VALUES = Map.of(
-            "client_encoding", Set.of("utf8", "utf-8", "unicode", "sql_ascii"),
-            "standard_conforming_strings", Set.of("on", "true", "yes", "1"));
-
     /** Taken by the gateway itself: the agent's identity and the target it names. */
     private static final Set<String> CONSUMED = Set.of("user", "database");
 
@@ -79,13 +70,10 @@ public final class StartupPolicy {
                 return new Refuse(
                         SqlState.FEATURE_NOT_SUPPORTED,
                         "startup parameter \"options\" is not allowed through Vigil; set session parameters with SET");
-            } else if (LEXING_VALUES.containsKey(name)
-                    && !LEXING_VALUES.get(name).contains(p.getValue().strip().toLowerCase(Locale.ROOT))) {
+            } else if (!LexingSettings.allows(name, p.getValue())) {
                 return new Refuse(
                         SqlState.FEATURE_NOT_SUPPORTED,
-                        "startup parameter \"" + p.getKey() + "\" = \"" + p.getValue()
-                                + "\" is not supported through Vigil; Vigil reads SQL as UTF-8 with standard"
-                                + " conforming strings");
+                        "startup parameter " + LexingSettings.refusal(name, p.getValue()));
             } else if (FORWARDED.contains(name)) {
                 forwarded.put(p.getKey(), p.getValue());
             } else if (!CONSUMED.contains(name)) {

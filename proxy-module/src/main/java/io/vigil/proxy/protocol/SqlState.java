@@ -8,6 +8,7 @@ package io.vigil.proxy.protocol;
 public final class SqlState {
 
     public static final String PROTOCOL_VIOLATION = "08P01";
+    public static final String CHARACTER_NOT_IN_REPERTOIRE = "22021";
     public static final String CONNECTION_FAILURE = "08006";
     public static final String SQLCLIENT_UNABLE_TO_ESTABLISH_SQLCONNECTION = "08001";
     public static final String INVALID_PASSWORD = "28P01";

@@ -32,6 +32,8 @@ public final class Session {
     private boolean closeExpected;
     private byte transactionStatus = 'I';
     private Runnable deferredReply;
+    private final ReadPause clientReads;
+    private final ReadPause upstreamReads;
 
     public Session(
             UUID id, AgentLogin agent, Channel client, Channel upstream, StatementTracker statements, AuditSink audit) {
@@ -41,6 +43,17 @@ public final class Session {
         this.upstream = upstream;
         this.statements = statements;
         this.audit = audit;
+        this.clientReads = new ReadPause(client);
+        this.upstreamReads = new ReadPause(upstream);
+    }
+
+    /** Why the client is not being read (each reason is released separately). */
+    public ReadPause clientReads() {
+        return clientReads;
+    }
+
+    public ReadPause upstreamReads() {
+        return upstreamReads;
     }
 
     public UUID id() {
@@ -118,10 +131,10 @@ public final class Session {
             reply.run();
             return;
         }
-        client.config().setAutoRead(false);
+        clientReads.pause(ReadPause.Reason.REPLY_PENDING);
         deferredReply = () -> {
             reply.run();
-            client.config().setAutoRead(true);
+            clientReads.resume(ReadPause.Reason.REPLY_PENDING);
         };
     }
 
@@ -161,10 +174,10 @@ public final class Session {
      * agent slows to the trail's pace, and no buffer grows without bound.
      */
     public void slowDownIfTrailCongested() {
-        if (audit.congested() && client.config().isAutoRead()) {
-            client.config().setAutoRead(false);
+        if (audit.congested() && !clientReads.paused(ReadPause.Reason.TRAIL_CONGESTED)) {
+            clientReads.pause(ReadPause.Reason.TRAIL_CONGESTED);
             audit.whenDrained(
-                    () -> client.eventLoop().execute(() -> client.config().setAutoRead(true)));
+                    () -> client.eventLoop().execute(() -> clientReads.resume(ReadPause.Reason.TRAIL_CONGESTED)));
         }
     }
 

@@ -1,13 +1,23 @@
 package io.vigil.proxy.session;
 
+import io.vigil.proxy.audit.AuditEvent;
 import io.vigil.proxy.audit.AuditEvent.Protocol;
 import io.vigil.proxy.audit.AuditEvent.StatementCompleted;
 import io.vigil.proxy.audit.AuditEvent.StatementStarted;
 import io.vigil.proxy.audit.Outcome;
+import io.vigil.proxy.sql.SqlAnalysis;
+import io.vigil.proxy.sql.SqlAnalysis.Refused;
+import io.vigil.proxy.sql.SqlAnalysis.Understood;
+import io.vigil.proxy.sql.StatementShape;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -15,41 +25,58 @@ import java.util.function.LongSupplier;
 
 /**
  * Follows one session's statements from the moment they are forwarded to their outcome. Pure logic:
- * the handlers feed it what they decoded on both sides.
+ * the handlers feed it what they decoded on both sides, and it answers with the events to record.
  *
- * <p>Responses come back in the order requests went out, so a FIFO of pending statements is enough
- * to match them. A simple Query ends at ReadyForQuery (it may hold several statements); an Execute
- * ends at CommandComplete, EmptyQueryResponse, PortalSuspended or ErrorResponse. After an error the
- * server skips everything up to the next Sync, so the Executes queued before that Sync never ran.
- * An error that arrives while an Execute is pending may come from the Parse or Bind before it: it
- * is still that statement's outcome.
+ * <p>Responses come back in the order requests went out, so a FIFO of pending work is enough to
+ * match them. Each statement ends at its CommandComplete, EmptyQueryResponse, PortalSuspended or
+ * ErrorResponse. After an error the server skips the rest of the simple Query, or everything up to
+ * the next Sync: the statements queued before that point never ran. An error that arrives while an
+ * Execute is pending may come from the Parse or Bind before it: it is still that statement's outcome.
+ *
+ * <p>A statement Vigil refuses is never forwarded. In its place goes a statement the target fails to
+ * parse, so the target itself aborts the transaction and skips to the next Sync exactly as it would
+ * have; its ErrorResponse is then replaced by Vigil's (see {@link #refusalAwaitingReply}).
+ *
+ * <p>It also keeps what changes a statement's meaning later: named prepared statements and portals
+ * (protocol level), and PREPARE'd statements (SQL level), so an Execute or EXECUTE is recorded as
+ * what it runs.
  */
 public final class StatementTracker {
 
     private final UUID sessionId;
     private final InstantSource clock;
     private final LongSupplier nanoTime;
-    private final Map<String, String> preparedStatements = new HashMap<>();
-    private final Map<String, String> portals = new HashMap<>();
+    private final boolean hashParameters;
+    private final Map<String, Prepared> preparedStatements = new HashMap<>();
+    private final Map<String, Portal> portals = new HashMap<>();
+    private final Map<String, StatementShape> sqlPrepared = new HashMap<>();
     private final ArrayDeque<Pending> pending = new ArrayDeque<>();
     private long nextSeq = 1;
 
-    public StatementTracker(UUID sessionId, InstantSource clock, LongSupplier nanoTime) {
+    /**
+     * @param hashParameters keep only a SHA-256 of bind parameters, not their values (per target)
+     */
+    public StatementTracker(UUID sessionId, InstantSource clock, LongSupplier nanoTime, boolean hashParameters) {
         this.sessionId = sessionId;
         this.clock = clock;
         this.nanoTime = nanoTime;
+        this.hashParameters = hashParameters;
     }
 
     private sealed interface Pending {}
 
+    /** Ends a simple Query: its ReadyForQuery. */
+    private record QueryEnd() implements Pending {}
+
+    /** Ends an extended-protocol pipeline: the ReadyForQuery that answers a Sync. */
     private record SyncPoint() implements Pending {}
+
+    /** The target's error for a substituted statement, to be replaced by this refusal. */
+    private record RefusalReply(Refused refusal) implements Pending {}
 
     private static final class Running implements Pending {
         final StatementStarted started;
         final long startNanos;
-        String lastTag;
-        Long lastRows;
-        Outcome error;
         long dataRows;
 
         Running(StatementStarted started, long startNanos) {
@@ -58,26 +85,62 @@ public final class StatementTracker {
         }
     }
 
+    private record Prepared(String sql, StatementShape shape, Refused refusal) {}
+
+    private record Portal(Prepared prepared, List<String> parameters) {}
+
     // ---- frontend: what the client sent ----
 
-    /** A simple Query is about to be forwarded. */
-    public StatementStarted query(String sql) {
-        return start(sql, Protocol.SIMPLE);
+    /**
+     * A simple Query the gateway understood is about to be forwarded: one start event per statement.
+     */
+    public List<AuditEvent> query(String sql, Understood understood) {
+        List<AuditEvent> events = new ArrayList<>(understood.statements().size());
+        for (StatementShape shape : understood.statements()) {
+            events.add(start(shape.text(), Protocol.SIMPLE, resolveSqlPrepared(shape), null));
+        }
+        pending.add(new QueryEnd());
+        return events;
     }
 
-    public void parse(String statement, String sql) {
-        preparedStatements.put(statement, sql);
+    /**
+     * A simple Query the gateway refuses: it is recorded as started and refused at once, and the
+     * target's answer to the substitute is to be replaced with the refusal.
+     */
+    public List<AuditEvent> refuseQuery(String sql, Refused refused) {
+        List<AuditEvent> events = refuse(sql, Protocol.SIMPLE, refused);
+        pending.add(new QueryEnd());
+        return events;
     }
 
-    public void bind(String portal, String statement) {
-        String sql = preparedStatements.get(statement);
-        portals.put(portal, sql != null ? sql : "-- unknown prepared statement \"" + statement + "\"");
+    /** A Parse: remembered under its name; a refused one is recorded now, as refused. */
+    public List<AuditEvent> parse(String statement, String sql, SqlAnalysis analysis) {
+        if (analysis instanceof Refused refused) {
+            preparedStatements.put(statement, new Prepared(sql, null, refused));
+            return refuse(sql, Protocol.EXTENDED, refused);
+        }
+        List<StatementShape> shapes = ((Understood) analysis).statements();
+        // More than one statement in a Parse: the target refuses it; it is recorded as the first.
+        StatementShape shape = shapes.isEmpty() ? null : resolveSqlPrepared(shapes.getFirst());
+        preparedStatements.put(statement, new Prepared(sql, shape, null));
+        return List.of();
     }
 
-    /** An Execute is about to be forwarded: it runs the SQL its portal was bound from. */
+    public void bind(String portal, String statement, List<String> parameters) {
+        Prepared prepared = preparedStatements.get(statement);
+        if (prepared == null) {
+            prepared = new Prepared("-- unknown prepared statement \"" + statement + "\"", null, null);
+        }
+        portals.put(portal, new Portal(prepared, parameters));
+    }
+
+    /** An Execute is about to be forwarded: it runs the statement its portal was bound from. */
     public StatementStarted execute(String portal) {
-        String sql = portals.get(portal);
-        return start(sql != null ? sql : "-- unknown portal \"" + portal + "\"", Protocol.EXTENDED);
+        Portal p = portals.get(portal);
+        if (p == null) {
+            return start("-- unknown portal \"" + portal + "\"", Protocol.EXTENDED, null, List.of());
+        }
+        return start(p.prepared().sql(), Protocol.EXTENDED, p.prepared().shape(), p.parameters());
     }
 
     public void closeStatement(String statement) {
@@ -102,10 +165,48 @@ public final class StatementTracker {
         return (int) pending.stream().filter(Running.class::isInstance).count();
     }
 
-    private StatementStarted start(String sql, Protocol protocol) {
-        StatementStarted started = new StatementStarted(sessionId, nextSeq++, clock.instant(), sql, protocol);
+    private List<AuditEvent> refuse(String sql, Protocol protocol, Refused refused) {
+        Instant now = clock.instant();
+        StatementStarted started = new StatementStarted(sessionId, nextSeq++, now, sql, protocol, null, null, null);
+        pending.add(new RefusalReply(refused));
+        return List.of(
+                started,
+                new StatementCompleted(
+                        sessionId, started.seq(), now, 0, Outcome.refused(refused.sqlState(), refused.message())));
+    }
+
+    private StatementStarted start(String sql, Protocol protocol, StatementShape shape, List<String> parameters) {
+        boolean hasParameters = parameters != null && !parameters.isEmpty();
+        StatementStarted started = new StatementStarted(
+                sessionId,
+                nextSeq++,
+                clock.instant(),
+                sql,
+                protocol,
+                shape,
+                hasParameters && !hashParameters ? parameters : null,
+                hasParameters && hashParameters ? hash(parameters) : null);
         pending.add(new Running(started, nanoTime.getAsLong()));
         return started;
+    }
+
+    /** PREPARE is remembered, DEALLOCATE forgets, EXECUTE becomes what it runs. */
+    private StatementShape resolveSqlPrepared(StatementShape shape) {
+        if (shape.isPrepare()) {
+            sqlPrepared.put(shape.preparedName(), shape);
+        } else if (shape.isDeallocate()) {
+            if (shape.preparedName() == null) {
+                sqlPrepared.clear();
+            } else {
+                sqlPrepared.remove(shape.preparedName());
+            }
+        } else if (shape.isExecute()) {
+            StatementShape prepared = sqlPrepared.get(shape.preparedName());
+            if (prepared != null) {
+                return shape.executedAs(prepared);
+            }
+        }
+        return shape;
     }
 
     // ---- backend: what the server answered ----
@@ -117,16 +218,11 @@ public final class StatementTracker {
     }
 
     public List<StatementCompleted> commandComplete(String tag, Long rows) {
-        if (!(pending.peek() instanceof Running r)) {
-            return List.of();
+        if (pending.peek() instanceof Running r) {
+            pending.poll();
+            return List.of(complete(r, Outcome.completed(tag, rows)));
         }
-        if (r.started.protocol() == Protocol.SIMPLE) {
-            r.lastTag = tag;
-            r.lastRows = rows;
-            return List.of();
-        }
-        pending.poll();
-        return List.of(complete(r, Outcome.completed(tag, rows)));
+        return List.of();
     }
 
     public List<StatementCompleted> emptyQuery() {
@@ -134,30 +230,41 @@ public final class StatementTracker {
     }
 
     public List<StatementCompleted> portalSuspended() {
-        if (pending.peek() instanceof Running r && r.started.protocol() == Protocol.EXTENDED) {
+        if (pending.peek() instanceof Running r) {
             pending.poll();
             return List.of(complete(r, Outcome.completed("PORTAL SUSPENDED", r.dataRows)));
         }
         return List.of();
     }
 
+    /**
+     * If the error now arriving answers the substitute for a refused statement, the refusal to send
+     * the client instead; else null. {@link #error} then consumes it.
+     */
+    public Refused refusalAwaitingReply() {
+        return pending.peek() instanceof RefusalReply reply ? reply.refusal() : null;
+    }
+
     public List<StatementCompleted> error(String sqlState, String message) {
-        if (!(pending.peek() instanceof Running r)) {
-            return List.of();
-        }
-        Outcome failed = Outcome.failed(sqlState, message);
-        if (r.started.protocol() == Protocol.SIMPLE) {
-            r.error = failed;
-            return List.of();
-        }
-        pending.poll();
         List<StatementCompleted> done = new ArrayList<>();
-        done.add(complete(r, failed));
-        while (pending.peek() instanceof Running skipped) {
+        if (pending.peek() instanceof RefusalReply) {
+            pending.poll(); // already recorded as refused
+            skipToEnd(done);
+        } else if (pending.peek() instanceof Running r) {
             pending.poll();
-            done.add(complete(skipped, Outcome.skipped()));
+            done.add(complete(r, Outcome.failed(sqlState, message)));
+            skipToEnd(done);
         }
         return done;
+    }
+
+    /** After an error the target skips to the end of the Query or to the next Sync. */
+    private void skipToEnd(List<StatementCompleted> done) {
+        while (pending.peek() instanceof Running || pending.peek() instanceof RefusalReply) {
+            if (pending.poll() instanceof Running skipped) {
+                done.add(complete(skipped, Outcome.skipped()));
+            }
+        }
     }
 
     /** ReadyForQuery ends a simple Query, or the pipeline up to a Sync. */
@@ -165,16 +272,13 @@ public final class StatementTracker {
         List<StatementCompleted> done = new ArrayList<>();
         while (!pending.isEmpty()) {
             Pending head = pending.poll();
-            if (head instanceof SyncPoint) {
+            if (head instanceof QueryEnd || head instanceof SyncPoint) {
                 break;
             }
-            Running r = (Running) head;
-            if (r.started.protocol() == Protocol.SIMPLE) {
-                done.add(complete(r, r.error != null ? r.error : Outcome.completed(r.lastTag, r.lastRows)));
-                break;
+            if (head instanceof Running r) {
+                // Still pending at ReadyForQuery: it got no answer of its own, so it never ran.
+                done.add(complete(r, Outcome.skipped()));
             }
-            // An Execute still pending at ReadyForQuery got no answer of its own.
-            done.add(complete(r, Outcome.skipped()));
         }
         return done;
     }
@@ -182,6 +286,26 @@ public final class StatementTracker {
     private StatementCompleted complete(Running r, Outcome outcome) {
         long micros = Math.max(0, (nanoTime.getAsLong() - r.startNanos) / 1_000);
         return new StatementCompleted(sessionId, r.started.seq(), r.started.startedAt(), micros, outcome);
+    }
+
+    /** SHA-256 over the values, each as its length and text (or a NULL mark), in order. */
+    static String hash(List<String> parameters) {
+        try {
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            for (String value : parameters) {
+                if (value == null) {
+                    sha.update((byte) 'N');
+                } else {
+                    byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
+                    sha.update((bytes.length + ":").getBytes(StandardCharsets.US_ASCII));
+                    sha.update(bytes);
+                }
+                sha.update((byte) ';');
+            }
+            return HexFormat.of().formatHex(sha.digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** For logs and tests; never contains SQL. */

@@ -3,7 +3,6 @@ package io.vigil.proxy.sql;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import tools.jackson.databind.JsonNode;
@@ -82,11 +81,6 @@ final class TreeClassifier {
             "OBJECT_SEQUENCE",
             "OBJECT_FOREIGN_TABLE",
             "OBJECT_SCHEMA");
-
-    /** Settings that change how SQL is lexed; the parser assumes their defaults. */
-    private static final Map<String, Set<String>> LEXING_SETTINGS = Map.of(
-            "standard_conforming_strings", new LinkedHashSet<>(List.of("on", "true", "yes", "1")),
-            "client_encoding", new LinkedHashSet<>(List.of("utf8", "utf-8", "unicode")));
 
     /** A statement's derived facts, before its text and fingerprint are attached. */
     record Facts(
@@ -263,9 +257,9 @@ final class TreeClassifier {
         if (name.equals("set_config") || name.equals("pg_catalog.set_config")) {
             JsonNode args = call.path("args");
             String setting = constant(args.path(0));
-            if (setting == null) {
-                refusal = "set_config with a computed setting name is not allowed through Vigil";
-            } else {
+            // A computed name (pg_dump does this) is let through: the server's ParameterStatus
+            // report of any lexing change ends the session (see LexingSettings).
+            if (setting != null) {
                 checkLexingSetting(setting, constant(args.path(1)));
             }
         }
@@ -294,9 +288,8 @@ final class TreeClassifier {
     }
 
     private void checkLexingSetting(String name, String value) {
-        Set<String> safe = LEXING_SETTINGS.get(name.toLowerCase(Locale.ROOT));
-        if (safe != null && (value == null || !safe.contains(value.toLowerCase(Locale.ROOT)))) {
-            refusal = "Vigil reads SQL with " + name + " = " + safe.iterator().next() + "; changing it is not allowed";
+        if (!LexingSettings.allows(name, value)) {
+            refusal = LexingSettings.refusal(name, value);
         }
     }
 

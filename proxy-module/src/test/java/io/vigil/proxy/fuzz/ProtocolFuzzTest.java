@@ -94,6 +94,7 @@ class ProtocolFuzzTest {
                 null,
                 null,
                 new io.vigil.proxy.UpstreamTls(null),
+                null, // no SQL before authentication
                 NioSocketChannel.class);
         EmbeddedChannel channel = new EmbeddedChannel(new ClientChannelInitializer(context));
         while (data.remainingBytes() > 0 && channel.isOpen()) {

@@ -20,6 +20,17 @@ public record ErrorResponse(SequencedMap<Character, String> fields) implements B
         return of("ERROR", sqlState, message);
     }
 
+    /** An ERROR with the 1-based character position in the statement where it was found (0: none). */
+    public static ErrorResponse error(String sqlState, String message, int position) {
+        ErrorResponse error = error(sqlState, message);
+        if (position <= 0) {
+            return error;
+        }
+        SequencedMap<Character, String> fields = new LinkedHashMap<>(error.fields());
+        fields.put('P', Integer.toString(position));
+        return new ErrorResponse(fields);
+    }
+
     /** A FATAL error: the gateway closes the connection right after sending it. */
     public static ErrorResponse fatal(String sqlState, String message) {
         return of("FATAL", sqlState, message);

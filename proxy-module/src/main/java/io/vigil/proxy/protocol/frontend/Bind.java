@@ -1,15 +1,73 @@
 package io.vigil.proxy.protocol.frontend;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.vigil.proxy.protocol.ProtocolViolation;
 import io.vigil.proxy.protocol.Wire;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 
 /**
- * Bind (F): {@code Byte1('B') Int32 length, String portal, String statement, formats, parameters,
- * result formats}. Only the names are decoded: parameters are relayed untouched.
+ * Bind (F): {@code Byte1('B') Int32 length, String portal, String statement, Int16 n, Int16[n]
+ * parameter formats, Int16 m, (Int32 length, Byte[length] value)[m], Int16 k, Int16[k] result
+ * formats}. The frame itself is relayed untouched; the decoded parameters are for the trail.
+ *
+ * @param parameters each value as text: text-format values as sent, binary ones as {@code \x}
+ *     hex; null for SQL NULL. Values longer than {@link #MAX_RENDERED} characters are cut, with
+ *     their full length noted.
  */
-public record Bind(String portal, String statement) implements FrontendMessage {
+public record Bind(String portal, String statement, List<String> parameters) implements FrontendMessage {
+
+    public static final int MAX_RENDERED = 8 << 10;
 
     public static Bind decode(ByteBuf body) {
-        return new Bind(Wire.readCStringLenient(body), Wire.readCStringLenient(body));
+        String portal = Wire.readCStringLenient(body);
+        String statement = Wire.readCStringLenient(body);
+        int formatCount = readCount(body, 2);
+        short[] formats = new short[formatCount];
+        for (int i = 0; i < formatCount; i++) {
+            formats[i] = body.readShort();
+        }
+        int parameterCount = readCount(body, 4);
+        if (formatCount > 1 && formatCount != parameterCount) {
+            throw new ProtocolViolation(
+                    "Bind has " + formatCount + " parameter formats for " + parameterCount + " parameters");
+        }
+        List<String> parameters = new ArrayList<>(parameterCount);
+        for (int i = 0; i < parameterCount; i++) {
+            boolean binary = formatCount == 1 ? formats[0] == 1 : formatCount > 1 && formats[i] == 1;
+            parameters.add(readValue(body, binary));
+        }
+        return new Bind(portal, statement, Collections.unmodifiableList(parameters));
+    }
+
+    /** Reads an Int16 count and checks that at least {@code bytesEach} bytes per entry remain. */
+    private static int readCount(ByteBuf body, int bytesEach) {
+        if (body.readableBytes() < 2) {
+            throw new ProtocolViolation("Bind is truncated");
+        }
+        int count = body.readUnsignedShort();
+        if ((long) count * bytesEach > body.readableBytes()) {
+            throw new ProtocolViolation("Bind announces " + count + " entries but is too short for them");
+        }
+        return count;
+    }
+
+    private static String readValue(ByteBuf body, boolean binary) {
+        int length = body.readInt();
+        if (length == -1) {
+            return null;
+        }
+        if (length < 0 || length > body.readableBytes()) {
+            throw new ProtocolViolation("Bind has a parameter of invalid length " + length);
+        }
+        int shown = Math.min(length, binary ? MAX_RENDERED / 2 : MAX_RENDERED);
+        String value = binary
+                ? "\\x" + ByteBufUtil.hexDump(body, body.readerIndex(), shown)
+                : body.toString(body.readerIndex(), shown, StandardCharsets.UTF_8);
+        body.skipBytes(length);
+        return shown < length ? value + "... (" + length + " bytes)" : value;
     }
 }

@@ -53,7 +53,14 @@ public final class FrontendEncoder {
                 buf.writeInt(m.processId());
                 buf.writeInt(m.secretKey());
             }
-            case Parse m -> throw unsupported(m, buf);
+            case Parse m -> {
+                // Without parameter types: the gateway only ever sends its own substitute Parse.
+                int at = Wire.beginFrame(buf, 'P');
+                Wire.writeCString(buf, m.statement());
+                Wire.writeCString(buf, m.sql());
+                buf.writeShort(0);
+                Wire.endFrame(buf, at);
+            }
             case Bind m -> throw unsupported(m, buf);
             case Execute m -> throw unsupported(m, buf);
             case Close m -> throw unsupported(m, buf);
