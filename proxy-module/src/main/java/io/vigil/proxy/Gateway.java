@@ -17,6 +17,7 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.util.concurrent.FastThreadLocalThread;
 import io.vigil.proxy.audit.AuditSink;
+import io.vigil.proxy.audit.TrailCodec;
 import io.vigil.proxy.directory.AgentDirectory;
 import io.vigil.proxy.identity.TokenVerifier;
 import io.vigil.proxy.pipeline.ClientChannelInitializer;
@@ -30,7 +31,7 @@ import io.vigil.proxy.sql.SqlLimits;
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;
 import java.time.Duration;
-import java.time.InstantSource;
+import java.time.Instant;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
@@ -89,7 +90,8 @@ public final class Gateway implements AutoCloseable {
                 blocking,
                 random,
                 mockKey,
-                InstantSource.system(),
+                // To the microsecond, as the store keeps them: a stored event re-encodes to what was hashed.
+                () -> TrailCodec.micros(Instant.now()),
                 new CancelKeys(random),
                 new LiveSessions(),
                 config.tls() == null ? null : config.tls().serverContext(),

@@ -14,7 +14,6 @@ import java.time.Duration;
  * @param authenticationTimeout how long a connection may take to authenticate
  * @param idleTimeout how long a session may sit with no statement in flight and no traffic
  * @param ioThreads event-loop threads; each connection and its upstream share one
- * @param auditBacklog audit events that may wait for the store before new statements are refused
  * @param revocationCheck how often live sessions are checked against revocations in the store
  * @param tls the certificate for agents that ask for TLS, or null to decline TLS
  * @param workloadIdentity the token issuer agents with an OIDC identity use, or null for none
@@ -27,7 +26,6 @@ public record GatewayConfig(
         Duration authenticationTimeout,
         Duration idleTimeout,
         int ioThreads,
-        int auditBacklog,
         Duration revocationCheck,
         TlsSettings tls,
         WorkloadIdentity workloadIdentity,
@@ -99,7 +97,6 @@ public record GatewayConfig(
                     Duration.ofSeconds(60),
                     idleTimeout,
                     ioThreads,
-                    100_000,
                     Duration.ofMillis(250),
                     tls,
                     workloadIdentity,

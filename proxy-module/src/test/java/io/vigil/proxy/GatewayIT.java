@@ -2,12 +2,13 @@ package io.vigil.proxy;
 
 import static io.vigil.db.jooq.Tables.AGENT;
 import static io.vigil.db.jooq.Tables.SESSION;
-import static io.vigil.db.jooq.Tables.STATEMENT;
+import static io.vigil.db.jooq.Tables.SESSION_VIEW;
+import static io.vigil.db.jooq.Tables.STATEMENT_VIEW;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
 
-import io.vigil.db.jooq.tables.records.StatementRecord;
+import io.vigil.db.jooq.tables.records.StatementViewRecord;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -63,25 +64,28 @@ class GatewayIT {
         }
 
         // pgjdbc sets application_name itself after connecting: driver traffic is recorded too.
-        List<StatementRecord> recorded = await(() -> statementsOf(agent), rows -> rows.size() == 5);
+        List<StatementViewRecord> recorded = await(() -> statementsOf(agent), rows -> rows.size() == 5);
         assertThat(recorded.getFirst().getSqlText()).isEqualTo("SET application_name = 'PostgreSQL JDBC Driver'");
         assertThat(recorded.getFirst().getProtocol()).isEqualTo("simple");
         recorded = recorded.subList(1, recorded.size());
         assertThat(recorded)
-                .extracting(StatementRecord::getSqlText)
+                .extracting(StatementViewRecord::getSqlText)
                 .containsExactly(
                         "create table invoices (id int primary key, amount numeric)",
                         "insert into invoices values (1, 10.5), (2, 20), (3, 7)",
                         "select sum(amount) from invoices where id <= $1",
                         "select 1 / (amount - amount) from invoices");
         assertThat(recorded)
-                .extracting(StatementRecord::getCommandTag, StatementRecord::getRowCount, StatementRecord::getSqlstate)
+                .extracting(
+                        StatementViewRecord::getCommandTag,
+                        StatementViewRecord::getRowCount,
+                        StatementViewRecord::getSqlstate)
                 .containsExactly(
                         tuple("CREATE TABLE", null, null),
                         tuple("INSERT 0 3", 3L, null),
                         tuple("SELECT 1", 1L, null),
                         tuple(null, null, "22012"));
-        assertThat(recorded).extracting(StatementRecord::getSeq).containsExactly(2L, 3L, 4L, 5L);
+        assertThat(recorded).extracting(StatementViewRecord::getSeq).containsExactly(2L, 3L, 4L, 5L);
         assertThat(recorded).allSatisfy(r -> {
             assertThat(r.getProtocol()).isEqualTo("extended");
             assertThat(r.getDurationUs()).isNotNull().isNotNegative();
@@ -93,8 +97,8 @@ class GatewayIT {
         assertThat(session.getTargetId()).isEqualTo(env.targetId);
         await(
                 () -> env.store
-                        .selectFrom(SESSION)
-                        .where(SESSION.AGENT_ID.eq(agent))
+                        .selectFrom(SESSION_VIEW)
+                        .where(SESSION_VIEW.AGENT_ID.eq(agent))
                         .fetchSingle(),
                 s -> s.getEndedAt() != null);
     }
@@ -111,8 +115,8 @@ class GatewayIT {
             }
             assertThat(rows).isEqualTo(5);
         }
-        List<StatementRecord> recorded = await(() -> statementsOf(agent), rows -> rows.size() == 2);
-        StatementRecord select = recorded.getLast();
+        List<StatementViewRecord> recorded = await(() -> statementsOf(agent), rows -> rows.size() == 2);
+        StatementViewRecord select = recorded.getLast();
         assertThat(select.getSqlText()).isEqualTo("select generate_series(1, 5)");
         assertThat(select.getProtocol()).isEqualTo("simple");
         assertThat(select.getCommandTag()).isEqualTo("SELECT 5");
@@ -127,7 +131,7 @@ class GatewayIT {
                 Statement s = c.createStatement()) {
             s.execute(sql);
         }
-        List<StatementRecord> recorded = await(() -> statementsOf(agent), rows -> rows.size() == 2);
+        List<StatementViewRecord> recorded = await(() -> statementsOf(agent), rows -> rows.size() == 2);
         assertThat(recorded.getLast().getSqlText()).isEqualTo(sql);
     }
 
@@ -252,8 +256,8 @@ class GatewayIT {
                 "28P01", () -> env.connect("revoked-bot", "s3cret-revoked").close());
         var session = await(
                 () -> env.store
-                        .selectFrom(SESSION)
-                        .where(SESSION.AGENT_ID.eq(agent))
+                        .selectFrom(SESSION_VIEW)
+                        .where(SESSION_VIEW.AGENT_ID.eq(agent))
                         .fetchSingle(),
                 r -> r.getEndedAt() != null);
         assertThat(session.getEndReason()).contains("revoked");
@@ -308,18 +312,18 @@ class GatewayIT {
         }
     }
 
-    private static List<StatementRecord> statementsOf(UUID agent) {
+    private static List<StatementViewRecord> statementsOf(UUID agent) {
         return env.store
-                .select(STATEMENT.fields())
-                .from(STATEMENT)
+                .select(STATEMENT_VIEW.fields())
+                .from(STATEMENT_VIEW)
                 .join(SESSION)
-                .on(SESSION.ID.eq(STATEMENT.SESSION_ID))
+                .on(SESSION.ID.eq(STATEMENT_VIEW.SESSION_ID))
                 .join(AGENT)
                 .on(AGENT.ID.eq(SESSION.AGENT_ID))
                 .where(AGENT.ID.eq(agent))
-                .and(STATEMENT.DURATION_US.isNotNull())
-                .orderBy(STATEMENT.SEQ)
-                .fetchInto(STATEMENT);
+                .and(STATEMENT_VIEW.DURATION_US.isNotNull())
+                .orderBy(STATEMENT_VIEW.SEQ)
+                .fetchInto(STATEMENT_VIEW);
     }
 
     static <T> T await(Supplier<T> probe, java.util.function.Predicate<T> done) throws InterruptedException {

@@ -2,12 +2,12 @@ package io.vigil.proxy;
 
 import static io.vigil.db.jooq.Tables.AGENT;
 import static io.vigil.db.jooq.Tables.SESSION;
-import static io.vigil.db.jooq.Tables.STATEMENT;
+import static io.vigil.db.jooq.Tables.STATEMENT_VIEW;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
-import io.vigil.db.jooq.tables.records.StatementRecord;
+import io.vigil.db.jooq.tables.records.StatementViewRecord;
 import java.io.StringReader;
 import java.io.StringWriter;
 import java.nio.file.Path;
@@ -95,13 +95,14 @@ class StatementUnderstandingIT {
                 "with gone as (delete from orders where total < 0 returning *) select count(*) from gone | simple | write | - | orders | completed",
                 "set role postgres | simple | privilege | - | - | failed",
                 "update customers set email = $1 where id = $2 | extended | write | - | customers | completed");
-        List<StatementRecord> recorded = GatewayIT.await(() -> statementsOf(agent), r -> r.size() >= expected.size());
+        List<StatementViewRecord> recorded =
+                GatewayIT.await(() -> statementsOf(agent), r -> r.size() >= expected.size());
         assertThat(recorded.stream()
                         .filter(r -> !r.getSqlText().startsWith("SET extra_float_digits"))
                         .filter(r -> !(r.getSqlText().startsWith("SET application_name") && r.getSeq() == 1))
                         .map(StatementUnderstandingIT::describe))
                 .containsExactlyElementsOf(expected);
-        StatementRecord update = recorded.getLast();
+        StatementViewRecord update = recorded.getLast();
         // pgjdbc sends the int in binary: kept as hex.
         assertThat(update.getParameters()).containsExactly("c@example.com", "\\x00000001");
         assertThat(update.getFingerprint()).hasSize(16);
@@ -161,7 +162,7 @@ class StatementUnderstandingIT {
         }
     }
 
-    private static String describe(StatementRecord r) {
+    private static String describe(StatementViewRecord r) {
         return String.join(
                 " | ",
                 r.getSqlText(),
@@ -176,17 +177,17 @@ class StatementUnderstandingIT {
         return names.length == 0 ? "-" : String.join(",", Arrays.asList(names));
     }
 
-    private static List<StatementRecord> statementsOf(UUID agent) {
+    private static List<StatementViewRecord> statementsOf(UUID agent) {
         return env.store
-                .select(STATEMENT.fields())
-                .from(STATEMENT)
+                .select(STATEMENT_VIEW.fields())
+                .from(STATEMENT_VIEW)
                 .join(SESSION)
-                .on(SESSION.ID.eq(STATEMENT.SESSION_ID))
+                .on(SESSION.ID.eq(STATEMENT_VIEW.SESSION_ID))
                 .join(AGENT)
                 .on(AGENT.ID.eq(SESSION.AGENT_ID))
                 .where(AGENT.ID.eq(agent))
-                .and(STATEMENT.OUTCOME.isNotNull())
-                .orderBy(SESSION.STARTED_AT, STATEMENT.SEQ)
-                .fetchInto(STATEMENT);
+                .and(STATEMENT_VIEW.OUTCOME.isNotNull())
+                .orderBy(SESSION.STARTED_AT, STATEMENT_VIEW.SEQ)
+                .fetchInto(STATEMENT_VIEW);
     }
 }

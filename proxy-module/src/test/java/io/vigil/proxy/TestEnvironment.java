@@ -91,7 +91,7 @@ public final class TestEnvironment implements AutoCloseable {
                         TARGET.UPSTREAM_SECRET,
                         secrets.seal(UPSTREAM_PASSWORD, JooqAgentDirectory.credentialOwner(targetId)))
                 .execute();
-        audit = new JooqAuditSink(storeSource, 100_000);
+        audit = new JooqAuditSink(storeSource, dir.resolve("spool"), JooqAuditSink.Settings.defaults());
         gateway = Gateway.start(
                 GatewayConfig.builder("127.0.0.1", 0)
                         // The benchmark can set the event-loop count with -Dvigil.test.ioThreads.

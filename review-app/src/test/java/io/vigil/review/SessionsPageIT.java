@@ -2,7 +2,7 @@ package io.vigil.review;
 
 import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
 import static io.vigil.db.jooq.Tables.AGENT;
-import static io.vigil.db.jooq.Tables.STATEMENT;
+import static io.vigil.db.jooq.Tables.STATEMENT_VIEW;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -230,7 +230,9 @@ class SessionsPageIT {
 
     private void awaitRecorded(String sql) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (store.fetchCount(STATEMENT, STATEMENT.SQL_TEXT.eq(sql).and(STATEMENT.DURATION_US.isNotNull())) == 0) {
+        while (store.fetchCount(
+                        STATEMENT_VIEW, STATEMENT_VIEW.SQL_TEXT.eq(sql).and(STATEMENT_VIEW.DURATION_US.isNotNull()))
+                == 0) {
             if (System.nanoTime() > deadline) {
                 throw new AssertionError("statement was not recorded within 10 s: " + sql);
             }

@@ -1,18 +1,20 @@
 package io.vigil.proxy.audit;
 
-/** Where the gateway sends its audit events. Called on event-loop threads: it must not block. */
+/** Where the gateway keeps its audit events. Called on event-loop threads: it must not block long. */
 public interface AuditSink {
 
     /**
-     * Accepts {@code event} for the trail.
+     * Keeps {@code link} durably before returning: the gateway forwards what it describes only
+     * after this returns true.
      *
      * @return false if the trail cannot take a new session or statement now; the gateway then
-     *     refuses it rather than let it run unrecorded. Completions and closes are always accepted.
+     *     refuses it rather than let it run unrecorded. Completions and closes are taken while any
+     *     reserve is left.
      */
-    boolean record(AuditEvent event);
+    boolean record(TrailChain.Link link);
 
     /**
-     * True while events arrive faster than the trail can keep them. The gateway then stops reading
+     * True while events arrive faster than the trail can ship them. The gateway then stops reading
      * from the session that sent the last statement until {@link #whenDrained} fires: agents slow
      * down to the trail's pace instead of being refused.
      */

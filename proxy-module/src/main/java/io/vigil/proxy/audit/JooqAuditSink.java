@@ -1,13 +1,17 @@
 package io.vigil.proxy.audit;
 
 import static io.vigil.db.jooq.Tables.SESSION;
-import static io.vigil.db.jooq.Tables.STATEMENT;
+import static io.vigil.db.jooq.Tables.SESSION_END;
+import static io.vigil.db.jooq.Tables.STATEMENT_OUTCOME;
+import static io.vigil.db.jooq.Tables.TRAIL_CURSOR;
 
 import io.vigil.proxy.audit.AuditEvent.SessionClosed;
 import io.vigil.proxy.audit.AuditEvent.SessionOpened;
 import io.vigil.proxy.audit.AuditEvent.StatementCompleted;
 import io.vigil.proxy.audit.AuditEvent.StatementStarted;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -20,9 +24,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Queue;
 import java.util.UUID;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import org.jooq.DSLContext;
@@ -33,58 +37,75 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Writes audit events to Vigil's store in batches, from one background thread, so event loops never
- * wait for the database. A statement that starts and completes within one batch becomes one insert.
+ * The trail: events are appended to the local {@link Spool} on the event loop (that append is the
+ * "record" of record-before-forward), and one shipper thread copies them to Vigil's store in
+ * batches, moving the store's cursor for this spool in the same transaction.
  *
- * <p>The queue is bounded. New sessions and statements are refused once {@code capacity} events
- * wait (the gateway then refuses to run them); completions and closes may use the reserve above
- * that, since each belongs to something already admitted. If the store is down the writer keeps its
- * batch and retries, so nothing admitted is dropped while the process lives.
+ * <pre>
+ *   event loop --append--> spool file --(shipper, every few ms)--> store: rows + cursor, one commit
+ *              <--true----                 syncer: fsync every {@code syncInterval}
+ * </pre>
+ *
+ * If the store is down the shipper retries and the spool holds the records; when the spool is
+ * full, new sessions and statements are refused (completions and closes still use a reserve).
  */
 public final class JooqAuditSink implements AuditSink, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(JooqAuditSink.class);
-    private static final int BATCH = 2_000;
-    private static final long LINGER_MILLIS = 5;
-    /** Builds queries without a connection; they run on the writer's own. */
+    private static final int BATCH_BYTES = 4 << 20;
+    private static final long POLL_MILLIS = 5;
+    /** Builds queries without a connection; they run on the shipper's own. */
     private static final DSLContext BUILDER = DSL.using(SQLDialect.POSTGRES);
 
-    private static final AuditEvent STOP = new SessionClosed(new UUID(0, 0), Instant.EPOCH, "stop");
+    /** How much spool may fill, how it is cut into files, and how often it is forced to disk. */
+    public record Settings(long capacityBytes, long segmentBytes, Duration syncInterval) {
+        public static Settings defaults() {
+            return new Settings(1L << 30, 64L << 20, Duration.ofMillis(10));
+        }
+    }
 
     private final DataSource store;
-    /** Used by the writer thread only. */
-    private Connection connection;
-
-    private final int capacity;
-    private final BlockingQueue<AuditEvent> queue;
-    private final Thread writer;
+    private final Spool spool;
+    private final long capacity;
+    private final Thread shipper;
+    private final ScheduledExecutorService syncer;
     private final Queue<Runnable> drained = new ConcurrentLinkedQueue<>();
     private volatile boolean running = true;
+    /** Used by the shipper thread only. */
+    private Connection connection;
+
+    private boolean cursorKnown;
 
     /**
-     * @param store where the trail lives; the writer keeps one connection of its own to it, and
-     *     opens a new one after a failure
-     * @param capacity events that may wait before new sessions and statements are refused
+     * @param store where the trail lives; the shipper keeps one connection of its own to it
+     * @param spoolDir the gateway's local spool; its unshipped records are shipped first
      */
-    public JooqAuditSink(DataSource store, int capacity) {
+    public JooqAuditSink(DataSource store, Path spoolDir, Settings settings) {
         this.store = store;
-        this.capacity = capacity;
-        // Linked: size() is a lock-free read, and producers and the writer take different locks.
-        this.queue = new LinkedBlockingQueue<>(capacity * 2 + 1);
-        this.writer = Thread.ofPlatform().name("vigil-audit-writer").daemon().start(this::run);
+        this.capacity = settings.capacityBytes();
+        this.spool =
+                new Spool(spoolDir, settings.segmentBytes(), settings.capacityBytes() + settings.capacityBytes() / 10);
+        spool.recover(LocalMark.read(spoolDir));
+        this.syncer = Executors.newSingleThreadScheduledExecutor(
+                Thread.ofPlatform().name("vigil-spool-sync").daemon().factory());
+        long sync = settings.syncInterval().toMillis();
+        syncer.scheduleWithFixedDelay(spool::sync, sync, sync, TimeUnit.MILLISECONDS);
+        this.shipper = Thread.ofPlatform().name("vigil-trail-shipper").daemon().start(() -> run(spoolDir));
     }
 
     @Override
-    public boolean record(AuditEvent event) {
-        boolean admitsNewWork = event instanceof SessionOpened || event instanceof StatementStarted;
-        if (admitsNewWork && queue.size() >= capacity) {
+    public boolean record(TrailChain.Link link) {
+        boolean admitsNewWork = link.event() instanceof SessionOpened || link.event() instanceof StatementStarted;
+        if (admitsNewWork && spool.backlog() >= capacity) {
             return false;
         }
-        if (!queue.offer(event)) {
+        ByteBuffer payload = ByteBuffer.allocate(4 + TrailChain.HASH_BYTES + link.encoded().length);
+        payload.putInt(link.index()).put(link.hash()).put(link.encoded());
+        if (!spool.append(payload.array())) {
             log.error(
-                    "audit queue overflow: lost {} for session {}",
-                    event.getClass().getSimpleName(),
-                    event.sessionId());
+                    "the spool is full: lost {} of session {}",
+                    kind(link),
+                    link.event().sessionId());
             return false;
         }
         return true;
@@ -93,7 +114,7 @@ public final class JooqAuditSink implements AuditSink, AutoCloseable {
     /** Half the capacity: well before anything would be refused. */
     @Override
     public boolean congested() {
-        return queue.size() >= capacity / 2;
+        return spool.backlog() >= capacity / 2;
     }
 
     @Override
@@ -110,107 +131,149 @@ public final class JooqAuditSink implements AuditSink, AutoCloseable {
         }
     }
 
-    /** Events accepted but not yet written. */
-    public int backlog() {
-        return queue.size();
+    /** Bytes of events in the spool but not yet in the store. */
+    public long backlog() {
+        return spool.backlog();
     }
 
-    /** Writes what is queued, then stops the writer. */
+    /** Ships what is spooled (for up to 10 s), then stops. */
     @Override
     public void close() {
         running = false;
-        queue.offer(STOP);
         try {
-            writer.join(Duration.ofSeconds(10));
+            shipper.join(Duration.ofSeconds(10));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        if (!writer.isAlive()) {
+        syncer.shutdown();
+        spool.close();
+        if (!shipper.isAlive()) {
             closeConnection();
         }
     }
 
-    private void run() {
-        List<AuditEvent> batch = new ArrayList<>(BATCH);
-        while (running || !queue.isEmpty()) {
+    // ---- the shipper ----
+
+    private void run(Path spoolDir) {
+        long backoff = 100;
+        while (running || spool.backlog() > 0) {
             try {
-                AuditEvent first = queue.poll(1, TimeUnit.SECONDS);
-                if (first == null) {
+                List<Spool.Record> batch = cursorKnown ? spool.read(spool.shipped(), BATCH_BYTES) : List.of();
+                if (cursorKnown && batch.isEmpty()) {
                     runDrainedActions();
+                    if (!running) {
+                        return;
+                    }
+                    Thread.sleep(POLL_MILLIS);
                     continue;
                 }
-                batch.add(first);
-                if (running && queue.size() < BATCH) {
-                    // Group commit: let a few milliseconds of events gather, so a busy gateway
-                    // commits a few hundred times a second rather than once per statement.
-                    Thread.sleep(LINGER_MILLIS);
+                long mark = ship(batch);
+                if (mark > spool.shipped()) {
+                    // Noted locally before the segments go, so a restart never looks for them.
+                    LocalMark.write(spoolDir, mark);
+                    spool.shippedUpTo(mark);
                 }
-                queue.drainTo(batch, BATCH - 1);
-                batch.removeIf(e -> e == STOP);
-                writeWithRetry(batch);
-                batch.clear();
-                if (queue.size() <= capacity / 4) {
+                backoff = 100;
+                if (spool.backlog() <= capacity / 4) {
                     runDrainedActions();
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
-            }
-        }
-    }
-
-    private void writeWithRetry(List<AuditEvent> batch) throws InterruptedException {
-        long backoffMillis = 100;
-        while (true) {
-            try {
-                write(batch);
-                return;
             } catch (SQLException | IOException | RuntimeException e) {
-                log.warn("cannot write {} audit events to the store, retrying: {}", batch.size(), e.getMessage());
+                log.warn("cannot ship the trail to the store, retrying: {}", e.getMessage());
                 closeConnection();
-                Thread.sleep(backoffMillis);
-                backoffMillis = Math.min(backoffMillis * 2, 5_000);
+                if (!running && backoff >= 1_600) {
+                    return; // closing with the store away: the spool keeps the rest for the next start
+                }
+                sleep(backoff);
+                backoff = Math.min(backoff * 2, 5_000);
             }
         }
     }
 
-    private void write(List<AuditEvent> batch) throws SQLException, IOException {
-        List<Query> sessions = new ArrayList<>();
-        Map<String, StatementCopy.Row> inserts = new LinkedHashMap<>();
-        List<Query> updates = new ArrayList<>();
-        for (AuditEvent event : batch) {
-            switch (event) {
-                case SessionOpened e -> sessions.add(insertSession(e));
-                case StatementStarted e -> inserts.put(key(e.sessionId(), e.seq()), new StatementCopy.Row(e));
-                case StatementCompleted e -> {
-                    StatementCopy.Row row = inserts.get(key(e.sessionId(), e.seq()));
-                    if (row != null) {
-                        row.completed = e;
-                    } else {
-                        updates.add(updateOutcome(e));
-                    }
-                }
-                case SessionClosed e -> updates.add(closeSession(e));
-            }
-        }
+    /** @return the spool offset the store now has everything before */
+    private long ship(List<Spool.Record> batch) throws SQLException, IOException {
         Connection c = connection();
         DSLContext t = DSL.using(c, SQLDialect.POSTGRES);
+        if (!cursorKnown) {
+            Long mark = t.select(TRAIL_CURSOR.SHIPPED)
+                    .from(TRAIL_CURSOR)
+                    .where(TRAIL_CURSOR.SPOOL_ID.eq(spool.id()))
+                    .fetchOne(TRAIL_CURSOR.SHIPPED);
+            c.commit();
+            cursorKnown = true;
+            // Ahead of the local mark if the process died between a commit and noting it.
+            return mark == null ? spool.shipped() : Math.max(mark, spool.shipped());
+        }
+        write(c, t, batch);
+        long mark = batch.getLast().next();
+        t.insertInto(TRAIL_CURSOR)
+                .set(TRAIL_CURSOR.SPOOL_ID, spool.id())
+                .set(TRAIL_CURSOR.SHIPPED, mark)
+                .set(TRAIL_CURSOR.UPDATED_AT, OffsetDateTime.now(ZoneOffset.UTC))
+                .onConflict(TRAIL_CURSOR.SPOOL_ID)
+                .doUpdate()
+                .set(TRAIL_CURSOR.SHIPPED, mark)
+                .set(TRAIL_CURSOR.UPDATED_AT, OffsetDateTime.now(ZoneOffset.UTC))
+                .execute();
+        c.commit();
+        return mark;
+    }
+
+    private void write(Connection c, DSLContext t, List<Spool.Record> batch) throws SQLException, IOException {
+        List<Query> sessions = new ArrayList<>();
+        Map<String, StatementCopy.Row> statements = new LinkedHashMap<>();
+        List<Query> later = new ArrayList<>();
+        for (Spool.Record record : batch) {
+            TrailChain.Link link = decode(record.payload());
+            switch (link.event()) {
+                case SessionOpened e -> sessions.add(insertSession(e, link));
+                case StatementStarted e -> statements.put(key(e.sessionId(), e.seq()), new StatementCopy.Row(e, link));
+                case StatementCompleted e -> {
+                    StatementCopy.Row row = statements.get(key(e.sessionId(), e.seq()));
+                    if (row != null) {
+                        row.complete(e, link);
+                    } else {
+                        later.add(insertOutcome(e, link));
+                    }
+                }
+                case SessionClosed e -> later.add(insertEnd(e, link));
+            }
+        }
         if (!sessions.isEmpty()) {
             t.batch(sessions).execute();
         }
-        if (!inserts.isEmpty()) {
-            StatementCopy.copy(c, inserts.values());
+        if (!statements.isEmpty()) {
+            StatementCopy.copy(c, statements.values());
         }
-        if (!updates.isEmpty()) {
-            t.batch(updates).execute();
+        if (!later.isEmpty()) {
+            t.batch(later).execute();
         }
-        c.commit();
+    }
+
+    static TrailChain.Link decode(byte[] payload) {
+        ByteBuffer in = ByteBuffer.wrap(payload);
+        int index = in.getInt();
+        byte[] hash = new byte[TrailChain.HASH_BYTES];
+        in.get(hash);
+        byte[] encoded = new byte[in.remaining()];
+        in.get(encoded);
+        return new TrailChain.Link(TrailCodec.decode(encoded), encoded, index, hash);
     }
 
     private Connection connection() throws SQLException {
         if (connection == null) {
             connection = store.getConnection();
             connection.setAutoCommit(false);
+            try (var s = connection.createStatement()) {
+                // Insert-only: the trail is written as a role that cannot update or delete it.
+                s.execute("do $$ begin"
+                        + " if exists (select 1 from pg_roles where rolname = 'vigil_trail_writer') then"
+                        + " if pg_has_role('vigil_trail_writer', 'member') then set role vigil_trail_writer; end if;"
+                        + " end if; end $$");
+            }
+            connection.commit();
         }
         return connection;
     }
@@ -226,7 +289,7 @@ public final class JooqAuditSink implements AuditSink, AutoCloseable {
         }
     }
 
-    private Query insertSession(SessionOpened e) {
+    private static Query insertSession(SessionOpened e, TrailChain.Link link) {
         return BUILDER.insertInto(SESSION)
                 .set(SESSION.ID, e.sessionId())
                 .set(SESSION.AGENT_ID, e.agentId())
@@ -237,35 +300,52 @@ public final class JooqAuditSink implements AuditSink, AutoCloseable {
                 .set(SESSION.TASK, e.task())
                 .set(SESSION.UPSTREAM_ROLE, e.upstreamRole())
                 .set(SESSION.TLS, e.tls())
-                .set(SESSION.STARTED_AT, utc(e.startedAt()));
+                .set(SESSION.STARTED_AT, utc(e.startedAt()))
+                .set(SESSION.CHAIN_HASH, link.hash());
     }
 
-    private Query updateOutcome(StatementCompleted e) {
+    private static Query insertOutcome(StatementCompleted e, TrailChain.Link link) {
         Outcome o = e.outcome();
-        return BUILDER.update(STATEMENT)
-                .set(STATEMENT.DURATION_US, e.durationMicros())
-                .set(STATEMENT.COMMAND_TAG, o.commandTag())
-                .set(STATEMENT.ROW_COUNT, o.rows())
-                .set(STATEMENT.SQLSTATE, o.sqlState())
-                .set(STATEMENT.ERROR_MESSAGE, o.errorMessage())
-                .set(STATEMENT.OUTCOME, o.status().label())
-                .where(STATEMENT.SESSION_ID.eq(e.sessionId()))
-                .and(STATEMENT.SEQ.eq(e.seq()))
-                .and(STATEMENT.STARTED_AT.eq(utc(e.startedAt())));
+        return BUILDER.insertInto(STATEMENT_OUTCOME)
+                .set(STATEMENT_OUTCOME.SESSION_ID, e.sessionId())
+                .set(STATEMENT_OUTCOME.SEQ, e.seq())
+                .set(STATEMENT_OUTCOME.STARTED_AT, utc(e.startedAt()))
+                .set(STATEMENT_OUTCOME.CHAIN_INDEX, link.index())
+                .set(STATEMENT_OUTCOME.DURATION_US, e.durationMicros())
+                .set(STATEMENT_OUTCOME.OUTCOME, o.status().label())
+                .set(STATEMENT_OUTCOME.COMMAND_TAG, o.commandTag())
+                .set(STATEMENT_OUTCOME.ROW_COUNT, o.rows())
+                .set(STATEMENT_OUTCOME.SQLSTATE, o.sqlState())
+                .set(STATEMENT_OUTCOME.ERROR_MESSAGE, o.errorMessage())
+                .set(STATEMENT_OUTCOME.CHAIN_HASH, link.hash());
     }
 
-    private Query closeSession(SessionClosed e) {
-        return BUILDER.update(SESSION)
-                .set(SESSION.ENDED_AT, utc(e.endedAt()))
-                .set(SESSION.END_REASON, e.reason())
-                .where(SESSION.ID.eq(e.sessionId()));
+    private static Query insertEnd(SessionClosed e, TrailChain.Link link) {
+        return BUILDER.insertInto(SESSION_END)
+                .set(SESSION_END.SESSION_ID, e.sessionId())
+                .set(SESSION_END.CHAIN_INDEX, link.index())
+                .set(SESSION_END.ENDED_AT, utc(e.endedAt()))
+                .set(SESSION_END.REASON, e.reason())
+                .set(SESSION_END.CHAIN_HASH, link.hash());
+    }
+
+    private static String kind(TrailChain.Link link) {
+        return link.event().getClass().getSimpleName();
     }
 
     private static String key(UUID session, long seq) {
         return session + "/" + seq;
     }
 
-    private static OffsetDateTime utc(Instant instant) {
+    static OffsetDateTime utc(Instant instant) {
         return OffsetDateTime.ofInstant(instant, ZoneOffset.UTC);
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

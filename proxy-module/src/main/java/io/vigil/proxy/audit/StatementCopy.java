@@ -10,6 +10,7 @@ import java.sql.SQLException;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.Collection;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import org.postgresql.PGConnection;
@@ -22,15 +23,24 @@ final class StatementCopy {
 
     private static final String COPY = "copy vigil.statement (session_id, seq, started_at, duration_us, sql_text,"
             + " protocol, command_tag, row_count, sqlstate, error_message, outcome, kind, command, reads, writes,"
-            + " functions, fingerprint, parameters, parameters_hash) from stdin";
+            + " functions, fingerprint, parameters, parameters_hash, start_index, start_hash, end_index, end_hash)"
+            + " from stdin";
 
     /** A statement to insert, with its outcome if that arrived in the same batch. */
     static final class Row {
         final StatementStarted started;
+        final TrailChain.Link startLink;
         StatementCompleted completed;
+        TrailChain.Link endLink;
 
-        Row(StatementStarted started) {
+        Row(StatementStarted started, TrailChain.Link startLink) {
             this.started = started;
+            this.startLink = startLink;
+        }
+
+        void complete(StatementCompleted completed, TrailChain.Link endLink) {
+            this.completed = completed;
+            this.endLink = endLink;
         }
     }
 
@@ -68,7 +78,17 @@ final class StatementCopy {
         field(text, array(shape == null ? List.of() : shape.functions())).append('\t');
         field(text, shape == null ? null : shape.fingerprint()).append('\t');
         field(text, s.parameters() == null ? null : array(s.parameters())).append('\t');
-        field(text, s.parametersHash()).append('\n');
+        field(text, s.parametersHash()).append('\t');
+        field(text, row.startLink == null ? null : Integer.toString(row.startLink.index()))
+                .append('\t');
+        field(text, row.startLink == null ? null : bytea(row.startLink.hash())).append('\t');
+        field(text, row.endLink == null ? null : Integer.toString(row.endLink.index()))
+                .append('\t');
+        field(text, row.endLink == null ? null : bytea(row.endLink.hash())).append('\n');
+    }
+
+    static String bytea(byte[] bytes) {
+        return "\\x" + HexFormat.of().formatHex(bytes);
     }
 
     /** A PostgreSQL array literal: every element double-quoted (backslash-escaped), NULL bare. */

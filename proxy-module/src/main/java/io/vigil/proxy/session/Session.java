@@ -5,6 +5,7 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.util.AttributeKey;
 import io.vigil.proxy.audit.AuditEvent;
 import io.vigil.proxy.audit.AuditSink;
+import io.vigil.proxy.audit.TrailChain;
 import io.vigil.proxy.directory.AgentLogin;
 import io.vigil.proxy.protocol.backend.BackendEncoder;
 import io.vigil.proxy.protocol.backend.BackendKeyData;
@@ -32,6 +33,7 @@ public final class Session {
     private boolean closeExpected;
     private byte transactionStatus = 'I';
     private Runnable deferredReply;
+    private final TrailChain chain = new TrailChain();
     private final ReadPause clientReads;
     private final ReadPause upstreamReads;
 
@@ -162,10 +164,10 @@ public final class Session {
         return closeReason != null ? closeReason : "connection closed";
     }
 
-    /** Passes completions to the trail; they are always accepted. */
+    /** Passes completions to the trail. */
     public void recordAll(List<? extends AuditEvent> events) {
         for (AuditEvent event : events) {
-            audit.record(event);
+            record(event);
         }
     }
 
@@ -181,8 +183,17 @@ public final class Session {
         }
     }
 
-    /** @return false if the trail refused the event: the statement must not be forwarded */
+    /**
+     * Seals {@code event} into this session's hash chain and keeps it.
+     *
+     * @return false if the trail refused the event: the statement must not be forwarded
+     */
     public boolean record(AuditEvent event) {
-        return audit.record(event);
+        TrailChain.Link link = chain.link(event);
+        if (!audit.record(link)) {
+            return false;
+        }
+        chain.advance(link);
+        return true;
     }
 }

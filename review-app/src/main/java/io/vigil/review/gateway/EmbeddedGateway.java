@@ -49,7 +49,9 @@ public class EmbeddedGateway implements SmartLifecycle {
                 .tls(tls())
                 .workloadIdentity(workloadIdentity())
                 .build();
-        audit = new JooqAuditSink(storeSource, config.auditBacklog());
+        // The spool is the gateway's record-before-forward log; it lives with Vigil's other local state.
+        audit = new JooqAuditSink(
+                storeSource, properties.dataDir().resolve("spool"), JooqAuditSink.Settings.defaults());
         gateway = Gateway.start(config, new JooqAgentDirectory(store, credentials, InstantSource.system()), audit);
     }
 

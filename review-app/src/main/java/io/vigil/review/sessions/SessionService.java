@@ -2,7 +2,9 @@ package io.vigil.review.sessions;
 
 import static io.vigil.db.jooq.Tables.AGENT;
 import static io.vigil.db.jooq.Tables.SESSION;
+import static io.vigil.db.jooq.Tables.SESSION_VIEW;
 import static io.vigil.db.jooq.Tables.STATEMENT;
+import static io.vigil.db.jooq.Tables.STATEMENT_VIEW;
 import static io.vigil.db.jooq.Tables.TARGET;
 
 import io.vigil.review.security.CurrentViewer;
@@ -47,10 +49,12 @@ public class SessionService {
                         SESSION.CLIENT_ADDR,
                         SESSION.APPLICATION_NAME,
                         SESSION.STARTED_AT,
-                        SESSION.ENDED_AT,
-                        SESSION.END_REASON,
+                        SESSION_VIEW.ENDED_AT,
+                        SESSION_VIEW.END_REASON,
                         statements)
                 .from(SESSION)
+                .join(SESSION_VIEW)
+                .on(SESSION_VIEW.ID.eq(SESSION.ID))
                 .join(AGENT)
                 .on(AGENT.ID.eq(SESSION.AGENT_ID))
                 .join(TARGET)
@@ -78,18 +82,18 @@ public class SessionService {
             throw new AccessDeniedException("no such session");
         }
         return db.select(
-                        STATEMENT.SEQ,
-                        STATEMENT.STARTED_AT,
-                        STATEMENT.DURATION_US,
-                        STATEMENT.SQL_TEXT,
-                        STATEMENT.PROTOCOL,
-                        STATEMENT.COMMAND_TAG,
-                        STATEMENT.ROW_COUNT,
-                        STATEMENT.SQLSTATE,
-                        STATEMENT.ERROR_MESSAGE)
-                .from(STATEMENT)
-                .where(STATEMENT.SESSION_ID.eq(sessionId))
-                .orderBy(STATEMENT.SEQ.desc())
+                        STATEMENT_VIEW.SEQ,
+                        STATEMENT_VIEW.STARTED_AT,
+                        STATEMENT_VIEW.DURATION_US,
+                        STATEMENT_VIEW.SQL_TEXT,
+                        STATEMENT_VIEW.PROTOCOL,
+                        STATEMENT_VIEW.COMMAND_TAG,
+                        STATEMENT_VIEW.ROW_COUNT,
+                        STATEMENT_VIEW.SQLSTATE,
+                        STATEMENT_VIEW.ERROR_MESSAGE)
+                .from(STATEMENT_VIEW)
+                .where(STATEMENT_VIEW.SESSION_ID.eq(sessionId))
+                .orderBy(STATEMENT_VIEW.SEQ.desc())
                 .offset(offset)
                 .limit(limit)
                 .fetch(Records.mapping(StatementEntry::new));

@@ -1,0 +1,297 @@
+package io.vigil.proxy.audit;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.stream.Stream;
+import java.util.zip.CRC32C;
+
+/**
+ * The gateway's local, append-only record of everything it is about to forward: the "record"
+ * half of record-before-forward. An event is appended (one {@code write} into the file, so it is in
+ * the kernel's page cache and survives the gateway being killed) before the statement it describes
+ * goes to the target; a syncer forces the files to disk every few milliseconds against power loss.
+ * A shipper thread copies records to the store and advances the shipped mark.
+ *
+ * <p>Records are {@code Int32 length, Int32 CRC-32C, byte[length] payload}, in segment files named
+ * by the logical offset of their first byte. Appends are serialized (one lock, one write each);
+ * reads never block appends. After a crash the spool is scanned from the shipped mark to the last
+ * whole record; a torn tail (a record cut short) is cut off, and it cannot be a forwarded
+ * statement's, since forwarding waits for the append.
+ *
+ * <pre>
+ *   segment-0000000000000000.spool   [len|crc|event][len|crc|event]...
+ *   segment-0000000004000000.spool   ...                  ^ shipped      ^ written
+ * </pre>
+ */
+public final class Spool implements AutoCloseable {
+
+    private static final int HEADER = 8;
+    private static final String ID_FILE = "spool.id";
+
+    private final Path dir;
+    private final long segmentBytes;
+    private final long capacityBytes;
+    private final UUID id;
+    /** Segment files by the logical offset of their first byte. */
+    private final ConcurrentSkipListMap<Long, Path> segments = new ConcurrentSkipListMap<>();
+
+    private FileChannel current;
+    private long currentStart;
+    /** End of the last whole record: readers may read up to here. */
+    private volatile long written;
+    /** Everything before this is in the store. */
+    private volatile long shipped;
+
+    /**
+     * Opens (or creates) the spool in {@code dir}, recovering what an earlier process left.
+     *
+     * @param shippedMark where the store says shipping stopped; records before it are dropped
+     */
+    public Spool(Path dir, long segmentBytes, long capacityBytes) {
+        this.dir = dir;
+        this.segmentBytes = segmentBytes;
+        this.capacityBytes = capacityBytes;
+        try {
+            Files.createDirectories(dir);
+            this.id = readOrCreateId(dir.resolve(ID_FILE));
+            try (Stream<Path> files = Files.list(dir)) {
+                files.filter(f -> f.getFileName().toString().startsWith("segment-"))
+                        .forEach(f -> segments.put(startOf(f), f));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot open the spool in " + dir, e);
+        }
+    }
+
+    /** Identifies this spool's offsets: a new spool directory starts a new offset space. */
+    public UUID id() {
+        return id;
+    }
+
+    /**
+     * Positions the spool after recovery: records before {@code shippedMark} are in the store; the
+     * rest is scanned for the last whole record, and appends continue after it.
+     */
+    public synchronized void recover(long shippedMark) {
+        shipped = shippedMark;
+        long end = shippedMark;
+        for (List<Record> batch = read(end, Long.MAX_VALUE, 1 << 24);
+                !batch.isEmpty();
+                batch = read(end, Long.MAX_VALUE, 1 << 24)) {
+            end = batch.getLast().next();
+        }
+        written = end;
+        try {
+            openForAppend(end);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot open the spool for appending", e);
+        }
+        deleteShippedSegments();
+    }
+
+    /**
+     * Appends one record. Returns only once it is written to the file.
+     *
+     * @return false if the spool is full (the store has been away too long): the caller must not
+     *     forward what the record describes
+     */
+    public synchronized boolean append(byte[] payload) {
+        if (written - shipped + HEADER + payload.length > capacityBytes) {
+            return false;
+        }
+        ByteBuffer buffer = ByteBuffer.allocate(HEADER + payload.length);
+        CRC32C crc = new CRC32C();
+        crc.update(payload);
+        buffer.putInt(payload.length).putInt((int) crc.getValue()).put(payload).flip();
+        try {
+            if (written - currentStart >= segmentBytes) {
+                openForAppend(written);
+            }
+            while (buffer.hasRemaining()) {
+                current.write(buffer);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot append to the spool", e);
+        }
+        written += buffer.limit();
+        return true;
+    }
+
+    /** Forces written records to disk. Called every few milliseconds by the syncer. */
+    public void sync() {
+        FileChannel channel;
+        synchronized (this) {
+            channel = current;
+        }
+        try {
+            if (channel != null && channel.isOpen()) {
+                channel.force(false);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot sync the spool", e);
+        }
+    }
+
+    /** Bytes appended but not yet in the store. */
+    public long backlog() {
+        return written - shipped;
+    }
+
+    public long capacity() {
+        return capacityBytes;
+    }
+
+    public long written() {
+        return written;
+    }
+
+    public long shipped() {
+        return shipped;
+    }
+
+    /** One record read back, with the offset just after it. */
+    public record Record(long offset, byte[] payload, long next) {}
+
+    /**
+     * Whole records from {@code from}, about {@code maxBytes} of them (at least one if there is
+     * one), stopping at the end of what is written.
+     */
+    public List<Record> read(long from, int maxBytes) {
+        return read(from, written, maxBytes);
+    }
+
+    /** Reads segment by segment, one file read per segment; stops at a damaged or torn record. */
+    private List<Record> read(long from, long limit, int maxBytes) {
+        List<Record> records = new ArrayList<>();
+        long position = from;
+        while (position < limit) {
+            var segment = segments.floorEntry(position);
+            if (segment == null) {
+                break;
+            }
+            long before = position;
+            position = readSegment(segment.getValue(), segment.getKey(), position, limit, maxBytes, records);
+            if (position == before) {
+                Long next = segments.higherKey(segment.getKey());
+                if (next == null || next <= position) {
+                    break; // the end, or a torn tail
+                }
+                position = next;
+            }
+            if (!records.isEmpty() && records.getLast().next() - from >= maxBytes) {
+                break;
+            }
+        }
+        return records;
+    }
+
+    private static long readSegment(Path file, long start, long from, long limit, int maxBytes, List<Record> out) {
+        try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ)) {
+            long end = Math.min(in.size(), limit - start);
+            long at = from - start;
+            while (at + HEADER <= end) {
+                ByteBuffer header = ByteBuffer.allocate(HEADER);
+                in.read(header, at);
+                header.flip();
+                int length = header.getInt();
+                int crc = header.getInt();
+                if (length <= 0 || at + HEADER + length > end) {
+                    break;
+                }
+                ByteBuffer payload = ByteBuffer.allocate(length);
+                while (payload.hasRemaining() && in.read(payload, at + HEADER + payload.position()) > 0) {
+                    // read fully
+                }
+                CRC32C check = new CRC32C();
+                check.update(payload.array());
+                if ((int) check.getValue() != crc) {
+                    break;
+                }
+                out.add(new Record(start + at, payload.array(), start + at + HEADER + length));
+                at += HEADER + length;
+                if (start + at - from >= maxBytes) {
+                    break;
+                }
+            }
+            return start + at;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the spool", e);
+        }
+    }
+
+    /** Everything before {@code mark} is in the store: its segments may go. */
+    public synchronized void shippedUpTo(long mark) {
+        shipped = mark;
+        deleteShippedSegments();
+    }
+
+    private void deleteShippedSegments() {
+        while (segments.size() > 1) {
+            var first = segments.firstEntry();
+            Long next = segments.higherKey(first.getKey());
+            if (next > shipped || first.getKey() == currentStart) {
+                return;
+            }
+            try {
+                Files.deleteIfExists(first.getValue());
+            } catch (IOException e) {
+                return; // tried again after the next batch
+            }
+            segments.remove(first.getKey());
+        }
+    }
+
+    private void openForAppend(long start) throws IOException {
+        if (current != null) {
+            current.force(false);
+            current.close();
+        }
+        var entry = segments.floorEntry(start);
+        if (entry != null && start - entry.getKey() < segmentBytes) {
+            currentStart = entry.getKey();
+            current = FileChannel.open(entry.getValue(), StandardOpenOption.WRITE);
+            current.truncate(start - currentStart); // cut a torn tail
+            current.position(start - currentStart);
+        } else {
+            currentStart = start;
+            Path file = dir.resolve(String.format("segment-%016x.spool", start));
+            current = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+            segments.put(start, file);
+        }
+    }
+
+    private static long startOf(Path segment) {
+        String name = segment.getFileName().toString();
+        return Long.parseUnsignedLong(name.substring("segment-".length(), name.length() - ".spool".length()), 16);
+    }
+
+    private static UUID readOrCreateId(Path file) throws IOException {
+        if (Files.exists(file)) {
+            return UUID.fromString(Files.readString(file).strip());
+        }
+        UUID id = UUID.randomUUID();
+        Files.writeString(file, id.toString());
+        return id;
+    }
+
+    @Override
+    public synchronized void close() {
+        if (current != null) {
+            try {
+                current.force(false);
+                current.close();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    }
+}

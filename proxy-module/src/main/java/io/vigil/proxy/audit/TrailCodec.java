@@ -1,0 +1,236 @@
+package io.vigil.proxy.audit;
+
+import io.vigil.proxy.audit.AuditEvent.Protocol;
+import io.vigil.proxy.audit.AuditEvent.SessionClosed;
+import io.vigil.proxy.audit.AuditEvent.SessionOpened;
+import io.vigil.proxy.audit.AuditEvent.StatementCompleted;
+import io.vigil.proxy.audit.AuditEvent.StatementStarted;
+import io.vigil.proxy.sql.StatementKind;
+import io.vigil.proxy.sql.StatementShape;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.UUID;
+
+/**
+ * The canonical encoding of audit events: what the spool holds, what each chain hash covers, and
+ * what the verifier re-creates from the store or an export. Every field is written in a fixed order
+ * and width (strings and lists length-prefixed, absent values marked), so one event has exactly one
+ * encoding. Times are kept to the microsecond, PostgreSQL's precision, so a stored event encodes to
+ * the same bytes it was hashed as.
+ *
+ * <p>Changing this format changes every hash: add a new version byte rather than edit it.
+ */
+public final class TrailCodec {
+
+    static final byte VERSION = 1;
+    private static final byte SESSION_OPENED = 1;
+    private static final byte STATEMENT_STARTED = 2;
+    private static final byte STATEMENT_COMPLETED = 3;
+    private static final byte SESSION_CLOSED = 4;
+
+    private TrailCodec() {}
+
+    /** Truncates to the microsecond: events are created with this, so they survive a round trip. */
+    public static Instant micros(Instant instant) {
+        return instant.truncatedTo(ChronoUnit.MICROS);
+    }
+
+    public static byte[] encode(AuditEvent event) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            out.writeByte(VERSION);
+            switch (event) {
+                case SessionOpened e -> {
+                    out.writeByte(SESSION_OPENED);
+                    uuid(out, e.sessionId());
+                    uuid(out, e.agentId());
+                    uuid(out, e.targetId());
+                    string(out, e.clientAddress());
+                    string(out, e.applicationName());
+                    string(out, e.onBehalfOf());
+                    string(out, e.task());
+                    string(out, e.upstreamRole());
+                    out.writeBoolean(e.tls());
+                    instant(out, e.startedAt());
+                }
+                case StatementStarted e -> {
+                    out.writeByte(STATEMENT_STARTED);
+                    uuid(out, e.sessionId());
+                    out.writeLong(e.seq());
+                    instant(out, e.startedAt());
+                    string(out, e.sql());
+                    string(out, e.protocol().name().toLowerCase(Locale.ROOT));
+                    StatementShape shape = e.shape();
+                    out.writeBoolean(shape != null);
+                    if (shape != null) {
+                        string(out, shape.kind().label());
+                        string(out, shape.command());
+                        list(out, shape.reads());
+                        list(out, shape.writes());
+                        list(out, shape.functions());
+                        string(out, shape.fingerprint());
+                    }
+                    out.writeBoolean(e.parameters() != null);
+                    if (e.parameters() != null) {
+                        list(out, e.parameters());
+                    }
+                    string(out, e.parametersHash());
+                }
+                case StatementCompleted e -> {
+                    out.writeByte(STATEMENT_COMPLETED);
+                    uuid(out, e.sessionId());
+                    out.writeLong(e.seq());
+                    instant(out, e.startedAt());
+                    out.writeLong(e.durationMicros());
+                    Outcome o = e.outcome();
+                    string(out, o.status().label());
+                    string(out, o.commandTag());
+                    out.writeBoolean(o.rows() != null);
+                    if (o.rows() != null) {
+                        out.writeLong(o.rows());
+                    }
+                    string(out, o.sqlState());
+                    string(out, o.errorMessage());
+                }
+                case SessionClosed e -> {
+                    out.writeByte(SESSION_CLOSED);
+                    uuid(out, e.sessionId());
+                    instant(out, e.endedAt());
+                    string(out, e.reason());
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return bytes.toByteArray();
+    }
+
+    /** @throws IllegalArgumentException if {@code bytes} is not one encoded event */
+    public static AuditEvent decode(byte[] bytes) {
+        try (DataInputStream in = new DataInputStream(new java.io.ByteArrayInputStream(bytes))) {
+            if (in.readByte() != VERSION) {
+                throw new IllegalArgumentException("unknown trail encoding version");
+            }
+            AuditEvent event =
+                    switch (in.readByte()) {
+                        case SESSION_OPENED ->
+                            new SessionOpened(
+                                    uuid(in),
+                                    uuid(in),
+                                    uuid(in),
+                                    string(in),
+                                    string(in),
+                                    string(in),
+                                    string(in),
+                                    string(in),
+                                    in.readBoolean(),
+                                    instant(in));
+                        case STATEMENT_STARTED -> {
+                            UUID session = uuid(in);
+                            long seq = in.readLong();
+                            Instant at = instant(in);
+                            String sql = string(in);
+                            Protocol protocol = Protocol.valueOf(string(in).toUpperCase(Locale.ROOT));
+                            StatementShape shape = in.readBoolean()
+                                    ? new StatementShape(
+                                            StatementKind.ofLabel(string(in)),
+                                            string(in),
+                                            sql,
+                                            list(in),
+                                            list(in),
+                                            list(in),
+                                            string(in),
+                                            null)
+                                    : null;
+                            List<String> parameters = in.readBoolean() ? list(in) : null;
+                            yield new StatementStarted(session, seq, at, sql, protocol, shape, parameters, string(in));
+                        }
+                        case STATEMENT_COMPLETED -> {
+                            UUID session = uuid(in);
+                            long seq = in.readLong();
+                            Instant at = instant(in);
+                            long duration = in.readLong();
+                            Outcome.Status status = Outcome.Status.ofLabel(string(in));
+                            String tag = string(in);
+                            Long rows = in.readBoolean() ? in.readLong() : null;
+                            yield new StatementCompleted(
+                                    session, seq, at, duration, new Outcome(status, tag, rows, string(in), string(in)));
+                        }
+                        case SESSION_CLOSED -> new SessionClosed(uuid(in), instant(in), string(in));
+                        default -> throw new IllegalArgumentException("unknown trail event type");
+                    };
+            if (in.available() > 0) {
+                throw new IllegalArgumentException("trailing bytes after a trail event");
+            }
+            return event;
+        } catch (IOException | RuntimeException e) {
+            throw new IllegalArgumentException("not a trail event: " + e.getMessage(), e);
+        }
+    }
+
+    private static void uuid(DataOutputStream out, UUID id) throws IOException {
+        out.writeLong(id.getMostSignificantBits());
+        out.writeLong(id.getLeastSignificantBits());
+    }
+
+    private static UUID uuid(DataInputStream in) throws IOException {
+        return new UUID(in.readLong(), in.readLong());
+    }
+
+    private static void instant(DataOutputStream out, Instant at) throws IOException {
+        out.writeLong(ChronoUnit.MICROS.between(Instant.EPOCH, at));
+    }
+
+    private static Instant instant(DataInputStream in) throws IOException {
+        return Instant.EPOCH.plus(in.readLong(), ChronoUnit.MICROS);
+    }
+
+    private static void string(DataOutputStream out, String s) throws IOException {
+        if (s == null) {
+            out.writeInt(-1);
+            return;
+        }
+        byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
+        out.writeInt(utf8.length);
+        out.write(utf8);
+    }
+
+    private static String string(DataInputStream in) throws IOException {
+        int length = in.readInt();
+        if (length == -1) {
+            return null;
+        }
+        if (length < 0 || length > in.available()) {
+            throw new IOException("bad string length " + length);
+        }
+        return new String(in.readNBytes(length), StandardCharsets.UTF_8);
+    }
+
+    private static void list(DataOutputStream out, List<String> values) throws IOException {
+        out.writeInt(values.size());
+        for (String value : values) {
+            string(out, value);
+        }
+    }
+
+    private static List<String> list(DataInputStream in) throws IOException {
+        int count = in.readInt();
+        if (count < 0 || count > in.available() / 4) {
+            throw new IOException("bad list length " + count);
+        }
+        List<String> values = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            values.add(string(in));
+        }
+        return values;
+    }
+}
