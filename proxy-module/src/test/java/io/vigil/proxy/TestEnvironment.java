@@ -36,7 +36,10 @@ public final class TestEnvironment implements AutoCloseable {
 
     public final EmbeddedDatabaseServer postgres;
     final DSLContext store;
-    final SecretBox secrets = new SecretBox(randomBytes(32), RANDOM);
+    /** The key sealing upstream credentials; a gateway in another process needs it too. */
+    final byte[] credentialKey = randomBytes(32);
+
+    final SecretBox secrets = new SecretBox(credentialKey, RANDOM);
     final UUID targetId = UUID.randomUUID();
     public final JooqAuditSink audit;
     public final Gateway gateway;

@@ -1,0 +1,255 @@
+package io.vigil.proxy;
+
+import static io.vigil.db.jooq.Tables.STATEMENT_VIEW;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Fault injection: the gateway is killed (SIGKILL) under load, and the store goes away under load.
+ * Afterwards every statement the target database logged (log_statement = all) from the gateway's
+ * upstream role must have its record in the trail.
+ */
+class CrashSafetyIT {
+
+    private static final Pattern LOGGED = Pattern.compile("statement: insert into marks values \\((\\d+)\\)");
+
+    @TempDir
+    static Path dir;
+
+    static TestEnvironment env;
+    static Path log;
+
+    @BeforeAll
+    static void start() throws Exception {
+        log = dir.resolve("pglog");
+        env = new TestEnvironment(
+                dir,
+                null,
+                null,
+                null,
+                Map.of(
+                        "logging_collector", "on",
+                        "log_directory", log.toString(),
+                        "log_filename", "postgresql.log",
+                        "log_statement", "all",
+                        "log_line_prefix", "%u:"),
+                "disable",
+                null);
+        env.agent("loader", "owner", "s3cret-loader");
+        try (Connection c = env.postgres
+                        .dataSource("shop", TestEnvironment.UPSTREAM_ROLE, TestEnvironment.UPSTREAM_PASSWORD)
+                        .getConnection();
+                Statement s = c.createStatement()) {
+            s.execute("create table marks (n bigint primary key)");
+        }
+    }
+
+    @AfterAll
+    static void stop() {
+        env.close();
+    }
+
+    @Test
+    void aGatewayKilledUnderLoadLosesNoRecordOfAnythingItForwarded() throws Exception {
+        Path spool = dir.resolve("child-spool");
+        int port = freePort();
+        Process gateway = startGateway(spool, port);
+        AtomicLong next = new AtomicLong(1_000_000);
+        List<Thread> load = startLoad(port, next, 4);
+        Thread.sleep(1_500);
+        gateway.destroyForcibly().waitFor(10, TimeUnit.SECONDS); // SIGKILL: no shutdown hook, no flush
+        for (Thread t : load) {
+            t.join(10_000);
+        }
+        Process restarted = startGateway(spool, port); // ships what the killed one spooled
+        try {
+            assertEveryLoggedInsertIsRecorded(1_000_000);
+        } finally {
+            restarted.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void whileTheStoreIsAwayTheSpoolKeepsEveryRecordAndShipsItLater() throws Exception {
+        AtomicLong next = new AtomicLong(2_000_000);
+        // Agents log in while the store is there (a login needs it); then it goes away under load.
+        List<Thread> load = startLoad(env.gateway.address().getPort(), next, 4);
+        try (Connection admin = env.postgres.superuserDataSource("postgres").getConnection();
+                Statement s = admin.createStatement()) {
+            try {
+                s.execute("alter database vigil allow_connections false");
+                s.execute("select pg_terminate_backend(pid) from pg_stat_activity where datname = 'vigil'");
+                Thread.sleep(1_500);
+                stopLoad(load);
+                assertThat(env.audit.backlog()).as("records wait in the spool").isPositive();
+            } finally {
+                s.execute("alter database vigil allow_connections true");
+            }
+        }
+        assertEveryLoggedInsertIsRecorded(2_000_000);
+    }
+
+    private static final AtomicBoolean running = new AtomicBoolean();
+    private static final List<String> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    /** Starts {@code clients} inserting as fast as they can; returns once all are logged in. */
+    private static List<Thread> startLoad(int port, AtomicLong next, int clients) throws InterruptedException {
+        running.set(true);
+        failures.clear();
+        java.util.concurrent.CountDownLatch connected = new java.util.concurrent.CountDownLatch(clients);
+        List<Thread> threads = new ArrayList<>();
+        for (int i = 0; i < clients; i++) {
+            threads.add(Thread.ofPlatform().start(() -> {
+                Properties props = new Properties();
+                props.setProperty("user", "loader");
+                props.setProperty("password", "s3cret-loader");
+                props.setProperty("preferQueryMode", "simple");
+                try (Connection c =
+                                DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port + "/shop", props);
+                        Statement s = c.createStatement()) {
+                    connected.countDown();
+                    while (running.get()) {
+                        s.execute("insert into marks values (" + next.getAndIncrement() + ")");
+                    }
+                } catch (SQLException e) {
+                    // the gateway died under us: expected; anything before that is noted
+                    failures.add(e.getMessage());
+                    connected.countDown();
+                }
+            }));
+        }
+        connected.await(30, TimeUnit.SECONDS);
+        return threads;
+    }
+
+    private static void stopLoad(List<Thread> threads) throws InterruptedException {
+        running.set(false);
+        for (Thread t : threads) {
+            t.join(10_000);
+        }
+    }
+
+    /** Every insert the target logged from the gateway's role, between from and the next million, has a record. */
+    private static void assertEveryLoggedInsertIsRecorded(long from) throws Exception {
+        running.set(false);
+        Set<Long> logged = loggedInserts(from);
+        assertThat(logged)
+                .as("the load ran; clients saw %s; log: %s", failures, logSample())
+                .hasSizeGreaterThan(50);
+        Set<Long> recorded = new HashSet<>();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!recorded.containsAll(logged) && System.nanoTime() < deadline) {
+            Thread.sleep(200);
+            recorded = recordedInserts(from);
+        }
+        Set<Long> missing = new HashSet<>(logged);
+        missing.removeAll(recorded);
+        assertThat(missing).as("executed by the database but not in the trail").isEmpty();
+    }
+
+    private static String logSample() throws IOException {
+        StringBuilder sample = new StringBuilder();
+        try (Stream<Path> files = Files.list(log)) {
+            for (Path file : files.toList()) {
+                sample.append(file.getFileName()).append(": ");
+                Files.readAllLines(file).stream()
+                        .filter(l -> l.contains("marks"))
+                        .limit(3)
+                        .forEach(l -> sample.append(l).append(" / "));
+            }
+        }
+        return sample.toString();
+    }
+
+    private static Set<Long> loggedInserts(long from) throws IOException {
+        Set<Long> numbers = new HashSet<>();
+        try (Stream<Path> files = Files.list(log)) {
+            for (Path file : files.toList()) {
+                for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+                    Matcher m = LOGGED.matcher(line);
+                    if (line.startsWith(TestEnvironment.UPSTREAM_ROLE) && m.find()) {
+                        long n = Long.parseLong(m.group(1));
+                        if (n >= from && n < from + 1_000_000) {
+                            numbers.add(n);
+                        }
+                    }
+                }
+            }
+        }
+        return numbers;
+    }
+
+    private static Set<Long> recordedInserts(long from) {
+        Set<Long> numbers = new HashSet<>();
+        for (String sql : env.store
+                .select(STATEMENT_VIEW.SQL_TEXT)
+                .from(STATEMENT_VIEW)
+                .where(STATEMENT_VIEW.SQL_TEXT.like("insert into marks values (%"))
+                .fetch(STATEMENT_VIEW.SQL_TEXT)) {
+            long n = Long.parseLong(sql.substring(sql.indexOf('(') + 1, sql.indexOf(')')));
+            if (n >= from && n < from + 1_000_000) {
+                numbers.add(n);
+            }
+        }
+        return numbers;
+    }
+
+    private static Process startGateway(Path spool, int port) throws IOException {
+        String java = ProcessHandle.current().info().command().orElse("java");
+        Process process = new ProcessBuilder(
+                        java,
+                        "--enable-native-access=ALL-UNNAMED",
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        GatewayProcess.class.getName(),
+                        Integer.toString(env.postgres.port()),
+                        spool.toString(),
+                        HexFormat.of().formatHex(env.credentialKey),
+                        Integer.toString(port))
+                .redirectErrorStream(true)
+                .start();
+        BufferedReader out =
+                new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+        String line;
+        while ((line = out.readLine()) != null && !line.equals("ready")) {
+            // startup log lines
+        }
+        assertThat(line).as("the gateway process started").isEqualTo("ready");
+        Thread.ofPlatform().daemon().start(() -> out.lines().forEach(l -> {}));
+        return process;
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+}
