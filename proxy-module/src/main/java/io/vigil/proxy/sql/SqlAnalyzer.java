@@ -33,7 +33,7 @@ public final class SqlAnalyzer implements AutoCloseable {
     static final String INSUFFICIENT_RESOURCES = "53000";
     static final String FEATURE_NOT_SUPPORTED = "0A000";
     /** Texts longer than this are analysed but not cached: they are rarely repeated. */
-    private static final int MAX_CACHED_LENGTH = 16 << 10;
+    private static final int MAX_CACHED_LENGTH = 4 << 10;
 
     private final SqlLimits limits;
     private final PgQuery parser;

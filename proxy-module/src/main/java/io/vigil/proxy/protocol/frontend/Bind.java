@@ -15,12 +15,14 @@ import java.util.List;
  * formats}. The frame itself is relayed untouched; the decoded parameters are for the trail.
  *
  * @param parameters each value as text: text-format values as sent, binary ones as {@code \x}
- *     hex; null for SQL NULL. Values longer than {@link #MAX_RENDERED} characters are cut, with
- *     their full length noted.
+ *     hex; null for SQL NULL. Values longer than {@link #MAX_RENDERED} characters (or past
+ *     {@link #MAX_RENDERED_TOTAL} for the whole message) are cut, with their full length noted.
  */
 public record Bind(String portal, String statement, List<String> parameters) implements FrontendMessage {
 
     public static final int MAX_RENDERED = 8 << 10;
+    /** All of one Bind's values together: a message of thousands of parameters stays small in the trail. */
+    public static final int MAX_RENDERED_TOTAL = 64 << 10;
 
     public static Bind decode(ByteBuf body) {
         String portal = Wire.readCStringLenient(body);
@@ -36,9 +38,12 @@ public record Bind(String portal, String statement, List<String> parameters) imp
                     "Bind has " + formatCount + " parameter formats for " + parameterCount + " parameters");
         }
         List<String> parameters = new ArrayList<>(parameterCount);
+        int budget = MAX_RENDERED_TOTAL;
         for (int i = 0; i < parameterCount; i++) {
             boolean binary = formatCount == 1 ? formats[0] == 1 : formatCount > 1 && formats[i] == 1;
-            parameters.add(readValue(body, binary));
+            String value = readValue(body, binary, Math.max(0, budget));
+            budget -= value == null ? 0 : value.length();
+            parameters.add(value);
         }
         return new Bind(portal, statement, Collections.unmodifiableList(parameters));
     }
@@ -55,7 +60,7 @@ public record Bind(String portal, String statement, List<String> parameters) imp
         return count;
     }
 
-    private static String readValue(ByteBuf body, boolean binary) {
+    private static String readValue(ByteBuf body, boolean binary, int budget) {
         int length = body.readInt();
         if (length == -1) {
             return null;
@@ -63,7 +68,8 @@ public record Bind(String portal, String statement, List<String> parameters) imp
         if (length < 0 || length > body.readableBytes()) {
             throw new ProtocolViolation("Bind has a parameter of invalid length " + length);
         }
-        int shown = Math.min(length, binary ? MAX_RENDERED / 2 : MAX_RENDERED);
+        int shown = Math.min(length, (binary ? MAX_RENDERED / 2 : MAX_RENDERED));
+        shown = Math.min(shown, binary ? budget / 2 : budget);
         String value = binary
                 ? "\\x" + ByteBufUtil.hexDump(body, body.readerIndex(), shown)
                 : body.toString(body.readerIndex(), shown, StandardCharsets.UTF_8);
