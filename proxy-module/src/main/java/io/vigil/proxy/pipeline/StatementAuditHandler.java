@@ -98,8 +98,14 @@ final class StatementAuditHandler extends ChannelInboundHandlerAdapter {
     /** Goes on with the frames that were held, until something makes the handler wait again. */
     private void stopWaiting(ChannelHandlerContext ctx) {
         waiting = false;
-        while (!waiting && !held.isEmpty() && ctx.channel().isActive()) {
-            inspectReleasingOnFailure(ctx, held.poll());
+        try {
+            while (!waiting && !held.isEmpty() && ctx.channel().isActive()) {
+                inspectReleasingOnFailure(ctx, held.poll());
+            }
+        } catch (RuntimeException e) {
+            // Not inside a read, so nothing else would route it to the error handler.
+            ctx.fireExceptionCaught(e);
+            return;
         }
         // Outside a read, nothing else would flush what was just passed on.
         ctx.fireChannelReadComplete();
