@@ -3,7 +3,6 @@ package io.vigil.proxy;
 import static io.vigil.db.jooq.Tables.AGENT;
 import static io.vigil.db.jooq.Tables.SESSION;
 import static io.vigil.db.jooq.Tables.SESSION_VIEW;
-import static io.vigil.db.jooq.Tables.STATEMENT_VIEW;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
@@ -18,7 +17,6 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
-import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -64,7 +62,7 @@ class GatewayIT {
         }
 
         // pgjdbc sets application_name itself after connecting: driver traffic is recorded too.
-        List<StatementViewRecord> recorded = await(() -> statementsOf(agent), rows -> rows.size() == 5);
+        List<StatementViewRecord> recorded = TestEnvironment.await(() -> statementsOf(agent), rows -> rows.size() == 5);
         assertThat(recorded.getFirst().getSqlText()).isEqualTo("SET application_name = 'PostgreSQL JDBC Driver'");
         assertThat(recorded.getFirst().getProtocol()).isEqualTo("simple");
         recorded = recorded.subList(1, recorded.size());
@@ -95,7 +93,7 @@ class GatewayIT {
                 env.store.selectFrom(SESSION).where(SESSION.AGENT_ID.eq(agent)).fetchSingle();
         assertThat(session.getClientAddr()).isEqualTo("127.0.0.1");
         assertThat(session.getTargetId()).isEqualTo(env.targetId);
-        await(
+        TestEnvironment.await(
                 () -> env.store
                         .selectFrom(SESSION_VIEW)
                         .where(SESSION_VIEW.AGENT_ID.eq(agent))
@@ -115,7 +113,7 @@ class GatewayIT {
             }
             assertThat(rows).isEqualTo(5);
         }
-        List<StatementViewRecord> recorded = await(() -> statementsOf(agent), rows -> rows.size() == 2);
+        List<StatementViewRecord> recorded = TestEnvironment.await(() -> statementsOf(agent), rows -> rows.size() == 2);
         StatementViewRecord select = recorded.getLast();
         assertThat(select.getSqlText()).isEqualTo("select generate_series(1, 5)");
         assertThat(select.getProtocol()).isEqualTo("simple");
@@ -131,7 +129,7 @@ class GatewayIT {
                 Statement s = c.createStatement()) {
             s.execute(sql);
         }
-        List<StatementViewRecord> recorded = await(() -> statementsOf(agent), rows -> rows.size() == 2);
+        List<StatementViewRecord> recorded = TestEnvironment.await(() -> statementsOf(agent), rows -> rows.size() == 2);
         assertThat(recorded.getLast().getSqlText()).isEqualTo(sql);
     }
 
@@ -254,7 +252,7 @@ class GatewayIT {
         }
         SqlStates.assertFailsWith(
                 "28P01", () -> env.connect("revoked-bot", "s3cret-revoked").close());
-        var session = await(
+        var session = TestEnvironment.await(
                 () -> env.store
                         .selectFrom(SESSION_VIEW)
                         .where(SESSION_VIEW.AGENT_ID.eq(agent))
@@ -299,7 +297,7 @@ class GatewayIT {
                 PreparedStatement running = admin.prepareStatement(
                         "select count(*) from pg_stat_activity where state = 'active' and query = ?")) {
             running.setString(1, sql);
-            await(
+            TestEnvironment.await(
                     () -> {
                         try (ResultSet rs = running.executeQuery()) {
                             rs.next();
@@ -313,29 +311,6 @@ class GatewayIT {
     }
 
     private static List<StatementViewRecord> statementsOf(UUID agent) {
-        return env.store
-                .select(STATEMENT_VIEW.fields())
-                .from(STATEMENT_VIEW)
-                .join(SESSION)
-                .on(SESSION.ID.eq(STATEMENT_VIEW.SESSION_ID))
-                .join(AGENT)
-                .on(AGENT.ID.eq(SESSION.AGENT_ID))
-                .where(AGENT.ID.eq(agent))
-                .and(STATEMENT_VIEW.DURATION_US.isNotNull())
-                .orderBy(STATEMENT_VIEW.SEQ)
-                .fetchInto(STATEMENT_VIEW);
-    }
-
-    static <T> T await(Supplier<T> probe, java.util.function.Predicate<T> done) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        T value = probe.get();
-        while (!done.test(value) && System.nanoTime() < deadline) {
-            Thread.sleep(50);
-            value = probe.get();
-        }
-        assertThat(done.test(value))
-                .as("condition met within 10 s, last value: %s", value)
-                .isTrue();
-        return value;
+        return env.statementsOf(agent);
     }
 }

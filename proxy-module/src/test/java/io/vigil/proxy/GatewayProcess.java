@@ -21,8 +21,8 @@ public final class GatewayProcess {
     public static void main(String[] args) throws InterruptedException {
         PGSimpleDataSource store = new PGSimpleDataSource();
         store.setUrl("jdbc:postgresql://127.0.0.1:" + args[0] + "/vigil");
-        store.setUser("vigil");
-        store.setPassword("store-password");
+        store.setUser(TestEnvironment.STORE_USER);
+        store.setPassword(TestEnvironment.STORE_PASSWORD);
         JooqAuditSink audit = new JooqAuditSink(store, Path.of(args[1]), JooqAuditSink.Settings.defaults());
         SecretBox secrets = new SecretBox(HexFormat.of().parseHex(args[2]), new SecureRandom());
         Gateway.start(

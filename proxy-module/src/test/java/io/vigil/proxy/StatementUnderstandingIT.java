@@ -1,8 +1,5 @@
 package io.vigil.proxy;
 
-import static io.vigil.db.jooq.Tables.AGENT;
-import static io.vigil.db.jooq.Tables.SESSION;
-import static io.vigil.db.jooq.Tables.STATEMENT_VIEW;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
@@ -96,7 +93,7 @@ class StatementUnderstandingIT {
                 "set role postgres | simple | privilege | - | - | failed",
                 "update customers set email = $1 where id = $2 | extended | write | - | customers | completed");
         List<StatementViewRecord> recorded =
-                GatewayIT.await(() -> statementsOf(agent), r -> r.size() >= expected.size());
+                TestEnvironment.await(() -> env.statementsOf(agent), r -> r.size() >= expected.size());
         assertThat(recorded.stream()
                         .filter(r -> !r.getSqlText().startsWith("SET extra_float_digits"))
                         .filter(r -> !(r.getSqlText().startsWith("SET application_name") && r.getSeq() == 1))
@@ -175,19 +172,5 @@ class StatementUnderstandingIT {
 
     private static String list(String[] names) {
         return names.length == 0 ? "-" : String.join(",", Arrays.asList(names));
-    }
-
-    private static List<StatementViewRecord> statementsOf(UUID agent) {
-        return env.store
-                .select(STATEMENT_VIEW.fields())
-                .from(STATEMENT_VIEW)
-                .join(SESSION)
-                .on(SESSION.ID.eq(STATEMENT_VIEW.SESSION_ID))
-                .join(AGENT)
-                .on(AGENT.ID.eq(SESSION.AGENT_ID))
-                .where(AGENT.ID.eq(agent))
-                .and(STATEMENT_VIEW.OUTCOME.isNotNull())
-                .orderBy(SESSION.STARTED_AT, STATEMENT_VIEW.SEQ)
-                .fetchInto(STATEMENT_VIEW);
     }
 }

@@ -2,10 +2,14 @@ package io.vigil.proxy;
 
 import static io.vigil.db.jooq.Tables.AGENT;
 import static io.vigil.db.jooq.Tables.AGENT_CREDENTIAL;
+import static io.vigil.db.jooq.Tables.SESSION;
+import static io.vigil.db.jooq.Tables.STATEMENT_VIEW;
 import static io.vigil.db.jooq.Tables.TARGET;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vigil.db.EmbeddedDatabaseServer;
 import io.vigil.db.VigilStore;
+import io.vigil.db.jooq.tables.records.StatementViewRecord;
 import io.vigil.proxy.audit.JooqAuditSink;
 import io.vigil.proxy.auth.ScramSha256.Verifier;
 import io.vigil.proxy.directory.JooqAgentDirectory;
@@ -18,9 +22,12 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.InstantSource;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
 import org.jooq.DSLContext;
 
 /**
@@ -32,6 +39,8 @@ public final class TestEnvironment implements AutoCloseable {
     static final String TARGET_NAME = "shop";
     public static final String UPSTREAM_ROLE = "shop_gateway";
     public static final String UPSTREAM_PASSWORD = "upstream-password";
+    static final String STORE_USER = "vigil";
+    static final String STORE_PASSWORD = "store-password";
     private static final SecureRandom RANDOM = new SecureRandom();
 
     public final EmbeddedDatabaseServer postgres;
@@ -77,8 +86,8 @@ public final class TestEnvironment implements AutoCloseable {
             String targetTlsMode,
             Path upstreamCa) {
         postgres = EmbeddedDatabaseServer.start(dir, 0, binariesJar, serverConfig);
-        postgres.ensureDatabase("vigil", "vigil", "store-password");
-        var storeSource = postgres.dataSource("vigil", "vigil", "store-password");
+        postgres.ensureDatabase("vigil", STORE_USER, STORE_PASSWORD);
+        var storeSource = postgres.dataSource("vigil", STORE_USER, STORE_PASSWORD);
         VigilStore.migrate(storeSource);
         store = VigilStore.dsl(storeSource);
         postgres.ensureDatabase("shop", UPSTREAM_ROLE, UPSTREAM_PASSWORD);
@@ -156,6 +165,32 @@ public final class TestEnvironment implements AutoCloseable {
         byte[] bytes = new byte[n];
         RANDOM.nextBytes(bytes);
         return bytes;
+    }
+
+    /** The recorded statements of {@code agent} whose outcome is known, in the order they ran. */
+    List<StatementViewRecord> statementsOf(UUID agent) {
+        return store.select(STATEMENT_VIEW.fields())
+                .from(STATEMENT_VIEW)
+                .join(SESSION)
+                .on(SESSION.ID.eq(STATEMENT_VIEW.SESSION_ID))
+                .where(SESSION.AGENT_ID.eq(agent))
+                .and(STATEMENT_VIEW.OUTCOME.isNotNull())
+                .orderBy(SESSION.STARTED_AT, STATEMENT_VIEW.SEQ)
+                .fetchInto(STATEMENT_VIEW);
+    }
+
+    /** Polls {@code probe} until {@code done} holds, for up to 10 s; fails with the last value if not. */
+    static <T> T await(Supplier<T> probe, Predicate<T> done) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        T value = probe.get();
+        while (!done.test(value) && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+            value = probe.get();
+        }
+        assertThat(done.test(value))
+                .as("condition met within 10 s, last value: %s", value)
+                .isTrue();
+        return value;
     }
 
     @Override

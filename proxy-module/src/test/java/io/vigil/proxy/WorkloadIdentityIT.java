@@ -79,7 +79,7 @@ class WorkloadIdentityIT {
                 ResultSet rs = c.createStatement().executeQuery("select 1")) {
             assertThat(rs.next()).isTrue();
         }
-        var session = GatewayIT.await(
+        var session = TestEnvironment.await(
                 () -> env.store
                         .selectFrom(SESSION)
                         .where(SESSION.AGENT_ID.eq(agent))

@@ -42,8 +42,4 @@ public record Outcome(Status status, String commandTag, Long rows, String sqlSta
     public static Outcome refused(String sqlState, String message) {
         return new Outcome(Status.REFUSED, null, null, sqlState, message);
     }
-
-    public boolean succeeded() {
-        return status == Status.COMPLETED;
-    }
 }

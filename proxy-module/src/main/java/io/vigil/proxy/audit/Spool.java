@@ -108,21 +108,24 @@ public final class Spool implements AutoCloseable {
         if (written - shipped + HEADER + payload.length > capacityBytes) {
             return false;
         }
-        ByteBuffer buffer = ByteBuffer.allocate(HEADER + payload.length);
         CRC32C crc = new CRC32C();
         crc.update(payload);
-        buffer.putInt(payload.length).putInt((int) crc.getValue()).put(payload).flip();
+        ByteBuffer header = ByteBuffer.allocate(HEADER)
+                .putInt(payload.length)
+                .putInt((int) crc.getValue())
+                .flip();
+        ByteBuffer[] record = {header, ByteBuffer.wrap(payload)};
         try {
             if (written - currentStart >= segmentBytes) {
                 openForAppend(written);
             }
-            while (buffer.hasRemaining()) {
-                current.write(buffer);
+            while (record[1].hasRemaining()) {
+                current.write(record);
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot append to the spool", e);
         }
-        written += buffer.limit();
+        written += HEADER + payload.length;
         return true;
     }
 
@@ -144,10 +147,6 @@ public final class Spool implements AutoCloseable {
     /** Bytes appended but not yet in the store. */
     public long backlog() {
         return written - shipped;
-    }
-
-    public long capacity() {
-        return capacityBytes;
     }
 
     public long written() {

@@ -53,7 +53,7 @@ final class ResponseAuditHandler extends FrameInspector {
                 Refused refused = statements.refusalAwaitingReply();
                 if (refused != null) {
                     // The target's answer to the substitute for a refused statement: say why instead.
-                    session.recordAll(statements.error(refused.sqlState(), refused.message()));
+                    session.recordAll(statements.refusalAnswered());
                     ReferenceCountUtil.release(frame);
                     ctx.fireChannelRead(BackendEncoder.encode(
                             ErrorResponse.error(refused.sqlState(), refused.message(), refused.position()),

@@ -200,7 +200,7 @@ final class StatementAuditHandler extends ChannelInboundHandlerAdapter {
         List<AuditEvent> events =
                 switch (analysis) {
                     case Refused r when statement.query() -> statements.refuseQuery(statement.sql(), r);
-                    case Understood u when statement.query() -> statements.query(statement.sql(), u);
+                    case Understood u when statement.query() -> statements.query(u);
                     default -> statements.parse(statement.preparedName(), statement.sql(), analysis);
                 };
         PgFrame frame = statement.frame();

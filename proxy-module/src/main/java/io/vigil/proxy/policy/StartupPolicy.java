@@ -71,9 +71,7 @@ public final class StartupPolicy {
                         SqlState.FEATURE_NOT_SUPPORTED,
                         "startup parameter \"options\" is not allowed through Vigil; set session parameters with SET");
             } else if (!LexingSettings.allows(name, p.getValue())) {
-                return new Refuse(
-                        SqlState.FEATURE_NOT_SUPPORTED,
-                        "startup parameter " + LexingSettings.refusal(name, p.getValue()));
+                return new Refuse(SqlState.FEATURE_NOT_SUPPORTED, LexingSettings.refusal(p.getKey(), p.getValue()));
             } else if (FORWARDED.contains(name)) {
                 forwarded.put(p.getKey(), p.getValue());
             } else if (!CONSUMED.contains(name)) {

@@ -94,7 +94,7 @@ public final class StatementTracker {
     /**
      * A simple Query the gateway understood is about to be forwarded: one start event per statement.
      */
-    public List<AuditEvent> query(String sql, Understood understood) {
+    public List<AuditEvent> query(Understood understood) {
         List<AuditEvent> events = new ArrayList<>(understood.statements().size());
         for (StatementShape shape : understood.statements()) {
             events.add(start(shape.text(), Protocol.SIMPLE, resolveSqlPrepared(shape), null));
@@ -239,18 +239,29 @@ public final class StatementTracker {
 
     /**
      * If the error now arriving answers the substitute for a refused statement, the refusal to send
-     * the client instead; else null. {@link #error} then consumes it.
+     * the client instead; else null. {@link #refusalAnswered} then consumes it.
      */
     public Refused refusalAwaitingReply() {
         return pending.peek() instanceof RefusalReply reply ? reply.refusal() : null;
     }
 
-    public List<StatementCompleted> error(String sqlState, String message) {
+    /**
+     * The target answered the substitute for a refused statement (with the error it was built to
+     * cause): the refusal was recorded when it was made; what followed it in the Query or pipeline
+     * is skipped.
+     */
+    public List<StatementCompleted> refusalAnswered() {
         List<StatementCompleted> done = new ArrayList<>();
         if (pending.peek() instanceof RefusalReply) {
-            pending.poll(); // already recorded as refused
+            pending.poll();
             skipToEnd(done);
-        } else if (pending.peek() instanceof Running r) {
+        }
+        return done;
+    }
+
+    public List<StatementCompleted> error(String sqlState, String message) {
+        List<StatementCompleted> done = new ArrayList<>();
+        if (pending.peek() instanceof Running r) {
             pending.poll();
             done.add(complete(r, Outcome.failed(sqlState, message)));
             skipToEnd(done);

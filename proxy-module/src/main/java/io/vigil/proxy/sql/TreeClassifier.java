@@ -3,6 +3,7 @@ package io.vigil.proxy.sql;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import tools.jackson.databind.JsonNode;
@@ -39,6 +40,9 @@ final class TreeClassifier {
             Map.entry("GrantStmt", Set.of("objects")),
             Map.entry("CreateSeqStmt", Set.of("sequence")),
             Map.entry("AlterSeqStmt", Set.of("sequence")));
+
+    /** How a boolean option is turned off (PostgreSQL accepts prefixes of these too, as the parser keeps them). */
+    private static final Set<String> OFF = Set.of("off", "of", "false", "fals", "fal", "fa", "f", "no", "n", "0");
 
     private static final Set<String> DATA_CHANGES = Set.of("InsertStmt", "UpdateStmt", "DeleteStmt", "MergeStmt");
 
@@ -112,6 +116,7 @@ final class TreeClassifier {
 
     private Facts facts(String command, JsonNode body) {
         StatementKind kind = kindOf(command, body);
+        // Plain EXPLAIN runs nothing; EXPLAIN ANALYZE runs its statement.
         boolean runs = !command.equals("ExplainStmt") || explainAnalyze(body);
         if (changesData && runs && kind.max(StatementKind.WRITE) == StatementKind.WRITE) {
             kind = StatementKind.WRITE;
@@ -172,9 +177,12 @@ final class TreeClassifier {
         for (JsonNode option : explain.path("options")) {
             JsonNode def = option.path("DefElem");
             if (def.path("defname").asString("").equals("analyze")) {
+                // EXPLAIN (ANALYZE) has no argument; ANALYZE off/false/no/0 turns it off.
                 JsonNode arg = def.path("arg");
-                return arg.isMissingNode()
-                        || !arg.toString().contains("false") && !arg.toString().contains("\"off\"");
+                String value = arg.path("String").path("sval").isString()
+                        ? arg.path("String").path("sval").stringValue()
+                        : arg.path("Integer").path("ival").asString("1");
+                return arg.isMissingNode() || !OFF.contains(value.toLowerCase(Locale.ROOT));
             }
         }
         return false;

@@ -7,10 +7,10 @@ import io.vigil.proxy.audit.AuditEvent.Protocol;
 import io.vigil.proxy.audit.AuditEvent.StatementCompleted;
 import io.vigil.proxy.audit.AuditEvent.StatementStarted;
 import io.vigil.proxy.audit.Outcome;
+import io.vigil.proxy.sql.SharedAnalyzer;
 import io.vigil.proxy.sql.SqlAnalysis.Refused;
 import io.vigil.proxy.sql.SqlAnalysis.Understood;
 import io.vigil.proxy.sql.SqlAnalyzer;
-import io.vigil.proxy.sql.SqlLimits;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
@@ -19,8 +19,6 @@ import java.util.Locale;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -185,7 +183,7 @@ class StatementTrackerTest {
                 events.addAll(
                         analyzer.analyze(rest) instanceof Refused r
                                 ? t.refuseQuery(rest, r)
-                                : t.query(rest, (Understood) analyzer.analyze(rest)));
+                                : t.query((Understood) analyzer.analyze(rest)));
             case "F:P" -> {
                 String sql = words.length > 1 ? words[1] : "";
                 events.addAll(t.parse(words[0], sql, analyzer.analyze(sql)));
@@ -204,7 +202,7 @@ class StatementTrackerTest {
             }
             case "B:E!" -> {
                 assertThat(t.refusalAwaitingReply()).isNotNull();
-                events.addAll(t.error("42601", "the target's own answer to the substitute"));
+                events.addAll(t.refusalAnswered());
             }
             case "B:Z" -> events.addAll(t.readyForQuery());
             case "B:1", "B:2" -> {}
@@ -231,17 +229,7 @@ class StatementTrackerTest {
                 + (s.shape() == null ? "null" : s.shape().kind().label()) + " | " + result + " | " + o.rows();
     }
 
-    private static SqlAnalyzer analyzer;
-
-    @BeforeAll
-    static void startAnalyzer() {
-        analyzer = new SqlAnalyzer(SqlLimits.defaults());
-    }
-
-    @AfterAll
-    static void stopAnalyzer() {
-        analyzer.close();
-    }
+    private static final SqlAnalyzer analyzer = SharedAnalyzer.INSTANCE;
 
     static {
         assert Protocol.values().length == 2;

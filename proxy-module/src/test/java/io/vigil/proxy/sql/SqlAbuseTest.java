@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vigil.proxy.sql.SqlAnalysis.Refused;
 import io.vigil.proxy.sql.SqlAnalysis.Understood;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -14,17 +12,7 @@ import org.junit.jupiter.api.Test;
  */
 class SqlAbuseTest {
 
-    private static SqlAnalyzer analyzer;
-
-    @BeforeAll
-    static void start() {
-        analyzer = new SqlAnalyzer(SqlLimits.defaults());
-    }
-
-    @AfterAll
-    static void stop() {
-        analyzer.close();
-    }
+    private static final SqlAnalyzer analyzer = SharedAnalyzer.INSTANCE;
 
     @Test
     void thirtyThousandNestedParenthesesAreRefusedBeforeParsing() {

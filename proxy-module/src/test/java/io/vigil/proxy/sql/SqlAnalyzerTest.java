@@ -6,8 +6,6 @@ import io.vigil.proxy.sql.SqlAnalysis.Refused;
 import io.vigil.proxy.sql.SqlAnalysis.Understood;
 import java.util.Arrays;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -15,17 +13,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 /** The classifier against statements of the kind agents really send, parsed by PostgreSQL's parser. */
 class SqlAnalyzerTest {
 
-    private static SqlAnalyzer analyzer;
-
-    @BeforeAll
-    static void start() {
-        analyzer = new SqlAnalyzer(SqlLimits.defaults());
-    }
-
-    @AfterAll
-    static void stop() {
-        analyzer.close();
-    }
+    private static final SqlAnalyzer analyzer = SharedAnalyzer.INSTANCE;
 
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', quoteCharacter = '`', textBlock = """
@@ -63,6 +51,9 @@ class SqlAnalyzerTest {
             explain select * from orders                                                      | read        | orders               |                 |
             explain delete from orders                                                         | read        | orders               |                 |
             explain analyze delete from orders                                                 | write       |                      | orders          |
+            explain (analyze, buffers) delete from orders                                      | write       |                      | orders          |
+            explain (analyze off) delete from orders                                           | read        | orders               |                 |
+            explain (analyze false, costs off) delete from orders                              | read        | orders               |                 |
             select pg_terminate_backend(pid) from pg_stat_activity                           | read        | pg_stat_activity     |                 | pg_terminate_backend
             select U&"pg_terminate_b\\0061ckend"(0)                                           | read        |                      |                 | pg_terminate_backend
             select pg_catalog.set_config('search_path', '', false)                          | read        |                      |                 | pg_catalog.set_config
