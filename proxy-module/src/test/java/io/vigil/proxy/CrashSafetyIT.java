@@ -1,11 +1,20 @@
 package io.vigil.proxy;
 
+import static io.vigil.db.jooq.Tables.SESSION_VIEW;
 import static io.vigil.db.jooq.Tables.STATEMENT_VIEW;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.vigil.db.jooq.tables.records.StatementViewRecord;
+import io.vigil.proxy.audit.AuditEvent;
+import io.vigil.proxy.audit.JooqAuditSink;
+import io.vigil.proxy.audit.Outcome;
+import io.vigil.proxy.audit.TrailChain;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -14,6 +23,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.HexFormat;
@@ -21,12 +31,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -115,6 +127,98 @@ class CrashSafetyIT {
             }
         }
         assertEveryLoggedInsertIsRecorded(2_000_000);
+    }
+
+    @Test
+    void aCommitWhoseAnswerIsLostIsNotShippedTwice() throws Exception {
+        AtomicBoolean loseNextCommitAnswer = new AtomicBoolean();
+        DataSource lossy = answerLosing(
+                env.postgres.dataSource("vigil", TestEnvironment.STORE_USER, TestEnvironment.STORE_PASSWORD),
+                loseNextCommitAnswer);
+        UUID agent = env.agent("lossy-" + UUID.randomUUID(), "owner@example.com", "unused-secret");
+        UUID session = UUID.randomUUID();
+        TrailChain chain = new TrailChain();
+        try (JooqAuditSink sink =
+                new JooqAuditSink(lossy, dir.resolve("lossy-spool"), JooqAuditSink.Settings.defaults())) {
+            record(
+                    sink,
+                    chain,
+                    new AuditEvent.SessionOpened(
+                            session,
+                            agent,
+                            env.targetId,
+                            "127.0.0.1",
+                            "lossy",
+                            null,
+                            null,
+                            "shop",
+                            false,
+                            Instant.now()));
+            TestEnvironment.await(() -> sessionsWithId(session), n -> n == 1);
+            loseNextCommitAnswer.set(true); // the next batch lands, but the shipper hears an error
+            for (int seq = 1; seq <= 20; seq++) {
+                record(
+                        sink,
+                        chain,
+                        new AuditEvent.StatementStarted(
+                                session,
+                                seq,
+                                Instant.now(),
+                                "select " + seq,
+                                AuditEvent.Protocol.SIMPLE,
+                                null,
+                                null,
+                                null));
+                record(
+                        sink,
+                        chain,
+                        new AuditEvent.StatementCompleted(
+                                session, seq, Instant.now(), 5, Outcome.completed("SELECT 1", 1L)));
+            }
+            List<StatementViewRecord> shipped =
+                    TestEnvironment.await(() -> env.statementsOf(agent), rows -> rows.size() == 20);
+            assertThat(loseNextCommitAnswer).as("an answer was lost").isFalse();
+            TestEnvironment.await(sink::backlog, bytes -> bytes == 0); // the shipper went on
+            assertThat(shipped).extracting(StatementViewRecord::getSeq).doesNotHaveDuplicates();
+        }
+    }
+
+    private static void record(JooqAuditSink sink, TrailChain chain, AuditEvent event) {
+        TrailChain.Link link = chain.link(event);
+        assertThat(sink.record(link)).isTrue();
+        chain.advance(link);
+    }
+
+    private static int sessionsWithId(UUID session) {
+        return env.store.fetchCount(SESSION_VIEW, SESSION_VIEW.ID.eq(session));
+    }
+
+    /** Connections whose commit, once armed, lands in the database but then reports a lost connection. */
+    private static DataSource answerLosing(DataSource real, AtomicBoolean armed) {
+        return (DataSource) Proxy.newProxyInstance(
+                CrashSafetyIT.class.getClassLoader(), new Class<?>[] {DataSource.class}, (ds, dm, dargs) -> {
+                    Object result = invoke(real, dm, dargs);
+                    if (!(result instanceof Connection connection)) {
+                        return result;
+                    }
+                    return Proxy.newProxyInstance(
+                            CrashSafetyIT.class.getClassLoader(), new Class<?>[] {Connection.class}, (c, m, args) -> {
+                                Object value = invoke(connection, m, args);
+                                if (m.getName().equals("commit") && armed.getAndSet(false)) {
+                                    throw new SQLException(
+                                            "An I/O error occurred while sending to the backend.", "08006");
+                                }
+                                return value;
+                            });
+                });
+    }
+
+    private static Object invoke(Object target, Method method, Object[] args) throws Throwable {
+        try {
+            return method.invoke(target, args);
+        } catch (InvocationTargetException e) {
+            throw e.getCause();
+        }
     }
 
     private static final AtomicBoolean running = new AtomicBoolean();

@@ -183,6 +183,9 @@ public final class JooqAuditSink implements AuditSink, AutoCloseable {
             } catch (SQLException | IOException | RuntimeException e) {
                 log.warn("cannot ship the trail to the store, retrying: {}", e.getMessage());
                 closeConnection();
+                // A commit whose answer was lost may have landed: ask the store where it is again
+                // rather than ship the batch twice (its keys would refuse it forever).
+                cursorKnown = false;
                 if (!running && backoff >= 1_600) {
                     return; // closing with the store away: the spool keeps the rest for the next start
                 }
