@@ -1,5 +1,6 @@
 package io.vigil.proxy;
 
+import io.netty.handler.ssl.ApplicationProtocolConfig;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import java.io.IOException;
@@ -18,6 +19,9 @@ import javax.net.ssl.KeyManagerFactory;
  */
 public record TlsSettings(Path keyStore, String password) {
 
+    /** The ALPN protocol name PostgreSQL 17 registered; required for direct TLS, offered otherwise. */
+    public static final String ALPN_POSTGRESQL = "postgresql";
+
     @Override
     public String toString() {
         return "TlsSettings[" + keyStore + "]";
@@ -34,6 +38,12 @@ public record TlsSettings(Path keyStore, String password) {
             keys.init(store, password.toCharArray());
             return SslContextBuilder.forServer(keys)
                     .protocols("TLSv1.3", "TLSv1.2")
+                    // A client offering only other protocols gets none; direct TLS then refuses it.
+                    .applicationProtocolConfig(new ApplicationProtocolConfig(
+                            ApplicationProtocolConfig.Protocol.ALPN,
+                            ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
+                            ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT,
+                            ALPN_POSTGRESQL))
                     .build();
         } catch (IOException | GeneralSecurityException e) {
             throw new IllegalStateException("cannot load the gateway's TLS key store " + keyStore, e);

@@ -24,12 +24,13 @@ class TlsIT {
     static Path dir;
 
     static TestEnvironment env;
+    static java.util.UUID agent;
 
     @BeforeAll
     static void start() {
         TlsSettings tls = SelfSignedCertificate.ensure(dir.resolve("gateway.p12"), "test-store-password");
         env = new TestEnvironment(dir.resolve("pg"), null, tls);
-        env.agent("tls-bot", "owner", "s3cret-tls");
+        agent = env.agent("tls-bot", "owner", "s3cret-tls");
     }
 
     @AfterAll
@@ -67,6 +68,51 @@ class TlsIT {
         try (Connection c = env.connect("tls-bot", "s3cret-tls", "sslmode", "require");
                 ResultSet rs = c.createStatement().executeQuery("select 1")) {
             assertThat(rs.next()).isTrue();
+        }
+    }
+
+    @Test
+    void pgjdbcWithDirectTlsNegotiationSkipsTheSslRequest() throws Exception {
+        try (Connection c = env.connect("tls-bot", "s3cret-tls", "sslmode", "require", "sslNegotiation", "direct");
+                ResultSet rs = c.createStatement().executeQuery("select 1")) {
+            assertThat(rs.next()).isTrue();
+        }
+        assertThat(env.store.fetchValue("select bool_and(tls) from session_view where agent_id = ?", agent))
+                .as("the session is recorded as TLS")
+                .isEqualTo(true);
+    }
+
+    @Test
+    void directTlsWithoutTheAlpnProtocolIsClosedAfterTheHandshake() throws Exception {
+        javax.net.ssl.SSLContext trustAll = javax.net.ssl.SSLContext.getInstance("TLS");
+        trustAll.init(null, new javax.net.ssl.TrustManager[] {new TrustEverything()}, null);
+        try (javax.net.ssl.SSLSocket socket = (javax.net.ssl.SSLSocket) trustAll.getSocketFactory()
+                .createSocket("127.0.0.1", env.gateway.address().getPort())) {
+            socket.setSoTimeout(5_000);
+            javax.net.ssl.SSLParameters parameters = socket.getSSLParameters();
+            parameters.setApplicationProtocols(new String[] {"http/1.1"});
+            socket.setSSLParameters(parameters);
+            socket.startHandshake();
+            assertThat(socket.getApplicationProtocol()).isEmpty();
+            assertThat(socket.getInputStream().read())
+                    .as("closed, nothing answered")
+                    .isEqualTo(-1);
+        } catch (java.net.SocketException | javax.net.ssl.SSLException closed) {
+            // A reset or an alert is a close too.
+        }
+    }
+
+    /** For a test socket to a self-signed certificate only. */
+    private static final class TrustEverything implements javax.net.ssl.X509TrustManager {
+        @Override
+        public void checkClientTrusted(java.security.cert.X509Certificate[] chain, String authType) {}
+
+        @Override
+        public void checkServerTrusted(java.security.cert.X509Certificate[] chain, String authType) {}
+
+        @Override
+        public java.security.cert.X509Certificate[] getAcceptedIssuers() {
+            return new java.security.cert.X509Certificate[0];
         }
     }
 

@@ -17,6 +17,9 @@ public final class ClientChannelInitializer extends ChannelInitializer<Channel> 
 
     @Override
     protected void initChannel(Channel ch) {
+        if (context.tls() != null) {
+            ch.pipeline().addLast(PipelineNames.DIRECT_TLS, new DirectTlsDetector(context.tls()));
+        }
         ch.pipeline()
                 .addLast(
                         PipelineNames.STARTUP_DECODER,

@@ -4,7 +4,9 @@ package io.vigil.proxy.pipeline;
  * Handler names, in pipeline order.
  *
  * <pre>
- * client side, while connecting:  [tls] -> startup-decoder -> startup -> errors
+ * client side, first bytes:      [direct-tls] -> startup-decoder -> startup -> errors
+ *                                 (direct-tls becomes tls on a TLS ClientHello, else goes)
+ *                  while connecting: [tls] -> startup-decoder -> startup -> errors
  *                  authenticating: frame-decoder -> client-auth -> errors
  *                  authenticated:  [tls] -> idle -> frame-decoder -> statement-audit -> relay -> errors
  * upstream side, logging in:      [upstream-tls, then tls] -> frame-decoder -> upstream-login
@@ -13,6 +15,7 @@ package io.vigil.proxy.pipeline;
  */
 public final class PipelineNames {
 
+    public static final String DIRECT_TLS = "direct-tls";
     public static final String TLS = "tls";
     public static final String STARTUP_DECODER = "startup-decoder";
     public static final String IDLE = "idle";
