@@ -138,8 +138,8 @@ class CrashSafetyIT {
         UUID agent = env.agent("lossy-" + UUID.randomUUID(), "owner@example.com", "unused-secret");
         UUID session = UUID.randomUUID();
         TrailChain chain = new TrailChain();
-        try (JooqAuditSink sink =
-                new JooqAuditSink(lossy, dir.resolve("lossy-spool"), JooqAuditSink.Settings.defaults())) {
+        try (JooqAuditSink sink = new JooqAuditSink(
+                lossy, dir.resolve("lossy-spool"), env.trailSigner, JooqAuditSink.Settings.defaults())) {
             record(
                     sink,
                     chain,

@@ -2,6 +2,7 @@ package io.vigil.proxy;
 
 import io.vigil.db.VigilStore;
 import io.vigil.proxy.audit.JooqAuditSink;
+import io.vigil.proxy.audit.TrailSigner;
 import io.vigil.proxy.directory.JooqAgentDirectory;
 import io.vigil.proxy.directory.SecretBox;
 import java.nio.file.Path;
@@ -23,7 +24,9 @@ public final class GatewayProcess {
         store.setUrl("jdbc:postgresql://127.0.0.1:" + args[0] + "/vigil");
         store.setUser(TestEnvironment.STORE_USER);
         store.setPassword(TestEnvironment.STORE_PASSWORD);
-        JooqAuditSink audit = new JooqAuditSink(store, Path.of(args[1]), JooqAuditSink.Settings.defaults());
+        // The key outlives the process, like the spool: a restarted gateway signs with the same one.
+        TrailSigner signer = TrailSigner.readOrCreate(Path.of(args[1]).resolveSibling("trail-signing.key"));
+        JooqAuditSink audit = new JooqAuditSink(store, Path.of(args[1]), signer, JooqAuditSink.Settings.defaults());
         SecretBox secrets = new SecretBox(HexFormat.of().parseHex(args[2]), new SecureRandom());
         Gateway.start(
                 GatewayConfig.builder("127.0.0.1", Integer.parseInt(args[3])).build(),

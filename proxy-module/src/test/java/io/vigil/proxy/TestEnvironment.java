@@ -11,6 +11,7 @@ import io.vigil.db.EmbeddedDatabaseServer;
 import io.vigil.db.VigilStore;
 import io.vigil.db.jooq.tables.records.StatementViewRecord;
 import io.vigil.proxy.audit.JooqAuditSink;
+import io.vigil.proxy.audit.TrailSigner;
 import io.vigil.proxy.auth.ScramSha256.Verifier;
 import io.vigil.proxy.directory.JooqAgentDirectory;
 import io.vigil.proxy.directory.SecretBox;
@@ -47,6 +48,8 @@ public final class TestEnvironment implements AutoCloseable {
     final DSLContext store;
     /** The key sealing upstream credentials; a gateway in another process needs it too. */
     final byte[] credentialKey = randomBytes(32);
+    /** Signs the trail's checkpoints; its public key is all a verifier needs. */
+    public final TrailSigner trailSigner = TrailSigner.generate();
 
     final SecretBox secrets = new SecretBox(credentialKey, RANDOM);
     final UUID targetId = UUID.randomUUID();
@@ -103,7 +106,12 @@ public final class TestEnvironment implements AutoCloseable {
                         TARGET.UPSTREAM_SECRET,
                         secrets.seal(UPSTREAM_PASSWORD, JooqAgentDirectory.credentialOwner(targetId)))
                 .execute();
-        audit = new JooqAuditSink(storeSource, dir.resolve("spool"), JooqAuditSink.Settings.defaults());
+        // Checkpoints every 200 ms, so a test sees its statements under a signed root at once.
+        audit = new JooqAuditSink(
+                storeSource,
+                dir.resolve("spool"),
+                trailSigner,
+                JooqAuditSink.Settings.defaults().withCheckpointInterval(Duration.ofMillis(200)));
         gateway = Gateway.start(
                 GatewayConfig.builder("127.0.0.1", 0)
                         // The benchmark can set the event-loop count with -Dvigil.test.ioThreads.

@@ -20,7 +20,26 @@ public record VigilProperties(
         @DefaultValue("false") boolean demo,
         @DefaultValue("http://127.0.0.1:8080") String publicUrl,
         String credentialKey,
-        @DefaultValue Gateway gateway) {
+        @DefaultValue Gateway gateway,
+        @DefaultValue Trail trail) {
+
+    /**
+     * The audit trail ({@code vigil.trail.*}).
+     *
+     * @param signingKey the Ed25519 private key (PKCS#8 PEM) that signs checkpoints; keep it off the
+     *     store's machine in production. Unset: generated into {@code <data-dir>/secrets}, with its
+     *     public half next to it ({@code .pub}) for {@code vigil audit verify}
+     * @param checkpointInterval how often the trail's Merkle root is signed
+     */
+    public record Trail(
+            Path signingKey, @DefaultValue("30s") java.time.Duration checkpointInterval) {}
+
+    /** The checkpoint signing key's file: configured, or the data directory's own. */
+    public Path trailSigningKey() {
+        return trail.signingKey() != null
+                ? trail.signingKey()
+                : dataDir.resolve("secrets").resolve("trail-signing.key");
+    }
 
     /**
      * @param port 0 picks a free port (tests)

@@ -16,6 +16,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.InstantSource;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -57,10 +58,17 @@ public final class JooqAuditSink implements AuditSink, AutoCloseable {
     /** Builds queries without a connection; they run on the shipper's own. */
     private static final DSLContext BUILDER = DSL.using(SQLDialect.POSTGRES);
 
-    /** How much spool may fill, how it is cut into files, and how often it is forced to disk. */
-    public record Settings(long capacityBytes, long segmentBytes, Duration syncInterval) {
+    /**
+     * How much spool may fill, how it is cut into files, how often it is forced to disk, and how
+     * often the trail's Merkle root is signed.
+     */
+    public record Settings(long capacityBytes, long segmentBytes, Duration syncInterval, Duration checkpointInterval) {
         public static Settings defaults() {
-            return new Settings(1L << 30, 64L << 20, Duration.ofMillis(10));
+            return new Settings(1L << 30, 64L << 20, Duration.ofMillis(10), Duration.ofSeconds(30));
+        }
+
+        public Settings withCheckpointInterval(Duration interval) {
+            return new Settings(capacityBytes, segmentBytes, syncInterval, interval);
         }
     }
 
@@ -75,17 +83,20 @@ public final class JooqAuditSink implements AuditSink, AutoCloseable {
     private Connection connection;
 
     private boolean cursorKnown;
+    private final TrailTree tree;
 
     /**
      * @param store where the trail lives; the shipper keeps one connection of its own to it
      * @param spoolDir the gateway's local spool; its unshipped records are shipped first
+     * @param signer signs the trail's checkpoints; its key must not be readable from the store
      */
-    public JooqAuditSink(DataSource store, Path spoolDir, Settings settings) {
+    public JooqAuditSink(DataSource store, Path spoolDir, TrailSigner signer, Settings settings) {
         this.store = store;
         this.capacity = settings.capacityBytes();
         this.spool =
                 new Spool(spoolDir, settings.segmentBytes(), settings.capacityBytes() + settings.capacityBytes() / 10);
         spool.recover(LocalMark.read(spoolDir));
+        this.tree = new TrailTree(spool.id(), signer, settings.checkpointInterval(), InstantSource.system());
         this.syncer = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().name("vigil-spool-sync").daemon().factory());
         long sync = settings.syncInterval().toMillis();
@@ -161,6 +172,9 @@ public final class JooqAuditSink implements AuditSink, AutoCloseable {
                 List<Spool.Record> batch = cursorKnown ? spool.read(spool.shipped(), BATCH_BYTES) : List.of();
                 if (cursorKnown && batch.isEmpty()) {
                     runDrainedActions();
+                    if (tree.checkpointDue(!running)) {
+                        ship(batch); // only the checkpoint; at the end, whatever the interval
+                    }
                     if (!running) {
                         return;
                     }
@@ -204,24 +218,40 @@ public final class JooqAuditSink implements AuditSink, AutoCloseable {
                     .from(TRAIL_CURSOR)
                     .where(TRAIL_CURSOR.SPOOL_ID.eq(spool.id()))
                     .fetchOne(TRAIL_CURSOR.SHIPPED);
+            tree.load(t);
             c.commit();
             cursorKnown = true;
             // Ahead of the local mark if the process died between a commit and noting it.
             return mark == null ? spool.shipped() : Math.max(mark, spool.shipped());
         }
-        write(c, t, batch);
-        long mark = batch.getLast().next();
+        long mark = spool.shipped();
+        if (!batch.isEmpty()) {
+            write(c, t, batch);
+            mark = batch.getLast().next();
+            saveCursor(t, mark);
+        }
+        if (tree.checkpointDue(!running)) {
+            tree.checkpoint(t);
+        }
+        c.commit();
+        return mark;
+    }
+
+    private void saveCursor(DSLContext t, long mark) {
+        OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
         t.insertInto(TRAIL_CURSOR)
                 .set(TRAIL_CURSOR.SPOOL_ID, spool.id())
                 .set(TRAIL_CURSOR.SHIPPED, mark)
-                .set(TRAIL_CURSOR.UPDATED_AT, OffsetDateTime.now(ZoneOffset.UTC))
+                .set(TRAIL_CURSOR.UPDATED_AT, now)
+                .set(TRAIL_CURSOR.LEAVES, tree.size())
+                .set(TRAIL_CURSOR.FRONTIER, tree.packedFrontier())
                 .onConflict(TRAIL_CURSOR.SPOOL_ID)
                 .doUpdate()
                 .set(TRAIL_CURSOR.SHIPPED, mark)
-                .set(TRAIL_CURSOR.UPDATED_AT, OffsetDateTime.now(ZoneOffset.UTC))
+                .set(TRAIL_CURSOR.UPDATED_AT, now)
+                .set(TRAIL_CURSOR.LEAVES, tree.size())
+                .set(TRAIL_CURSOR.FRONTIER, tree.packedFrontier())
                 .execute();
-        c.commit();
-        return mark;
     }
 
     private void write(Connection c, DSLContext t, List<Spool.Record> batch) throws SQLException, IOException {
@@ -230,18 +260,20 @@ public final class JooqAuditSink implements AuditSink, AutoCloseable {
         List<Query> later = new ArrayList<>();
         for (Spool.Record record : batch) {
             TrailChain.Link link = decode(record.payload());
+            long leaf = tree.append(link);
             switch (link.event()) {
-                case SessionOpened e -> sessions.add(insertSession(e, link));
-                case StatementStarted e -> statements.put(key(e.sessionId(), e.seq()), new StatementCopy.Row(e, link));
+                case SessionOpened e -> sessions.add(insertSession(e, link, leaf));
+                case StatementStarted e ->
+                    statements.put(key(e.sessionId(), e.seq()), new StatementCopy.Row(e, link, leaf));
                 case StatementCompleted e -> {
                     StatementCopy.Row row = statements.get(key(e.sessionId(), e.seq()));
                     if (row != null) {
-                        row.complete(e, link);
+                        row.complete(e, link, leaf);
                     } else {
-                        later.add(insertOutcome(e, link));
+                        later.add(insertOutcome(e, link, leaf));
                     }
                 }
-                case SessionClosed e -> later.add(insertEnd(e, link));
+                case SessionClosed e -> later.add(insertEnd(e, link, leaf));
             }
         }
         if (!sessions.isEmpty()) {
@@ -292,7 +324,7 @@ public final class JooqAuditSink implements AuditSink, AutoCloseable {
         }
     }
 
-    private static Query insertSession(SessionOpened e, TrailChain.Link link) {
+    private Query insertSession(SessionOpened e, TrailChain.Link link, long leaf) {
         return BUILDER.insertInto(SESSION)
                 .set(SESSION.ID, e.sessionId())
                 .set(SESSION.AGENT_ID, e.agentId())
@@ -304,10 +336,12 @@ public final class JooqAuditSink implements AuditSink, AutoCloseable {
                 .set(SESSION.UPSTREAM_ROLE, e.upstreamRole())
                 .set(SESSION.TLS, e.tls())
                 .set(SESSION.STARTED_AT, utc(e.startedAt()))
-                .set(SESSION.CHAIN_HASH, link.hash());
+                .set(SESSION.CHAIN_HASH, link.hash())
+                .set(SESSION.SPOOL_ID, spool.id())
+                .set(SESSION.LEAF, leaf);
     }
 
-    private static Query insertOutcome(StatementCompleted e, TrailChain.Link link) {
+    private static Query insertOutcome(StatementCompleted e, TrailChain.Link link, long leaf) {
         Outcome o = e.outcome();
         return BUILDER.insertInto(STATEMENT_OUTCOME)
                 .set(STATEMENT_OUTCOME.SESSION_ID, e.sessionId())
@@ -320,16 +354,18 @@ public final class JooqAuditSink implements AuditSink, AutoCloseable {
                 .set(STATEMENT_OUTCOME.ROW_COUNT, o.rows())
                 .set(STATEMENT_OUTCOME.SQLSTATE, o.sqlState())
                 .set(STATEMENT_OUTCOME.ERROR_MESSAGE, o.errorMessage())
-                .set(STATEMENT_OUTCOME.CHAIN_HASH, link.hash());
+                .set(STATEMENT_OUTCOME.CHAIN_HASH, link.hash())
+                .set(STATEMENT_OUTCOME.LEAF, leaf);
     }
 
-    private static Query insertEnd(SessionClosed e, TrailChain.Link link) {
+    private static Query insertEnd(SessionClosed e, TrailChain.Link link, long leaf) {
         return BUILDER.insertInto(SESSION_END)
                 .set(SESSION_END.SESSION_ID, e.sessionId())
                 .set(SESSION_END.CHAIN_INDEX, link.index())
                 .set(SESSION_END.ENDED_AT, utc(e.endedAt()))
                 .set(SESSION_END.REASON, e.reason())
-                .set(SESSION_END.CHAIN_HASH, link.hash());
+                .set(SESSION_END.CHAIN_HASH, link.hash())
+                .set(SESSION_END.LEAF, leaf);
     }
 
     private static String kind(TrailChain.Link link) {

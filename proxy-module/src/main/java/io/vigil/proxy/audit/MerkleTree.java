@@ -73,6 +73,37 @@ public final class MerkleTree {
             return size;
         }
 
+        /**
+         * The subtree roots, largest first, concatenated: with {@link #size} all it takes to go on
+         * (their heights are the set bits of the size).
+         */
+        public byte[] packed() {
+            byte[] packed = new byte[hashes.size() * TrailChain.HASH_BYTES];
+            for (int i = 0; i < hashes.size(); i++) {
+                System.arraycopy(hashes.get(i), 0, packed, i * TrailChain.HASH_BYTES, TrailChain.HASH_BYTES);
+            }
+            return packed;
+        }
+
+        /** @throws IllegalArgumentException if {@code packed} does not fit a tree of {@code size} */
+        public static Frontier restore(long size, byte[] packed) {
+            if (size < 0 || packed.length != Long.bitCount(size) * TrailChain.HASH_BYTES) {
+                throw new IllegalArgumentException("a frontier of " + packed.length + " bytes for " + size + " leaves");
+            }
+            Frontier frontier = new Frontier();
+            int i = 0;
+            for (int height = 63; height >= 0; height--) {
+                if ((size & (1L << height)) != 0) {
+                    frontier.hashes.add(java.util.Arrays.copyOfRange(
+                            packed, i * TrailChain.HASH_BYTES, (i + 1) * TrailChain.HASH_BYTES));
+                    frontier.heights.add(height);
+                    i++;
+                }
+            }
+            frontier.size = size;
+            return frontier;
+        }
+
         /** The root of the tree so far: the perfect subtrees folded from the right. */
         public byte[] root() {
             if (hashes.isEmpty()) {

@@ -23,24 +23,28 @@ final class StatementCopy {
 
     private static final String COPY = "copy vigil.statement (session_id, seq, started_at, duration_us, sql_text,"
             + " protocol, command_tag, row_count, sqlstate, error_message, outcome, kind, command, reads, writes,"
-            + " functions, fingerprint, parameters, parameters_hash, start_index, start_hash, end_index, end_hash)"
-            + " from stdin";
+            + " functions, fingerprint, parameters, parameters_hash, start_index, start_hash, end_index, end_hash,"
+            + " start_leaf, end_leaf) from stdin";
 
     /** A statement to insert, with its outcome if that arrived in the same batch. */
     static final class Row {
         final StatementStarted started;
         final TrailChain.Link startLink;
+        final long startLeaf;
         StatementCompleted completed;
         TrailChain.Link endLink;
+        long endLeaf;
 
-        Row(StatementStarted started, TrailChain.Link startLink) {
+        Row(StatementStarted started, TrailChain.Link startLink, long startLeaf) {
             this.started = started;
             this.startLink = startLink;
+            this.startLeaf = startLeaf;
         }
 
-        void complete(StatementCompleted completed, TrailChain.Link endLink) {
+        void complete(StatementCompleted completed, TrailChain.Link endLink, long endLeaf) {
             this.completed = completed;
             this.endLink = endLink;
+            this.endLeaf = endLeaf;
         }
     }
 
@@ -84,7 +88,9 @@ final class StatementCopy {
         field(text, row.startLink == null ? null : bytea(row.startLink.hash())).append('\t');
         field(text, row.endLink == null ? null : Integer.toString(row.endLink.index()))
                 .append('\t');
-        field(text, row.endLink == null ? null : bytea(row.endLink.hash())).append('\n');
+        field(text, row.endLink == null ? null : bytea(row.endLink.hash())).append('\t');
+        field(text, Long.toString(row.startLeaf)).append('\t');
+        field(text, row.endLink == null ? null : Long.toString(row.endLeaf)).append('\n');
     }
 
     static String bytea(byte[] bytes) {

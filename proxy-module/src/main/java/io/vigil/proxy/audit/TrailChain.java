@@ -1,7 +1,9 @@
 package io.vigil.proxy.audit;
 
+import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.UUID;
 
 /**
  * One session's hash chain: each event's hash covers the previous hash and the event's canonical
@@ -44,6 +46,19 @@ public final class TrailChain {
         sha.update(previous);
         sha.update(encoded);
         return sha.digest();
+    }
+
+    /**
+     * What a record contributes to its spool's Merkle tree: which record it is (session, position)
+     * and the hash that seals its content and everything before it in the session.
+     */
+    public static byte[] leafData(UUID sessionId, int chainIndex, byte[] chainHash) {
+        return ByteBuffer.allocate(16 + 4 + HASH_BYTES)
+                .putLong(sessionId.getMostSignificantBits())
+                .putLong(sessionId.getLeastSignificantBits())
+                .putInt(chainIndex)
+                .put(chainHash)
+                .array();
     }
 
     static MessageDigest sha256() {

@@ -53,6 +53,34 @@ class MerkleTreeTest {
         assertThat(frontier.size()).isEqualTo(300);
     }
 
+    @Test
+    void aRestoredFrontierGoesOnAsIfNeverStopped() {
+        MerkleTree.Frontier original = new MerkleTree.Frontier();
+        for (int i = 0; i < 77; i++) {
+            original.append(new byte[] {(byte) i});
+            MerkleTree.Frontier restored = MerkleTree.Frontier.restore(original.size(), original.packed());
+            assertThat(restored.root()).isEqualTo(original.root());
+            MerkleTree.Frontier next = MerkleTree.Frontier.restore(original.size(), original.packed());
+            next.append(new byte[] {(byte) 200});
+            MerkleTree.Frontier reference = MerkleTree.Frontier.restore(original.size(), original.packed());
+            reference.append(new byte[] {(byte) 200});
+            assertThat(next.root()).isEqualTo(reference.root());
+        }
+        List<byte[]> leaves = new ArrayList<>();
+        for (int i = 0; i < 77; i++) {
+            leaves.add(new byte[] {(byte) i});
+        }
+        assertThat(original.root()).isEqualTo(MerkleTree.root(leaves));
+    }
+
+    @Test
+    void aFrontierThatDoesNotFitItsSizeIsRefused() {
+        byte[] twoHashes = new byte[64];
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> MerkleTree.Frontier.restore(4, twoHashes))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThat(MerkleTree.Frontier.restore(3, twoHashes).size()).isEqualTo(3);
+    }
+
     private static byte[] hex(String s) {
         return HexFormat.of().parseHex(s);
     }

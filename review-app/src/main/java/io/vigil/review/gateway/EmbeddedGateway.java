@@ -6,6 +6,7 @@ import io.vigil.proxy.GatewayConfig;
 import io.vigil.proxy.SelfSignedCertificate;
 import io.vigil.proxy.TlsSettings;
 import io.vigil.proxy.audit.JooqAuditSink;
+import io.vigil.proxy.audit.TrailSigner;
 import io.vigil.proxy.directory.JooqAgentDirectory;
 import io.vigil.proxy.directory.SecretBox;
 import io.vigil.proxy.identity.WorkloadIdentity;
@@ -51,7 +52,11 @@ public class EmbeddedGateway implements SmartLifecycle {
                 .build();
         // The spool is the gateway's record-before-forward log; it lives with Vigil's other local state.
         audit = new JooqAuditSink(
-                storeSource, properties.dataDir().resolve("spool"), JooqAuditSink.Settings.defaults());
+                storeSource,
+                properties.dataDir().resolve("spool"),
+                TrailSigner.readOrCreate(properties.trailSigningKey()),
+                JooqAuditSink.Settings.defaults()
+                        .withCheckpointInterval(properties.trail().checkpointInterval()));
         gateway = Gateway.start(config, new JooqAgentDirectory(store, credentials, InstantSource.system()), audit);
     }
 

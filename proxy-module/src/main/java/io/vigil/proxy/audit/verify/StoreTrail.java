@@ -1,0 +1,162 @@
+package io.vigil.proxy.audit.verify;
+
+import static io.vigil.db.jooq.Tables.SESSION;
+import static io.vigil.db.jooq.Tables.SESSION_END;
+import static io.vigil.db.jooq.Tables.STATEMENT;
+import static io.vigil.db.jooq.Tables.STATEMENT_OUTCOME;
+import static io.vigil.db.jooq.Tables.TRAIL_CHECKPOINT;
+
+import io.vigil.db.jooq.tables.records.StatementRecord;
+import io.vigil.proxy.audit.AuditEvent.Protocol;
+import io.vigil.proxy.audit.AuditEvent.SessionClosed;
+import io.vigil.proxy.audit.AuditEvent.SessionOpened;
+import io.vigil.proxy.audit.AuditEvent.StatementCompleted;
+import io.vigil.proxy.audit.AuditEvent.StatementStarted;
+import io.vigil.proxy.audit.Checkpoint;
+import io.vigil.proxy.audit.Outcome;
+import io.vigil.proxy.sql.StatementKind;
+import io.vigil.proxy.sql.StatementShape;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import org.jooq.DSLContext;
+
+/**
+ * Re-creates the trail's records from the store's rows, exactly as they were encoded when hashed:
+ * the tables themselves, not the views, so nothing is merged or defaulted on the way. Rows written
+ * before the trail was hash-chained have no hash and are counted, not checked.
+ */
+public final class StoreTrail {
+
+    private final DSLContext store;
+
+    public StoreTrail(DSLContext store) {
+        this.store = store;
+    }
+
+    /** Every chained record, in no particular order. */
+    public List<TrailRecord> records() {
+        List<TrailRecord> records = new ArrayList<>();
+        store.selectFrom(SESSION)
+                .where(SESSION.CHAIN_HASH.isNotNull())
+                .fetch()
+                .forEach(s -> records.add(new TrailRecord(
+                        s.getSpoolId(),
+                        s.getLeaf(),
+                        0,
+                        s.getChainHash(),
+                        new SessionOpened(
+                                s.getId(),
+                                s.getAgentId(),
+                                s.getTargetId(),
+                                s.getClientAddr(),
+                                s.getApplicationName(),
+                                s.getOnBehalfOf(),
+                                s.getTask(),
+                                s.getUpstreamRole(),
+                                s.getTls(),
+                                s.getStartedAt().toInstant()))));
+        var spools = store.select(SESSION.ID, SESSION.SPOOL_ID).from(SESSION).fetchMap(SESSION.ID, SESSION.SPOOL_ID);
+        try (var rows = store.selectFrom(STATEMENT)
+                .where(STATEMENT.START_HASH.isNotNull())
+                .fetchSize(1_000)
+                .fetchLazy()) {
+            for (StatementRecord s : rows) {
+                var spool = spools.get(s.getSessionId());
+                records.add(new TrailRecord(spool, s.getStartLeaf(), s.getStartIndex(), s.getStartHash(), started(s)));
+                if (s.getEndHash() != null) {
+                    records.add(new TrailRecord(
+                            spool,
+                            s.getEndLeaf(),
+                            s.getEndIndex(),
+                            s.getEndHash(),
+                            completed(
+                                    s,
+                                    new Outcome(
+                                            Outcome.Status.ofLabel(s.getOutcome()),
+                                            s.getCommandTag(),
+                                            s.getRowCount(),
+                                            s.getSqlstate(),
+                                            s.getErrorMessage()))));
+                }
+            }
+        }
+        store.selectFrom(STATEMENT_OUTCOME)
+                .fetch()
+                .forEach(o -> records.add(new TrailRecord(
+                        spools.get(o.getSessionId()),
+                        o.getLeaf(),
+                        o.getChainIndex(),
+                        o.getChainHash(),
+                        new StatementCompleted(
+                                o.getSessionId(),
+                                o.getSeq(),
+                                o.getStartedAt().toInstant(),
+                                o.getDurationUs(),
+                                new Outcome(
+                                        Outcome.Status.ofLabel(o.getOutcome()),
+                                        o.getCommandTag(),
+                                        o.getRowCount(),
+                                        o.getSqlstate(),
+                                        o.getErrorMessage())))));
+        store.selectFrom(SESSION_END)
+                .fetch()
+                .forEach(e -> records.add(new TrailRecord(
+                        spools.get(e.getSessionId()),
+                        e.getLeaf(),
+                        e.getChainIndex(),
+                        e.getChainHash(),
+                        new SessionClosed(e.getSessionId(), e.getEndedAt().toInstant(), e.getReason()))));
+        return records;
+    }
+
+    public List<Checkpoint> checkpoints() {
+        return store.selectFrom(TRAIL_CHECKPOINT)
+                .fetch(c -> new Checkpoint(
+                        c.getSpoolId(),
+                        c.getTreeSize(),
+                        c.getRoot(),
+                        c.getSignedAt().toInstant(),
+                        c.getKeyId(),
+                        c.getSignature()));
+    }
+
+    private static StatementStarted started(StatementRecord s) {
+        StatementShape shape = s.getKind() == null
+                ? null
+                : new StatementShape(
+                        StatementKind.ofLabel(s.getKind()),
+                        s.getCommand(),
+                        s.getSqlText(),
+                        list(s.getReads()),
+                        list(s.getWrites()),
+                        list(s.getFunctions()),
+                        s.getFingerprint(),
+                        null);
+        return new StatementStarted(
+                s.getSessionId(),
+                s.getSeq(),
+                instant(s.getStartedAt()),
+                s.getSqlText(),
+                Protocol.valueOf(s.getProtocol().toUpperCase(Locale.ROOT)),
+                shape,
+                s.getParameters() == null ? null : list(s.getParameters()),
+                s.getParametersHash());
+    }
+
+    private static StatementCompleted completed(StatementRecord s, Outcome outcome) {
+        return new StatementCompleted(
+                s.getSessionId(), s.getSeq(), instant(s.getStartedAt()), s.getDurationUs(), outcome);
+    }
+
+    private static java.time.Instant instant(OffsetDateTime at) {
+        return at.toInstant();
+    }
+
+    /** Arrays.asList, not List.of: an element may be NULL. */
+    private static List<String> list(String[] values) {
+        return values == null ? List.of() : Arrays.asList(values);
+    }
+}

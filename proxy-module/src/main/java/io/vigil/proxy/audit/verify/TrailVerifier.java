@@ -1,0 +1,242 @@
+package io.vigil.proxy.audit.verify;
+
+import io.vigil.proxy.audit.AuditEvent.SessionOpened;
+import io.vigil.proxy.audit.Checkpoint;
+import io.vigil.proxy.audit.MerkleTree;
+import io.vigil.proxy.audit.TrailChain;
+import io.vigil.proxy.audit.TrailCodec;
+import java.security.PublicKey;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
+
+/**
+ * Checks a trail with nothing but its records, its checkpoints and the public keys.
+ *
+ * <ol>
+ *   <li>Chains: each session's records, in chain order, must be numbered 0, 1, 2... and each
+ *       stored hash must equal SHA-256(previous stored hash || canonical encoding of the record's
+ *       content). A mismatch names the edited record; a gap names the deleted ones. Each record is
+ *       checked against its predecessor's stored hash, so one edit reports one record.
+ *   <li>Trees: each spool's records, by leaf number, must be numbered 0, 1, 2...; the root over the
+ *       leaves re-created from the <em>recomputed</em> hashes must equal every signed checkpoint's
+ *       root at its size. This catches what the chains cannot: a rewrite with recomputed hashes,
+ *       whole sessions removed, and a cut tail (a checkpoint larger than what is left).
+ * </ol>
+ *
+ * Records after the newest checkpoint are proven by their chains only, until the next one.
+ */
+public final class TrailVerifier {
+
+    private TrailVerifier() {}
+
+    /** @param keys the public keys checkpoints may be signed with, by {@link io.vigil.proxy.audit.TrailSigner#keyId} */
+    public static Report verify(List<TrailRecord> records, List<Checkpoint> checkpoints, Map<String, PublicKey> keys) {
+        List<Finding> findings = new ArrayList<>();
+        Map<TrailRecord, byte[]> recomputed = checkChains(records, findings);
+        Map<UUID, List<TrailRecord>> bySpool = new TreeMap<>();
+        int unanchored = 0;
+        for (TrailRecord r : records) {
+            if (r.spoolId() == null || r.leaf() == null) {
+                unanchored++;
+            } else {
+                bySpool.computeIfAbsent(r.spoolId(), s -> new ArrayList<>()).add(r);
+            }
+        }
+        Map<UUID, List<Checkpoint>> signed = new TreeMap<>();
+        for (Checkpoint c : checkpoints) {
+            signed.computeIfAbsent(c.spoolId(), s -> new ArrayList<>()).add(c);
+            bySpool.putIfAbsent(c.spoolId(), new ArrayList<>());
+        }
+        List<Report.Spool> spools = new ArrayList<>();
+        for (var spool : bySpool.entrySet()) {
+            spools.add(checkTree(
+                    spool.getKey(),
+                    spool.getValue(),
+                    signed.getOrDefault(spool.getKey(), List.of()),
+                    recomputed,
+                    keys,
+                    findings));
+        }
+        long sessions = records.stream().map(TrailRecord::sessionId).distinct().count();
+        return new Report(records.size(), sessions, unanchored, spools, findings);
+    }
+
+    // ---- chains ----
+
+    private static Map<TrailRecord, byte[]> checkChains(List<TrailRecord> records, List<Finding> findings) {
+        Map<UUID, List<TrailRecord>> bySession = new LinkedHashMap<>();
+        for (TrailRecord r : records) {
+            bySession.computeIfAbsent(r.sessionId(), s -> new ArrayList<>()).add(r);
+        }
+        // By identity: two rows with equal content are still two records.
+        Map<TrailRecord, byte[]> recomputed = new IdentityHashMap<>();
+        for (List<TrailRecord> chain : bySession.values()) {
+            chain.sort(Comparator.comparingInt(TrailRecord::chainIndex));
+            checkChain(chain, recomputed, findings);
+        }
+        return recomputed;
+    }
+
+    private static void checkChain(
+            List<TrailRecord> chain, Map<TrailRecord, byte[]> recomputed, List<Finding> findings) {
+        byte[] previous = new byte[TrailChain.HASH_BYTES];
+        int expected = 0;
+        for (TrailRecord r : chain) {
+            if (r.chainIndex() < expected) {
+                findings.add(at(r, "a second record claims chain position " + r.chainIndex()));
+                continue;
+            }
+            boolean linked = r.chainIndex() == expected;
+            if (!linked) {
+                findings.add(at(r, missing(expected, r.chainIndex() - 1) + " before it: deleted"));
+            }
+            if (r.chainIndex() == 0 && !(r.event() instanceof SessionOpened)) {
+                findings.add(at(r, "a session's first record must be its opening"));
+            }
+            byte[] hash = TrailChain.hash(previous, TrailCodec.encode(r.event()));
+            if (linked && !Arrays.equals(hash, r.storedHash())) {
+                findings.add(at(r, "its content does not match its hash: edited, or moved from another position"));
+            }
+            // After a gap the hash cannot be re-created; the stored one stands in for the leaf.
+            recomputed.put(r, linked ? hash : r.storedHash());
+            previous = r.storedHash();
+            expected = r.chainIndex() + 1;
+        }
+    }
+
+    private static String missing(int from, int to) {
+        return from == to ? "record " + from + " is missing" : "records " + from + " to " + to + " are missing";
+    }
+
+    private static Finding at(TrailRecord r, String problem) {
+        return new Finding(r.spoolId(), r.sessionId(), r.describe(), problem);
+    }
+
+    // ---- trees ----
+
+    private static Report.Spool checkTree(
+            UUID spool,
+            List<TrailRecord> records,
+            List<Checkpoint> checkpoints,
+            Map<TrailRecord, byte[]> recomputed,
+            Map<String, PublicKey> keys,
+            List<Finding> findings) {
+        records.sort(Comparator.comparingLong(TrailRecord::leaf));
+        List<byte[]> leaves = leaves(spool, records, recomputed, findings);
+        List<Checkpoint> valid = new ArrayList<>();
+        for (Checkpoint c : checkpoints.stream()
+                .sorted(Comparator.comparingLong(Checkpoint::treeSize))
+                .toList()) {
+            if (trusted(c, keys, findings)) {
+                valid.add(c);
+            }
+        }
+        MerkleTree.Frontier frontier = new MerkleTree.Frontier();
+        long matchedUpTo = 0;
+        for (Checkpoint c : valid) {
+            if (c.treeSize() > leaves.size()) {
+                findings.add(new Finding(
+                        spool,
+                        null,
+                        null,
+                        "the tail was cut: the checkpoint signed at "
+                                + c.signedAt() + " covers " + c.treeSize() + " records, only " + leaves.size()
+                                + " are left (leaves " + leaves.size() + " to " + (c.treeSize() - 1)
+                                + " are missing)"));
+                break;
+            }
+            while (frontier.size() < c.treeSize() && leaves.get((int) frontier.size()) != null) {
+                frontier.append(leaves.get((int) frontier.size()));
+            }
+            if (frontier.size() < c.treeSize()) {
+                break; // a missing leaf, already reported: no later root can match
+            }
+            if (!Arrays.equals(frontier.root(), c.root())) {
+                // Without a finding in the chains, the change came with recomputed hashes.
+                findings.add(new Finding(
+                        spool,
+                        null,
+                        null,
+                        "the records at leaves " + matchedUpTo + " to "
+                                + (c.treeSize() - 1) + " do not match the root signed at " + c.signedAt()
+                                + ": one of them was changed"));
+                break;
+            }
+            matchedUpTo = c.treeSize();
+        }
+        Checkpoint latest = valid.isEmpty() ? null : valid.getLast();
+        long unsigned = Math.max(0, records.size() - (latest == null ? 0 : latest.treeSize()));
+        return new Report.Spool(spool, records.size(), valid.size(), latest, unsigned);
+    }
+
+    /** Leaf data by leaf number; a gap is null and reported. */
+    private static List<byte[]> leaves(
+            UUID spool, List<TrailRecord> records, Map<TrailRecord, byte[]> recomputed, List<Finding> findings) {
+        List<byte[]> leaves = new ArrayList<>(records.size());
+        for (TrailRecord r : records) {
+            if (r.leaf() < leaves.size()) {
+                findings.add(at(r, "a second record claims leaf " + r.leaf()));
+                continue;
+            }
+            if (r.leaf() > leaves.size()) {
+                findings.add(new Finding(
+                        spool,
+                        null,
+                        null,
+                        (r.leaf() - leaves.size() == 1
+                                        ? "leaf " + leaves.size() + " is missing"
+                                        : "leaves " + leaves.size() + " to " + (r.leaf() - 1) + " are missing")
+                                + ": deleted"));
+                while (leaves.size() < r.leaf()) {
+                    leaves.add(null);
+                }
+            }
+            leaves.add(TrailChain.leafData(r.sessionId(), r.chainIndex(), recomputed.get(r)));
+        }
+        return leaves;
+    }
+
+    private static boolean trusted(Checkpoint c, Map<String, PublicKey> keys, List<Finding> findings) {
+        PublicKey key = keys.get(c.keyId());
+        if (key == null) {
+            findings.add(new Finding(
+                    c.spoolId(),
+                    null,
+                    null,
+                    "the checkpoint of " + c.treeSize() + " records is signed by key " + c.keyId()
+                            + ", which was not given: it cannot be checked"));
+            return false;
+        }
+        if (!c.signedBy(key)) {
+            findings.add(new Finding(
+                    c.spoolId(),
+                    null,
+                    null,
+                    "the checkpoint of " + c.treeSize() + " records does not carry a valid signature of key "
+                            + c.keyId() + ": forged or altered"));
+            return false;
+        }
+        return true;
+    }
+
+    /** What was checked, and what was found. */
+    public record Report(long records, long sessions, long unanchored, List<Spool> spools, List<Finding> findings) {
+
+        public boolean intact() {
+            return findings.isEmpty();
+        }
+
+        /**
+         * @param latest the newest checkpoint with a valid signature, or null
+         * @param unsigned records after the newest checkpoint (proven by their chains only, so far)
+         */
+        public record Spool(UUID id, long records, int checkpoints, Checkpoint latest, long unsigned) {}
+    }
+}

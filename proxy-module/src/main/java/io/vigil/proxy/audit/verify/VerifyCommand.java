@@ -1,0 +1,155 @@
+package io.vigil.proxy.audit.verify;
+
+import io.vigil.proxy.audit.Checkpoint;
+import io.vigil.proxy.audit.TrailSigner;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.security.PublicKey;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.jooq.SQLDialect;
+import org.jooq.impl.DSL;
+
+/**
+ * {@code vigil audit verify}: checks the live store or an export with the public key(s) only.
+ *
+ * <pre>
+ *   vigil audit verify --public-key trail-signing.key.pub --store jdbc:postgresql://db/vigil --user auditor
+ *   vigil audit verify --public-key trail-signing.key.pub --export trail.jsonl
+ * </pre>
+ *
+ * The store's password comes from {@code VIGIL_STORE_PASSWORD}, never the command line. Exit status:
+ * 0 intact, 1 tampering found, 2 could not check.
+ */
+public final class VerifyCommand {
+
+    public static final int INTACT = 0;
+    public static final int TAMPERED = 1;
+    public static final int CANNOT_CHECK = 2;
+
+    private static final String USAGE = """
+            usage: vigil audit verify --public-key FILE [--public-key FILE ...] (--store JDBC-URL [--user NAME] | --export FILE)
+              --public-key  an Ed25519 public key (PEM) checkpoints may be signed with; repeat for rotated keys
+              --store       the live store; the password is read from VIGIL_STORE_PASSWORD
+              --export      a JSON-lines export (vigil audit export, or the SIEM file sink)
+            exit status: 0 intact, 1 tampering found, 2 could not check""";
+
+    private VerifyCommand() {}
+
+    public static int run(List<String> args, Map<String, String> environment, PrintStream out) {
+        Map<String, List<String>> options;
+        try {
+            options = options(args);
+        } catch (IllegalArgumentException e) {
+            out.println(e.getMessage());
+            out.println(USAGE);
+            return CANNOT_CHECK;
+        }
+        boolean store = options.containsKey("--store");
+        if (!options.containsKey("--public-key") || store == options.containsKey("--export")) {
+            out.println(USAGE);
+            return CANNOT_CHECK;
+        }
+        try {
+            Map<String, PublicKey> keys = new LinkedHashMap<>();
+            for (String file : options.get("--public-key")) {
+                PublicKey key = TrailSigner.readPublicKey(Path.of(file));
+                keys.put(TrailSigner.keyId(key), key);
+            }
+            TrailVerifier.Report report;
+            String source;
+            if (store) {
+                source = options.get("--store").getFirst();
+                report = verifyStore(source, single(options, "--user"), environment.get("VIGIL_STORE_PASSWORD"), keys);
+            } else {
+                source = options.get("--export").getFirst();
+                ExportTrail export = ExportTrail.read(Path.of(source));
+                report = TrailVerifier.verify(export.records(), export.checkpoints(), keys);
+            }
+            print(source, keys, report, out);
+            return report.intact() ? INTACT : TAMPERED;
+        } catch (IOException | SQLException | RuntimeException e) {
+            out.println("cannot check the trail: " + e.getMessage());
+            return CANNOT_CHECK;
+        }
+    }
+
+    private static TrailVerifier.Report verifyStore(
+            String url, String user, String password, Map<String, PublicKey> keys) throws SQLException {
+        Properties props = new Properties();
+        if (user != null) {
+            props.setProperty("user", user);
+        }
+        if (password != null) {
+            props.setProperty("password", password);
+        }
+        try (Connection c = DriverManager.getConnection(url, props)) {
+            // One snapshot for every table, read in chunks.
+            c.setAutoCommit(false);
+            c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+            c.setReadOnly(true);
+            StoreTrail trail = new StoreTrail(DSL.using(c, SQLDialect.POSTGRES));
+            TrailVerifier.Report report = TrailVerifier.verify(trail.records(), trail.checkpoints(), keys);
+            c.rollback();
+            return report;
+        }
+    }
+
+    static void print(String source, Map<String, PublicKey> keys, TrailVerifier.Report report, PrintStream out) {
+        out.println("verifying " + source + " with key " + String.join(", ", keys.keySet()));
+        out.printf(
+                "%,d records in %,d sessions%s%n",
+                report.records(),
+                report.sessions(),
+                report.unanchored() == 0
+                        ? ""
+                        : String.format(" (%,d from before checkpoints: chains only)", report.unanchored()));
+        for (TrailVerifier.Report.Spool spool : report.spools()) {
+            Checkpoint latest = spool.latest();
+            out.printf(
+                    "spool %s: %,d records, %d valid checkpoints%s%n",
+                    spool.id(),
+                    spool.records(),
+                    spool.checkpoints(),
+                    latest == null
+                            ? ", none yet: chains only"
+                            : String.format(
+                                    ", the latest of %,d records signed %s; %,d after it not yet signed",
+                                    latest.treeSize(), latest.signedAt(), spool.unsigned()));
+        }
+        for (Finding finding : report.findings()) {
+            out.println("TAMPERED " + finding);
+        }
+        out.println(
+                report.intact()
+                        ? "verdict: intact"
+                        : "verdict: TAMPERED, " + report.findings().size() + " finding(s)");
+    }
+
+    private static Map<String, List<String>> options(List<String> args) {
+        Map<String, List<String>> options = new LinkedHashMap<>();
+        for (int i = 0; i < args.size(); i++) {
+            String name = args.get(i);
+            if (!List.of("--public-key", "--store", "--user", "--export").contains(name)) {
+                throw new IllegalArgumentException("unknown option " + name);
+            }
+            if (i + 1 >= args.size()) {
+                throw new IllegalArgumentException(name + " needs a value");
+            }
+            options.computeIfAbsent(name, n -> new ArrayList<>()).add(args.get(++i));
+        }
+        return options;
+    }
+
+    private static String single(Map<String, List<String>> options, String name) {
+        List<String> values = options.get(name);
+        return values == null ? null : values.getLast();
+    }
+}

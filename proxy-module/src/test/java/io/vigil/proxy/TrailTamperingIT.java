@@ -1,0 +1,299 @@
+package io.vigil.proxy;
+
+import static io.vigil.db.jooq.Tables.SESSION_VIEW;
+import static io.vigil.db.jooq.Tables.TRAIL_CHECKPOINT;
+import static io.vigil.db.jooq.Tables.TRAIL_CURSOR;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vigil.proxy.audit.AuditEvent.SessionClosed;
+import io.vigil.proxy.audit.TrailChain;
+import io.vigil.proxy.audit.TrailCodec;
+import io.vigil.proxy.audit.verify.AuditCommand;
+import io.vigil.proxy.audit.verify.StoreTrail;
+import io.vigil.proxy.audit.verify.TrailRecord;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.postgresql.PGConnection;
+
+/**
+ * Real traffic through the gateway, then the store is tampered with the way an insider with the
+ * database owner's rights would (triggers bypassed): {@code vigil audit verify} must catch each
+ * change and name the record, and the untouched trail must verify intact. Each test undoes its
+ * tampering, so each finds exactly what it did.
+ */
+class TrailTamperingIT {
+
+    @TempDir
+    static Path dir;
+
+    static TestEnvironment env;
+    static Path publicKey;
+    static Map<String, UUID> sessions = new java.util.HashMap<>();
+    private static final List<String> undo = new ArrayList<>();
+
+    @BeforeAll
+    static void recordTraffic() throws Exception {
+        env = new TestEnvironment(dir.resolve("pg"), null);
+        env.agent("auditee", "owner@example.com", "s3cret-auditee");
+        publicKey = dir.resolve("trail-signing.pub");
+        env.trailSigner.writePublicKey(publicKey);
+        for (String name : List.of("edit", "delete", "swap", "rewrite", "tail")) {
+            sessions.put(name, session(name));
+        }
+        // Everything shipped and under a signed checkpoint.
+        TestEnvironment.await(TrailTamperingIT::unsignedLeaves, n -> n == 0);
+    }
+
+    @AfterAll
+    static void stop() {
+        env.close();
+    }
+
+    /** One agent session with a realistic mix: DDL, extended-protocol DML with odd parameters, COPY, failures. */
+    private static UUID session(String name) throws Exception {
+        try (Connection c = env.connect(
+                        "auditee",
+                        "s3cret-auditee",
+                        "ApplicationName",
+                        "tamper-" + name,
+                        // so pgjdbc sends application_name in the startup packet rather than SET later
+                        "assumeMinServerVersion",
+                        "15");
+                Statement s = c.createStatement()) {
+            s.execute("create table if not exists notes_" + name + " (id int primary key, body text, raw bytea)");
+            try (PreparedStatement p = c.prepareStatement("insert into notes_" + name + " values (?, ?, ?)")) {
+                p.setInt(1, 1);
+                p.setString(2, "héllo ☃ \"quoted\" \\ back\ttab\nnewline");
+                p.setBytes(3, new byte[] {0, 1, 2, (byte) 0xff});
+                p.execute();
+                p.setInt(1, 2);
+                p.setNull(2, java.sql.Types.VARCHAR);
+                p.setNull(3, java.sql.Types.BINARY);
+                p.execute();
+            }
+            s.execute("select count(*) from notes_" + name + "; select body from notes_" + name + " where id = 1");
+            failing(s, "select 1 / 0");
+            failing(s, "selec broken syntax");
+            c.unwrap(PGConnection.class)
+                    .getCopyAPI()
+                    .copyIn(
+                            "copy notes_" + name + " (id, body) from stdin",
+                            new java.io.StringReader("3\tcopied\n4\t\\N\n"));
+            s.execute("update notes_" + name + " set body = 'x' where id = 3");
+        }
+        // Closed in the trail before the next session opens: the last session's records end the tree.
+        return TestEnvironment.await(
+                () -> env.store
+                        .select(SESSION_VIEW.ID)
+                        .from(SESSION_VIEW)
+                        .where(SESSION_VIEW.APPLICATION_NAME.eq("tamper-" + name))
+                        .and(SESSION_VIEW.ENDED_AT.isNotNull())
+                        .fetchOne(SESSION_VIEW.ID),
+                java.util.Objects::nonNull);
+    }
+
+    private static void failing(Statement s, String sql) {
+        try {
+            s.execute(sql);
+        } catch (SQLException expected) {
+            // recorded as failed (or refused), which is what the trail should show
+        }
+    }
+
+    private static long unsignedLeaves() {
+        Long leaves = env.store.select(TRAIL_CURSOR.LEAVES).from(TRAIL_CURSOR).fetchOne(TRAIL_CURSOR.LEAVES);
+        Long signed = env.store
+                .select(org.jooq.impl.DSL.max(TRAIL_CHECKPOINT.TREE_SIZE))
+                .from(TRAIL_CHECKPOINT)
+                .fetchOne(0, Long.class);
+        return leaves == null || signed == null ? -1 : leaves - signed + env.audit.backlog();
+    }
+
+    @AfterEach
+    void untamper() throws SQLException {
+        asOwner(undo.toArray(String[]::new));
+        undo.clear();
+        assertThat(verify().out()).contains("verdict: intact");
+    }
+
+    @Test
+    void theUntouchedTrailVerifiesFromTheStoreAndFromAnExport() throws Exception {
+        Verification live = verify();
+        assertThat(live.status()).as(live.out()).isZero();
+        assertThat(live.out())
+                .contains("verdict: intact")
+                .containsPattern("spool [0-9a-f-]{36}: [0-9,]+ records, [1-9][0-9]* valid checkpoints");
+        Path export = dir.resolve("trail.jsonl");
+        Verification exported =
+                run("export", "--store", storeUrl(), "--user", TestEnvironment.STORE_USER, "--out", export.toString());
+        assertThat(exported.status()).as(exported.out()).isZero();
+        Verification fromExport = run("verify", "--public-key", publicKey.toString(), "--export", export.toString());
+        assertThat(fromExport.status()).as(fromExport.out()).isZero();
+        assertThat(fromExport.out()).contains("verdict: intact");
+    }
+
+    @Test
+    void anEditedStatementIsNamed() throws Exception {
+        UUID session = sessions.get("edit");
+        String original = env.store
+                .fetchValue("select sql_text from statement where session_id = ? and seq = 2", session)
+                .toString();
+        asOwner("update vigil.statement set sql_text = 'select 1' where session_id = '" + session + "' and seq = 2");
+        undo.add("update vigil.statement set sql_text = " + literal(original) + " where session_id = '" + session
+                + "' and seq = 2");
+        Verification v = verify();
+        assertThat(v.status()).isEqualTo(1);
+        assertThat(v.out())
+                .contains("TAMPERED session " + session + " record 3 (statement 2 started")
+                .contains("does not match its hash");
+    }
+
+    @Test
+    void aDeletedStatementIsNamed() throws Exception {
+        UUID session = sessions.get("delete");
+        asOwner(
+                "create table vigil.kept_statement as select * from vigil.statement where session_id = '" + session
+                        + "' and seq = 3",
+                "delete from vigil.statement where session_id = '" + session + "' and seq = 3");
+        undo.add("insert into vigil.statement select * from vigil.kept_statement");
+        undo.add("drop table vigil.kept_statement");
+        Verification v = verify();
+        assertThat(v.status()).isEqualTo(1);
+        assertThat(v.out())
+                .contains("TAMPERED session " + session + " record 7 (statement 4 started")
+                .contains("records 5 to 6 are missing before it: deleted");
+    }
+
+    @Test
+    void twoSwappedStatementsAreBothNamed() throws Exception {
+        UUID session = sessions.get("swap");
+        String swap = "update vigil.statement s set sql_text = o.sql_text from vigil.statement o"
+                + " where s.session_id = '" + session + "' and s.seq in (1, 2)"
+                + " and o.session_id = s.session_id and o.seq = 3 - s.seq";
+        asOwner(swap);
+        undo.add(swap);
+        Verification v = verify();
+        assertThat(v.status()).isEqualTo(1);
+        assertThat(v.out())
+                .contains("TAMPERED session " + session + " record 1 (statement 1 started")
+                .contains("TAMPERED session " + session + " record 3 (statement 2 started");
+    }
+
+    @Test
+    void aRewriteWithARecomputedHashIsCaughtByTheSignedRoot() throws Exception {
+        UUID session = sessions.get("rewrite");
+        List<TrailRecord> chain = new StoreTrail(env.store)
+                .records().stream()
+                        .filter(r -> r.sessionId().equals(session))
+                        .sorted(java.util.Comparator.comparingInt(TrailRecord::chainIndex))
+                        .toList();
+        TrailRecord last = chain.getLast();
+        SessionClosed closed = (SessionClosed) last.event();
+        byte[] forged = TrailChain.hash(
+                chain.get(chain.size() - 2).storedHash(),
+                TrailCodec.encode(new SessionClosed(session, closed.endedAt(), "nothing to see here")));
+        asOwner("update vigil.session_end set reason = 'nothing to see here', chain_hash = '\\x"
+                + HexFormat.of().formatHex(forged) + "' where session_id = '" + session + "'");
+        undo.add("update vigil.session_end set reason = " + literal(closed.reason()) + ", chain_hash = '\\x"
+                + HexFormat.of().formatHex(last.storedHash()) + "' where session_id = '" + session + "'");
+        Verification v = verify();
+        assertThat(v.status()).isEqualTo(1);
+        assertThat(v.out())
+                .doesNotContain("TAMPERED session")
+                .containsPattern("TAMPERED spool [0-9a-f-]{36}: the records at leaves [0-9]+ to [0-9]+ do not match"
+                        + " the root signed at \\S+: one of them was changed");
+    }
+
+    @Test
+    void aCutTailIsCaught() throws Exception {
+        UUID session = sessions.get("tail");
+        String s = "'" + session + "'";
+        asOwner(
+                "create table vigil.kept_session as select * from vigil.session where id = " + s,
+                "create table vigil.kept_statement as select * from vigil.statement where session_id = " + s,
+                "create table vigil.kept_outcome as select * from vigil.statement_outcome where session_id = " + s,
+                "create table vigil.kept_end as select * from vigil.session_end where session_id = " + s,
+                "delete from vigil.session_end where session_id = " + s,
+                "delete from vigil.statement_outcome where session_id = " + s,
+                "delete from vigil.statement where session_id = " + s,
+                "delete from vigil.session where id = " + s);
+        undo.addAll(List.of(
+                "insert into vigil.session select * from vigil.kept_session",
+                "insert into vigil.statement select * from vigil.kept_statement",
+                "insert into vigil.statement_outcome select * from vigil.kept_outcome",
+                "insert into vigil.session_end select * from vigil.kept_end",
+                "drop table vigil.kept_session, vigil.kept_statement, vigil.kept_outcome, vigil.kept_end"));
+        Verification v = verify();
+        assertThat(v.status()).isEqualTo(1);
+        assertThat(v.out())
+                .containsPattern("TAMPERED spool [0-9a-f-]{36}: the tail was cut: the checkpoint signed at"
+                        + " \\S+ covers [0-9]+ records, only [0-9]+ are left");
+    }
+
+    @Test
+    void aForgedCheckpointIsNamed() throws Exception {
+        asOwner("insert into vigil.trail_checkpoint select spool_id, tree_size + 1000, root, now(), key_id,"
+                + " '\\x00'::bytea from vigil.trail_checkpoint order by tree_size desc limit 1");
+        undo.add("delete from vigil.trail_checkpoint where tree_size > (select leaves from vigil.trail_cursor)");
+        Verification v = verify();
+        assertThat(v.status()).isEqualTo(1);
+        assertThat(v.out()).contains("does not carry a valid signature").contains("forged or altered");
+    }
+
+    record Verification(int status, String out) {}
+
+    private static Verification verify() {
+        return run(
+                "verify",
+                "--public-key",
+                publicKey.toString(),
+                "--store",
+                storeUrl(),
+                "--user",
+                TestEnvironment.STORE_USER);
+    }
+
+    private static Verification run(String... args) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        int status = AuditCommand.run(
+                List.of(args),
+                Map.of("VIGIL_STORE_PASSWORD", TestEnvironment.STORE_PASSWORD),
+                new PrintStream(bytes, true, StandardCharsets.UTF_8));
+        return new Verification(status, bytes.toString(StandardCharsets.UTF_8));
+    }
+
+    private static String storeUrl() {
+        return env.postgres.jdbcUrl("vigil");
+    }
+
+    /** As the database's superuser, with the insert-only triggers bypassed, as an insider could. */
+    private static void asOwner(String... statements) throws SQLException {
+        try (Connection c = env.postgres.superuserDataSource("vigil").getConnection();
+                Statement s = c.createStatement()) {
+            s.execute("set session_replication_role = replica");
+            for (String sql : statements) {
+                s.execute(sql);
+            }
+        }
+    }
+
+    private static String literal(String value) {
+        return value == null ? "null" : "'" + value.replace("'", "''") + "'";
+    }
+}
