@@ -1,5 +1,7 @@
 package io.vigil.review.demo;
 
+import io.vigil.db.EmbeddedDatabaseServer;
+import io.vigil.proxy.audit.TrailSigner;
 import io.vigil.review.VigilProperties;
 import io.vigil.review.gateway.EmbeddedGateway;
 import io.vigil.review.security.DemoUsers;
@@ -22,13 +24,19 @@ class DemoBanner {
     private final ObjectProvider<DemoUsers> users;
     private final DemoAgents agents;
     private final EmbeddedGateway gateway;
+    private final EmbeddedDatabaseServer postgres;
 
     DemoBanner(
-            VigilProperties properties, ObjectProvider<DemoUsers> users, DemoAgents agents, EmbeddedGateway gateway) {
+            VigilProperties properties,
+            ObjectProvider<DemoUsers> users,
+            DemoAgents agents,
+            EmbeddedGateway gateway,
+            EmbeddedDatabaseServer postgres) {
         this.properties = properties;
         this.users = users;
         this.agents = agents;
         this.gateway = gateway;
+        this.postgres = postgres;
     }
 
     @EventListener(ApplicationReadyEvent.class)
@@ -62,6 +70,15 @@ class DemoBanner {
                 .append(" dbname=shop user=")
                 .append(first)
                 .append("\"\n");
+        b.append("\n  Check the audit trail (public key only):\n    VIGIL_STORE_PASSWORD=\"$(cat ")
+                .append(properties.dataDir().resolve("secrets/store.password"))
+                .append(")\" java -jar review-app/target/vigil.jar audit verify --public-key ")
+                .append(TrailSigner.publicKeyFile(properties.trailSigningKey()))
+                .append(" --store ")
+                .append(postgres.jdbcUrl(DemoDatabaseConfiguration.STORE_DATABASE))
+                .append(" --user ")
+                .append(DemoDatabaseConfiguration.STORE_ROLE)
+                .append("\n");
         out.println(b);
         out.flush();
     }
