@@ -5,15 +5,21 @@ import static io.vigil.db.jooq.Tables.TRAIL_CHECKPOINT;
 import static io.vigil.db.jooq.Tables.TRAIL_CURSOR;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.sun.net.httpserver.HttpServer;
 import io.vigil.proxy.audit.AuditEvent.SessionClosed;
 import io.vigil.proxy.audit.TrailChain;
 import io.vigil.proxy.audit.TrailCodec;
+import io.vigil.proxy.audit.TrailRecord;
+import io.vigil.proxy.audit.export.JsonLinesFileSink;
+import io.vigil.proxy.audit.export.WebhookSink;
 import io.vigil.proxy.audit.verify.AuditCommand;
 import io.vigil.proxy.audit.verify.StoreTrail;
-import io.vigil.proxy.audit.verify.TrailRecord;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -43,6 +49,10 @@ class TrailTamperingIT {
     static Path dir;
 
     static TestEnvironment env;
+    static HttpServer siem;
+    static final List<String> received = new java.util.concurrent.CopyOnWriteArrayList<>();
+    static JsonLinesFileSink fileSink;
+    static WebhookSink webhook;
     static Path publicKey;
     static Map<String, UUID> sessions = new java.util.HashMap<>();
     private static final List<String> undo = new ArrayList<>();
@@ -53,6 +63,18 @@ class TrailTamperingIT {
         env.agent("auditee", "owner@example.com", "s3cret-auditee");
         publicKey = dir.resolve("trail-signing.pub");
         env.trailSigner.writePublicKey(publicKey);
+        siem = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        siem.createContext("/ingest", exchange -> {
+            received.add(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+            exchange.sendResponseHeaders(204, -1);
+            exchange.close();
+        });
+        siem.start();
+        fileSink = new JsonLinesFileSink(dir.resolve("siem/trail.jsonl"));
+        webhook = new WebhookSink(
+                URI.create("http://127.0.0.1:" + siem.getAddress().getPort() + "/ingest"), null, 100_000);
+        env.audit.addListener(fileSink);
+        env.audit.addListener(webhook);
         for (String name : List.of("edit", "delete", "swap", "rewrite", "tail")) {
             sessions.put(name, session(name));
         }
@@ -61,8 +83,30 @@ class TrailTamperingIT {
     }
 
     @AfterAll
-    static void stop() {
+    static void stop() throws Exception {
         env.close();
+        webhook.close();
+        fileSink.close();
+        siem.stop(0);
+    }
+
+    @Test
+    void theSiemStreamsCarryTheWholeTrailAndVerifyOnTheirOwn() throws Exception {
+        TestEnvironment.await(webhook::pending, n -> n == 0);
+        Verification file = run(
+                "verify",
+                "--public-key",
+                publicKey.toString(),
+                "--export",
+                dir.resolve("siem/trail.jsonl").toString());
+        assertThat(file.status()).as(file.out()).isZero();
+        Path posted = dir.resolve("posted.jsonl");
+        Files.writeString(posted, String.join("", received));
+        Verification webhookCopy = run("verify", "--public-key", publicKey.toString(), "--export", posted.toString());
+        assertThat(webhookCopy.status()).as(webhookCopy.out()).isZero();
+        assertThat(webhookCopy.out())
+                .isEqualTo(file.out().replace(dir.resolve("siem/trail.jsonl").toString(), posted.toString()));
+        assertThat(String.join("", received)).contains("\"sql\":\"update notes_tail set body = 'x' where id = 3\"");
     }
 
     /** One agent session with a realistic mix: DDL, extended-protocol DML with odd parameters, COPY, failures. */

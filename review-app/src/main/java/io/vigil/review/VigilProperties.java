@@ -30,9 +30,23 @@ public record VigilProperties(
      *     store's machine in production. Unset: generated into {@code <data-dir>/secrets}, with its
      *     public half next to it ({@code .pub}) for {@code vigil audit verify}
      * @param checkpointInterval how often the trail's Merkle root is signed
+     * @param exportFile a file every stored record is appended to as a JSON line (for a SIEM agent)
+     * @param webhookUrl an endpoint every stored batch is POSTed to as JSON lines
+     * @param webhookToken sent to it as {@code Authorization: Bearer …}
      */
     public record Trail(
-            Path signingKey, @DefaultValue("30s") java.time.Duration checkpointInterval) {}
+            Path signingKey,
+            @DefaultValue("30s") java.time.Duration checkpointInterval,
+            Path exportFile,
+            java.net.URI webhookUrl,
+            String webhookToken) {
+
+        /** Without the token: settings get printed. */
+        @Override
+        public String toString() {
+            return "Trail[" + signingKey + ", " + checkpointInterval + ", " + exportFile + ", " + webhookUrl + "]";
+        }
+    }
 
     /** The checkpoint signing key's file: configured, or the data directory's own. */
     public Path trailSigningKey() {

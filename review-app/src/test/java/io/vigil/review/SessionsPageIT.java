@@ -81,6 +81,9 @@ class SessionsPageIT {
         registry.add("vigil.data-dir", DATA_DIR::toString);
         registry.add("server.port", () -> HTTP_PORT);
         registry.add("vigil.gateway.port", () -> 0);
+        registry.add("vigil.trail.export-file", () -> DATA_DIR.resolve("siem/trail.jsonl")
+                .toString());
+        registry.add("vigil.trail.checkpoint-interval", () -> "200ms");
     }
 
     @BeforeAll
@@ -217,6 +220,28 @@ class SessionsPageIT {
         SecurityContextHolder.getContext()
                 .setAuthentication(new TestingAuthenticationToken(
                         name, null, List.of(new SimpleGrantedAuthority(role.authority()))));
+    }
+
+    @Test
+    void theTrailIsSignedWithTheDataDirectorysKeyAndStreamedToTheSiemFile() throws Exception {
+        String sql = "select 'siem-" + UUID.randomUUID() + "' as marker";
+        runAs("analytics-etl", sql);
+        awaitRecorded(sql);
+        Path file = DATA_DIR.resolve("siem/trail.jsonl");
+        Path publicKey = DATA_DIR.resolve("secrets/trail-signing.key.pub");
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        String verdict = "";
+        while (!verdict.contains("verdict: intact") && System.nanoTime() < deadline) {
+            Thread.sleep(200);
+            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+            io.vigil.proxy.audit.verify.AuditCommand.run(
+                    List.of("verify", "--public-key", publicKey.toString(), "--export", file.toString()),
+                    Map.of(),
+                    new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8));
+            verdict = out.toString(java.nio.charset.StandardCharsets.UTF_8);
+        }
+        assertThat(verdict).contains("verdict: intact").contains("valid checkpoints, the latest");
+        assertThat(Files.readString(file)).contains(sql.replace("'", "'")).contains("\"type\":\"checkpoint\"");
     }
 
     private void runAs(String agent, String sql) throws Exception {

@@ -84,6 +84,7 @@ public final class JooqAuditSink implements AuditSink, AutoCloseable {
 
     private boolean cursorKnown;
     private final TrailTree tree;
+    private final List<TrailListener> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     /**
      * @param store where the trail lives; the shipper keeps one connection of its own to it
@@ -140,6 +141,11 @@ public final class JooqAuditSink implements AuditSink, AutoCloseable {
         for (Runnable action = drained.poll(); action != null; action = drained.poll()) {
             action.run();
         }
+    }
+
+    /** From now on, {@code listener} hears of every commit to the store (a SIEM export, say). */
+    public void addListener(TrailListener listener) {
+        listeners.add(listener);
     }
 
     /** Bytes of events in the spool but not yet in the store. */
@@ -225,15 +231,17 @@ public final class JooqAuditSink implements AuditSink, AutoCloseable {
             return mark == null ? spool.shipped() : Math.max(mark, spool.shipped());
         }
         long mark = spool.shipped();
+        List<TrailRecord> stored = List.of();
         if (!batch.isEmpty()) {
-            write(c, t, batch);
+            stored = write(c, t, batch);
             mark = batch.getLast().next();
             saveCursor(t, mark);
         }
-        if (tree.checkpointDue(!running)) {
-            tree.checkpoint(t);
-        }
+        Checkpoint checkpoint = tree.checkpointDue(!running) ? tree.checkpoint(t) : null;
         c.commit();
+        for (TrailListener listener : listeners) {
+            listener.stored(stored, checkpoint);
+        }
         return mark;
     }
 
@@ -254,13 +262,17 @@ public final class JooqAuditSink implements AuditSink, AutoCloseable {
                 .execute();
     }
 
-    private void write(Connection c, DSLContext t, List<Spool.Record> batch) throws SQLException, IOException {
+    /** @return the records written, for the listeners */
+    private List<TrailRecord> write(Connection c, DSLContext t, List<Spool.Record> batch)
+            throws SQLException, IOException {
+        List<TrailRecord> stored = new ArrayList<>(batch.size());
         List<Query> sessions = new ArrayList<>();
         Map<String, StatementCopy.Row> statements = new LinkedHashMap<>();
         List<Query> later = new ArrayList<>();
         for (Spool.Record record : batch) {
             TrailChain.Link link = decode(record.payload());
             long leaf = tree.append(link);
+            stored.add(new TrailRecord(spool.id(), leaf, link.index(), link.hash(), link.event()));
             switch (link.event()) {
                 case SessionOpened e -> sessions.add(insertSession(e, link, leaf));
                 case StatementStarted e ->
@@ -285,6 +297,7 @@ public final class JooqAuditSink implements AuditSink, AutoCloseable {
         if (!later.isEmpty()) {
             t.batch(later).execute();
         }
+        return stored;
     }
 
     static TrailChain.Link decode(byte[] payload) {

@@ -75,7 +75,7 @@ final class TrailTree {
     }
 
     /** Signs the current root and inserts the checkpoint; takes effect when the caller commits. */
-    void checkpoint(DSLContext t) {
+    Checkpoint checkpoint(DSLContext t) {
         Checkpoint c = signer.sign(spoolId, frontier.size(), frontier.root(), clock.instant());
         t.insertInto(TRAIL_CHECKPOINT)
                 .set(TRAIL_CHECKPOINT.SPOOL_ID, c.spoolId())
@@ -87,5 +87,6 @@ final class TrailTree {
                 .execute();
         signedSize = c.treeSize();
         signedAt = c.signedAt();
+        return c;
     }
 }

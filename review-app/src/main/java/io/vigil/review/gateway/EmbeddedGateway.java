@@ -7,14 +7,20 @@ import io.vigil.proxy.SelfSignedCertificate;
 import io.vigil.proxy.TlsSettings;
 import io.vigil.proxy.audit.JooqAuditSink;
 import io.vigil.proxy.audit.TrailSigner;
+import io.vigil.proxy.audit.export.JsonLinesFileSink;
+import io.vigil.proxy.audit.export.WebhookSink;
 import io.vigil.proxy.directory.JooqAgentDirectory;
 import io.vigil.proxy.directory.SecretBox;
 import io.vigil.proxy.identity.WorkloadIdentity;
 import io.vigil.review.VigilProperties;
 import io.vigil.review.store.StoreMigration;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
 import javax.sql.DataSource;
 import org.jooq.DSLContext;
 import org.springframework.context.SmartLifecycle;
@@ -30,6 +36,7 @@ public class EmbeddedGateway implements SmartLifecycle {
     private final SecretBox credentials;
     private JooqAuditSink audit;
     private Gateway gateway;
+    private final List<AutoCloseable> exports = new ArrayList<>();
 
     EmbeddedGateway(
             VigilProperties properties,
@@ -57,7 +64,26 @@ public class EmbeddedGateway implements SmartLifecycle {
                 TrailSigner.readOrCreate(properties.trailSigningKey()),
                 JooqAuditSink.Settings.defaults()
                         .withCheckpointInterval(properties.trail().checkpointInterval()));
+        exportTo(properties.trail());
         gateway = Gateway.start(config, new JooqAgentDirectory(store, credentials, InstantSource.system()), audit);
+    }
+
+    /** The SIEM streams, when configured: a JSON-lines file and a webhook. */
+    private void exportTo(VigilProperties.Trail trail) {
+        try {
+            if (trail.exportFile() != null) {
+                JsonLinesFileSink file = new JsonLinesFileSink(trail.exportFile());
+                audit.addListener(file);
+                exports.add(file);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot open the trail export file " + trail.exportFile(), e);
+        }
+        if (trail.webhookUrl() != null) {
+            WebhookSink webhook = new WebhookSink(trail.webhookUrl(), trail.webhookToken(), 100_000);
+            audit.addListener(webhook);
+            exports.add(webhook);
+        }
     }
 
     private WorkloadIdentity workloadIdentity() {
@@ -95,6 +121,14 @@ public class EmbeddedGateway implements SmartLifecycle {
         if (gateway != null) {
             gateway.close();
             audit.close();
+            for (AutoCloseable export : exports) {
+                try {
+                    export.close();
+                } catch (Exception e) {
+                    // closing an export loses nothing: the store has every record
+                }
+            }
+            exports.clear();
             gateway = null;
         }
     }

@@ -1,5 +1,6 @@
 package io.vigil.proxy.audit.verify;
 
+import io.vigil.proxy.audit.export.ExportTrail;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;

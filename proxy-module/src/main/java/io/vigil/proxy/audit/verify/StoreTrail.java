@@ -14,6 +14,7 @@ import io.vigil.proxy.audit.AuditEvent.StatementCompleted;
 import io.vigil.proxy.audit.AuditEvent.StatementStarted;
 import io.vigil.proxy.audit.Checkpoint;
 import io.vigil.proxy.audit.Outcome;
+import io.vigil.proxy.audit.TrailRecord;
 import io.vigil.proxy.sql.StatementKind;
 import io.vigil.proxy.sql.StatementShape;
 import java.time.OffsetDateTime;

@@ -5,6 +5,7 @@ import io.vigil.proxy.audit.Checkpoint;
 import io.vigil.proxy.audit.MerkleTree;
 import io.vigil.proxy.audit.TrailChain;
 import io.vigil.proxy.audit.TrailCodec;
+import io.vigil.proxy.audit.TrailRecord;
 import java.security.PublicKey;
 import java.util.ArrayList;
 import java.util.Arrays;

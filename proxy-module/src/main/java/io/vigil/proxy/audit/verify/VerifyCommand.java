@@ -2,6 +2,7 @@ package io.vigil.proxy.audit.verify;
 
 import io.vigil.proxy.audit.Checkpoint;
 import io.vigil.proxy.audit.TrailSigner;
+import io.vigil.proxy.audit.export.ExportTrail;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;

@@ -11,6 +11,7 @@ import io.vigil.proxy.audit.Checkpoint;
 import io.vigil.proxy.audit.MerkleTree;
 import io.vigil.proxy.audit.Outcome;
 import io.vigil.proxy.audit.TrailChain;
+import io.vigil.proxy.audit.TrailRecord;
 import io.vigil.proxy.audit.TrailSigner;
 import java.time.Instant;
 import java.util.ArrayList;

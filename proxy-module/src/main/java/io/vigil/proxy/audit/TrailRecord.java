@@ -1,6 +1,5 @@
-package io.vigil.proxy.audit.verify;
+package io.vigil.proxy.audit;
 
-import io.vigil.proxy.audit.AuditEvent;
 import io.vigil.proxy.audit.AuditEvent.SessionClosed;
 import io.vigil.proxy.audit.AuditEvent.SessionOpened;
 import io.vigil.proxy.audit.AuditEvent.StatementCompleted;

@@ -1,6 +1,7 @@
-package io.vigil.proxy.audit.verify;
+package io.vigil.proxy.audit.export;
 
 import io.vigil.proxy.audit.Checkpoint;
+import io.vigil.proxy.audit.TrailRecord;
 import java.io.BufferedReader;
 import java.io.BufferedWriter;
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package io.vigil.proxy.audit.verify;
+package io.vigil.proxy.audit.export;
 
 import io.vigil.proxy.audit.AuditEvent;
 import io.vigil.proxy.audit.AuditEvent.Protocol;
@@ -8,6 +8,7 @@ import io.vigil.proxy.audit.AuditEvent.StatementCompleted;
 import io.vigil.proxy.audit.AuditEvent.StatementStarted;
 import io.vigil.proxy.audit.Checkpoint;
 import io.vigil.proxy.audit.Outcome;
+import io.vigil.proxy.audit.TrailRecord;
 import io.vigil.proxy.sql.StatementKind;
 import io.vigil.proxy.sql.StatementShape;
 import java.time.Instant;
