@@ -181,6 +181,16 @@ class CrashSafetyIT {
             TestEnvironment.await(sink::backlog, bytes -> bytes == 0); // the shipper went on
             assertThat(shipped).extracting(StatementViewRecord::getSeq).doesNotHaveDuplicates();
         }
+        // Closing signs what the interval (30 s here) had not reached yet.
+        UUID spool = env.store.fetchValue("select spool_id from vigil.session where id = ?", session) instanceof UUID u
+                ? u
+                : null;
+        assertThat(env.store.fetchValue(
+                        "select max(tree_size) = (select leaves from vigil.trail_cursor where spool_id = ?)"
+                                + " from vigil.trail_checkpoint where spool_id = ?",
+                        spool,
+                        spool))
+                .isEqualTo(true);
     }
 
     private static void record(JooqAuditSink sink, TrailChain chain, AuditEvent event) {

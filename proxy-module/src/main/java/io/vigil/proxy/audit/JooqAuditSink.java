@@ -173,7 +173,8 @@ public final class JooqAuditSink implements AuditSink, AutoCloseable {
 
     private void run(Path spoolDir) {
         long backoff = 100;
-        while (running || spool.backlog() > 0) {
+        // Leaves only when stopped: with everything shipped and signed, or with the store away.
+        while (true) {
             try {
                 List<Spool.Record> batch = cursorKnown ? spool.read(spool.shipped(), BATCH_BYTES) : List.of();
                 if (cursorKnown && batch.isEmpty()) {
