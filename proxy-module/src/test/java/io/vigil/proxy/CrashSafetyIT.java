@@ -193,6 +193,36 @@ class CrashSafetyIT {
                 .isEqualTo(true);
     }
 
+    @Test
+    void aDriverErrorDoesNotStopTheShipper() throws Exception {
+        AtomicBoolean failNextStatement = new AtomicBoolean(true);
+        DataSource failing = answerLosing(
+                env.postgres.dataSource("vigil", TestEnvironment.STORE_USER, TestEnvironment.STORE_PASSWORD),
+                new AtomicBoolean(),
+                failNextStatement);
+        UUID agent = env.agent("failing-" + UUID.randomUUID(), "owner@example.com", "unused-secret");
+        UUID session = UUID.randomUUID();
+        try (JooqAuditSink sink = new JooqAuditSink(
+                failing, dir.resolve("failing-spool"), env.trailSigner, JooqAuditSink.Settings.defaults())) {
+            record(
+                    sink,
+                    new TrailChain(),
+                    new AuditEvent.SessionOpened(
+                            session,
+                            agent,
+                            env.targetId,
+                            "127.0.0.1",
+                            "failing",
+                            null,
+                            null,
+                            "shop",
+                            false,
+                            Instant.now()));
+            TestEnvironment.await(() -> sessionsWithId(session), n -> n == 1);
+        }
+        assertThat(failNextStatement).as("the driver's error was thrown").isFalse();
+    }
+
     private static void record(JooqAuditSink sink, TrailChain chain, AuditEvent event) {
         TrailChain.Link link = chain.link(event);
         assertThat(sink.record(link)).isTrue();
@@ -205,6 +235,14 @@ class CrashSafetyIT {
 
     /** Connections whose commit, once armed, lands in the database but then reports a lost connection. */
     private static DataSource answerLosing(DataSource real, AtomicBoolean armed) {
+        return answerLosing(real, armed, new AtomicBoolean());
+    }
+
+    /**
+     * Also, once {@code failStatement} is set, a statement fails with the AssertionError pgjdbc
+     * throws when its connection dies inside executeBatch.
+     */
+    private static DataSource answerLosing(DataSource real, AtomicBoolean armed, AtomicBoolean failStatement) {
         return (DataSource) Proxy.newProxyInstance(
                 CrashSafetyIT.class.getClassLoader(), new Class<?>[] {DataSource.class}, (ds, dm, dargs) -> {
                     Object result = invoke(real, dm, dargs);
@@ -213,6 +251,10 @@ class CrashSafetyIT {
                     }
                     return Proxy.newProxyInstance(
                             CrashSafetyIT.class.getClassLoader(), new Class<?>[] {Connection.class}, (c, m, args) -> {
+                                if (m.getName().equals("createStatement") && failStatement.getAndSet(false)) {
+                                    throw new AssertionError(
+                                            "pgStatement.getConnection().getAutoCommit() should not throw");
+                                }
                                 Object value = invoke(connection, m, args);
                                 if (m.getName().equals("commit") && armed.getAndSet(false)) {
                                     throw new SQLException(

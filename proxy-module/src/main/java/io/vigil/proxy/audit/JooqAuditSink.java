@@ -201,7 +201,9 @@ public final class JooqAuditSink implements AuditSink, AutoCloseable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
-            } catch (SQLException | IOException | RuntimeException e) {
+            } catch (Exception | AssertionError e) {
+                // pgjdbc throws AssertionError when the connection dies inside executeBatch: the
+                // shipper must outlive whatever the driver throws, or the trail silently stops.
                 log.warn("cannot ship the trail to the store, retrying: {}", e.getMessage());
                 closeConnection();
                 // A commit whose answer was lost may have landed: ask the store where it is again
