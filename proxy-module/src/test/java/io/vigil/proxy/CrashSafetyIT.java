@@ -140,20 +140,7 @@ class CrashSafetyIT {
         TrailChain chain = new TrailChain();
         try (JooqAuditSink sink = new JooqAuditSink(
                 lossy, dir.resolve("lossy-spool"), env.trailSigner, JooqAuditSink.Settings.defaults())) {
-            record(
-                    sink,
-                    chain,
-                    new AuditEvent.SessionOpened(
-                            session,
-                            agent,
-                            env.targetId,
-                            "127.0.0.1",
-                            "lossy",
-                            null,
-                            null,
-                            "shop",
-                            false,
-                            Instant.now()));
+            record(sink, chain, opened(session, agent, "lossy"));
             TestEnvironment.await(() -> sessionsWithId(session), n -> n == 1);
             loseNextCommitAnswer.set(true); // the next batch lands, but the shipper hears an error
             for (int seq = 1; seq <= 20; seq++) {
@@ -204,23 +191,15 @@ class CrashSafetyIT {
         UUID session = UUID.randomUUID();
         try (JooqAuditSink sink = new JooqAuditSink(
                 failing, dir.resolve("failing-spool"), env.trailSigner, JooqAuditSink.Settings.defaults())) {
-            record(
-                    sink,
-                    new TrailChain(),
-                    new AuditEvent.SessionOpened(
-                            session,
-                            agent,
-                            env.targetId,
-                            "127.0.0.1",
-                            "failing",
-                            null,
-                            null,
-                            "shop",
-                            false,
-                            Instant.now()));
+            record(sink, new TrailChain(), opened(session, agent, "failing"));
             TestEnvironment.await(() -> sessionsWithId(session), n -> n == 1);
         }
         assertThat(failNextStatement).as("the driver's error was thrown").isFalse();
+    }
+
+    private static AuditEvent.SessionOpened opened(UUID session, UUID agent, String application) {
+        return new AuditEvent.SessionOpened(
+                session, agent, env.targetId, "127.0.0.1", application, null, null, "shop", false, Instant.now());
     }
 
     private static void record(JooqAuditSink sink, TrailChain chain, AuditEvent event) {

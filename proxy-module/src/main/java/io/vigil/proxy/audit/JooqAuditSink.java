@@ -26,6 +26,7 @@ import java.util.Map;
 import java.util.Queue;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -84,7 +85,7 @@ public final class JooqAuditSink implements AuditSink, AutoCloseable {
 
     private boolean cursorKnown;
     private final TrailTree tree;
-    private final List<TrailListener> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<TrailListener> listeners = new CopyOnWriteArrayList<>();
 
     /**
      * @param store where the trail lives; the shipper keeps one connection of its own to it
@@ -243,7 +244,12 @@ public final class JooqAuditSink implements AuditSink, AutoCloseable {
         Checkpoint checkpoint = tree.checkpointDue(!running) ? tree.checkpoint(t) : null;
         c.commit();
         for (TrailListener listener : listeners) {
-            listener.stored(stored, checkpoint);
+            try {
+                listener.stored(stored, checkpoint);
+            } catch (RuntimeException e) {
+                // An export must not disturb the trail: what it missed is in the store.
+                log.error("a trail listener failed: {}", e.toString());
+            }
         }
         return mark;
     }

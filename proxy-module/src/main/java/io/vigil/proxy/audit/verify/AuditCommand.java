@@ -4,14 +4,9 @@ import io.vigil.proxy.audit.export.ExportTrail;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
-import org.jooq.SQLDialect;
-import org.jooq.impl.DSL;
 
 /**
  * {@code vigil audit ...}: the auditor's command line.
@@ -52,41 +47,25 @@ public final class AuditCommand {
     }
 
     private static int export(List<String> args, Map<String, String> environment, PrintStream out) {
-        String url = null;
-        String user = null;
-        String file = null;
-        for (int i = 0; i + 1 < args.size(); i += 2) {
-            switch (args.get(i)) {
-                case "--store" -> url = args.get(i + 1);
-                case "--user" -> user = args.get(i + 1);
-                case "--out" -> file = args.get(i + 1);
-                default -> url = null;
+        try {
+            Map<String, List<String>> options = VerifyCommand.options(args, List.of("--store", "--user", "--out"));
+            String url = VerifyCommand.single(options, "--store");
+            String file = VerifyCommand.single(options, "--out");
+            if (url == null || file == null) {
+                out.println(USAGE);
+                return VerifyCommand.CANNOT_CHECK;
             }
-        }
-        if (url == null || file == null || args.size() % 2 != 0) {
-            out.println(USAGE);
-            return VerifyCommand.CANNOT_CHECK;
-        }
-        Properties props = new Properties();
-        if (user != null) {
-            props.setProperty("user", user);
-        }
-        String password = environment.get("VIGIL_STORE_PASSWORD");
-        if (password != null) {
-            props.setProperty("password", password);
-        }
-        try (Connection c = DriverManager.getConnection(url, props)) {
-            c.setAutoCommit(false);
-            c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
-            c.setReadOnly(true);
-            StoreTrail trail = new StoreTrail(DSL.using(c, SQLDialect.POSTGRES));
-            ExportTrail export = new ExportTrail(trail.records(), trail.checkpoints());
-            c.rollback();
+            ExportTrail export = StoreTrail.snapshot(
+                    url, VerifyCommand.single(options, "--user"), environment.get("VIGIL_STORE_PASSWORD"));
             export.write(Path.of(file));
             out.printf(
                     "exported %,d records and %,d checkpoints to %s%n",
                     export.records().size(), export.checkpoints().size(), file);
             return 0;
+        } catch (IllegalArgumentException e) {
+            out.println(e.getMessage());
+            out.println(USAGE);
+            return VerifyCommand.CANNOT_CHECK;
         } catch (IOException | SQLException | RuntimeException e) {
             out.println("cannot export the trail: " + e.getMessage());
             return VerifyCommand.CANNOT_CHECK;

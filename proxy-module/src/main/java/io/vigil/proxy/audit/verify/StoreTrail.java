@@ -15,14 +15,21 @@ import io.vigil.proxy.audit.AuditEvent.StatementStarted;
 import io.vigil.proxy.audit.Checkpoint;
 import io.vigil.proxy.audit.Outcome;
 import io.vigil.proxy.audit.TrailRecord;
+import io.vigil.proxy.audit.export.ExportTrail;
 import io.vigil.proxy.sql.StatementKind;
 import io.vigil.proxy.sql.StatementShape;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Properties;
 import org.jooq.DSLContext;
+import org.jooq.SQLDialect;
+import org.jooq.impl.DSL;
 
 /**
  * Re-creates the trail's records from the store's rows, exactly as they were encoded when hashed:
@@ -35,6 +42,31 @@ public final class StoreTrail {
 
     public StoreTrail(DSLContext store) {
         this.store = store;
+    }
+
+    /**
+     * Every record and checkpoint of the store at {@code url}, read in one repeatable-read,
+     * read-only transaction, so the tables agree with each other.
+     *
+     * @param password null to rely on the driver's own sources (pgpass)
+     */
+    public static ExportTrail snapshot(String url, String user, String password) throws SQLException {
+        Properties props = new Properties();
+        if (user != null) {
+            props.setProperty("user", user);
+        }
+        if (password != null) {
+            props.setProperty("password", password);
+        }
+        try (Connection c = DriverManager.getConnection(url, props)) {
+            c.setAutoCommit(false);
+            c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+            c.setReadOnly(true);
+            StoreTrail trail = new StoreTrail(DSL.using(c, SQLDialect.POSTGRES));
+            ExportTrail snapshot = new ExportTrail(trail.records(), trail.checkpoints());
+            c.rollback();
+            return snapshot;
+        }
     }
 
     /** Every chained record, in no particular order. */

@@ -7,16 +7,11 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.security.PublicKey;
-import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
-import org.jooq.SQLDialect;
-import org.jooq.impl.DSL;
 
 /**
  * {@code vigil audit verify}: checks the live store or an export with the public key(s) only.
@@ -47,7 +42,7 @@ public final class VerifyCommand {
     public static int run(List<String> args, Map<String, String> environment, PrintStream out) {
         Map<String, List<String>> options;
         try {
-            options = options(args);
+            options = options(args, List.of("--public-key", "--store", "--user", "--export"));
         } catch (IllegalArgumentException e) {
             out.println(e.getMessage());
             out.println(USAGE);
@@ -64,42 +59,16 @@ public final class VerifyCommand {
                 PublicKey key = TrailSigner.readPublicKey(Path.of(file));
                 keys.put(TrailSigner.keyId(key), key);
             }
-            TrailVerifier.Report report;
-            String source;
-            if (store) {
-                source = options.get("--store").getFirst();
-                report = verifyStore(source, single(options, "--user"), environment.get("VIGIL_STORE_PASSWORD"), keys);
-            } else {
-                source = options.get("--export").getFirst();
-                ExportTrail export = ExportTrail.read(Path.of(source));
-                report = TrailVerifier.verify(export.records(), export.checkpoints(), keys);
-            }
+            String source = single(options, store ? "--store" : "--export");
+            ExportTrail trail = store
+                    ? StoreTrail.snapshot(source, single(options, "--user"), environment.get("VIGIL_STORE_PASSWORD"))
+                    : ExportTrail.read(Path.of(source));
+            TrailVerifier.Report report = TrailVerifier.verify(trail.records(), trail.checkpoints(), keys);
             print(source, keys, report, out);
             return report.intact() ? INTACT : TAMPERED;
         } catch (IOException | SQLException | RuntimeException e) {
             out.println("cannot check the trail: " + e.getMessage());
             return CANNOT_CHECK;
-        }
-    }
-
-    private static TrailVerifier.Report verifyStore(
-            String url, String user, String password, Map<String, PublicKey> keys) throws SQLException {
-        Properties props = new Properties();
-        if (user != null) {
-            props.setProperty("user", user);
-        }
-        if (password != null) {
-            props.setProperty("password", password);
-        }
-        try (Connection c = DriverManager.getConnection(url, props)) {
-            // One snapshot for every table, read in chunks.
-            c.setAutoCommit(false);
-            c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
-            c.setReadOnly(true);
-            StoreTrail trail = new StoreTrail(DSL.using(c, SQLDialect.POSTGRES));
-            TrailVerifier.Report report = TrailVerifier.verify(trail.records(), trail.checkpoints(), keys);
-            c.rollback();
-            return report;
         }
     }
 
@@ -134,11 +103,16 @@ public final class VerifyCommand {
                         : "verdict: TAMPERED, " + report.findings().size() + " finding(s)");
     }
 
-    private static Map<String, List<String>> options(List<String> args) {
+    /**
+     * {@code --name value} pairs; a name may repeat.
+     *
+     * @throws IllegalArgumentException for a name not in {@code known}, or one without a value
+     */
+    static Map<String, List<String>> options(List<String> args, List<String> known) {
         Map<String, List<String>> options = new LinkedHashMap<>();
         for (int i = 0; i < args.size(); i++) {
             String name = args.get(i);
-            if (!List.of("--public-key", "--store", "--user", "--export").contains(name)) {
+            if (!known.contains(name)) {
                 throw new IllegalArgumentException("unknown option " + name);
             }
             if (i + 1 >= args.size()) {
@@ -149,7 +123,7 @@ public final class VerifyCommand {
         return options;
     }
 
-    private static String single(Map<String, List<String>> options, String name) {
+    static String single(Map<String, List<String>> options, String name) {
         List<String> values = options.get(name);
         return values == null ? null : values.getLast();
     }
