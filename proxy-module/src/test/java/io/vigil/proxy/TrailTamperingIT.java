@@ -211,12 +211,17 @@ class TrailTamperingIT {
     @Test
     void aDeletedStatementIsNamed() throws Exception {
         UUID session = sessions.get("delete");
+        // The statement's outcome lives on its row or, when it shipped in a later batch, in
+        // statement_outcome: an insider removing the statement removes both.
+        String seq3 = " where session_id = '" + session + "' and seq = 3";
         asOwner(
-                "create table vigil.kept_statement as select * from vigil.statement where session_id = '" + session
-                        + "' and seq = 3",
-                "delete from vigil.statement where session_id = '" + session + "' and seq = 3");
+                "create table vigil.kept_statement as select * from vigil.statement" + seq3,
+                "create table vigil.kept_outcome as select * from vigil.statement_outcome" + seq3,
+                "delete from vigil.statement_outcome" + seq3,
+                "delete from vigil.statement" + seq3);
         undo.add("insert into vigil.statement select * from vigil.kept_statement");
-        undo.add("drop table vigil.kept_statement");
+        undo.add("insert into vigil.statement_outcome select * from vigil.kept_outcome");
+        undo.add("drop table vigil.kept_statement, vigil.kept_outcome");
         Verification v = verify();
         assertThat(v.status()).isEqualTo(1);
         assertThat(v.out())
