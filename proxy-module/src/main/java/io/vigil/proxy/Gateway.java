@@ -32,6 +32,8 @@ import java.net.InetSocketAddress;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
@@ -39,6 +41,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -110,7 +113,7 @@ public final class Gateway implements AutoCloseable {
                     .sync()
                     .channel();
             log.info("Vigil gateway listening on {} ({})", server.localAddress(), epoll ? "epoll" : "nio");
-            watchRevocations(group, blocking, directory, context.liveSessions(), config.revocationCheck());
+            watchLiveSessions(group, blocking, directory, context.liveSessions(), config.revocationCheck());
             return new Gateway(group, blocking, server, analyzer);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -126,10 +129,11 @@ public final class Gateway implements AutoCloseable {
     }
 
     /**
-     * Ends the live sessions of agents that were revoked or disabled since they logged in. Checked
-     * every {@code interval} against the store, so a revocation bites within about that long.
+     * Ends the live sessions of agents that were revoked or disabled since they logged in, and the
+     * sessions an administrator asked to end. Checked every {@code interval} against the store, so
+     * either bites within about that long.
      */
-    private static void watchRevocations(
+    private static void watchLiveSessions(
             EventLoopGroup group,
             ExecutorService blocking,
             AgentDirectory directory,
@@ -138,9 +142,9 @@ public final class Gateway implements AutoCloseable {
         group.next()
                 .scheduleWithFixedDelay(
                         () -> {
-                            Set<UUID> agents = live.agents();
-                            if (!agents.isEmpty()) {
-                                blocking.execute(() -> endSessionsOfInactive(directory, live, agents));
+                            List<Session> sessions = live.all();
+                            if (!sessions.isEmpty()) {
+                                blocking.execute(() -> endUnwanted(directory, sessions));
                             }
                         },
                         interval.toMillis(),
@@ -148,10 +152,14 @@ public final class Gateway implements AutoCloseable {
                         TimeUnit.MILLISECONDS);
     }
 
-    private static void endSessionsOfInactive(AgentDirectory directory, LiveSessions live, Set<UUID> agents) {
+    private static void endUnwanted(AgentDirectory directory, List<Session> sessions) {
         try {
-            for (UUID agent : directory.inactive(agents)) {
-                for (Session session : live.of(agent)) {
+            Set<UUID> inactive = directory.inactive(
+                    sessions.stream().map(s -> s.agent().agentId()).collect(Collectors.toSet()));
+            Map<UUID, String> requested =
+                    directory.endRequests(sessions.stream().map(Session::id).collect(Collectors.toSet()));
+            for (Session session : sessions) {
+                if (inactive.contains(session.agent().agentId())) {
                     log.info(
                             "ending session {} of agent {}: the agent was revoked or disabled",
                             session.id(),
@@ -160,10 +168,16 @@ public final class Gateway implements AutoCloseable {
                             SqlState.ADMIN_SHUTDOWN,
                             "terminating connection: agent \"" + session.agent().name()
                                     + "\" was revoked or disabled in Vigil");
+                } else if (requested.containsKey(session.id())) {
+                    log.info(
+                            "ending session {} of agent {}: an administrator asked to",
+                            session.id(),
+                            session.agent().name());
+                    session.terminate(SqlState.ADMIN_SHUTDOWN, requested.get(session.id()));
                 }
             }
         } catch (RuntimeException e) {
-            log.warn("cannot check agents for revocation: {}", e.getMessage());
+            log.warn("cannot check live sessions against the store: {}", e.getMessage());
         }
     }
 

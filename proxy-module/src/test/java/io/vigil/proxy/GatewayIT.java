@@ -2,6 +2,7 @@ package io.vigil.proxy;
 
 import static io.vigil.db.jooq.Tables.AGENT;
 import static io.vigil.db.jooq.Tables.SESSION;
+import static io.vigil.db.jooq.Tables.SESSION_END_REQUEST;
 import static io.vigil.db.jooq.Tables.SESSION_VIEW;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -259,6 +260,59 @@ class GatewayIT {
                         .fetchSingle(),
                 r -> r.getEndedAt() != null);
         assertThat(session.getEndReason()).contains("revoked");
+    }
+
+    @Test
+    void anAdministratorEndsOneSessionWithinASecondAndTheAgentsOtherSessionGoesOn() throws Exception {
+        UUID agent = env.agent("ended-bot", "owner", "s3cret-ended");
+        try (Connection ended = env.connect(
+                        "ended-bot", "s3cret-ended", "ApplicationName", "to-end", "assumeMinServerVersion", "15");
+                Connection other = env.connect("ended-bot", "s3cret-ended");
+                Statement s = ended.createStatement()) {
+            s.execute("select 1");
+            UUID session = TestEnvironment.await(
+                    () -> env.store
+                            .select(SESSION_VIEW.ID)
+                            .from(SESSION_VIEW)
+                            .where(SESSION_VIEW.AGENT_ID.eq(agent))
+                            .and(SESSION_VIEW.APPLICATION_NAME.eq("to-end"))
+                            .fetchOne(SESSION_VIEW.ID),
+                    java.util.Objects::nonNull);
+            env.store
+                    .insertInto(SESSION_END_REQUEST)
+                    .set(SESSION_END_REQUEST.SESSION_ID, session)
+                    .set(SESSION_END_REQUEST.REQUESTED_BY, "alice")
+                    .set(SESSION_END_REQUEST.REQUESTED_AT, java.time.OffsetDateTime.now())
+                    .set(SESSION_END_REQUEST.REASON, "runaway loop")
+                    .execute();
+            long requestedAt = System.nanoTime();
+            SQLException error = null;
+            while (error == null
+                    && System.nanoTime() - requestedAt < Duration.ofSeconds(5).toNanos()) {
+                try {
+                    s.execute("select 1");
+                    Thread.sleep(50);
+                } catch (SQLException e) {
+                    error = e;
+                }
+            }
+            Duration took = Duration.ofNanos(System.nanoTime() - requestedAt);
+            assertThat(error == null ? "no error" : error.getSQLState()).isEqualTo("57P01");
+            assertThat(error.getMessage()).contains("session ended by alice in Vigil: runaway loop");
+            assertThat(took).isLessThan(Duration.ofMillis(1_500));
+            try (Statement still = other.createStatement();
+                    ResultSet rs = still.executeQuery("select 42")) {
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getInt(1)).isEqualTo(42);
+            }
+            var closed = TestEnvironment.await(
+                    () -> env.store
+                            .selectFrom(SESSION_VIEW)
+                            .where(SESSION_VIEW.ID.eq(session))
+                            .fetchSingle(),
+                    r -> r.getEndedAt() != null);
+            assertThat(closed.getEndReason()).contains("session ended by alice");
+        }
     }
 
     @Test

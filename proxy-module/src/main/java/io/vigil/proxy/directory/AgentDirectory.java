@@ -1,5 +1,6 @@
 package io.vigil.proxy.directory;
 
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -12,4 +13,10 @@ public interface AgentDirectory {
 
     /** Of {@code agentIds}, those that may no longer log in (revoked, disabled, or gone). Blocking. */
     Set<UUID> inactive(Set<UUID> agentIds);
+
+    /**
+     * Of {@code sessionIds}, those an administrator asked to end, each with the message its client
+     * is told. Blocking.
+     */
+    Map<UUID, String> endRequests(Set<UUID> sessionIds);
 }

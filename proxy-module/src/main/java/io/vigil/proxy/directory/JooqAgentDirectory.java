@@ -2,6 +2,7 @@ package io.vigil.proxy.directory;
 
 import static io.vigil.db.jooq.Tables.AGENT;
 import static io.vigil.db.jooq.Tables.AGENT_CREDENTIAL;
+import static io.vigil.db.jooq.Tables.SESSION_END_REQUEST;
 import static io.vigil.db.jooq.Tables.TARGET;
 
 import io.vigil.db.jooq.tables.records.TargetRecord;
@@ -11,6 +12,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -60,6 +62,16 @@ public final class JooqAgentDirectory implements AgentDirectory {
         Set<UUID> inactive = new HashSet<>(agentIds);
         inactive.removeAll(active);
         return inactive;
+    }
+
+    @Override
+    public Map<UUID, String> endRequests(Set<UUID> sessionIds) {
+        return db.selectFrom(SESSION_END_REQUEST)
+                .where(SESSION_END_REQUEST.SESSION_ID.in(sessionIds))
+                .fetchMap(
+                        SESSION_END_REQUEST.SESSION_ID,
+                        r -> "terminating connection: session ended by " + r.getRequestedBy() + " in Vigil: "
+                                + r.getReason());
     }
 
     private List<Verifier> liveVerifiers(UUID agentId) {

@@ -1,12 +1,14 @@
 package io.vigil.proxy.session;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The sessions open right now, by agent: what must end when an agent is revoked or disabled.
+ * The sessions open right now, by agent: what must end when an agent is revoked or disabled, or
+ * when an administrator ends one.
  * Sessions register once they relay and leave when their client channel closes.
  */
 public final class LiveSessions {
@@ -28,6 +30,11 @@ public final class LiveSessions {
     /** Agents with at least one open session. */
     public Set<UUID> agents() {
         return Set.copyOf(byAgent.keySet());
+    }
+
+    /** Every open session. */
+    public List<Session> all() {
+        return byAgent.values().stream().flatMap(Set::stream).toList();
     }
 
     public Set<Session> of(UUID agentId) {

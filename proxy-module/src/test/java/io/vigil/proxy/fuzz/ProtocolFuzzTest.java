@@ -118,6 +118,11 @@ class ProtocolFuzzTest {
         public java.util.Set<java.util.UUID> inactive(java.util.Set<java.util.UUID> agentIds) {
             return agentIds;
         }
+
+        @Override
+        public java.util.Map<java.util.UUID, String> endRequests(java.util.Set<java.util.UUID> sessionIds) {
+            return java.util.Map.of();
+        }
     }
 
     private static void feed(EmbeddedChannel channel, FuzzedDataProvider data) {
