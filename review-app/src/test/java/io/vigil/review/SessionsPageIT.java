@@ -15,6 +15,7 @@ import io.vigil.review.demo.DemoAgents;
 import io.vigil.review.gateway.EmbeddedGateway;
 import io.vigil.review.security.DemoUsers;
 import io.vigil.review.security.Role;
+import io.vigil.review.sessions.SessionFilter;
 import io.vigil.review.sessions.SessionService;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -74,6 +75,9 @@ class SessionsPageIT {
 
     @Autowired
     AgentSecrets agentSecrets;
+
+    @Autowired
+    io.vigil.db.EmbeddedDatabaseServer postgres;
 
     @DynamicPropertySource
     static void demo(DynamicPropertyRegistry registry) {
@@ -155,11 +159,19 @@ class SessionsPageIT {
             signIn("owner", Role.OWNER);
             assertThatThrownBy(() -> sessions.statements(othersSession, 0, 10))
                     .isInstanceOf(AccessDeniedException.class);
-            assertThat(sessions.sessions(0, 100)).extracting(s -> s.agent()).doesNotContain("analytics-etl");
+            assertThat(sessions.sessions(SessionFilter.ANY, 0, 100))
+                    .extracting(s -> s.agent())
+                    .doesNotContain("analytics-etl");
+            assertThatThrownBy(() -> sessions.integrity(othersSession)).isInstanceOf(AccessDeniedException.class);
+            assertThatThrownBy(() -> sessions.end(othersSession, "not mine")).isInstanceOf(AccessDeniedException.class);
+            assertThat(sessions.agentNames()).contains("support-copilot").doesNotContain("analytics-etl");
             signIn("auditor", Role.AUDITOR);
             assertThat(sessions.statements(othersSession, 0, 10)).isNotEmpty();
+            // Auditors read everything and change nothing.
+            assertThatThrownBy(() -> sessions.end(othersSession, "curious")).isInstanceOf(AccessDeniedException.class);
             SecurityContextHolder.clearContext();
-            assertThatThrownBy(() -> sessions.sessions(0, 10)).isInstanceOf(AccessDeniedException.class);
+            assertThatThrownBy(() -> sessions.sessions(SessionFilter.ANY, 0, 10))
+                    .isInstanceOf(AccessDeniedException.class);
         } finally {
             SecurityContextHolder.clearContext();
         }
@@ -209,6 +221,190 @@ class SessionsPageIT {
                 ResultSet rs = c.createStatement().executeQuery("select count(*) from customers")) {
             assertThat(rs.next()).isTrue();
             assertThat(rs.getInt(1)).isEqualTo(2000);
+        }
+    }
+
+    @Test
+    void sessionsNarrowByAgentTargetTimeKindAndRelation() throws Exception {
+        String tag = UUID.randomUUID().toString();
+        String read = "select count(*) from public.payments where '" + tag + "' <> ''";
+        String write = "update orders set status = status where id = -1 and '" + tag + "' <> ''";
+        // (analytics-etl: the other tests replace or rotate billing-reconciler's secret)
+        runAs("analytics-etl", read);
+        executeAs("analytics-etl", write);
+        UUID reading = sessionOf(read);
+        UUID writing = sessionOf(write);
+        String target = store.select(io.vigil.db.jooq.Tables.TARGET.NAME)
+                .from(io.vigil.db.jooq.Tables.TARGET)
+                .limit(1)
+                .fetchSingle(io.vigil.db.jooq.Tables.TARGET.NAME);
+        signIn("auditor", Role.AUDITOR);
+        try {
+            SessionFilter etl = SessionFilter.ANY.withAgent("analytics-etl");
+            assertThat(ids(etl)).contains(reading, writing);
+            assertThat(sessions.sessions(etl, 0, 1_000)).allMatch(s -> s.agent().equals("analytics-etl"));
+            assertThat(ids(SessionFilter.ANY.withAgent("support-copilot"))).doesNotContain(reading, writing);
+            assertThat(ids(etl.withTarget(target))).contains(reading, writing);
+            assertThat(ids(etl.withTarget("no-such-target"))).isEmpty();
+
+            assertThat(ids(etl.withKind("write"))).contains(writing).doesNotContain(reading);
+            assertThat(ids(etl.withKind("read"))).contains(reading).doesNotContain(writing);
+            assertThat(ids(etl.withKind("ddl"))).doesNotContain(reading, writing);
+
+            // A bare name matches it in any schema; a qualified one only itself; no wildcards.
+            assertThat(ids(etl.withRelation("payments"))).contains(reading).doesNotContain(writing);
+            assertThat(ids(etl.withRelation("public.payments"))).contains(reading);
+            assertThat(ids(etl.withRelation("orders"))).contains(writing).doesNotContain(reading);
+            assertThat(ids(etl.withRelation("ayments"))).doesNotContain(reading);
+            assertThat(ids(etl.withRelation("%"))).isEmpty();
+            assertThat(ids(etl.withRelation("other.payments"))).doesNotContain(reading);
+
+            java.time.OffsetDateTime now = java.time.OffsetDateTime.now(java.time.ZoneOffset.UTC);
+            assertThat(ids(etl.withTimes(now.minusMinutes(10), now.plusMinutes(1))))
+                    .contains(reading, writing);
+            assertThat(ids(etl.withTimes(null, now.minusHours(1)))).doesNotContain(reading, writing);
+            assertThat(ids(etl.withTimes(now.plusHours(1), null))).doesNotContain(reading, writing);
+        } finally {
+            SecurityContextHolder.clearContext();
+        }
+    }
+
+    @Test
+    void anAdminOpensALiveSessionsReplayAndEndsIt() throws Exception {
+        String url = "jdbc:postgresql://127.0.0.1:" + gateway.address().getPort() + "/shop";
+        String marker = "replay-" + UUID.randomUUID();
+        String sql = "select count(*) from customers where full_name <> ? and email <> ? and '" + marker + "' <> ''";
+        try (Connection agent =
+                        DriverManager.getConnection(url, "support-copilot", agents.secretOf("support-copilot"));
+                Statement s = agent.createStatement()) {
+            try (java.sql.PreparedStatement p = agent.prepareStatement(sql)) {
+                p.setString(1, marker);
+                p.setString(2, "nobody@example.com");
+                p.executeQuery().close();
+            }
+            UUID session = sessionOf(sql.replaceFirst("\\?", "\\$1").replaceFirst("\\?", "\\$2"));
+            awaitSigned(session);
+            try (Page page = signedIn("admin", Role.ADMIN)) {
+                page.navigate(BASE_URL + "/session/" + session);
+                assertThat(page.locator("#session-title")).containsText("support-copilot");
+                assertThat(page.locator("#session-status")).containsText("live");
+                assertThat(page.locator("#integrity")).containsText("Chain intact");
+                assertThat(page.locator("#integrity")).containsText("all under the checkpoint signed");
+                assertThat(page.locator("#statements")).containsText("$1='" + marker + "', $2='nobody@example.com'");
+                assertThat(page.locator("#statements")).containsText("customers");
+
+                page.locator("#end-session").click();
+                page.locator("#end-reason textarea").fill("looping on customers");
+                page.locator("#end-confirm").click();
+                assertThat(page.locator("#session-status")).containsText("ended");
+                assertThat(page.locator("#detail-ended")).containsText("session ended by admin in Vigil");
+            }
+            assertThatThrownBy(() -> s.execute("select 1"))
+                    .isInstanceOf(SQLException.class)
+                    .hasMessageContaining("looping on customers")
+                    .extracting(e -> ((SQLException) e).getSQLState())
+                    .isEqualTo("57P01");
+        }
+    }
+
+    @Test
+    void anOwnerFindsTheirSessionsByFilterAndCannotEndThem() throws Exception {
+        String sql = "select 'owner-filter-" + UUID.randomUUID() + "' as marker";
+        runAs("support-copilot", sql);
+        UUID session = sessionOf(sql);
+        UUID othersSession = sessionOf("select 'for analytics only' as marker", "analytics-etl");
+        try (Page page = signedIn("owner", Role.OWNER)) {
+            page.navigate(BASE_URL + "/sessions?agent=support-copilot&kind=read");
+            assertThat(page.locator("#sessions")).containsText("support-copilot");
+            assertThat(page.locator("#sessions")).not().containsText("billing-reconciler");
+            page.navigate(BASE_URL + "/sessions?agent=support-copilot&kind=privilege");
+            assertThat(page.locator("#sessions")).not().containsText("support-copilot");
+            page.navigate(BASE_URL + "/session/" + session);
+            assertThat(page.locator("#statements")).containsText("owner-filter-");
+            assertThat(page.locator("#end-session")).isHidden();
+            page.navigate(BASE_URL + "/session/" + othersSession);
+            assertThat(page.locator("#no-session")).isVisible();
+        }
+    }
+
+    @Test
+    void aTamperedSessionShowsWhichRecordFailsItsChain() throws Exception {
+        String sql = "select 'tamper-" + UUID.randomUUID() + "' as marker";
+        runAs("analytics-etl", sql);
+        UUID session = sessionOf(sql);
+        try (Connection c = postgres.superuserDataSource("vigil").getConnection();
+                Statement s = c.createStatement()) {
+            s.execute("set session_replication_role = replica");
+            s.execute("update vigil.statement set sql_text = 'select ''nothing happened''' where session_id = '"
+                    + session + "'");
+        }
+        signIn("auditor", Role.AUDITOR);
+        try {
+            var proof = sessions.integrity(session);
+            assertThat(proof.intact()).isFalse();
+            assertThat(proof.summary()).startsWith("TAMPERED");
+            assertThat(proof.findings())
+                    .anyMatch(f -> f.contains("statement 1 started") && f.contains("does not match its hash"));
+        } finally {
+            SecurityContextHolder.clearContext();
+        }
+    }
+
+    private List<UUID> ids(SessionFilter filter) {
+        return sessions.sessions(filter, 0, 1_000).stream()
+                .map(io.vigil.review.sessions.SessionSummary::id)
+                .toList();
+    }
+
+    private UUID sessionOf(String sql) throws InterruptedException {
+        awaitRecorded(sql);
+        return store.select(STATEMENT_VIEW.SESSION_ID)
+                .from(STATEMENT_VIEW)
+                .where(STATEMENT_VIEW.SQL_TEXT.eq(sql))
+                .limit(1)
+                .fetchSingle(STATEMENT_VIEW.SESSION_ID);
+    }
+
+    private UUID sessionOf(String sql, String agent) throws Exception {
+        runAs(agent, sql);
+        return sessionOf(sql);
+    }
+
+    /** Until every record of the session so far is under a signed checkpoint. */
+    private void awaitSigned(UUID session) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        signIn("auditor", Role.AUDITOR);
+        try {
+            while (true) {
+                var proof = sessions.integrity(session);
+                if (proof.records() > 0 && proof.signed() == proof.records()) {
+                    return;
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError("not signed within 10 s: " + proof.summary());
+                }
+                Thread.sleep(100);
+            }
+        } finally {
+            SecurityContextHolder.clearContext();
+        }
+    }
+
+    private Page signedIn(String user, Role role) {
+        Page page = browser.newPage();
+        page.navigate(BASE_URL + "/");
+        page.locator("#username").fill(user);
+        page.locator("#password").fill(users.withRole(role).password());
+        page.locator("button[type=submit]").click();
+        page.waitForURL(u -> u.startsWith(BASE_URL) && !u.contains("login") && !u.contains("oauth2"));
+        return page;
+    }
+
+    private void executeAs(String agent, String sql) throws Exception {
+        String url = "jdbc:postgresql://127.0.0.1:" + gateway.address().getPort() + "/shop";
+        try (Connection c = DriverManager.getConnection(url, agent, agents.secretOf(agent));
+                Statement s = c.createStatement()) {
+            s.execute(sql);
         }
     }
 

@@ -1,10 +1,16 @@
 package io.vigil.review.sessions;
 
 import java.time.OffsetDateTime;
+import java.util.List;
 
 /**
  * One recorded statement and its outcome. A null {@code durationMicros} means the outcome was never
  * recorded (outcome unknown).
+ *
+ * @param kind read, write, ddl, privilege, utility or transaction; null if the parser refused it
+ * @param parameters the bind parameters as text (an element is null for SQL NULL); null if none
+ *     were sent or the target keeps only their hash
+ * @param parametersHash SHA-256 of the parameters, for targets that keep only that
  */
 public record StatementEntry(
         long seq,
@@ -12,10 +18,18 @@ public record StatementEntry(
         Long durationMicros,
         String sql,
         String protocol,
+        String kind,
+        List<String> reads,
+        List<String> writes,
+        List<String> functions,
+        List<String> parameters,
+        String parametersHash,
         String commandTag,
         Long rows,
         String sqlState,
         String errorMessage) {
+
+    private static final int SHOWN_PARAMETER_CHARS = 200;
 
     /** The outcome in a few words: the command tag, the SQLSTATE and message, or unknown. */
     public String outcome() {
@@ -29,5 +43,39 @@ public record StatementEntry(
             return "outcome unknown";
         }
         return commandTag;
+    }
+
+    /** The parameters as {@code $1='a', $2=NULL}, each cut at 200 characters; or their hash. */
+    public String parametersText() {
+        if (parameters == null) {
+            return parametersHash == null ? "" : "sha256:" + parametersHash;
+        }
+        StringBuilder text = new StringBuilder();
+        for (int i = 0; i < parameters.size(); i++) {
+            String value = parameters.get(i);
+            text.append(i == 0 ? "" : ", ").append('$').append(i + 1).append('=');
+            if (value == null) {
+                text.append("NULL");
+            } else if (value.length() > SHOWN_PARAMETER_CHARS) {
+                text.append('\'')
+                        .append(value, 0, SHOWN_PARAMETER_CHARS)
+                        .append("…' (")
+                        .append(value.length())
+                        .append(" chars)");
+            } else {
+                text.append('\'').append(value).append('\'');
+            }
+        }
+        return text.toString();
+    }
+
+    /** Relations read and written, as {@code reads → writes}. */
+    public String relationsText() {
+        String read = String.join(", ", reads);
+        String written = String.join(", ", writes);
+        if (written.isEmpty()) {
+            return read;
+        }
+        return read.isEmpty() ? "→ " + written : read + " → " + written;
     }
 }

@@ -7,6 +7,7 @@ import static io.vigil.db.jooq.Tables.STATEMENT_OUTCOME;
 import static io.vigil.db.jooq.Tables.TRAIL_CHECKPOINT;
 
 import io.vigil.db.jooq.tables.records.StatementRecord;
+import io.vigil.db.jooq.tables.records.TrailCheckpointRecord;
 import io.vigil.proxy.audit.AuditEvent.Protocol;
 import io.vigil.proxy.audit.AuditEvent.SessionClosed;
 import io.vigil.proxy.audit.AuditEvent.SessionOpened;
@@ -26,8 +27,12 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Properties;
+import java.util.UUID;
+import org.jooq.Condition;
 import org.jooq.DSLContext;
+import org.jooq.Field;
 import org.jooq.SQLDialect;
 import org.jooq.impl.DSL;
 
@@ -71,9 +76,19 @@ public final class StoreTrail {
 
     /** Every chained record, in no particular order. */
     public List<TrailRecord> records() {
+        return records(null);
+    }
+
+    /** The chained records of one session, in no particular order. */
+    public List<TrailRecord> session(UUID id) {
+        return records(id);
+    }
+
+    private List<TrailRecord> records(UUID onlySession) {
         List<TrailRecord> records = new ArrayList<>();
         store.selectFrom(SESSION)
                 .where(SESSION.CHAIN_HASH.isNotNull())
+                .and(only(SESSION.ID, onlySession))
                 .fetch()
                 .forEach(s -> records.add(new TrailRecord(
                         s.getSpoolId(),
@@ -91,9 +106,13 @@ public final class StoreTrail {
                                 s.getUpstreamRole(),
                                 s.getTls(),
                                 s.getStartedAt().toInstant()))));
-        var spools = store.select(SESSION.ID, SESSION.SPOOL_ID).from(SESSION).fetchMap(SESSION.ID, SESSION.SPOOL_ID);
+        var spools = store.select(SESSION.ID, SESSION.SPOOL_ID)
+                .from(SESSION)
+                .where(only(SESSION.ID, onlySession))
+                .fetchMap(SESSION.ID, SESSION.SPOOL_ID);
         try (var rows = store.selectFrom(STATEMENT)
                 .where(STATEMENT.START_HASH.isNotNull())
+                .and(only(STATEMENT.SESSION_ID, onlySession))
                 .fetchSize(1_000)
                 .fetchLazy()) {
             for (StatementRecord s : rows) {
@@ -117,6 +136,7 @@ public final class StoreTrail {
             }
         }
         store.selectFrom(STATEMENT_OUTCOME)
+                .where(only(STATEMENT_OUTCOME.SESSION_ID, onlySession))
                 .fetch()
                 .forEach(o -> records.add(new TrailRecord(
                         spools.get(o.getSessionId()),
@@ -135,6 +155,7 @@ public final class StoreTrail {
                                         o.getSqlstate(),
                                         o.getErrorMessage())))));
         store.selectFrom(SESSION_END)
+                .where(only(SESSION_END.SESSION_ID, onlySession))
                 .fetch()
                 .forEach(e -> records.add(new TrailRecord(
                         spools.get(e.getSessionId()),
@@ -146,14 +167,30 @@ public final class StoreTrail {
     }
 
     public List<Checkpoint> checkpoints() {
+        return store.selectFrom(TRAIL_CHECKPOINT).fetch(StoreTrail::checkpoint);
+    }
+
+    /** The checkpoint of {@code spool} that covers the most records, if it has one. */
+    public Optional<Checkpoint> newestCheckpoint(UUID spool) {
         return store.selectFrom(TRAIL_CHECKPOINT)
-                .fetch(c -> new Checkpoint(
-                        c.getSpoolId(),
-                        c.getTreeSize(),
-                        c.getRoot(),
-                        c.getSignedAt().toInstant(),
-                        c.getKeyId(),
-                        c.getSignature()));
+                .where(TRAIL_CHECKPOINT.SPOOL_ID.eq(spool))
+                .orderBy(TRAIL_CHECKPOINT.TREE_SIZE.desc())
+                .limit(1)
+                .fetchOptional(StoreTrail::checkpoint);
+    }
+
+    private static Checkpoint checkpoint(TrailCheckpointRecord c) {
+        return new Checkpoint(
+                c.getSpoolId(),
+                c.getTreeSize(),
+                c.getRoot(),
+                c.getSignedAt().toInstant(),
+                c.getKeyId(),
+                c.getSignature());
+    }
+
+    private static Condition only(Field<UUID> session, UUID id) {
+        return id == null ? DSL.noCondition() : session.eq(id);
     }
 
     private static StatementStarted started(StatementRecord s) {

@@ -69,6 +69,17 @@ public final class TrailVerifier {
         return new Report(records.size(), sessions, unanchored, spools, findings);
     }
 
+    /**
+     * One session's chain alone, what a page showing that session can afford: edited, deleted and
+     * reordered records inside it. Whether its tail was cut, or the chain rewritten with fresh
+     * hashes, only the tree and its signed checkpoints tell ({@link #verify}).
+     */
+    public static List<Finding> verifyChain(List<TrailRecord> sessionRecords) {
+        List<Finding> findings = new ArrayList<>();
+        checkChains(sessionRecords, findings);
+        return findings;
+    }
+
     // ---- chains ----
 
     private static Map<TrailRecord, byte[]> checkChains(List<TrailRecord> records, List<Finding> findings) {

@@ -1,0 +1,51 @@
+package io.vigil.review.sessions;
+
+import java.time.OffsetDateTime;
+
+/**
+ * What the Sessions page narrows the list to. Every part is optional (null or blank: any).
+ *
+ * @param agent an agent's exact name
+ * @param target a target's exact name
+ * @param from sessions still open at or after this time
+ * @param to sessions started before this time
+ * @param kind sessions that ran at least one statement of this kind (read, write, ddl, ...)
+ * @param relation sessions that read or wrote this relation; {@code orders} also matches {@code
+ *     archive.orders}, {@code archive.orders} only itself
+ */
+public record SessionFilter(
+        String agent, String target, OffsetDateTime from, OffsetDateTime to, String kind, String relation) {
+
+    public static final SessionFilter ANY = new SessionFilter(null, null, null, null, null, null);
+
+    public SessionFilter {
+        agent = blankToNull(agent);
+        target = blankToNull(target);
+        kind = blankToNull(kind);
+        relation = blankToNull(relation);
+    }
+
+    public SessionFilter withAgent(String agent) {
+        return new SessionFilter(agent, target, from, to, kind, relation);
+    }
+
+    public SessionFilter withTarget(String target) {
+        return new SessionFilter(agent, target, from, to, kind, relation);
+    }
+
+    public SessionFilter withTimes(OffsetDateTime from, OffsetDateTime to) {
+        return new SessionFilter(agent, target, from, to, kind, relation);
+    }
+
+    public SessionFilter withKind(String kind) {
+        return new SessionFilter(agent, target, from, to, kind, relation);
+    }
+
+    public SessionFilter withRelation(String relation) {
+        return new SessionFilter(agent, target, from, to, kind, relation);
+    }
+
+    private static String blankToNull(String value) {
+        return value == null || value.isBlank() ? null : value.strip();
+    }
+}
