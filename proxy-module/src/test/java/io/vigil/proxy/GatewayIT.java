@@ -1,9 +1,12 @@
 package io.vigil.proxy;
 
 import static io.vigil.db.jooq.Tables.AGENT;
+import static io.vigil.db.jooq.Tables.CANCEL_REQUEST;
+import static io.vigil.db.jooq.Tables.LOGIN_REFUSAL;
 import static io.vigil.db.jooq.Tables.SESSION;
 import static io.vigil.db.jooq.Tables.SESSION_END_REQUEST;
 import static io.vigil.db.jooq.Tables.SESSION_VIEW;
+import static io.vigil.db.jooq.Tables.STATEMENT_VIEW;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
@@ -11,6 +14,7 @@ import static org.assertj.core.api.Assertions.tuple;
 import io.vigil.db.jooq.tables.records.StatementViewRecord;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -191,12 +195,101 @@ class GatewayIT {
             SqlStates.assertFailsWith("57014", () -> s.execute("select pg_sleep(30)"));
             canceller.join();
             assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
+            // The trail keeps the cancel, in the session's chain, naming the statement it hit.
+            var sleep = TestEnvironment.await(
+                    () -> env.store
+                            .selectFrom(STATEMENT_VIEW)
+                            .where(STATEMENT_VIEW.SQL_TEXT.eq("select pg_sleep(30)"))
+                            .and(STATEMENT_VIEW.SESSION_ID.in(env.store
+                                    .select(SESSION.ID)
+                                    .from(SESSION)
+                                    .join(AGENT)
+                                    .on(AGENT.ID.eq(SESSION.AGENT_ID))
+                                    .where(AGENT.NAME.eq("slow-bot"))))
+                            .fetchOne(),
+                    java.util.Objects::nonNull);
+            var cancel = TestEnvironment.await(
+                    () -> env.store
+                            .selectFrom(CANCEL_REQUEST)
+                            .where(CANCEL_REQUEST.SESSION_ID.eq(sleep.getSessionId()))
+                            .fetchOne(),
+                    java.util.Objects::nonNull);
+            assertThat(cancel.getSeq()).isEqualTo(sleep.getSeq());
+            assertThat(cancel.getClientAddr()).isEqualTo("127.0.0.1");
             // The session goes on after a cancel.
             try (ResultSet rs = s.executeQuery("select 42")) {
                 rs.next();
                 assertThat(rs.getInt(1)).isEqualTo(42);
             }
         }
+    }
+
+    @Test
+    void everyRefusedLoginIsKeptInTheTrailWithTheRealReason() throws Exception {
+        UUID agent = env.agent("refused-bot", "owner", "s3cret-refused");
+        UUID revoked = env.agent("refused-revoked-bot", "owner", "s3cret-revoked2");
+        env.store
+                .update(AGENT)
+                .set(AGENT.STATUS, "revoked")
+                .where(AGENT.ID.eq(revoked))
+                .execute();
+        SqlStates.assertFailsWith("28P01", () -> env.connect(
+                        "refused-bot", "wrong-secret", "ApplicationName", "guess", "assumeMinServerVersion", "15")
+                .close());
+        SqlStates.assertFailsWith(
+                "28P01", () -> env.connect("refused-nobody", "anything").close());
+        SqlStates.assertFailsWith("28P01", () -> env.connect("refused-revoked-bot", "s3cret-revoked2")
+                .close());
+        SqlStates.assertFailsWith("28000", () -> DriverManager.getConnection(
+                        // (sslmode=disable: with prefer, pgjdbc tries again without TLS, a second refusal)
+                        "jdbc:postgresql://127.0.0.1:" + env.gateway.address().getPort() + "/postgres?sslmode=disable",
+                        "refused-bot",
+                        "s3cret-refused")
+                .close());
+
+        var refusals = TestEnvironment.await(
+                () -> env.store
+                        .selectFrom(LOGIN_REFUSAL)
+                        .where(LOGIN_REFUSAL.USER_NAME.in("refused-bot", "refused-nobody", "refused-revoked-bot"))
+                        .orderBy(LOGIN_REFUSAL.ATTEMPTED_AT)
+                        .fetch(),
+                rows -> rows.size() == 4);
+        assertThat(refusals)
+                .extracting(
+                        r -> r.getUserName(),
+                        r -> r.getAgentId(),
+                        r -> r.getSqlstate(),
+                        r -> r.getReason(),
+                        r -> r.getDatabaseName())
+                .containsExactly(
+                        tuple(
+                                "refused-bot",
+                                agent,
+                                "28P01",
+                                "password authentication failed",
+                                TestEnvironment.TARGET_NAME),
+                        tuple("refused-nobody", null, "28P01", "no agent of that name", TestEnvironment.TARGET_NAME),
+                        tuple(
+                                "refused-revoked-bot",
+                                revoked,
+                                "28P01",
+                                "the agent is disabled or revoked",
+                                TestEnvironment.TARGET_NAME),
+                        tuple(
+                                "refused-bot",
+                                agent,
+                                "28000",
+                                "agent \"refused-bot\" may connect only to database \"" + TestEnvironment.TARGET_NAME
+                                        + "\"",
+                                "postgres"));
+        assertThat(refusals.getFirst().getApplicationName()).isEqualTo("guess");
+        assertThat(refusals).allSatisfy(r -> {
+            assertThat(r.getClientAddr()).isEqualTo("127.0.0.1");
+            assertThat(r.getChainHash()).hasSize(32);
+            assertThat(r.getLeaf()).isNotNull();
+        });
+        // Nothing secret reaches the trail.
+        assertThat(refusals.toString()).doesNotContain("wrong-secret").doesNotContain("s3cret");
     }
 
     @Test

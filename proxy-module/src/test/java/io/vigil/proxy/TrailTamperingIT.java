@@ -1,5 +1,7 @@
 package io.vigil.proxy;
 
+import static io.vigil.db.jooq.Tables.CANCEL_REQUEST;
+import static io.vigil.db.jooq.Tables.LOGIN_REFUSAL;
 import static io.vigil.db.jooq.Tables.SESSION_VIEW;
 import static io.vigil.db.jooq.Tables.TRAIL_CHECKPOINT;
 import static io.vigil.db.jooq.Tables.TRAIL_CURSOR;
@@ -75,6 +77,9 @@ class TrailTamperingIT {
                 URI.create("http://127.0.0.1:" + siem.getAddress().getPort() + "/ingest"), null, 100_000);
         env.audit.addListener(fileSink);
         env.audit.addListener(webhook);
+        refusedLogin();
+        cancelled();
+        // "tail" last: its records end the tree.
         for (String name : List.of("edit", "delete", "swap", "rewrite", "tail")) {
             sessions.put(name, session(name));
         }
@@ -152,6 +157,34 @@ class TrailTamperingIT {
                 java.util.Objects::nonNull);
     }
 
+    /** A wrong secret: a record of its own, a leaf like any other. */
+    private static void refusedLogin() {
+        try {
+            env.connect("auditee", "not-the-secret").close();
+            throw new AssertionError("a wrong secret was accepted");
+        } catch (SQLException expected) {
+            // 28P01, and a login_refusal record
+        }
+    }
+
+    /** A statement cancelled from another thread: a cancel record in the session's chain. */
+    private static void cancelled() throws Exception {
+        try (Connection c = env.connect("auditee", "s3cret-auditee");
+                Statement s = c.createStatement()) {
+            Thread canceller = Thread.ofVirtual().start(() -> {
+                try {
+                    Thread.sleep(300);
+                    s.cancel();
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            failing(s, "select pg_sleep(3)");
+            canceller.join();
+        }
+        TestEnvironment.await(() -> env.store.fetchCount(CANCEL_REQUEST), n -> n > 0);
+    }
+
     private static void failing(Statement s, String sql) {
         try {
             s.execute(sql);
@@ -227,6 +260,23 @@ class TrailTamperingIT {
         assertThat(v.out())
                 .contains("TAMPERED session " + session + " record 7 (statement 4 started")
                 .contains("records 5 to 6 are missing before it: deleted");
+    }
+
+    @Test
+    void aDeletedRefusedLoginIsCaughtByTheTree() throws Exception {
+        long leaf = env.store
+                .select(LOGIN_REFUSAL.LEAF)
+                .from(LOGIN_REFUSAL)
+                .limit(1)
+                .fetchSingle(LOGIN_REFUSAL.LEAF);
+        asOwner(
+                "create table vigil.kept_refusal as select * from vigil.login_refusal where leaf = " + leaf,
+                "delete from vigil.login_refusal where leaf = " + leaf);
+        undo.add("insert into vigil.login_refusal select * from vigil.kept_refusal");
+        undo.add("drop table vigil.kept_refusal");
+        Verification v = verify();
+        assertThat(v.status()).isEqualTo(1);
+        assertThat(v.out()).contains("leaf " + leaf + " is missing: deleted");
     }
 
     @Test

@@ -53,6 +53,37 @@ public sealed interface AuditEvent {
     /** The connection ended. */
     record SessionClosed(UUID sessionId, Instant endedAt, String reason) implements AuditEvent {}
 
+    /**
+     * A login the gateway refused. No session opened, so the attempt is a chain of its own: this
+     * one record, under the attempt's id.
+     *
+     * @param sessionId the attempt's id
+     * @param user the user name the client presented
+     * @param agentId the agent of that name, null if there is none
+     * @param database the database the client asked for
+     * @param sqlState what the client was told (28P01, 28000, ...)
+     * @param reason why, for the auditor (the client is told less)
+     */
+    record LoginRefused(
+            UUID sessionId,
+            Instant at,
+            String user,
+            UUID agentId,
+            String clientAddress,
+            String applicationName,
+            String database,
+            String sqlState,
+            String reason)
+            implements AuditEvent {}
+
+    /**
+     * A client asked, on a connection of its own, to cancel what this session is running.
+     *
+     * @param seq the statement running then (the oldest still in flight), 0 if none was
+     * @param clientAddress where the cancel request came from
+     */
+    record CancelRequested(UUID sessionId, Instant at, long seq, String clientAddress) implements AuditEvent {}
+
     /** How the statement reached the gateway. */
     enum Protocol {
         SIMPLE,

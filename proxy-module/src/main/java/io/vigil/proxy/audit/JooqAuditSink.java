@@ -1,10 +1,14 @@
 package io.vigil.proxy.audit;
 
+import static io.vigil.db.jooq.Tables.CANCEL_REQUEST;
+import static io.vigil.db.jooq.Tables.LOGIN_REFUSAL;
 import static io.vigil.db.jooq.Tables.SESSION;
 import static io.vigil.db.jooq.Tables.SESSION_END;
 import static io.vigil.db.jooq.Tables.STATEMENT_OUTCOME;
 import static io.vigil.db.jooq.Tables.TRAIL_CURSOR;
 
+import io.vigil.proxy.audit.AuditEvent.CancelRequested;
+import io.vigil.proxy.audit.AuditEvent.LoginRefused;
 import io.vigil.proxy.audit.AuditEvent.SessionClosed;
 import io.vigil.proxy.audit.AuditEvent.SessionOpened;
 import io.vigil.proxy.audit.AuditEvent.StatementCompleted;
@@ -108,7 +112,10 @@ public final class JooqAuditSink implements AuditSink, AutoCloseable {
 
     @Override
     public boolean record(TrailChain.Link link) {
-        boolean admitsNewWork = link.event() instanceof SessionOpened || link.event() instanceof StatementStarted;
+        // A refused login takes no reserve either: a flood of them must not crowd out completions.
+        boolean admitsNewWork = link.event() instanceof SessionOpened
+                || link.event() instanceof StatementStarted
+                || link.event() instanceof LoginRefused;
         if (admitsNewWork && spool.backlog() >= capacity) {
             return false;
         }
@@ -295,6 +302,8 @@ public final class JooqAuditSink implements AuditSink, AutoCloseable {
                     }
                 }
                 case SessionClosed e -> later.add(insertEnd(e, link, leaf));
+                case LoginRefused e -> sessions.add(insertRefusal(e, link, leaf));
+                case CancelRequested e -> later.add(insertCancel(e, link, leaf));
             }
         }
         if (!sessions.isEmpty()) {
@@ -388,6 +397,33 @@ public final class JooqAuditSink implements AuditSink, AutoCloseable {
                 .set(SESSION_END.REASON, e.reason())
                 .set(SESSION_END.CHAIN_HASH, link.hash())
                 .set(SESSION_END.LEAF, leaf);
+    }
+
+    private Query insertRefusal(LoginRefused e, TrailChain.Link link, long leaf) {
+        return BUILDER.insertInto(LOGIN_REFUSAL)
+                .set(LOGIN_REFUSAL.ID, e.sessionId())
+                .set(LOGIN_REFUSAL.ATTEMPTED_AT, utc(e.at()))
+                .set(LOGIN_REFUSAL.USER_NAME, e.user())
+                .set(LOGIN_REFUSAL.AGENT_ID, e.agentId())
+                .set(LOGIN_REFUSAL.CLIENT_ADDR, e.clientAddress())
+                .set(LOGIN_REFUSAL.APPLICATION_NAME, e.applicationName())
+                .set(LOGIN_REFUSAL.DATABASE_NAME, e.database())
+                .set(LOGIN_REFUSAL.SQLSTATE, e.sqlState())
+                .set(LOGIN_REFUSAL.REASON, e.reason())
+                .set(LOGIN_REFUSAL.CHAIN_HASH, link.hash())
+                .set(LOGIN_REFUSAL.SPOOL_ID, spool.id())
+                .set(LOGIN_REFUSAL.LEAF, leaf);
+    }
+
+    private static Query insertCancel(CancelRequested e, TrailChain.Link link, long leaf) {
+        return BUILDER.insertInto(CANCEL_REQUEST)
+                .set(CANCEL_REQUEST.SESSION_ID, e.sessionId())
+                .set(CANCEL_REQUEST.CHAIN_INDEX, link.index())
+                .set(CANCEL_REQUEST.REQUESTED_AT, utc(e.at()))
+                .set(CANCEL_REQUEST.SEQ, e.seq())
+                .set(CANCEL_REQUEST.CLIENT_ADDR, e.clientAddress())
+                .set(CANCEL_REQUEST.CHAIN_HASH, link.hash())
+                .set(CANCEL_REQUEST.LEAF, leaf);
     }
 
     private static String kind(TrailChain.Link link) {

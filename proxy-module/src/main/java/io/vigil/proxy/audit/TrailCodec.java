@@ -1,5 +1,7 @@
 package io.vigil.proxy.audit;
 
+import io.vigil.proxy.audit.AuditEvent.CancelRequested;
+import io.vigil.proxy.audit.AuditEvent.LoginRefused;
 import io.vigil.proxy.audit.AuditEvent.Protocol;
 import io.vigil.proxy.audit.AuditEvent.SessionClosed;
 import io.vigil.proxy.audit.AuditEvent.SessionOpened;
@@ -36,6 +38,8 @@ public final class TrailCodec {
     private static final byte STATEMENT_STARTED = 2;
     private static final byte STATEMENT_COMPLETED = 3;
     private static final byte SESSION_CLOSED = 4;
+    private static final byte LOGIN_REFUSED = 5;
+    private static final byte CANCEL_REQUESTED = 6;
 
     private TrailCodec() {}
 
@@ -107,6 +111,28 @@ public final class TrailCodec {
                     instant(out, e.endedAt());
                     string(out, e.reason());
                 }
+                case LoginRefused e -> {
+                    out.writeByte(LOGIN_REFUSED);
+                    uuid(out, e.sessionId());
+                    instant(out, e.at());
+                    string(out, e.user());
+                    out.writeBoolean(e.agentId() != null);
+                    if (e.agentId() != null) {
+                        uuid(out, e.agentId());
+                    }
+                    string(out, e.clientAddress());
+                    string(out, e.applicationName());
+                    string(out, e.database());
+                    string(out, e.sqlState());
+                    string(out, e.reason());
+                }
+                case CancelRequested e -> {
+                    out.writeByte(CANCEL_REQUESTED);
+                    uuid(out, e.sessionId());
+                    instant(out, e.at());
+                    out.writeLong(e.seq());
+                    string(out, e.clientAddress());
+                }
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -166,6 +192,18 @@ public final class TrailCodec {
                                     session, seq, at, duration, new Outcome(status, tag, rows, string(in), string(in)));
                         }
                         case SESSION_CLOSED -> new SessionClosed(uuid(in), instant(in), string(in));
+                        case LOGIN_REFUSED ->
+                            new LoginRefused(
+                                    uuid(in),
+                                    instant(in),
+                                    string(in),
+                                    in.readBoolean() ? uuid(in) : null,
+                                    string(in),
+                                    string(in),
+                                    string(in),
+                                    string(in),
+                                    string(in));
+                        case CANCEL_REQUESTED -> new CancelRequested(uuid(in), instant(in), in.readLong(), string(in));
                         default -> throw new IllegalArgumentException("unknown trail event type");
                     };
             if (in.available() > 0) {

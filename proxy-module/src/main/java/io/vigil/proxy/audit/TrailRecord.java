@@ -1,5 +1,7 @@
 package io.vigil.proxy.audit;
 
+import io.vigil.proxy.audit.AuditEvent.CancelRequested;
+import io.vigil.proxy.audit.AuditEvent.LoginRefused;
 import io.vigil.proxy.audit.AuditEvent.SessionClosed;
 import io.vigil.proxy.audit.AuditEvent.SessionOpened;
 import io.vigil.proxy.audit.AuditEvent.StatementCompleted;
@@ -27,6 +29,8 @@ public record TrailRecord(UUID spoolId, Long leaf, int chainIndex, byte[] stored
                     case StatementStarted e -> "statement " + e.seq() + " started";
                     case StatementCompleted e -> "statement " + e.seq() + " completed";
                     case SessionClosed e -> "session closed";
+                    case LoginRefused e -> "login of \"" + e.user() + "\" refused";
+                    case CancelRequested e -> "cancel requested";
                 };
         return "record " + chainIndex + " (" + what + (leaf == null ? "" : ", leaf " + leaf) + ")";
     }

@@ -23,6 +23,7 @@ import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -68,6 +69,11 @@ final class ClientAuthHandler extends SimpleChannelInboundHandler<PgFrame> {
     private final Map<String, String> forwarded;
     private State state = State.LOOKING_UP;
     private AgentLogin agent;
+    /** The agent of the presented name even if it may not log in, for the trail; null if none. */
+    private UUID namedAgent;
+    /** Why the presented name cannot log in whatever the secret, for the trail; null if it can. */
+    private String unavailable;
+
     private ScramServer scram;
 
     ClientAuthHandler(GatewayContext context, StartupMessage startup, Map<String, String> forwarded) {
@@ -86,10 +92,16 @@ final class ClientAuthHandler extends SimpleChannelInboundHandler<PgFrame> {
     private void lookedUp(ChannelHandlerContext ctx, Optional<AgentLogin> found, Throwable error) {
         if (error != null) {
             log.error("cannot look up agent: {}", error.toString());
-            Replies.fatal(ctx.channel(), SqlState.CANNOT_CONNECT_NOW, "Vigil cannot reach its store; try again later");
+            refuse(ctx, SqlState.CANNOT_CONNECT_NOW, "Vigil cannot reach its store; try again later", null);
             return;
         }
         agent = found.filter(AgentLogin::mayLogIn).orElse(null);
+        namedAgent = found.map(AgentLogin::agentId).orElse(null);
+        if (found.isEmpty()) {
+            unavailable = "no agent of that name";
+        } else if (agent == null) {
+            unavailable = "the agent is disabled or revoked";
+        }
         if (agent != null && agent.tokenIdentity()) {
             askForToken(ctx);
             return;
@@ -130,16 +142,25 @@ final class ClientAuthHandler extends SimpleChannelInboundHandler<PgFrame> {
         }
     }
 
+    /** The same answer whatever went wrong, so nothing tells an attacker which part it was. */
     private void refuse(ChannelHandlerContext ctx, AuthenticationFailed e) {
-        log.info(
-                "authentication failed for user \"{}\" from {}: {}",
-                startup.user(),
-                ctx.channel().remoteAddress(),
-                e.getMessage());
-        Replies.fatal(
-                ctx.channel(),
+        refuse(
+                ctx,
                 SqlState.INVALID_PASSWORD,
-                "password authentication failed for user \"" + startup.user() + "\"");
+                "password authentication failed for user \"" + startup.user() + "\"",
+                unavailable != null ? unavailable : e.getMessage());
+    }
+
+    /** @param reason for the trail; null to keep the client's message */
+    private void refuse(ChannelHandlerContext ctx, String sqlState, String clientMessage, String reason) {
+        LoginRefusal.refuse(
+                context,
+                ctx.channel(),
+                startup,
+                namedAgent,
+                sqlState,
+                clientMessage,
+                reason != null ? reason : clientMessage);
     }
 
     /**
@@ -148,18 +169,19 @@ final class ClientAuthHandler extends SimpleChannelInboundHandler<PgFrame> {
      */
     private void askForToken(ChannelHandlerContext ctx) {
         if (context.tokens() == null) {
-            Replies.fatal(
-                    ctx.channel(),
+            refuse(
+                    ctx,
                     SqlState.INVALID_AUTHORIZATION_SPECIFICATION,
-                    "agent \"" + agent.name()
-                            + "\" uses a workload identity, but Vigil has no token issuer configured");
+                    "agent \"" + agent.name() + "\" uses a workload identity, but Vigil has no token issuer configured",
+                    null);
             return;
         }
         if (!protectedTransport(ctx.channel())) {
-            Replies.fatal(
-                    ctx.channel(),
+            refuse(
+                    ctx,
                     SqlState.INVALID_AUTHORIZATION_SPECIFICATION,
-                    "workload tokens are accepted only over TLS (sslmode=require) or from loopback");
+                    "workload tokens are accepted only over TLS (sslmode=require) or from loopback",
+                    null);
             return;
         }
         Replies.write(ctx.channel(), new AuthenticationCleartextPassword());
@@ -194,8 +216,7 @@ final class ClientAuthHandler extends SimpleChannelInboundHandler<PgFrame> {
     private void tokenVerified(ChannelHandlerContext ctx, Object result, Throwable error) {
         if (error != null) {
             log.error("cannot verify a workload token: {}", error.toString());
-            Replies.fatal(
-                    ctx.channel(), SqlState.CANNOT_CONNECT_NOW, "Vigil cannot verify tokens now; try again later");
+            refuse(ctx, SqlState.CANNOT_CONNECT_NOW, "Vigil cannot verify tokens now; try again later", null);
         } else if (result instanceof AuthenticationFailed failed) {
             refuse(ctx, failed);
         } else if (result instanceof VerifiedToken token && !token.agent().equals(agent.name())) {
@@ -208,10 +229,11 @@ final class ClientAuthHandler extends SimpleChannelInboundHandler<PgFrame> {
 
     private void initialResponse(ChannelHandlerContext ctx, SASLInitialResponse initial) throws AuthenticationFailed {
         if (!ScramSha256.MECHANISM.equals(initial.mechanism())) {
-            Replies.fatal(
-                    ctx.channel(),
+            refuse(
+                    ctx,
                     SqlState.INVALID_AUTHORIZATION_SPECIFICATION,
-                    "SASL mechanism not supported: " + initial.mechanism());
+                    "SASL mechanism not supported: " + initial.mechanism(),
+                    null);
             return;
         }
         Replies.write(ctx.channel(), new AuthenticationSASLContinue(scram.serverFirst(initial.data())));
@@ -233,11 +255,12 @@ final class ClientAuthHandler extends SimpleChannelInboundHandler<PgFrame> {
         if (agent.target().name().equals(startup.database())) {
             return true;
         }
-        Replies.fatal(
-                ctx.channel(),
+        refuse(
+                ctx,
                 SqlState.INVALID_AUTHORIZATION_SPECIFICATION,
                 "agent \"" + agent.name() + "\" may connect only to database \""
-                        + agent.target().name() + "\"");
+                        + agent.target().name() + "\"",
+                null);
         return false;
     }
 }

@@ -9,7 +9,6 @@ import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
-import io.vigil.proxy.audit.AuditEvent.SessionClosed;
 import io.vigil.proxy.audit.AuditEvent.SessionOpened;
 import io.vigil.proxy.directory.AgentLogin;
 import io.vigil.proxy.protocol.MessageFrameDecoder;
@@ -106,10 +105,15 @@ final class SessionStart {
                         agent.name(),
                         f.cause().toString());
                 connect.channel().close();
-                Replies.fatal(
+                LoginRefusal.refuse(
+                        context,
                         ctx.channel(),
+                        startup,
+                        agent.agentId(),
                         SqlState.SQLCLIENT_UNABLE_TO_ESTABLISH_SQLCONNECTION,
-                        "Vigil could not connect to target \"" + agent.target().name() + "\"");
+                        "Vigil could not connect to target \"" + agent.target().name() + "\"",
+                        "Vigil could not log in to target \"" + agent.target().name() + "\": "
+                                + f.cause().getMessage());
             }
         });
     }
@@ -157,7 +161,7 @@ final class SessionStart {
         client.closeFuture().addListener(f -> {
             context.liveSessions().remove(session);
             context.cancelKeys().release(clientKey);
-            session.record(new SessionClosed(session.id(), context.clock().instant(), session.closeReason()));
+            session.recordClosed(context.clock().instant());
             upstream.close();
         });
         upstream.pipeline()
@@ -193,7 +197,7 @@ final class SessionStart {
         client.config().setAutoRead(true);
     }
 
-    private static String address(Channel channel) {
+    static String address(Channel channel) {
         return channel.remoteAddress() instanceof InetSocketAddress a
                 ? a.getAddress().getHostAddress()
                 : String.valueOf(channel.remoteAddress());

@@ -2,6 +2,7 @@ package io.vigil.proxy.pipeline;
 
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.EventLoop;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.ssl.SslHandler;
 import io.vigil.proxy.policy.StartupPolicy;
@@ -74,8 +75,15 @@ final class StartupHandler extends SimpleChannelInboundHandler<FrontendMessage> 
         context.cancelKeys()
                 .find(request.processId(), request.secretKey())
                 .ifPresentOrElse(
-                        session ->
-                                CancelForwarder.forward(session, ctx.channel().eventLoop(), context.upstreamChannel()),
+                        session -> {
+                            String from = SessionStart.address(ctx.channel());
+                            EventLoop loop = ctx.channel().eventLoop();
+                            // The session's chain is written on its own event loop only.
+                            session.client().eventLoop().execute(() -> {
+                                session.recordCancel(context.clock().instant(), from);
+                                CancelForwarder.forward(session, loop, context.upstreamChannel());
+                            });
+                        },
                         () -> log.info(
                                 "cancel request with an unknown key from {}",
                                 ctx.channel().remoteAddress()));

@@ -4,12 +4,15 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.util.AttributeKey;
 import io.vigil.proxy.audit.AuditEvent;
+import io.vigil.proxy.audit.AuditEvent.CancelRequested;
+import io.vigil.proxy.audit.AuditEvent.SessionClosed;
 import io.vigil.proxy.audit.AuditSink;
 import io.vigil.proxy.audit.TrailChain;
 import io.vigil.proxy.directory.AgentLogin;
 import io.vigil.proxy.protocol.backend.BackendEncoder;
 import io.vigil.proxy.protocol.backend.BackendKeyData;
 import io.vigil.proxy.protocol.backend.ErrorResponse;
+import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 
@@ -34,6 +37,7 @@ public final class Session {
     private byte transactionStatus = 'I';
     private Runnable deferredReply;
     private final TrailChain chain = new TrailChain();
+    private boolean closed;
     private final ReadPause clientReads;
     private final ReadPause upstreamReads;
 
@@ -162,6 +166,22 @@ public final class Session {
 
     public String closeReason() {
         return closeReason != null ? closeReason : "connection closed";
+    }
+
+    /** Records the session's end; nothing is recorded for it after this. On the session's event loop. */
+    public void recordClosed(Instant at) {
+        closed = true;
+        record(new SessionClosed(id, at, closeReason()));
+    }
+
+    /**
+     * Records that a client asked to cancel what this session runs (unless it has ended). On the
+     * session's event loop.
+     */
+    public void recordCancel(Instant at, String from) {
+        if (!closed) {
+            record(new CancelRequested(id, at, statements.running(), from));
+        }
     }
 
     /** Passes completions to the trail. */

@@ -160,6 +160,16 @@ public final class StatementTracker {
         return pending.isEmpty();
     }
 
+    /** The statement the target is working on (the oldest forwarded, unanswered), 0 if none. */
+    public long running() {
+        for (Pending p : pending) {
+            if (p instanceof Running r) {
+                return r.started.seq();
+            }
+        }
+        return 0;
+    }
+
     /** Statements forwarded whose outcome is not known yet. */
     public int inFlight() {
         return (int) pending.stream().filter(Running.class::isInstance).count();

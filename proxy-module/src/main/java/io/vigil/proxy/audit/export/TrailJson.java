@@ -1,6 +1,8 @@
 package io.vigil.proxy.audit.export;
 
 import io.vigil.proxy.audit.AuditEvent;
+import io.vigil.proxy.audit.AuditEvent.CancelRequested;
+import io.vigil.proxy.audit.AuditEvent.LoginRefused;
 import io.vigil.proxy.audit.AuditEvent.Protocol;
 import io.vigil.proxy.audit.AuditEvent.SessionClosed;
 import io.vigil.proxy.audit.AuditEvent.SessionOpened;
@@ -92,6 +94,21 @@ public final class TrailJson {
                 o.put("at", e.endedAt().toString());
                 o.put("reason", e.reason());
             }
+            case LoginRefused e -> {
+                o.put("at", e.at().toString());
+                o.put("user", e.user());
+                o.put("agent", e.agentId() == null ? null : e.agentId().toString());
+                o.put("client_address", e.clientAddress());
+                o.put("application_name", e.applicationName());
+                o.put("database", e.database());
+                o.put("sqlstate", e.sqlState());
+                o.put("reason", e.reason());
+            }
+            case CancelRequested e -> {
+                o.put("at", e.at().toString());
+                o.put("seq", e.seq());
+                o.put("client_address", e.clientAddress());
+            }
         }
         return JSON.writeValueAsString(o);
     }
@@ -156,6 +173,23 @@ public final class TrailJson {
                                         text(o, "error_message")));
                     case "session_closed" ->
                         new SessionClosed(session, Instant.parse(text(o, "at")), text(o, "reason"));
+                    case "login_refused" ->
+                        new LoginRefused(
+                                session,
+                                Instant.parse(text(o, "at")),
+                                text(o, "user"),
+                                text(o, "agent") == null ? null : UUID.fromString(text(o, "agent")),
+                                text(o, "client_address"),
+                                text(o, "application_name"),
+                                text(o, "database"),
+                                text(o, "sqlstate"),
+                                text(o, "reason"));
+                    case "cancel_requested" ->
+                        new CancelRequested(
+                                session,
+                                Instant.parse(text(o, "at")),
+                                o.required("seq").asLong(),
+                                text(o, "client_address"));
                     default -> throw new IllegalArgumentException("unknown record type " + type);
                 };
         String spool = text(o, "spool");
@@ -200,6 +234,8 @@ public final class TrailJson {
             case StatementStarted e -> "statement_started";
             case StatementCompleted e -> "statement_completed";
             case SessionClosed e -> "session_closed";
+            case LoginRefused e -> "login_refused";
+            case CancelRequested e -> "cancel_requested";
         };
     }
 

@@ -1,5 +1,7 @@
 package io.vigil.proxy.audit.verify;
 
+import static io.vigil.db.jooq.Tables.CANCEL_REQUEST;
+import static io.vigil.db.jooq.Tables.LOGIN_REFUSAL;
 import static io.vigil.db.jooq.Tables.SESSION;
 import static io.vigil.db.jooq.Tables.SESSION_END;
 import static io.vigil.db.jooq.Tables.STATEMENT;
@@ -8,6 +10,8 @@ import static io.vigil.db.jooq.Tables.TRAIL_CHECKPOINT;
 
 import io.vigil.db.jooq.tables.records.StatementRecord;
 import io.vigil.db.jooq.tables.records.TrailCheckpointRecord;
+import io.vigil.proxy.audit.AuditEvent.CancelRequested;
+import io.vigil.proxy.audit.AuditEvent.LoginRefused;
 import io.vigil.proxy.audit.AuditEvent.Protocol;
 import io.vigil.proxy.audit.AuditEvent.SessionClosed;
 import io.vigil.proxy.audit.AuditEvent.SessionOpened;
@@ -163,6 +167,34 @@ public final class StoreTrail {
                         e.getChainIndex(),
                         e.getChainHash(),
                         new SessionClosed(e.getSessionId(), e.getEndedAt().toInstant(), e.getReason()))));
+        store.selectFrom(CANCEL_REQUEST)
+                .where(only(CANCEL_REQUEST.SESSION_ID, onlySession))
+                .fetch()
+                .forEach(c -> records.add(new TrailRecord(
+                        spools.get(c.getSessionId()),
+                        c.getLeaf(),
+                        c.getChainIndex(),
+                        c.getChainHash(),
+                        new CancelRequested(
+                                c.getSessionId(), c.getRequestedAt().toInstant(), c.getSeq(), c.getClientAddr()))));
+        store.selectFrom(LOGIN_REFUSAL)
+                .where(only(LOGIN_REFUSAL.ID, onlySession))
+                .fetch()
+                .forEach(l -> records.add(new TrailRecord(
+                        l.getSpoolId(),
+                        l.getLeaf(),
+                        0,
+                        l.getChainHash(),
+                        new LoginRefused(
+                                l.getId(),
+                                l.getAttemptedAt().toInstant(),
+                                l.getUserName(),
+                                l.getAgentId(),
+                                l.getClientAddr(),
+                                l.getApplicationName(),
+                                l.getDatabaseName(),
+                                l.getSqlstate(),
+                                l.getReason()))));
         return records;
     }
 

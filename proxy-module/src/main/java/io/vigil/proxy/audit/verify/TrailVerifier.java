@@ -1,5 +1,6 @@
 package io.vigil.proxy.audit.verify;
 
+import io.vigil.proxy.audit.AuditEvent.LoginRefused;
 import io.vigil.proxy.audit.AuditEvent.SessionOpened;
 import io.vigil.proxy.audit.Checkpoint;
 import io.vigil.proxy.audit.MerkleTree;
@@ -65,7 +66,11 @@ public final class TrailVerifier {
                     keys,
                     findings));
         }
-        long sessions = records.stream().map(TrailRecord::sessionId).distinct().count();
+        long sessions = records.stream()
+                .filter(r -> !(r.event() instanceof LoginRefused))
+                .map(TrailRecord::sessionId)
+                .distinct()
+                .count();
         return new Report(records.size(), sessions, unanchored, spools, findings);
     }
 
@@ -109,8 +114,11 @@ public final class TrailVerifier {
             if (!linked) {
                 findings.add(at(r, missing(expected, r.chainIndex() - 1) + " before it: deleted"));
             }
-            if (r.chainIndex() == 0 && !(r.event() instanceof SessionOpened)) {
+            if (r.chainIndex() == 0 && !(r.event() instanceof SessionOpened || r.event() instanceof LoginRefused)) {
                 findings.add(at(r, "a session's first record must be its opening"));
+            }
+            if (r.chainIndex() > 0 && r.event() instanceof LoginRefused) {
+                findings.add(at(r, "a refused login is a chain of its own, not part of a session"));
             }
             byte[] hash = TrailChain.hash(previous, TrailCodec.encode(r.event()));
             if (linked && !Arrays.equals(hash, r.storedHash())) {

@@ -3,6 +3,8 @@ package io.vigil.proxy.audit.verify;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vigil.proxy.audit.AuditEvent;
+import io.vigil.proxy.audit.AuditEvent.CancelRequested;
+import io.vigil.proxy.audit.AuditEvent.LoginRefused;
 import io.vigil.proxy.audit.AuditEvent.SessionClosed;
 import io.vigil.proxy.audit.AuditEvent.SessionOpened;
 import io.vigil.proxy.audit.AuditEvent.StatementCompleted;
@@ -20,6 +22,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -86,6 +89,11 @@ class TrailVerifierTest {
                         t -> withCheckpoint(t, TrailSigner.generate().sign(SPOOL, 12, new byte[32], T)),
                         List.of("which was not given: it cannot be checked")),
                 row(
+                        "a refused login slipped into a session",
+                        t -> append(t, A, 6, new LoginRefused(A, T, "etl", null, "10.0.0.7", null, null, "28P01", "x")),
+                        List.of("session " + A + " record 6 (login of \"etl\" refused, leaf 12): a refused login is a"
+                                + " chain of its own")),
+                row(
                         "a session's opening removed",
                         t -> remove(t, 6),
                         List.of("session " + B + " record 1 (statement 1 started, leaf 7): record 0 is missing before"
@@ -110,6 +118,56 @@ class TrailVerifierTest {
                 assertThat(s.unsigned()).isZero();
             });
         }
+    }
+
+    @Test
+    void refusedLoginsAndCancelsVerifyLikeAnyOtherRecordAndAreMissedWhenDeleted() {
+        List<TrailRecord> records = new ArrayList<>();
+        UUID refused = UUID.fromString("00000000-0000-0000-0000-0000000000cc");
+        link(
+                records,
+                new TrailChain(),
+                new LoginRefused(
+                        refused, T, "ghost", null, "10.0.0.9", "psql", "shop", "28P01", "no agent of that name"));
+        TrailChain chain = new TrailChain();
+        link(
+                records,
+                chain,
+                new SessionOpened(
+                        A, UUID.randomUUID(), UUID.randomUUID(), "10.0.0.7", null, null, null, "shop", false, T));
+        link(records, chain, started(A, 1, "select pg_sleep(30)"));
+        link(records, chain, new CancelRequested(A, T.plusSeconds(2), 1, "10.0.0.7"));
+        link(
+                records,
+                chain,
+                new StatementCompleted(
+                        A,
+                        1,
+                        T.plusSeconds(1),
+                        1_000_000,
+                        Outcome.failed("57014", "canceling statement due to user request")));
+        List<Checkpoint> checkpoints = List.of(SIGNER.sign(SPOOL, records.size(), root(records), T.plusSeconds(30)));
+        Map<String, java.security.PublicKey> keys = Map.of(SIGNER.keyId(), SIGNER.publicKey());
+
+        TrailVerifier.Report intact = TrailVerifier.verify(records, checkpoints, keys);
+        assertThat(intact.findings()).isEmpty();
+        assertThat(intact.sessions()).as("a refused login is not a session").isEqualTo(1);
+
+        TrailVerifier.Report loginDeleted = TrailVerifier.verify(records.subList(1, records.size()), checkpoints, keys);
+        assertThat(loginDeleted.findings()).extracting(Finding::toString).anySatisfy(f -> assertThat(f)
+                .contains("leaf 0 is missing: deleted"));
+        List<TrailRecord> cancelDeleted = new ArrayList<>(records);
+        cancelDeleted.remove(3);
+        assertThat(TrailVerifier.verify(cancelDeleted, checkpoints, keys).findings())
+                .extracting(Finding::toString)
+                .anySatisfy(
+                        f -> assertThat(f).contains("record 3 (statement 1 completed, leaf 4): record 2 is missing"));
+    }
+
+    private static void link(List<TrailRecord> records, TrailChain chain, AuditEvent event) {
+        TrailChain.Link link = chain.link(event);
+        chain.advance(link);
+        records.add(new TrailRecord(SPOOL, (long) records.size(), link.index(), link.hash(), event));
     }
 
     /** Session A: opened, 2 statements, closed (leaves 0-5); session B likewise (6-11). */
@@ -180,6 +238,18 @@ class TrailVerifierTest {
                 TrailChain.hash(t.records().get(i - 1).storedHash(), io.vigil.proxy.audit.TrailCodec.encode(event));
         List<TrailRecord> records = new ArrayList<>(t.records());
         records.set(i, new TrailRecord(r.spoolId(), r.leaf(), r.chainIndex(), hash, event));
+        return new Trail(records, t.checkpoints());
+    }
+
+    /** A record appended to a session's chain at {@code index}, correctly hashed onto the chain's last record. */
+    private static Trail append(Trail t, UUID session, int index, AuditEvent event) {
+        TrailRecord last = t.records().stream()
+                .filter(r -> r.sessionId().equals(session) && r.chainIndex() == index - 1)
+                .findFirst()
+                .orElseThrow();
+        byte[] hash = TrailChain.hash(last.storedHash(), io.vigil.proxy.audit.TrailCodec.encode(event));
+        List<TrailRecord> records = new ArrayList<>(t.records());
+        records.add(new TrailRecord(SPOOL, (long) records.size(), index, hash, event));
         return new Trail(records, t.checkpoints());
     }
 

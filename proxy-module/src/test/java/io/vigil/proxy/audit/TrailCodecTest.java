@@ -1,0 +1,117 @@
+package io.vigil.proxy.audit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.vigil.proxy.audit.AuditEvent.CancelRequested;
+import io.vigil.proxy.audit.AuditEvent.LoginRefused;
+import io.vigil.proxy.audit.AuditEvent.Protocol;
+import io.vigil.proxy.audit.AuditEvent.SessionClosed;
+import io.vigil.proxy.audit.AuditEvent.SessionOpened;
+import io.vigil.proxy.audit.AuditEvent.StatementCompleted;
+import io.vigil.proxy.audit.AuditEvent.StatementStarted;
+import io.vigil.proxy.audit.export.TrailJson;
+import io.vigil.proxy.sql.StatementKind;
+import io.vigil.proxy.sql.StatementShape;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import java.util.UUID;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Every kind of event survives the canonical encoding and the SIEM's JSON line unchanged, absent
+ * values included: what the verifier re-creates must hash to what the gateway hashed.
+ */
+class TrailCodecTest {
+
+    private static final UUID SESSION = UUID.fromString("6f1c2a9e-0000-4000-8000-000000000001");
+    private static final Instant T = Instant.parse("2026-11-22T09:15:00.123456Z");
+
+    static Stream<AuditEvent> events() {
+        return Stream.of(
+                new SessionOpened(
+                        SESSION,
+                        UUID.randomUUID(),
+                        UUID.randomUUID(),
+                        "10.0.0.7",
+                        "etl",
+                        "alice",
+                        "JIRA-7",
+                        "shop",
+                        true,
+                        T),
+                new SessionOpened(
+                        SESSION, UUID.randomUUID(), UUID.randomUUID(), "::1", null, null, null, null, false, T),
+                new StatementStarted(
+                        SESSION,
+                        3,
+                        T,
+                        "select * from orders where id = $1",
+                        Protocol.EXTENDED,
+                        new StatementShape(
+                                StatementKind.READ,
+                                "SelectStmt",
+                                "select * from orders where id = $1",
+                                List.of("orders"),
+                                List.of(),
+                                List.of(),
+                                "abc123",
+                                null),
+                        Arrays.asList("42", null, "h\u00e9llo \u2603"),
+                        null),
+                new StatementStarted(SESSION, 4, T, "selec oops", Protocol.SIMPLE, null, null, "deadbeef"),
+                new StatementCompleted(SESSION, 3, T, 1_234, Outcome.completed("SELECT 1", 1L)),
+                new StatementCompleted(SESSION, 4, T, 0, Outcome.failed("42601", "syntax error")),
+                new CancelRequested(SESSION, T, 5, "10.0.0.8"),
+                new CancelRequested(SESSION, T, 0, "10.0.0.8"),
+                new LoginRefused(
+                        SESSION, T, "ghost", null, "203.0.113.9", "psql", "shop", "28P01", "no agent of that name"),
+                new LoginRefused(
+                        SESSION,
+                        T,
+                        "etl\u00e9",
+                        UUID.randomUUID(),
+                        "203.0.113.9",
+                        null,
+                        null,
+                        "28000",
+                        "agent \"etl\" may connect only to database \"shop\""),
+                new SessionClosed(SESSION, T, "client terminated"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("events")
+    void anEventDecodesToItselfAndEncodesToTheSameBytes(AuditEvent event) {
+        byte[] encoded = TrailCodec.encode(event);
+        AuditEvent decoded = TrailCodec.decode(encoded);
+        assertThat(decoded).usingRecursiveComparison().isEqualTo(event);
+        assertThat(TrailCodec.encode(decoded)).isEqualTo(encoded);
+    }
+
+    @ParameterizedTest
+    @MethodSource("events")
+    void anEventSurvivesTheSiemsJsonLine(AuditEvent event) {
+        TrailChain.Link link = new TrailChain().link(event);
+        TrailRecord record = new TrailRecord(UUID.randomUUID(), 7L, link.index(), link.hash(), event);
+        TrailRecord parsed = (TrailRecord) TrailJson.parse(TrailJson.line(record));
+        assertThat(TrailCodec.encode(parsed.event())).isEqualTo(link.encoded());
+        assertThat(parsed.storedHash()).isEqualTo(link.hash());
+        assertThat(parsed.leaf()).isEqualTo(7L);
+    }
+
+    @Test
+    void bytesThatAreNotOneEventAreRefused() {
+        byte[] encoded = TrailCodec.encode(new CancelRequested(SESSION, T, 5, "10.0.0.8"));
+        assertThatThrownBy(() -> TrailCodec.decode(Arrays.copyOf(encoded, encoded.length - 1)))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> TrailCodec.decode(Arrays.copyOf(encoded, encoded.length + 1)))
+                .isInstanceOf(IllegalArgumentException.class);
+        byte[] unknownType = encoded.clone();
+        unknownType[1] = 99;
+        assertThatThrownBy(() -> TrailCodec.decode(unknownType)).isInstanceOf(IllegalArgumentException.class);
+    }
+}
