@@ -14,10 +14,7 @@ import io.vigil.proxy.audit.TrailCodec;
 import io.vigil.proxy.audit.TrailRecord;
 import io.vigil.proxy.audit.export.JsonLinesFileSink;
 import io.vigil.proxy.audit.export.WebhookSink;
-import io.vigil.proxy.audit.verify.AuditCommand;
 import io.vigil.proxy.audit.verify.StoreTrail;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -56,6 +53,7 @@ class TrailTamperingIT {
     static JsonLinesFileSink fileSink;
     static WebhookSink webhook;
     static Path publicKey;
+    static AuditCli cli;
     static Map<String, UUID> sessions = new java.util.HashMap<>();
     private static final List<String> undo = new ArrayList<>();
 
@@ -63,8 +61,8 @@ class TrailTamperingIT {
     static void recordTraffic() throws Exception {
         env = new TestEnvironment(dir.resolve("pg"), null);
         env.agent("auditee", "owner@example.com", "s3cret-auditee");
-        publicKey = dir.resolve("trail-signing.pub");
-        env.trailSigner.writePublicKey(publicKey);
+        cli = new AuditCli(env, dir.resolve("trail-signing.pub"));
+        publicKey = cli.publicKey();
         siem = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         siem.createContext("/ingest", exchange -> {
             received.add(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
@@ -98,7 +96,7 @@ class TrailTamperingIT {
     @Test
     void theSiemStreamsCarryTheWholeTrailAndVerifyOnTheirOwn() throws Exception {
         TestEnvironment.await(webhook::pending, n -> n == 0);
-        Verification file = run(
+        AuditCli.Verification file = run(
                 "verify",
                 "--public-key",
                 publicKey.toString(),
@@ -107,7 +105,8 @@ class TrailTamperingIT {
         assertThat(file.status()).as(file.out()).isZero();
         Path posted = dir.resolve("posted.jsonl");
         Files.writeString(posted, String.join("", received));
-        Verification webhookCopy = run("verify", "--public-key", publicKey.toString(), "--export", posted.toString());
+        AuditCli.Verification webhookCopy =
+                run("verify", "--public-key", publicKey.toString(), "--export", posted.toString());
         assertThat(webhookCopy.status()).as(webhookCopy.out()).isZero();
         assertThat(webhookCopy.out())
                 .isEqualTo(file.out().replace(dir.resolve("siem/trail.jsonl").toString(), posted.toString()));
@@ -211,16 +210,17 @@ class TrailTamperingIT {
 
     @Test
     void theUntouchedTrailVerifiesFromTheStoreAndFromAnExport() throws Exception {
-        Verification live = verify();
+        AuditCli.Verification live = verify();
         assertThat(live.status()).as(live.out()).isZero();
         assertThat(live.out())
                 .contains("verdict: intact")
                 .containsPattern("spool [0-9a-f-]{36}: [0-9,]+ records, [1-9][0-9]* valid checkpoints");
         Path export = dir.resolve("trail.jsonl");
-        Verification exported =
+        AuditCli.Verification exported =
                 run("export", "--store", storeUrl(), "--user", TestEnvironment.STORE_USER, "--out", export.toString());
         assertThat(exported.status()).as(exported.out()).isZero();
-        Verification fromExport = run("verify", "--public-key", publicKey.toString(), "--export", export.toString());
+        AuditCli.Verification fromExport =
+                run("verify", "--public-key", publicKey.toString(), "--export", export.toString());
         assertThat(fromExport.status()).as(fromExport.out()).isZero();
         assertThat(fromExport.out()).contains("verdict: intact");
     }
@@ -234,7 +234,7 @@ class TrailTamperingIT {
         asOwner("update vigil.statement set sql_text = 'select 1' where session_id = '" + session + "' and seq = 2");
         undo.add("update vigil.statement set sql_text = " + literal(original) + " where session_id = '" + session
                 + "' and seq = 2");
-        Verification v = verify();
+        AuditCli.Verification v = verify();
         assertThat(v.status()).isEqualTo(1);
         assertThat(v.out())
                 .contains("TAMPERED session " + session + " record 3 (statement 2 started")
@@ -255,7 +255,7 @@ class TrailTamperingIT {
         undo.add("insert into vigil.statement select * from vigil.kept_statement");
         undo.add("insert into vigil.statement_outcome select * from vigil.kept_outcome");
         undo.add("drop table vigil.kept_statement, vigil.kept_outcome");
-        Verification v = verify();
+        AuditCli.Verification v = verify();
         assertThat(v.status()).isEqualTo(1);
         assertThat(v.out())
                 .contains("TAMPERED session " + session + " record 7 (statement 4 started")
@@ -274,7 +274,7 @@ class TrailTamperingIT {
                 "delete from vigil.login_refusal where leaf = " + leaf);
         undo.add("insert into vigil.login_refusal select * from vigil.kept_refusal");
         undo.add("drop table vigil.kept_refusal");
-        Verification v = verify();
+        AuditCli.Verification v = verify();
         assertThat(v.status()).isEqualTo(1);
         assertThat(v.out()).contains("leaf " + leaf + " is missing: deleted");
     }
@@ -287,7 +287,7 @@ class TrailTamperingIT {
                 + " and o.session_id = s.session_id and o.seq = 3 - s.seq";
         asOwner(swap);
         undo.add(swap);
-        Verification v = verify();
+        AuditCli.Verification v = verify();
         assertThat(v.status()).isEqualTo(1);
         assertThat(v.out())
                 .contains("TAMPERED session " + session + " record 1 (statement 1 started")
@@ -311,7 +311,7 @@ class TrailTamperingIT {
                 + HexFormat.of().formatHex(forged) + "' where session_id = '" + session + "'");
         undo.add("update vigil.session_end set reason = " + literal(closed.reason()) + ", chain_hash = '\\x"
                 + HexFormat.of().formatHex(last.storedHash()) + "' where session_id = '" + session + "'");
-        Verification v = verify();
+        AuditCli.Verification v = verify();
         assertThat(v.status()).isEqualTo(1);
         assertThat(v.out())
                 .doesNotContain("TAMPERED session")
@@ -338,7 +338,7 @@ class TrailTamperingIT {
                 "insert into vigil.statement_outcome select * from vigil.kept_outcome",
                 "insert into vigil.session_end select * from vigil.kept_end",
                 "drop table vigil.kept_session, vigil.kept_statement, vigil.kept_outcome, vigil.kept_end"));
-        Verification v = verify();
+        AuditCli.Verification v = verify();
         assertThat(v.status()).isEqualTo(1);
         assertThat(v.out())
                 .containsPattern("TAMPERED spool [0-9a-f-]{36}: the tail was cut: the checkpoint signed at"
@@ -350,46 +350,25 @@ class TrailTamperingIT {
         asOwner("insert into vigil.trail_checkpoint select spool_id, tree_size + 1000, root, now(), key_id,"
                 + " '\\x00'::bytea from vigil.trail_checkpoint order by tree_size desc limit 1");
         undo.add("delete from vigil.trail_checkpoint where tree_size > (select leaves from vigil.trail_cursor)");
-        Verification v = verify();
+        AuditCli.Verification v = verify();
         assertThat(v.status()).isEqualTo(1);
         assertThat(v.out()).contains("does not carry a valid signature").contains("forged or altered");
     }
 
-    record Verification(int status, String out) {}
-
-    private static Verification verify() {
-        return run(
-                "verify",
-                "--public-key",
-                publicKey.toString(),
-                "--store",
-                storeUrl(),
-                "--user",
-                TestEnvironment.STORE_USER);
+    private static AuditCli.Verification verify() {
+        return cli.verify();
     }
 
-    private static Verification run(String... args) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        int status = AuditCommand.run(
-                List.of(args),
-                Map.of("VIGIL_STORE_PASSWORD", TestEnvironment.STORE_PASSWORD),
-                new PrintStream(bytes, true, StandardCharsets.UTF_8));
-        return new Verification(status, bytes.toString(StandardCharsets.UTF_8));
+    private static AuditCli.Verification run(String... args) {
+        return cli.run(args);
     }
 
     private static String storeUrl() {
-        return env.postgres.jdbcUrl("vigil");
+        return cli.storeUrl();
     }
 
-    /** As the database's superuser, with the insert-only triggers bypassed, as an insider could. */
     private static void asOwner(String... statements) throws SQLException {
-        try (Connection c = env.postgres.superuserDataSource("vigil").getConnection();
-                Statement s = c.createStatement()) {
-            s.execute("set session_replication_role = replica");
-            for (String sql : statements) {
-                s.execute(sql);
-            }
-        }
+        cli.asInsider(statements);
     }
 
     private static String literal(String value) {

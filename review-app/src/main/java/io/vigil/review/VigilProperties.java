@@ -33,18 +33,22 @@ public record VigilProperties(
      * @param exportFile a file every stored record is appended to as a JSON line (for a SIEM agent)
      * @param webhookUrl an endpoint every stored batch is POSTed to as JSON lines
      * @param webhookToken sent to it as {@code Authorization: Bearer …}
+     * @param retention how long statements are kept (whole months are dropped once all of them are
+     *     older); unset keeps them for ever. Sessions, refused logins and every record's hash stay.
      */
     public record Trail(
             Path signingKey,
             @DefaultValue("30s") java.time.Duration checkpointInterval,
             Path exportFile,
             java.net.URI webhookUrl,
-            String webhookToken) {
+            String webhookToken,
+            java.time.Duration retention) {
 
         /** Without the token: settings get printed. */
         @Override
         public String toString() {
-            return "Trail[" + signingKey + ", " + checkpointInterval + ", " + exportFile + ", " + webhookUrl + "]";
+            return "Trail[" + signingKey + ", " + checkpointInterval + ", " + exportFile + ", " + webhookUrl + ", "
+                    + retention + "]";
         }
     }
 

@@ -79,6 +79,9 @@ class SessionsPageIT {
     @Autowired
     io.vigil.db.EmbeddedDatabaseServer postgres;
 
+    @Autowired
+    io.vigil.review.store.StatementRetention retention;
+
     @DynamicPropertySource
     static void demo(DynamicPropertyRegistry registry) {
         registry.add("vigil.demo", () -> "true");
@@ -88,6 +91,7 @@ class SessionsPageIT {
         registry.add("vigil.trail.export-file", () -> DATA_DIR.resolve("siem/trail.jsonl")
                 .toString());
         registry.add("vigil.trail.checkpoint-interval", () -> "200ms");
+        registry.add("vigil.trail.retention", () -> "400d");
     }
 
     @BeforeAll
@@ -348,6 +352,21 @@ class SessionsPageIT {
         } finally {
             SecurityContextHolder.clearContext();
         }
+    }
+
+    @Test
+    void retentionDropsTheMonthsOlderThanItsSettingAndKeepsTheRest() throws Exception {
+        String sql = "select 'kept-" + UUID.randomUUID() + "' as marker";
+        runAs("analytics-etl", sql);
+        awaitRecorded(sql);
+        store.execute("create table vigil.statement_2020_01 partition of vigil.statement"
+                + " for values from ('2020-01-01') to ('2020-02-01')");
+        assertThat(retention.pruneNow()).isEqualTo(1);
+        assertThat(store.fetchValue("select to_regclass('vigil.statement_2020_01')"))
+                .isNull();
+        assertThat(store.fetchCount(STATEMENT_VIEW, STATEMENT_VIEW.SQL_TEXT.eq(sql)))
+                .isOne();
+        assertThat(retention.pruneNow()).isZero();
     }
 
     private List<UUID> ids(SessionFilter filter) {

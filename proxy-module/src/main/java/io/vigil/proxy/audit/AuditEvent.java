@@ -84,6 +84,15 @@ public sealed interface AuditEvent {
      */
     record CancelRequested(UUID sessionId, Instant at, long seq, String clientAddress) implements AuditEvent {}
 
+    /**
+     * A record retention removed: its content is gone, its place in its chain and its spool's tree
+     * and its hash are kept, so every record after it still verifies. Never encoded: it stands in
+     * for the event that was hashed.
+     *
+     * @param before the record was older than this (the end of the dropped partition)
+     */
+    record Pruned(UUID sessionId, Instant before) implements AuditEvent {}
+
     /** How the statement reached the gateway. */
     enum Protocol {
         SIMPLE,

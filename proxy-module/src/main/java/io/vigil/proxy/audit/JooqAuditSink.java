@@ -9,6 +9,7 @@ import static io.vigil.db.jooq.Tables.TRAIL_CURSOR;
 
 import io.vigil.proxy.audit.AuditEvent.CancelRequested;
 import io.vigil.proxy.audit.AuditEvent.LoginRefused;
+import io.vigil.proxy.audit.AuditEvent.Pruned;
 import io.vigil.proxy.audit.AuditEvent.SessionClosed;
 import io.vigil.proxy.audit.AuditEvent.SessionOpened;
 import io.vigil.proxy.audit.AuditEvent.StatementCompleted;
@@ -304,6 +305,7 @@ public final class JooqAuditSink implements AuditSink, AutoCloseable {
                 case SessionClosed e -> later.add(insertEnd(e, link, leaf));
                 case LoginRefused e -> sessions.add(insertRefusal(e, link, leaf));
                 case CancelRequested e -> later.add(insertCancel(e, link, leaf));
+                case Pruned e -> throw new IllegalStateException("the spool never holds a pruned record");
             }
         }
         if (!sessions.isEmpty()) {

@@ -3,6 +3,7 @@ package io.vigil.proxy.audit;
 import io.vigil.proxy.audit.AuditEvent.CancelRequested;
 import io.vigil.proxy.audit.AuditEvent.LoginRefused;
 import io.vigil.proxy.audit.AuditEvent.Protocol;
+import io.vigil.proxy.audit.AuditEvent.Pruned;
 import io.vigil.proxy.audit.AuditEvent.SessionClosed;
 import io.vigil.proxy.audit.AuditEvent.SessionOpened;
 import io.vigil.proxy.audit.AuditEvent.StatementCompleted;
@@ -126,6 +127,7 @@ public final class TrailCodec {
                     string(out, e.sqlState());
                     string(out, e.reason());
                 }
+                case Pruned e -> throw new IllegalArgumentException("a pruned record has no content left to encode");
                 case CancelRequested e -> {
                     out.writeByte(CANCEL_REQUESTED);
                     uuid(out, e.sessionId());

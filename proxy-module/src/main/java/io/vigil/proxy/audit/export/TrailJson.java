@@ -4,6 +4,7 @@ import io.vigil.proxy.audit.AuditEvent;
 import io.vigil.proxy.audit.AuditEvent.CancelRequested;
 import io.vigil.proxy.audit.AuditEvent.LoginRefused;
 import io.vigil.proxy.audit.AuditEvent.Protocol;
+import io.vigil.proxy.audit.AuditEvent.Pruned;
 import io.vigil.proxy.audit.AuditEvent.SessionClosed;
 import io.vigil.proxy.audit.AuditEvent.SessionOpened;
 import io.vigil.proxy.audit.AuditEvent.StatementCompleted;
@@ -104,6 +105,7 @@ public final class TrailJson {
                 o.put("sqlstate", e.sqlState());
                 o.put("reason", e.reason());
             }
+            case Pruned e -> o.put("before", e.before().toString());
             case CancelRequested e -> {
                 o.put("at", e.at().toString());
                 o.put("seq", e.seq());
@@ -184,6 +186,7 @@ public final class TrailJson {
                                 text(o, "database"),
                                 text(o, "sqlstate"),
                                 text(o, "reason"));
+                    case "pruned" -> new Pruned(session, Instant.parse(text(o, "before")));
                     case "cancel_requested" ->
                         new CancelRequested(
                                 session,
@@ -236,6 +239,7 @@ public final class TrailJson {
             case SessionClosed e -> "session_closed";
             case LoginRefused e -> "login_refused";
             case CancelRequested e -> "cancel_requested";
+            case Pruned e -> "pruned";
         };
     }
 

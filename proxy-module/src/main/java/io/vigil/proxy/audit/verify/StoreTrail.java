@@ -7,12 +7,14 @@ import static io.vigil.db.jooq.Tables.SESSION_END;
 import static io.vigil.db.jooq.Tables.STATEMENT;
 import static io.vigil.db.jooq.Tables.STATEMENT_OUTCOME;
 import static io.vigil.db.jooq.Tables.TRAIL_CHECKPOINT;
+import static io.vigil.db.jooq.Tables.TRAIL_PRUNED;
 
 import io.vigil.db.jooq.tables.records.StatementRecord;
 import io.vigil.db.jooq.tables.records.TrailCheckpointRecord;
 import io.vigil.proxy.audit.AuditEvent.CancelRequested;
 import io.vigil.proxy.audit.AuditEvent.LoginRefused;
 import io.vigil.proxy.audit.AuditEvent.Protocol;
+import io.vigil.proxy.audit.AuditEvent.Pruned;
 import io.vigil.proxy.audit.AuditEvent.SessionClosed;
 import io.vigil.proxy.audit.AuditEvent.SessionOpened;
 import io.vigil.proxy.audit.AuditEvent.StatementCompleted;
@@ -177,6 +179,15 @@ public final class StoreTrail {
                         c.getChainHash(),
                         new CancelRequested(
                                 c.getSessionId(), c.getRequestedAt().toInstant(), c.getSeq(), c.getClientAddr()))));
+        store.selectFrom(TRAIL_PRUNED)
+                .where(only(TRAIL_PRUNED.SESSION_ID, onlySession))
+                .fetch()
+                .forEach(p -> records.add(new TrailRecord(
+                        p.getSpoolId(),
+                        p.getLeaf(),
+                        p.getChainIndex(),
+                        p.getChainHash(),
+                        new Pruned(p.getSessionId(), p.getBefore().toInstant()))));
         store.selectFrom(LOGIN_REFUSAL)
                 .where(only(LOGIN_REFUSAL.ID, onlySession))
                 .fetch()

@@ -1,13 +1,20 @@
 package io.vigil.proxy.audit.verify;
 
+import io.vigil.proxy.audit.AuditEvent;
+import io.vigil.proxy.audit.AuditEvent.CancelRequested;
 import io.vigil.proxy.audit.AuditEvent.LoginRefused;
+import io.vigil.proxy.audit.AuditEvent.Pruned;
+import io.vigil.proxy.audit.AuditEvent.SessionClosed;
 import io.vigil.proxy.audit.AuditEvent.SessionOpened;
+import io.vigil.proxy.audit.AuditEvent.StatementCompleted;
+import io.vigil.proxy.audit.AuditEvent.StatementStarted;
 import io.vigil.proxy.audit.Checkpoint;
 import io.vigil.proxy.audit.MerkleTree;
 import io.vigil.proxy.audit.TrailChain;
 import io.vigil.proxy.audit.TrailCodec;
 import io.vigil.proxy.audit.TrailRecord;
 import java.security.PublicKey;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -71,7 +78,16 @@ public final class TrailVerifier {
                 .map(TrailRecord::sessionId)
                 .distinct()
                 .count();
-        return new Report(records.size(), sessions, unanchored, spools, findings);
+        List<Pruned> pruned = records.stream()
+                .map(TrailRecord::event)
+                .filter(Pruned.class::isInstance)
+                .map(Pruned.class::cast)
+                .toList();
+        Instant prunedBefore = pruned.stream()
+                .map(Pruned::before)
+                .max(Comparator.naturalOrder())
+                .orElse(null);
+        return new Report(records.size(), sessions, unanchored, pruned.size(), prunedBefore, spools, findings);
     }
 
     /**
@@ -105,6 +121,7 @@ public final class TrailVerifier {
             List<TrailRecord> chain, Map<TrailRecord, byte[]> recomputed, List<Finding> findings) {
         byte[] previous = new byte[TrailChain.HASH_BYTES];
         int expected = 0;
+        TrailRecord lastKept = null;
         for (TrailRecord r : chain) {
             if (r.chainIndex() < expected) {
                 findings.add(at(r, "a second record claims chain position " + r.chainIndex()));
@@ -120,6 +137,15 @@ public final class TrailVerifier {
             if (r.chainIndex() > 0 && r.event() instanceof LoginRefused) {
                 findings.add(at(r, "a refused login is a chain of its own, not part of a session"));
             }
+            if (r.event() instanceof Pruned pruned) {
+                checkPruned(r, pruned, lastKept, findings);
+                // Its content is gone: its kept hash links the chain on and stands in for the leaf.
+                recomputed.put(r, r.storedHash());
+                previous = r.storedHash();
+                expected = r.chainIndex() + 1;
+                continue;
+            }
+            lastKept = r;
             byte[] hash = TrailChain.hash(previous, TrailCodec.encode(r.event()));
             if (linked && !Arrays.equals(hash, r.storedHash())) {
                 findings.add(at(r, "its content does not match its hash: edited, or moved from another position"));
@@ -129,6 +155,37 @@ public final class TrailVerifier {
             previous = r.storedHash();
             expected = r.chainIndex() + 1;
         }
+    }
+
+    /**
+     * Retention removes whole months, oldest first: a record it removed is older than its cut, and
+     * so is every record before it in its chain. A kept record before it that is newer means the
+     * "pruned" record was deleted and dressed up as retention.
+     */
+    private static void checkPruned(TrailRecord r, Pruned pruned, TrailRecord lastKept, List<Finding> findings) {
+        if (lastKept == null) {
+            return;
+        }
+        Instant keptAt = time(lastKept.event());
+        if (keptAt.isAfter(pruned.before())) {
+            findings.add(at(
+                    r,
+                    "claimed removed by retention as older than " + pruned.before() + ", but record "
+                            + lastKept.chainIndex() + " before it is from " + keptAt + ": deleted, not pruned"));
+        }
+    }
+
+    /** When an event happened (a completion: when its statement started, which orders the chain). */
+    private static Instant time(AuditEvent event) {
+        return switch (event) {
+            case SessionOpened e -> e.startedAt();
+            case StatementStarted e -> e.startedAt();
+            case StatementCompleted e -> e.startedAt();
+            case SessionClosed e -> e.endedAt();
+            case LoginRefused e -> e.at();
+            case CancelRequested e -> e.at();
+            case Pruned e -> e.before();
+        };
     }
 
     private static String missing(int from, int to) {
@@ -246,8 +303,20 @@ public final class TrailVerifier {
         return true;
     }
 
-    /** What was checked, and what was found. */
-    public record Report(long records, long sessions, long unanchored, List<Spool> spools, List<Finding> findings) {
+    /**
+     * What was checked, and what was found.
+     *
+     * @param pruned records retention removed (their hashes and places kept, their content gone)
+     * @param prunedBefore the latest retention cut among them, null if none
+     */
+    public record Report(
+            long records,
+            long sessions,
+            long unanchored,
+            long pruned,
+            Instant prunedBefore,
+            List<Spool> spools,
+            List<Finding> findings) {
 
         public boolean intact() {
             return findings.isEmpty();

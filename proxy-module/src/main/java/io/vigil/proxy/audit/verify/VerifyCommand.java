@@ -81,6 +81,11 @@ public final class VerifyCommand {
                 report.unanchored() == 0
                         ? ""
                         : String.format(" (%,d from before checkpoints: chains only)", report.unanchored()));
+        if (report.pruned() > 0) {
+            out.printf(
+                    "%,d of them removed by retention (content gone, hashes kept), all older than %s%n",
+                    report.pruned(), report.prunedBefore());
+        }
         for (TrailVerifier.Report.Spool spool : report.spools()) {
             Checkpoint latest = spool.latest();
             out.printf(
