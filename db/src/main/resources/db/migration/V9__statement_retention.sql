@@ -4,19 +4,20 @@
 -- Dropping records must not break the proof of the records kept. So for each record dropped (a
 -- statement's start and completion, in `statement` and `statement_outcome`) its position and hash
 -- stay here, not its content: the verifier links later records of its chain onto the kept hash,
--- feeds it to the spool's Merkle tree as before, and checks every signed root. It reports how many
--- records retention removed, and calls a "pruned" record a deletion when a kept record before it in
--- its chain is newer than the cut it claims.
+-- feeds it to the spool's Merkle tree as before, and checks every signed root. Retention removes
+-- whole months, oldest first, so the verifier reports the latest cut and calls any kept statement
+-- older than it a sign that the "pruned" records were deleted, not pruned.
 create table trail_pruned (
-    spool_id    uuid        not null,
-    leaf        bigint      not null,
     session_id  uuid        not null,
+    -- null for records chained before the Merkle tree existed (they are checked by chain only)
+    spool_id    uuid,
+    leaf        bigint,
     chain_index integer     not null,
     chain_hash  bytea       not null,
     -- the dropped partition's upper bound: the record was older than this
     before      timestamptz not null,
     pruned_at   timestamptz not null,
-    primary key (spool_id, leaf)
+    primary key (session_id, chain_index)
 );
 
 create trigger trail_pruned_insert_only before update or delete on trail_pruned
@@ -41,30 +42,31 @@ $$;
 
 -- Drops every monthly statement partition that ends at or before older_than, keeping each dropped
 -- record's hash and position in trail_pruned. Returns the number of partitions dropped. The default
--- partition (rows of months without a partition of their own) is never pruned.
+-- partition (rows of months without a partition of their own) is never pruned. Only the store's
+-- owner runs it (it takes the statement table's lock for the drop; the shipper waits meanwhile).
 create function prune_statements(older_than timestamptz) returns integer
     language plpgsql as
 $$
 declare
     part      record;
-    lower_end timestamptz;
     upper_end timestamptz;
     dropped   integer := 0;
 begin
     for part in
-        select c.relname
+        select c.relname, pg_get_expr(c.relpartbound, c.oid) as bound
         from pg_inherits i
                  join pg_class c on c.oid = i.inhrelid
         where i.inhparent = 'statement'::regclass
           and c.relname ~ '^statement_[0-9]{4}_[0-9]{2}$'
         order by c.relname
     loop
-        lower_end := to_date(substr(part.relname, 11), 'YYYY_MM')::timestamptz;
-        upper_end := lower_end + interval '1 month';
-        continue when upper_end > older_than;
+        -- The partition's own upper bound, e.g. FOR VALUES FROM ('...') TO ('2026-12-01 00:00:00+00'),
+        -- whatever time zone it was created in.
+        upper_end := (regexp_match(part.bound, 'TO \(''([^'']+)''\)'))[1]::timestamptz;
+        continue when upper_end is null or upper_end > older_than;
         execute format(
-            'insert into trail_pruned (spool_id, leaf, session_id, chain_index, chain_hash, before, pruned_at)
-             select s.spool_id, x.leaf, x.session_id, x.chain_index, x.chain_hash, $1, now()
+            'insert into trail_pruned (session_id, spool_id, leaf, chain_index, chain_hash, before, pruned_at)
+             select x.session_id, s.spool_id, x.leaf, x.chain_index, x.chain_hash, $1, now()
              from (select session_id, start_leaf as leaf, start_index as chain_index, start_hash as chain_hash
                    from %1$I where start_hash is not null
                    union all
@@ -74,8 +76,7 @@ begin
                    select o.session_id, o.leaf, o.chain_index, o.chain_hash
                    from statement_outcome o
                    where exists (select 1 from %1$I st where st.session_id = o.session_id and st.seq = o.seq)) x
-                  join session s on s.id = x.session_id
-             where s.spool_id is not null and x.leaf is not null',
+                  join session s on s.id = x.session_id',
             part.relname) using upper_end;
         perform set_config('vigil.pruning_statements', 'on', true);
         execute format(
@@ -89,3 +90,5 @@ begin
     return dropped;
 end
 $$;
+
+revoke execute on function prune_statements(timestamptz) from public;

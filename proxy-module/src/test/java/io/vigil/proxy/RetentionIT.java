@@ -34,6 +34,7 @@ class RetentionIT {
     static TestEnvironment env;
     static AuditCli cli;
     static UUID session;
+    static UUID other;
 
     @BeforeAll
     static void recordTraffic() throws Exception {
@@ -41,6 +42,7 @@ class RetentionIT {
         env.agent("retained", "owner", "s3cret-retained");
         cli = new AuditCli(env, dir.resolve("trail.pub"));
         session = run("before-retention");
+        other = run("attacked");
         TestEnvironment.await(RetentionIT::unsignedLeaves, n -> n == 0);
     }
 
@@ -51,6 +53,30 @@ class RetentionIT {
 
     @Test
     @Order(1)
+    void aDeletionFiledAsRetentionWithAnOldCutIsCaught() throws Exception {
+        // An insider deletes statement 2 of a session and files it as pruned by a cut long before
+        // the session even opened.
+        String seq2 = "session_id = '" + other + "' and seq = 2";
+        cli.asInsider(
+                "create table vigil.kept_statement as select * from vigil.statement where " + seq2,
+                fileAsPruned("start", seq2, "2020-01-01"),
+                fileAsPruned("end", seq2, "2020-01-01"),
+                "delete from vigil.statement where " + seq2);
+        AuditCli.Verification v = cli.verify();
+        cli.asInsider(
+                "insert into vigil.statement select * from vigil.kept_statement",
+                "drop table vigil.kept_statement",
+                "delete from vigil.trail_pruned where " + seq2.replace("seq = 2", "true"));
+        assertThat(v.status()).as(v.out()).isEqualTo(1);
+        assertThat(v.out())
+                .contains("TAMPERED session " + other + " record 3 (removed by retention")
+                .contains("filed as removed by retention, older than 2020-01-01T00:00:00Z, in a session opened")
+                .contains("deleted, not pruned");
+        assertThat(cli.verify().out()).contains("verdict: intact");
+    }
+
+    @Test
+    @Order(2)
     void droppingAMonthKeepsEveryOtherRecordProvable() throws Exception {
         assertThat(env.store.fetchCount(STATEMENT, STATEMENT.SESSION_ID.eq(session)))
                 .isPositive();
@@ -61,20 +87,20 @@ class RetentionIT {
         env.store.execute("select ensure_statement_partitions(2)");
 
         assertThat(dropped).isGreaterThanOrEqualTo(1);
-        assertThat(env.store.fetchCount(STATEMENT, STATEMENT.SESSION_ID.eq(session)))
+        assertThat(env.store.fetchCount(STATEMENT, STATEMENT.SESSION_ID.in(session, other)))
                 .isZero();
-        assertThat(env.store.fetchCount(STATEMENT_OUTCOME, STATEMENT_OUTCOME.SESSION_ID.eq(session)))
+        assertThat(env.store.fetchCount(STATEMENT_OUTCOME, STATEMENT_OUTCOME.SESSION_ID.in(session, other)))
                 .isZero();
         assertThat(env.store.fetchCount(TRAIL_PRUNED, TRAIL_PRUNED.SESSION_ID.eq(session)))
                 .as("a start and a completion per statement")
                 .isEqualTo(2 * 4);
-        // The session itself is kept: who connected, when, and how it ended.
-        assertThat(env.store.fetchCount(SESSION_VIEW, SESSION_VIEW.ID.eq(session)))
-                .isOne();
+        // The sessions themselves are kept: who connected, when, and how it ended.
+        assertThat(env.store.fetchCount(SESSION_VIEW, SESSION_VIEW.ID.in(session, other)))
+                .isEqualTo(2);
 
         AuditCli.Verification live = cli.verify();
         assertThat(live.status()).as(live.out()).isZero();
-        assertThat(live.out()).contains("8 of them removed by retention").contains("verdict: intact");
+        assertThat(live.out()).contains("16 of them removed by retention").contains("verdict: intact");
 
         Path export = dir.resolve("after-retention.jsonl");
         assertThat(cli.run(
@@ -90,32 +116,32 @@ class RetentionIT {
         AuditCli.Verification exported =
                 cli.run("verify", "--public-key", cli.publicKey().toString(), "--export", export.toString());
         assertThat(exported.status()).as(exported.out()).isZero();
-        assertThat(exported.out()).contains("8 of them removed by retention");
+        assertThat(exported.out()).contains("16 of them removed by retention");
     }
 
+    /**
+     * The cut above ends next month, so statements recorded now are older than it: exactly what an
+     * insider leaves behind who deletes a few recent statements and files them as pruned by a later
+     * cut (retention itself never cuts inside a month still running).
+     */
     @Test
-    @Order(2)
-    void trafficAfterRetentionIsRecordedAndADeletionDressedUpAsRetentionIsCaught() throws Exception {
+    @Order(3)
+    void statementsKeptOlderThanTheCutGiveTheDeletionAway() throws Exception {
         UUID later = run("after-retention");
         TestEnvironment.await(RetentionIT::unsignedLeaves, n -> n == 0);
-        assertThat(cli.verify().out()).contains("verdict: intact");
-
-        // An insider deletes a recent statement and files it as pruned by an old cut.
-        String where = " where session_id = '" + later + "' and seq = 2";
-        cli.asInsider(
-                "insert into vigil.trail_pruned select s.spool_id, st.start_leaf, st.session_id, st.start_index,"
-                        + " st.start_hash, '2020-01-01', now() from vigil.statement st join vigil.session s"
-                        + " on s.id = st.session_id where st.session_id = '" + later + "' and st.seq = 2",
-                "insert into vigil.trail_pruned select s.spool_id, st.end_leaf, st.session_id, st.end_index,"
-                        + " st.end_hash, '2020-01-01', now() from vigil.statement st join vigil.session s"
-                        + " on s.id = st.session_id where st.session_id = '" + later + "' and st.seq = 2",
-                "delete from vigil.statement" + where);
         AuditCli.Verification v = cli.verify();
         assertThat(v.status()).isEqualTo(1);
         assertThat(v.out())
-                .contains("TAMPERED session " + later + " record 3 (removed by retention")
-                .contains("claimed removed by retention as older than 2020-01-01T00:00:00Z")
-                .contains("deleted, not pruned");
+                .contains("TAMPERED session " + later)
+                .contains("retention claims to have removed every statement before")
+                .contains("8 kept record(s) of statements are older")
+                .contains("the records filed as pruned were deleted");
+    }
+
+    private static String fileAsPruned(String which, String where, String before) {
+        return "insert into vigil.trail_pruned select st.session_id, s.spool_id, st." + which + "_leaf, st."
+                + which + "_index, st." + which + "_hash, '" + before + "', now() from vigil.statement st"
+                + " join vigil.session s on s.id = st.session_id where st." + where;
     }
 
     /** Four statements, each started and completed: 8 records besides the opening and the close. */

@@ -293,7 +293,7 @@ class SessionsPageIT {
                 assertThat(page.locator("#session-title")).containsText("support-copilot");
                 assertThat(page.locator("#session-status")).containsText("live");
                 assertThat(page.locator("#integrity")).containsText("Chain intact");
-                assertThat(page.locator("#integrity")).containsText("all under the checkpoint signed");
+                assertThat(page.locator("#integrity")).containsText("all within the checkpoint signed");
                 assertThat(page.locator("#statements")).containsText("$1='" + marker + "', $2='nobody@example.com'");
                 assertThat(page.locator("#statements")).containsText("customers");
 

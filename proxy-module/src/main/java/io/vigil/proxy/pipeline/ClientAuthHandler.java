@@ -61,7 +61,9 @@ final class ClientAuthHandler extends SimpleChannelInboundHandler<PgFrame> {
         AWAITING_RESPONSE,
         AWAITING_TOKEN,
         VERIFYING_TOKEN,
-        CONNECTING
+        CONNECTING,
+        /** Refused: frames the client had already sent are dropped, not answered or recorded again. */
+        REFUSED
     }
 
     private final GatewayContext context;
@@ -117,6 +119,9 @@ final class ClientAuthHandler extends SimpleChannelInboundHandler<PgFrame> {
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, PgFrame frame) {
+        if (state == State.REFUSED) {
+            return;
+        }
         if (frame.type() == FrontendMessage.TERMINATE) {
             ctx.close();
             return;
@@ -153,6 +158,8 @@ final class ClientAuthHandler extends SimpleChannelInboundHandler<PgFrame> {
 
     /** @param reason for the trail; null to keep the client's message */
     private void refuse(ChannelHandlerContext ctx, String sqlState, String clientMessage, String reason) {
+        state = State.REFUSED;
+        ctx.channel().config().setAutoRead(false);
         LoginRefusal.refuse(
                 context,
                 ctx.channel(),

@@ -105,6 +105,9 @@ final class SessionStart {
                         agent.name(),
                         f.cause().toString());
                 connect.channel().close();
+                if (!ctx.channel().isActive()) {
+                    return; // the client left during the login: nothing was refused
+                }
                 LoginRefusal.refuse(
                         context,
                         ctx.channel(),

@@ -32,12 +32,13 @@ public record SessionIntegrity(long records, long signed, Instant signedAt, List
         }
         String chain = "Chain intact: " + records + " records, each hash-linked to the one before";
         if (signed == records) {
-            return chain + "; all under the checkpoint signed " + signedAt;
+            return chain + "; all within the checkpoint signed " + signedAt
+                    + " (vigil audit verify proves the signed tree)";
         }
         if (signed == 0) {
             return chain + "; none signed yet (checkpoints follow within the checkpoint interval)";
         }
-        return chain + "; " + signed + " under the checkpoint signed " + signedAt + ", " + (records - signed)
-                + " await the next";
+        return chain + "; " + signed + " within the checkpoint signed " + signedAt + ", " + (records - signed)
+                + " await the next (vigil audit verify proves the signed tree)";
     }
 }

@@ -41,6 +41,8 @@ class SessionReplayView extends VerticalLayout implements HasUrlParameter<String
 
     private static final long serialVersionUID = 1L;
     private static final int POLL_MILLIS = 500;
+    /** How long the page waits for the gateway to confirm the end before saying it has not. */
+    private static final java.time.Duration CONFIRMATION_WAIT = java.time.Duration.ofSeconds(30);
 
     private final transient SessionService sessions;
     private final H2 title = new H2();
@@ -69,6 +71,9 @@ class SessionReplayView extends VerticalLayout implements HasUrlParameter<String
 
     @Override
     public void setParameter(BeforeEvent event, String parameter) {
+        // Vaadin reuses this view when only the session in the address changes.
+        stopPolling(event.getUI());
+        end.setEnabled(true);
         removeAll();
         SessionSummary session;
         try {
@@ -183,12 +188,18 @@ class SessionReplayView extends VerticalLayout implements HasUrlParameter<String
     /** Polls until the gateway has ended the session, then shows it ended. */
     private void awaitEnd() {
         UI ui = UI.getCurrent();
+        long giveUpAt = System.nanoTime() + CONFIRMATION_WAIT.toNanos();
         ui.setPollInterval(POLL_MILLIS);
         polling = ui.addPollListener(e -> {
             SessionSummary session = sessions.session(sessionId);
             if (!session.live()) {
                 stopPolling(ui);
                 show(session);
+            } else if (System.nanoTime() > giveUpAt) {
+                stopPolling(ui);
+                Notification.show("No gateway has confirmed the end yet: is the gateway serving this session"
+                                + " running? The request stays; it ends the session as soon as one sees it.")
+                        .addThemeVariants(NotificationVariant.LUMO_WARNING);
             }
         });
         addDetachListener(e -> stopPolling(ui));

@@ -1,10 +1,8 @@
 package io.vigil.proxy.audit.verify;
 
 import io.vigil.proxy.audit.AuditEvent;
-import io.vigil.proxy.audit.AuditEvent.CancelRequested;
 import io.vigil.proxy.audit.AuditEvent.LoginRefused;
 import io.vigil.proxy.audit.AuditEvent.Pruned;
-import io.vigil.proxy.audit.AuditEvent.SessionClosed;
 import io.vigil.proxy.audit.AuditEvent.SessionOpened;
 import io.vigil.proxy.audit.AuditEvent.StatementCompleted;
 import io.vigil.proxy.audit.AuditEvent.StatementStarted;
@@ -87,6 +85,9 @@ public final class TrailVerifier {
                 .map(Pruned::before)
                 .max(Comparator.naturalOrder())
                 .orElse(null);
+        if (prunedBefore != null) {
+            checkRetentionCut(records, prunedBefore, findings);
+        }
         return new Report(records.size(), sessions, unanchored, pruned.size(), prunedBefore, spools, findings);
     }
 
@@ -121,7 +122,7 @@ public final class TrailVerifier {
             List<TrailRecord> chain, Map<TrailRecord, byte[]> recomputed, List<Finding> findings) {
         byte[] previous = new byte[TrailChain.HASH_BYTES];
         int expected = 0;
-        TrailRecord lastKept = null;
+        Instant opened = null;
         for (TrailRecord r : chain) {
             if (r.chainIndex() < expected) {
                 findings.add(at(r, "a second record claims chain position " + r.chainIndex()));
@@ -137,15 +138,22 @@ public final class TrailVerifier {
             if (r.chainIndex() > 0 && r.event() instanceof LoginRefused) {
                 findings.add(at(r, "a refused login is a chain of its own, not part of a session"));
             }
+            if (r.event() instanceof SessionOpened o) {
+                opened = o.startedAt();
+            }
             if (r.event() instanceof Pruned pruned) {
-                checkPruned(r, pruned, lastKept, findings);
+                if (opened != null && !opened.isBefore(pruned.before())) {
+                    findings.add(at(
+                            r,
+                            "filed as removed by retention, older than " + pruned.before() + ", in a session opened "
+                                    + opened + ": deleted, not pruned"));
+                }
                 // Its content is gone: its kept hash links the chain on and stands in for the leaf.
                 recomputed.put(r, r.storedHash());
                 previous = r.storedHash();
                 expected = r.chainIndex() + 1;
                 continue;
             }
-            lastKept = r;
             byte[] hash = TrailChain.hash(previous, TrailCodec.encode(r.event()));
             if (linked && !Arrays.equals(hash, r.storedHash())) {
                 findings.add(at(r, "its content does not match its hash: edited, or moved from another position"));
@@ -158,33 +166,36 @@ public final class TrailVerifier {
     }
 
     /**
-     * Retention removes whole months, oldest first: a record it removed is older than its cut, and
-     * so is every record before it in its chain. A kept record before it that is newer means the
-     * "pruned" record was deleted and dressed up as retention.
+     * Retention removes whole months of statements, oldest first: once it has cut at C, no statement
+     * older than C is left. A kept one that is older means records filed as pruned were deleted
+     * (whoever writes a pruned record chooses its cut). One finding, naming the oldest such record.
      */
-    private static void checkPruned(TrailRecord r, Pruned pruned, TrailRecord lastKept, List<Finding> findings) {
-        if (lastKept == null) {
-            return;
+    private static void checkRetentionCut(List<TrailRecord> records, Instant cut, List<Finding> findings) {
+        TrailRecord oldest = null;
+        long older = 0;
+        for (TrailRecord r : records) {
+            Instant startedAt = statementStart(r.event());
+            if (startedAt != null && startedAt.isBefore(cut)) {
+                older++;
+                if (oldest == null || startedAt.isBefore(statementStart(oldest.event()))) {
+                    oldest = r;
+                }
+            }
         }
-        Instant keptAt = time(lastKept.event());
-        if (keptAt.isAfter(pruned.before())) {
+        if (oldest != null) {
             findings.add(at(
-                    r,
-                    "claimed removed by retention as older than " + pruned.before() + ", but record "
-                            + lastKept.chainIndex() + " before it is from " + keptAt + ": deleted, not pruned"));
+                    oldest,
+                    "retention claims to have removed every statement before " + cut + ", but " + older
+                            + " kept record(s) of statements are older, this one from "
+                            + statementStart(oldest.event()) + ": the records filed as pruned were deleted"));
         }
     }
 
-    /** When an event happened (a completion: when its statement started, which orders the chain). */
-    private static Instant time(AuditEvent event) {
+    private static Instant statementStart(AuditEvent event) {
         return switch (event) {
-            case SessionOpened e -> e.startedAt();
             case StatementStarted e -> e.startedAt();
             case StatementCompleted e -> e.startedAt();
-            case SessionClosed e -> e.endedAt();
-            case LoginRefused e -> e.at();
-            case CancelRequested e -> e.at();
-            case Pruned e -> e.before();
+            default -> null;
         };
     }
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.vigil.proxy.audit.AuditEvent;
 import io.vigil.proxy.audit.AuditEvent.CancelRequested;
 import io.vigil.proxy.audit.AuditEvent.LoginRefused;
+import io.vigil.proxy.audit.AuditEvent.Pruned;
 import io.vigil.proxy.audit.AuditEvent.SessionClosed;
 import io.vigil.proxy.audit.AuditEvent.SessionOpened;
 import io.vigil.proxy.audit.AuditEvent.StatementCompleted;
@@ -162,6 +163,57 @@ class TrailVerifierTest {
                 .extracting(Finding::toString)
                 .anySatisfy(
                         f -> assertThat(f).contains("record 3 (statement 1 completed, leaf 4): record 2 is missing"));
+    }
+
+    @Test
+    void retentionAcrossAMonthBoundaryInsideASessionVerifies() {
+        Instant feb = Instant.parse("2026-02-01T00:00:00Z");
+        List<TrailRecord> records = new ArrayList<>();
+        TrailChain chain = new TrailChain();
+        link(
+                records,
+                chain,
+                new SessionOpened(
+                        A,
+                        UUID.randomUUID(),
+                        UUID.randomUUID(),
+                        "10.0.0.7",
+                        null,
+                        null,
+                        null,
+                        "shop",
+                        false,
+                        feb.minusSeconds(120)));
+        link(records, chain, started(A, 1, feb.minusSeconds(1), "select pg_sleep(30)"));
+        // Pipelined: the next statement starts after midnight, before the first one's answer.
+        link(records, chain, started(A, 2, feb.plusSeconds(1), "select 2"));
+        link(records, chain, new CancelRequested(A, feb.plusSeconds(2), 1, "10.0.0.7"));
+        link(
+                records,
+                chain,
+                new StatementCompleted(
+                        A,
+                        1,
+                        feb.minusSeconds(1),
+                        3_000_000,
+                        Outcome.failed("57014", "canceling statement due to user request")));
+        link(records, chain, new StatementCompleted(A, 2, feb.plusSeconds(1), 50, Outcome.completed("SELECT 1", 1L)));
+        List<Checkpoint> checkpoints = List.of(SIGNER.sign(SPOOL, records.size(), root(records), feb.plusSeconds(30)));
+        // January's partition dropped: statement 1's start and completion (records 1 and 4).
+        List<TrailRecord> pruned = new ArrayList<>(records);
+        for (int i : new int[] {1, 4}) {
+            TrailRecord r = records.get(i);
+            pruned.set(i, new TrailRecord(r.spoolId(), r.leaf(), r.chainIndex(), r.storedHash(), new Pruned(A, feb)));
+        }
+        TrailVerifier.Report report =
+                TrailVerifier.verify(pruned, checkpoints, Map.of(SIGNER.keyId(), SIGNER.publicKey()));
+        assertThat(report.findings()).isEmpty();
+        assertThat(report.pruned()).isEqualTo(2);
+        assertThat(report.prunedBefore()).isEqualTo(feb);
+    }
+
+    private static StatementStarted started(UUID session, long seq, Instant at, String sql) {
+        return new StatementStarted(session, seq, at, sql, AuditEvent.Protocol.SIMPLE, null, null, null);
     }
 
     private static void link(List<TrailRecord> records, TrailChain chain, AuditEvent event) {
