@@ -41,7 +41,8 @@ java_home=${JAVA_HOME:-$(ls -d /usr/lib/jvm/temurin-25-jdk-* | head -1)}
 cp="$root/proxy-module/target/test-classes:$root/proxy-module/target/classes:$(cat "$work/cp.txt")"
 
 "$java_home/bin/java" --enable-native-access=ALL-UNNAMED -Dorg.jooq.no-logo=true -Dorg.jooq.no-tips=true \
-  -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -Xms512m -Xmx512m ${VIGIL_BENCH_JAVA_OPTS:-} \
+  -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -Xms512m -Xmx512m -Dvigil.test.checkpointMillis=30000 \
+  ${VIGIL_BENCH_JAVA_OPTS:-} \
   -cp "$cp" io.vigil.proxy.bench.BenchStack "$work/stack" >"$work/stack.out" 2>"$work/stack.err" &
 stack_pid=$!
 for _ in $(seq 1 120); do grep -q READY "$work/stack.out" 2>/dev/null && break; sleep 1; done

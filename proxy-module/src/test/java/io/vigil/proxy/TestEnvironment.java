@@ -7,6 +7,8 @@ import static io.vigil.db.jooq.Tables.STATEMENT_VIEW;
 import static io.vigil.db.jooq.Tables.TARGET;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
 import io.vigil.db.EmbeddedDatabaseServer;
 import io.vigil.db.VigilStore;
 import io.vigil.db.jooq.tables.records.StatementViewRecord;
@@ -46,6 +48,7 @@ public final class TestEnvironment implements AutoCloseable {
 
     public final EmbeddedDatabaseServer postgres;
     final DSLContext store;
+    private final HikariDataSource pool;
     /** The key sealing upstream credentials; a gateway in another process needs it too. */
     final byte[] credentialKey = randomBytes(32);
     /** Signs the trail's checkpoints; its public key is all a verifier needs. */
@@ -92,7 +95,9 @@ public final class TestEnvironment implements AutoCloseable {
         postgres.ensureDatabase("vigil", STORE_USER, STORE_PASSWORD);
         var storeSource = postgres.dataSource("vigil", STORE_USER, STORE_PASSWORD);
         VigilStore.migrate(storeSource);
-        store = VigilStore.dsl(storeSource);
+        // Pooled, as in the web app: the gateway's directory asks the store every second.
+        pool = new HikariDataSource(hikari(storeSource));
+        store = VigilStore.dsl(pool);
         postgres.ensureDatabase("shop", UPSTREAM_ROLE, UPSTREAM_PASSWORD);
         store.insertInto(TARGET)
                 .set(TARGET.ID, targetId)
@@ -106,12 +111,14 @@ public final class TestEnvironment implements AutoCloseable {
                         TARGET.UPSTREAM_SECRET,
                         secrets.seal(UPSTREAM_PASSWORD, JooqAgentDirectory.credentialOwner(targetId)))
                 .execute();
-        // Checkpoints every 200 ms, so a test sees its statements under a signed root at once.
+        // Checkpoints every 200 ms, so a test sees its statements under a signed root at once (the
+        // benchmark sets the production interval with -Dvigil.test.checkpointMillis).
         audit = new JooqAuditSink(
                 storeSource,
                 dir.resolve("spool"),
                 trailSigner,
-                JooqAuditSink.Settings.defaults().withCheckpointInterval(Duration.ofMillis(200)));
+                JooqAuditSink.Settings.defaults()
+                        .withCheckpointInterval(Duration.ofMillis(Long.getLong("vigil.test.checkpointMillis", 200))));
         gateway = Gateway.start(
                 GatewayConfig.builder("127.0.0.1", 0)
                         // The benchmark can set the event-loop count with -Dvigil.test.ioThreads.
@@ -125,6 +132,14 @@ public final class TestEnvironment implements AutoCloseable {
                         .build(),
                 new JooqAgentDirectory(store, secrets, InstantSource.system()),
                 audit);
+    }
+
+    private static HikariConfig hikari(javax.sql.DataSource source) {
+        HikariConfig config = new HikariConfig();
+        config.setDataSource(source);
+        config.setMaximumPoolSize(4);
+        config.setPoolName("vigil-test-store");
+        return config;
     }
 
     /** Creates an active agent with one secret; returns its id. */
@@ -205,6 +220,7 @@ public final class TestEnvironment implements AutoCloseable {
     public void close() {
         gateway.close();
         audit.close();
+        pool.close();
         postgres.close();
     }
 }

@@ -122,10 +122,23 @@ final class StatementCopy {
         return array.append('}').toString();
     }
 
+    private static boolean needsEscaping(String value) {
+        for (int i = 0; i < value.length(); i++) {
+            char ch = value.charAt(i);
+            if (ch == '\\' || ch == '\t' || ch == '\n' || ch == '\r') {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** One column in COPY text format: \N for NULL; backslash, tab, newline and CR escaped. */
     static StringBuilder field(StringBuilder text, String value) {
         if (value == null) {
             return text.append("\\N");
+        }
+        if (!needsEscaping(value)) {
+            return text.append(value); // the common case: one copy, not a char at a time
         }
         for (int i = 0; i < value.length(); i++) {
             char ch = value.charAt(i);
