@@ -3,8 +3,6 @@ package io.vigil.proxy;
 import static io.vigil.db.jooq.Tables.SESSION_VIEW;
 import static io.vigil.db.jooq.Tables.STATEMENT;
 import static io.vigil.db.jooq.Tables.STATEMENT_OUTCOME;
-import static io.vigil.db.jooq.Tables.TRAIL_CHECKPOINT;
-import static io.vigil.db.jooq.Tables.TRAIL_CURSOR;
 import static io.vigil.db.jooq.Tables.TRAIL_PRUNED;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -43,7 +41,7 @@ class RetentionIT {
         cli = new AuditCli(env, dir.resolve("trail.pub"));
         session = run("before-retention");
         other = run("attacked");
-        TestEnvironment.await(RetentionIT::unsignedLeaves, n -> n == 0);
+        TestEnvironment.await(env::unsignedRecords, n -> n == 0);
     }
 
     @AfterAll
@@ -128,7 +126,7 @@ class RetentionIT {
     @Order(3)
     void statementsKeptOlderThanTheCutGiveTheDeletionAway() throws Exception {
         UUID later = run("after-retention");
-        TestEnvironment.await(RetentionIT::unsignedLeaves, n -> n == 0);
+        TestEnvironment.await(env::unsignedRecords, n -> n == 0);
         AuditCli.Verification v = cli.verify();
         assertThat(v.status()).isEqualTo(1);
         assertThat(v.out())
@@ -166,14 +164,5 @@ class RetentionIT {
                         .and(SESSION_VIEW.ENDED_AT.isNotNull())
                         .fetchOne(SESSION_VIEW.ID),
                 java.util.Objects::nonNull);
-    }
-
-    private static long unsignedLeaves() {
-        Long leaves = env.store.select(TRAIL_CURSOR.LEAVES).from(TRAIL_CURSOR).fetchOne(TRAIL_CURSOR.LEAVES);
-        Long signed = env.store
-                .select(org.jooq.impl.DSL.max(TRAIL_CHECKPOINT.TREE_SIZE))
-                .from(TRAIL_CHECKPOINT)
-                .fetchOne(0, Long.class);
-        return leaves == null || signed == null ? -1 : leaves - signed + env.audit.backlog();
     }
 }

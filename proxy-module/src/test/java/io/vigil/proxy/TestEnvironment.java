@@ -5,6 +5,8 @@ import static io.vigil.db.jooq.Tables.AGENT_CREDENTIAL;
 import static io.vigil.db.jooq.Tables.SESSION;
 import static io.vigil.db.jooq.Tables.STATEMENT_VIEW;
 import static io.vigil.db.jooq.Tables.TARGET;
+import static io.vigil.db.jooq.Tables.TRAIL_CHECKPOINT;
+import static io.vigil.db.jooq.Tables.TRAIL_CURSOR;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.zaxxer.hikari.HikariConfig;
@@ -32,6 +34,7 @@ import java.util.UUID;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.jooq.DSLContext;
+import org.jooq.impl.DSL;
 
 /**
  * A real stack for integration tests: one embedded PostgreSQL holding Vigil's store and a target
@@ -140,6 +143,18 @@ public final class TestEnvironment implements AutoCloseable {
         config.setMaximumPoolSize(4);
         config.setPoolName("vigil-test-store");
         return config;
+    }
+
+    /**
+     * Records not yet under a signed checkpoint: in the spool, or stored after the newest one. -1
+     * before the first checkpoint.
+     */
+    long unsignedRecords() {
+        Long leaves = store.select(TRAIL_CURSOR.LEAVES).from(TRAIL_CURSOR).fetchOne(TRAIL_CURSOR.LEAVES);
+        Long signed = store.select(DSL.max(TRAIL_CHECKPOINT.TREE_SIZE))
+                .from(TRAIL_CHECKPOINT)
+                .fetchOne(0, Long.class);
+        return leaves == null || signed == null ? -1 : leaves - signed + audit.backlog();
     }
 
     /** Creates an active agent with one secret; returns its id. */

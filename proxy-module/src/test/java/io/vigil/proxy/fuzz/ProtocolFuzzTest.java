@@ -7,10 +7,10 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.util.ReferenceCountUtil;
 import io.vigil.proxy.pipeline.ClientChannelInitializer;
 import io.vigil.proxy.pipeline.GatewayContext;
+import io.vigil.proxy.pipeline.PreAuthentication;
 import io.vigil.proxy.protocol.MessageFrameDecoder;
 import io.vigil.proxy.protocol.PgFrame;
 import io.vigil.proxy.protocol.ProtocolViolation;
@@ -24,12 +24,6 @@ import io.vigil.proxy.protocol.frontend.Query;
 import io.vigil.proxy.protocol.frontend.SASLInitialResponse;
 import io.vigil.proxy.protocol.frontend.SASLResponse;
 import io.vigil.proxy.protocol.frontend.StartupFrameDecoder;
-import io.vigil.proxy.session.CancelKeys;
-import io.vigil.proxy.session.LiveSessions;
-import java.security.SecureRandom;
-import java.time.Duration;
-import java.time.InstantSource;
-import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
@@ -78,24 +72,7 @@ class ProtocolFuzzTest {
      */
     @FuzzTest(maxDuration = "60s")
     void clientConnectionBeforeAuthentication(FuzzedDataProvider data) {
-        SecureRandom random = new SecureRandom();
-        GatewayContext context = new GatewayContext(
-                LIMITS,
-                Duration.ofSeconds(60),
-                Duration.ofHours(1),
-                new NoAgents(),
-                event -> true,
-                Runnable::run,
-                random,
-                new byte[32],
-                InstantSource.system(),
-                new CancelKeys(random),
-                new LiveSessions(),
-                null,
-                null,
-                new io.vigil.proxy.UpstreamTls(null),
-                null, // no SQL before authentication
-                NioSocketChannel.class);
+        GatewayContext context = PreAuthentication.context(LIMITS, link -> true);
         EmbeddedChannel channel = new EmbeddedChannel(new ClientChannelInitializer(context));
         while (data.remainingBytes() > 0 && channel.isOpen()) {
             byte[] chunk = data.consumeBytes(1 + data.consumeInt(0, 512));
@@ -105,24 +82,6 @@ class ProtocolFuzzTest {
             releaseAll(channel);
         }
         channel.finishAndReleaseAll();
-    }
-
-    /** A directory without agents: every login runs the mock exchange. */
-    private static final class NoAgents implements io.vigil.proxy.directory.AgentDirectory {
-        @Override
-        public Optional<io.vigil.proxy.directory.AgentLogin> find(String user) {
-            return Optional.empty();
-        }
-
-        @Override
-        public java.util.Set<java.util.UUID> inactive(java.util.Set<java.util.UUID> agentIds) {
-            return agentIds;
-        }
-
-        @Override
-        public java.util.Map<java.util.UUID, String> endRequests(java.util.Set<java.util.UUID> sessionIds) {
-            return java.util.Map.of();
-        }
     }
 
     private static void feed(EmbeddedChannel channel, FuzzedDataProvider data) {

@@ -8,25 +8,12 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOutboundHandlerAdapter;
 import io.netty.channel.ChannelPromise;
 import io.netty.channel.embedded.EmbeddedChannel;
-import io.netty.channel.socket.nio.NioSocketChannel;
-import io.vigil.proxy.UpstreamTls;
 import io.vigil.proxy.audit.AuditEvent;
 import io.vigil.proxy.audit.AuditEvent.LoginRefused;
-import io.vigil.proxy.directory.AgentDirectory;
-import io.vigil.proxy.directory.AgentLogin;
 import io.vigil.proxy.protocol.WireLimits;
-import io.vigil.proxy.session.CancelKeys;
-import io.vigil.proxy.session.LiveSessions;
 import java.nio.charset.StandardCharsets;
-import java.security.SecureRandom;
-import java.time.Duration;
-import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
-import java.util.Set;
-import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -40,7 +27,8 @@ class LoginRefusalTest {
 
     @Test
     void framesQueuedBehindARefusalAreDroppedNotAnsweredOrRecorded() {
-        EmbeddedChannel channel = new EmbeddedChannel(new ClientChannelInitializer(context()));
+        EmbeddedChannel channel = new EmbeddedChannel(new ClientChannelInitializer(
+                PreAuthentication.context(new WireLimits(10_000, 8_192, 1 << 20), link -> recorded.add(link.event()))));
         channel.writeInbound(startup("ghost", "shop"));
         channel.runPendingTasks();
         ByteBuf sasl = channel.readOutbound();
@@ -74,27 +62,6 @@ class LoginRefusalTest {
         channel.finishAndReleaseAll();
     }
 
-    private GatewayContext context() {
-        SecureRandom random = new SecureRandom();
-        return new GatewayContext(
-                new WireLimits(10_000, 8_192, 1 << 20),
-                Duration.ofSeconds(60),
-                Duration.ofHours(1),
-                new NoAgents(),
-                link -> recorded.add(link.event()),
-                Runnable::run,
-                random,
-                new byte[32],
-                InstantSource.system(),
-                new CancelKeys(random),
-                new LiveSessions(),
-                null,
-                null,
-                new UpstreamTls(null),
-                null,
-                NioSocketChannel.class);
-    }
-
     private static ByteBuf startup(String user, String database) {
         byte[] params = ("user\0" + user + "\0database\0" + database + "\0\0").getBytes(StandardCharsets.UTF_8);
         return Unpooled.buffer().writeInt(8 + params.length).writeInt(196_608).writeBytes(params);
@@ -107,22 +74,5 @@ class LoginRefusalTest {
                 .writeInt(4 + name.length + 4)
                 .writeBytes(name)
                 .writeInt(-1);
-    }
-
-    private static final class NoAgents implements AgentDirectory {
-        @Override
-        public Optional<AgentLogin> find(String user) {
-            return Optional.empty();
-        }
-
-        @Override
-        public Set<UUID> inactive(Set<UUID> agentIds) {
-            return agentIds;
-        }
-
-        @Override
-        public Map<UUID, String> endRequests(Set<UUID> sessionIds) {
-            return Map.of();
-        }
     }
 }
