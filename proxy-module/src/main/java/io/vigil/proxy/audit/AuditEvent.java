@@ -85,6 +85,30 @@ public sealed interface AuditEvent {
     record CancelRequested(UUID sessionId, Instant at, long seq, String clientAddress) implements AuditEvent {}
 
     /**
+     * Something a person did in the web app (created an agent, rotated its secret, changed its
+     * owner, ...), or Vigil did on its own. Like a refused login, a chain of its own: this one record,
+     * under the action's id.
+     *
+     * @param sessionId the action's id
+     * @param actor the person's login name at the identity provider, or {@code vigil}
+     * @param action what was done, e.g. {@code agent.create}
+     * @param subjectKind what it was done to, e.g. {@code agent}
+     * @param subjectId its id, null if it has none
+     * @param subjectName its name
+     * @param detail what changed, for a reader; never a secret
+     */
+    record PersonActed(
+            UUID sessionId,
+            Instant at,
+            String actor,
+            String action,
+            String subjectKind,
+            UUID subjectId,
+            String subjectName,
+            String detail)
+            implements AuditEvent {}
+
+    /**
      * A record retention removed: its content is gone, its place in its chain and its spool's tree
      * and its hash are kept, so every record after it still verifies. Never encoded: it stands in
      * for the event that was hashed.

@@ -2,6 +2,7 @@ package io.vigil.proxy.audit;
 
 import static io.vigil.db.jooq.Tables.CANCEL_REQUEST;
 import static io.vigil.db.jooq.Tables.LOGIN_REFUSAL;
+import static io.vigil.db.jooq.Tables.PERSON_ACTION;
 import static io.vigil.db.jooq.Tables.SESSION;
 import static io.vigil.db.jooq.Tables.SESSION_END;
 import static io.vigil.db.jooq.Tables.STATEMENT_OUTCOME;
@@ -9,6 +10,7 @@ import static io.vigil.db.jooq.Tables.TRAIL_CURSOR;
 
 import io.vigil.proxy.audit.AuditEvent.CancelRequested;
 import io.vigil.proxy.audit.AuditEvent.LoginRefused;
+import io.vigil.proxy.audit.AuditEvent.PersonActed;
 import io.vigil.proxy.audit.AuditEvent.Pruned;
 import io.vigil.proxy.audit.AuditEvent.SessionClosed;
 import io.vigil.proxy.audit.AuditEvent.SessionOpened;
@@ -116,7 +118,8 @@ public final class JooqAuditSink implements AuditSink, AutoCloseable {
         // A refused login takes no reserve either: a flood of them must not crowd out completions.
         boolean admitsNewWork = link.event() instanceof SessionOpened
                 || link.event() instanceof StatementStarted
-                || link.event() instanceof LoginRefused;
+                || link.event() instanceof LoginRefused
+                || link.event() instanceof PersonActed;
         if (admitsNewWork && spool.backlog() >= capacity) {
             return false;
         }
@@ -305,6 +308,7 @@ public final class JooqAuditSink implements AuditSink, AutoCloseable {
                 case SessionClosed e -> later.add(insertEnd(e, link, leaf));
                 case LoginRefused e -> sessions.add(insertRefusal(e, link, leaf));
                 case CancelRequested e -> later.add(insertCancel(e, link, leaf));
+                case PersonActed e -> sessions.add(insertAction(e, link, leaf));
                 case Pruned e -> throw new IllegalStateException("the spool never holds a pruned record");
             }
         }
@@ -415,6 +419,21 @@ public final class JooqAuditSink implements AuditSink, AutoCloseable {
                 .set(LOGIN_REFUSAL.CHAIN_HASH, link.hash())
                 .set(LOGIN_REFUSAL.SPOOL_ID, spool.id())
                 .set(LOGIN_REFUSAL.LEAF, leaf);
+    }
+
+    private Query insertAction(PersonActed e, TrailChain.Link link, long leaf) {
+        return BUILDER.insertInto(PERSON_ACTION)
+                .set(PERSON_ACTION.ID, e.sessionId())
+                .set(PERSON_ACTION.ACTED_AT, utc(e.at()))
+                .set(PERSON_ACTION.ACTOR, e.actor())
+                .set(PERSON_ACTION.ACTION, e.action())
+                .set(PERSON_ACTION.SUBJECT_KIND, e.subjectKind())
+                .set(PERSON_ACTION.SUBJECT_ID, e.subjectId())
+                .set(PERSON_ACTION.SUBJECT_NAME, e.subjectName())
+                .set(PERSON_ACTION.DETAIL, e.detail())
+                .set(PERSON_ACTION.CHAIN_HASH, link.hash())
+                .set(PERSON_ACTION.SPOOL_ID, spool.id())
+                .set(PERSON_ACTION.LEAF, leaf);
     }
 
     private static Query insertCancel(CancelRequested e, TrailChain.Link link, long leaf) {

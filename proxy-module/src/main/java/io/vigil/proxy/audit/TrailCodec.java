@@ -2,6 +2,7 @@ package io.vigil.proxy.audit;
 
 import io.vigil.proxy.audit.AuditEvent.CancelRequested;
 import io.vigil.proxy.audit.AuditEvent.LoginRefused;
+import io.vigil.proxy.audit.AuditEvent.PersonActed;
 import io.vigil.proxy.audit.AuditEvent.Protocol;
 import io.vigil.proxy.audit.AuditEvent.Pruned;
 import io.vigil.proxy.audit.AuditEvent.SessionClosed;
@@ -41,6 +42,7 @@ public final class TrailCodec {
     private static final byte SESSION_CLOSED = 4;
     private static final byte LOGIN_REFUSED = 5;
     private static final byte CANCEL_REQUESTED = 6;
+    private static final byte PERSON_ACTED = 7;
 
     private TrailCodec() {}
 
@@ -135,6 +137,20 @@ public final class TrailCodec {
                     out.writeLong(e.seq());
                     string(out, e.clientAddress());
                 }
+                case PersonActed e -> {
+                    out.writeByte(PERSON_ACTED);
+                    uuid(out, e.sessionId());
+                    instant(out, e.at());
+                    string(out, e.actor());
+                    string(out, e.action());
+                    string(out, e.subjectKind());
+                    out.writeBoolean(e.subjectId() != null);
+                    if (e.subjectId() != null) {
+                        uuid(out, e.subjectId());
+                    }
+                    string(out, e.subjectName());
+                    string(out, e.detail());
+                }
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -206,6 +222,16 @@ public final class TrailCodec {
                                     string(in),
                                     string(in));
                         case CANCEL_REQUESTED -> new CancelRequested(uuid(in), instant(in), in.readLong(), string(in));
+                        case PERSON_ACTED ->
+                            new PersonActed(
+                                    uuid(in),
+                                    instant(in),
+                                    string(in),
+                                    string(in),
+                                    string(in),
+                                    in.readBoolean() ? uuid(in) : null,
+                                    string(in),
+                                    string(in));
                         default -> throw new IllegalArgumentException("unknown trail event type");
                     };
             if (in.available() > 0) {

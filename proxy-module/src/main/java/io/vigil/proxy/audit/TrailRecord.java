@@ -2,6 +2,7 @@ package io.vigil.proxy.audit;
 
 import io.vigil.proxy.audit.AuditEvent.CancelRequested;
 import io.vigil.proxy.audit.AuditEvent.LoginRefused;
+import io.vigil.proxy.audit.AuditEvent.PersonActed;
 import io.vigil.proxy.audit.AuditEvent.Pruned;
 import io.vigil.proxy.audit.AuditEvent.SessionClosed;
 import io.vigil.proxy.audit.AuditEvent.SessionOpened;
@@ -32,6 +33,7 @@ public record TrailRecord(UUID spoolId, Long leaf, int chainIndex, byte[] stored
                     case SessionClosed e -> "session closed";
                     case LoginRefused e -> "login of \"" + e.user() + "\" refused";
                     case CancelRequested e -> "cancel requested";
+                    case PersonActed e -> e.action() + " by \"" + e.actor() + "\"";
                     case Pruned e -> "removed by retention";
                 };
         return "record " + chainIndex + " (" + what + (leaf == null ? "" : ", leaf " + leaf) + ")";

@@ -33,7 +33,14 @@ public final class JooqAgentDirectory implements AgentDirectory {
 
     @Override
     public Optional<AgentLogin> find(String user) {
-        var row = db.select(AGENT.ID, AGENT.NAME, AGENT.STATUS, AGENT.IDENTITY, TARGET)
+        var row = db.select(
+                        AGENT.ID,
+                        AGENT.NAME,
+                        AGENT.STATUS,
+                        AGENT.IDENTITY,
+                        TARGET,
+                        AGENT.UPSTREAM_USER,
+                        AGENT.UPSTREAM_SECRET)
                 .from(AGENT)
                 .join(TARGET)
                 .on(TARGET.ID.eq(AGENT.TARGET_ID))
@@ -49,7 +56,7 @@ public final class JooqAgentDirectory implements AgentDirectory {
                 "active".equals(row.value3()),
                 "oidc".equals(row.value4()),
                 liveVerifiers(agentId),
-                target(row.value5())));
+                target(row.value5(), agentId, row.value6(), row.value7())));
     }
 
     @Override
@@ -85,15 +92,19 @@ public final class JooqAgentDirectory implements AgentDirectory {
                 .fetch(r -> Verifier.parse(r.value1()));
     }
 
-    private Target target(TargetRecord t) {
+    /** The target as this agent reaches it: as its own upstream role, if it has one. */
+    private Target target(TargetRecord t, UUID agentId, String agentUser, byte[] agentSecret) {
+        boolean ownRole = agentUser != null;
         return new Target(
                 t.getId(),
                 t.getName(),
                 t.getHost(),
                 t.getPort(),
                 t.getDatabaseName(),
-                t.getUpstreamUser(),
-                secrets.open(t.getUpstreamSecret(), credentialOwner(t.getId())),
+                ownRole ? agentUser : t.getUpstreamUser(),
+                ownRole
+                        ? secrets.open(agentSecret, agentCredentialOwner(agentId))
+                        : secrets.open(t.getUpstreamSecret(), credentialOwner(t.getId())),
                 Target.TlsMode.of(t.getTlsMode()),
                 t.getParameterMode().equals("hash"));
     }
@@ -101,5 +112,10 @@ public final class JooqAgentDirectory implements AgentDirectory {
     /** The associated data that binds a sealed upstream credential to its target row. */
     public static String credentialOwner(UUID targetId) {
         return "vigil.target/" + targetId;
+    }
+
+    /** The associated data that binds an agent's own sealed upstream credential to its row. */
+    public static String agentCredentialOwner(UUID agentId) {
+        return "vigil.agent/" + agentId;
     }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.vigil.proxy.audit.AuditEvent.CancelRequested;
 import io.vigil.proxy.audit.AuditEvent.LoginRefused;
+import io.vigil.proxy.audit.AuditEvent.PersonActed;
 import io.vigil.proxy.audit.AuditEvent.Protocol;
 import io.vigil.proxy.audit.AuditEvent.SessionClosed;
 import io.vigil.proxy.audit.AuditEvent.SessionOpened;
@@ -68,6 +69,16 @@ class TrailCodecTest {
                 new StatementCompleted(SESSION, 4, T, 0, Outcome.failed("42601", "syntax error")),
                 new CancelRequested(SESSION, T, 5, "10.0.0.8"),
                 new CancelRequested(SESSION, T, 0, "10.0.0.8"),
+                new PersonActed(
+                        SESSION,
+                        T,
+                        "maria.chen",
+                        "agent.transfer",
+                        "agent",
+                        UUID.randomUUID(),
+                        "etl-bot",
+                        "owner: maria.chen -> j\u00f6rg"),
+                new PersonActed(SESSION, T, "vigil", "usage.rebuild", "usage", null, "all agents", ""),
                 new LoginRefused(
                         SESSION, T, "ghost", null, "203.0.113.9", "psql", "shop", "28P01", "no agent of that name"),
                 new LoginRefused(

@@ -3,6 +3,7 @@ package io.vigil.proxy.audit.export;
 import io.vigil.proxy.audit.AuditEvent;
 import io.vigil.proxy.audit.AuditEvent.CancelRequested;
 import io.vigil.proxy.audit.AuditEvent.LoginRefused;
+import io.vigil.proxy.audit.AuditEvent.PersonActed;
 import io.vigil.proxy.audit.AuditEvent.Protocol;
 import io.vigil.proxy.audit.AuditEvent.Pruned;
 import io.vigil.proxy.audit.AuditEvent.SessionClosed;
@@ -111,6 +112,15 @@ public final class TrailJson {
                 o.put("seq", e.seq());
                 o.put("client_address", e.clientAddress());
             }
+            case PersonActed e -> {
+                o.put("at", e.at().toString());
+                o.put("actor", e.actor());
+                o.put("action", e.action());
+                o.put("subject_kind", e.subjectKind());
+                o.put("subject_id", e.subjectId() == null ? null : e.subjectId().toString());
+                o.put("subject_name", e.subjectName());
+                o.put("detail", e.detail());
+            }
         }
         return JSON.writeValueAsString(o);
     }
@@ -193,6 +203,16 @@ public final class TrailJson {
                                 Instant.parse(text(o, "at")),
                                 o.required("seq").asLong(),
                                 text(o, "client_address"));
+                    case "person_acted" ->
+                        new PersonActed(
+                                session,
+                                Instant.parse(text(o, "at")),
+                                text(o, "actor"),
+                                text(o, "action"),
+                                text(o, "subject_kind"),
+                                text(o, "subject_id") == null ? null : UUID.fromString(text(o, "subject_id")),
+                                text(o, "subject_name"),
+                                text(o, "detail"));
                     default -> throw new IllegalArgumentException("unknown record type " + type);
                 };
         String spool = text(o, "spool");
@@ -239,6 +259,7 @@ public final class TrailJson {
             case SessionClosed e -> "session_closed";
             case LoginRefused e -> "login_refused";
             case CancelRequested e -> "cancel_requested";
+            case PersonActed e -> "person_acted";
             case Pruned e -> "pruned";
         };
     }

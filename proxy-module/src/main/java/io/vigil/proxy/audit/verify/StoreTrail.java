@@ -2,6 +2,7 @@ package io.vigil.proxy.audit.verify;
 
 import static io.vigil.db.jooq.Tables.CANCEL_REQUEST;
 import static io.vigil.db.jooq.Tables.LOGIN_REFUSAL;
+import static io.vigil.db.jooq.Tables.PERSON_ACTION;
 import static io.vigil.db.jooq.Tables.SESSION;
 import static io.vigil.db.jooq.Tables.SESSION_END;
 import static io.vigil.db.jooq.Tables.STATEMENT;
@@ -13,6 +14,7 @@ import io.vigil.db.jooq.tables.records.StatementRecord;
 import io.vigil.db.jooq.tables.records.TrailCheckpointRecord;
 import io.vigil.proxy.audit.AuditEvent.CancelRequested;
 import io.vigil.proxy.audit.AuditEvent.LoginRefused;
+import io.vigil.proxy.audit.AuditEvent.PersonActed;
 import io.vigil.proxy.audit.AuditEvent.Protocol;
 import io.vigil.proxy.audit.AuditEvent.Pruned;
 import io.vigil.proxy.audit.AuditEvent.SessionClosed;
@@ -206,6 +208,23 @@ public final class StoreTrail {
                                 l.getDatabaseName(),
                                 l.getSqlstate(),
                                 l.getReason()))));
+        store.selectFrom(PERSON_ACTION)
+                .where(only(PERSON_ACTION.ID, onlySession))
+                .fetch()
+                .forEach(a -> records.add(new TrailRecord(
+                        a.getSpoolId(),
+                        a.getLeaf(),
+                        0,
+                        a.getChainHash(),
+                        new PersonActed(
+                                a.getId(),
+                                a.getActedAt().toInstant(),
+                                a.getActor(),
+                                a.getAction(),
+                                a.getSubjectKind(),
+                                a.getSubjectId(),
+                                a.getSubjectName(),
+                                a.getDetail()))));
         return records;
     }
 

@@ -2,6 +2,7 @@ package io.vigil.proxy.audit.verify;
 
 import io.vigil.proxy.audit.AuditEvent;
 import io.vigil.proxy.audit.AuditEvent.LoginRefused;
+import io.vigil.proxy.audit.AuditEvent.PersonActed;
 import io.vigil.proxy.audit.AuditEvent.Pruned;
 import io.vigil.proxy.audit.AuditEvent.SessionOpened;
 import io.vigil.proxy.audit.AuditEvent.StatementCompleted;
@@ -72,7 +73,7 @@ public final class TrailVerifier {
                     findings));
         }
         long sessions = records.stream()
-                .filter(r -> !(r.event() instanceof LoginRefused))
+                .filter(r -> !(r.event() instanceof LoginRefused || r.event() instanceof PersonActed))
                 .map(TrailRecord::sessionId)
                 .distinct()
                 .count();
@@ -132,11 +133,12 @@ public final class TrailVerifier {
             if (!linked) {
                 findings.add(at(r, missing(expected, r.chainIndex() - 1) + " before it: deleted"));
             }
-            if (r.chainIndex() == 0 && !(r.event() instanceof SessionOpened || r.event() instanceof LoginRefused)) {
+            if (r.chainIndex() == 0 && !(r.event() instanceof SessionOpened || standsAlone(r.event()))) {
                 findings.add(at(r, "a session's first record must be its opening"));
             }
-            if (r.chainIndex() > 0 && r.event() instanceof LoginRefused) {
-                findings.add(at(r, "a refused login is a chain of its own, not part of a session"));
+            if (r.chainIndex() > 0 && standsAlone(r.event())) {
+                findings.add(
+                        at(r, "a refused login or a person's action is a chain of its own, not part of a session"));
             }
             if (r.event() instanceof SessionOpened o) {
                 opened = o.startedAt();
@@ -201,6 +203,11 @@ public final class TrailVerifier {
 
     private static String missing(int from, int to) {
         return from == to ? "record " + from + " is missing" : "records " + from + " to " + to + " are missing";
+    }
+
+    /** Records that are a chain of one under their own id, not part of any session. */
+    private static boolean standsAlone(AuditEvent event) {
+        return event instanceof LoginRefused || event instanceof PersonActed;
     }
 
     private static Finding at(TrailRecord r, String problem) {

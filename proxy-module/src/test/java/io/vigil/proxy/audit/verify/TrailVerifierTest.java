@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.vigil.proxy.audit.AuditEvent;
 import io.vigil.proxy.audit.AuditEvent.CancelRequested;
 import io.vigil.proxy.audit.AuditEvent.LoginRefused;
+import io.vigil.proxy.audit.AuditEvent.PersonActed;
 import io.vigil.proxy.audit.AuditEvent.Pruned;
 import io.vigil.proxy.audit.AuditEvent.SessionClosed;
 import io.vigil.proxy.audit.AuditEvent.SessionOpened;
@@ -92,8 +93,18 @@ class TrailVerifierTest {
                 row(
                         "a refused login slipped into a session",
                         t -> append(t, A, 6, new LoginRefused(A, T, "etl", null, "10.0.0.7", null, null, "28P01", "x")),
-                        List.of("session " + A + " record 6 (login of \"etl\" refused, leaf 12): a refused login is a"
-                                + " chain of its own")),
+                        List.of("session " + A + " record 6 (login of \"etl\" refused, leaf 12): a refused login or a"
+                                + " person's action is a chain of its own")),
+                row(
+                        "a person's action slipped into a session",
+                        t -> append(
+                                t,
+                                A,
+                                6,
+                                new PersonActed(
+                                        A, T, "admin", "agent.disable", "agent", null, "etl", "status: disabled")),
+                        List.of("session " + A + " record 6 (agent.disable by \"admin\", leaf 12): a refused login or"
+                                + " a person's action is a chain of its own")),
                 row(
                         "a session's opening removed",
                         t -> remove(t, 6),
@@ -130,6 +141,18 @@ class TrailVerifierTest {
                 new TrailChain(),
                 new LoginRefused(
                         refused, T, "ghost", null, "10.0.0.9", "psql", "shop", "28P01", "no agent of that name"));
+        link(
+                records,
+                new TrailChain(),
+                new PersonActed(
+                        UUID.fromString("00000000-0000-0000-0000-0000000000dd"),
+                        T,
+                        "admin",
+                        "agent.create",
+                        "agent",
+                        A,
+                        "etl",
+                        "owner: maria.chen"));
         TrailChain chain = new TrailChain();
         link(
                 records,
@@ -152,17 +175,24 @@ class TrailVerifierTest {
 
         TrailVerifier.Report intact = TrailVerifier.verify(records, checkpoints, keys);
         assertThat(intact.findings()).isEmpty();
-        assertThat(intact.sessions()).as("a refused login is not a session").isEqualTo(1);
+        assertThat(intact.sessions())
+                .as("a refused login or an action is not a session")
+                .isEqualTo(1);
 
         TrailVerifier.Report loginDeleted = TrailVerifier.verify(records.subList(1, records.size()), checkpoints, keys);
         assertThat(loginDeleted.findings()).extracting(Finding::toString).anySatisfy(f -> assertThat(f)
                 .contains("leaf 0 is missing: deleted"));
         List<TrailRecord> cancelDeleted = new ArrayList<>(records);
-        cancelDeleted.remove(3);
+        cancelDeleted.remove(4);
+        List<TrailRecord> actionDeleted = new ArrayList<>(records);
+        actionDeleted.remove(1);
+        assertThat(TrailVerifier.verify(actionDeleted, checkpoints, keys).findings())
+                .extracting(Finding::toString)
+                .anySatisfy(f -> assertThat(f).contains("leaf 1 is missing: deleted"));
         assertThat(TrailVerifier.verify(cancelDeleted, checkpoints, keys).findings())
                 .extracting(Finding::toString)
                 .anySatisfy(
-                        f -> assertThat(f).contains("record 3 (statement 1 completed, leaf 4): record 2 is missing"));
+                        f -> assertThat(f).contains("record 3 (statement 1 completed, leaf 5): record 2 is missing"));
     }
 
     @Test
