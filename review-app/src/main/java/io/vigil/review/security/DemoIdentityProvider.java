@@ -183,18 +183,22 @@ class DemoIdentityProvider {
         return new ImmutableJWKSet<>(new JWKSet(key));
     }
 
-    /** Puts the person's roles into the ID token, where the web app reads them. */
+    /**
+     * Puts the person's groups into the ID token, as an organisation's provider would; the web app
+     * maps them to roles like any other provider's.
+     */
     @Bean
     OAuth2TokenCustomizer<JwtEncodingContext> rolesInIdToken() {
         return context -> {
             if (OidcParameterNames.ID_TOKEN.equals(context.getTokenType().getValue())) {
                 context.getClaims()
                         .claim(
-                                SecurityConfiguration.ROLES_CLAIM,
+                                LoginProperties.DEFAULT_GROUPS_CLAIM,
                                 context.getPrincipal().getAuthorities().stream()
                                         .map(GrantedAuthority::getAuthority)
                                         .filter(a -> a.startsWith("ROLE_"))
-                                        .map(a -> a.substring("ROLE_".length()))
+                                        .map(a -> Role.valueOf(a.substring("ROLE_".length())))
+                                        .map(LoginProperties::defaultGroup)
                                         .toList());
             }
         };

@@ -1,9 +1,7 @@
 package io.vigil.review.security;
 
 import com.vaadin.flow.spring.security.VaadinSecurityConfigurer;
-import java.util.Collection;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Set;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -17,14 +15,13 @@ import org.springframework.security.web.SecurityFilterChain;
 
 /**
  * The web app signs people in with OpenID Connect (the built-in identity provider in the demo, the
- * organisation's own otherwise) and takes their roles from the ID token's {@code roles} claim.
- * Every view requires a signed-in person; the services check roles again on every call.
+ * organisation's own otherwise) and takes their roles from the groups claim, through the configured
+ * {@link RoleMapping}. Every view requires a signed-in person; the services check roles again on
+ * every call.
  */
 @Configuration(proxyBeanMethods = false)
 @EnableWebSecurity
 class SecurityConfiguration {
-
-    static final String ROLES_CLAIM = "roles";
 
     @Bean
     SecurityFilterChain webApp(HttpSecurity http) throws Exception {
@@ -34,29 +31,32 @@ class SecurityConfiguration {
                 .build();
     }
 
-    /** Turns the ID token's {@code roles} claim into {@link Role} authorities. */
     @Bean
-    GrantedAuthoritiesMapper rolesFromIdToken() {
+    RoleMapping roleMapping(LoginProperties login) {
+        return new RoleMapping(login.roleGroups());
+    }
+
+    /**
+     * Turns the groups claim (of the ID token, or the user-info answer when the provider sends it
+     * there) into {@link Role} authorities. Whatever else the provider sends is dropped: a role comes
+     * only from this mapping.
+     */
+    @Bean
+    GrantedAuthoritiesMapper rolesFromGroups(LoginProperties login, RoleMapping mapping) {
+        String claim = login.groupsClaim();
         return authorities -> {
-            Set<GrantedAuthority> mapped = new HashSet<>(authorities);
+            Set<GrantedAuthority> mapped = new HashSet<>();
             for (GrantedAuthority authority : authorities) {
+                if (!authority.getAuthority().startsWith("ROLE_")) {
+                    mapped.add(authority);
+                }
                 if (authority instanceof OidcUserAuthority oidc) {
-                    mapped.addAll(roles(oidc.getIdToken().getClaimAsStringList(ROLES_CLAIM)));
+                    mapping.roles(oidc.getAttributes().get(claim)).stream()
+                            .map(role -> new SimpleGrantedAuthority(role.authority()))
+                            .forEach(mapped::add);
                 }
             }
             return mapped;
         };
-    }
-
-    private static Collection<GrantedAuthority> roles(List<String> claim) {
-        if (claim == null) {
-            return List.of();
-        }
-        return claim.stream()
-                .filter(name ->
-                        List.of(Role.values()).stream().anyMatch(r -> r.name().equals(name)))
-                .map(name -> (GrantedAuthority)
-                        new SimpleGrantedAuthority(Role.valueOf(name).authority()))
-                .toList();
     }
 }

@@ -1,0 +1,62 @@
+package io.vigil.review.agents;
+
+import static io.vigil.db.jooq.Tables.TARGET;
+
+import io.vigil.db.jooq.tables.records.TargetRecord;
+import io.vigil.proxy.directory.JooqAgentDirectory;
+import io.vigil.proxy.directory.SecretBox;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.UUID;
+import org.jooq.DSLContext;
+import org.postgresql.ds.PGSimpleDataSource;
+import org.springframework.stereotype.Component;
+
+/**
+ * Opens JDBC connections to a target as its login role, with the TLS the target demands, for the
+ * web app's own reads (connection tests, catalog privileges). The address is set field by field,
+ * never spliced into a URL, so nothing an administrator enters can add connection options.
+ */
+@Component
+public class TargetConnections {
+
+    private static final int TIMEOUT_SECONDS = 5;
+
+    private final DSLContext db;
+    private final SecretBox credentials;
+
+    TargetConnections(DSLContext db, SecretBox credentials) {
+        this.db = db;
+        this.credentials = credentials;
+    }
+
+    /**
+     * A new connection to {@code targetId}; the caller closes it.
+     *
+     * @throws IllegalArgumentException if there is no such target
+     */
+    public Connection open(UUID targetId) throws SQLException {
+        TargetRecord t = db.selectFrom(TARGET)
+                .where(TARGET.ID.eq(targetId))
+                .fetchOptional()
+                .orElseThrow(() -> new IllegalArgumentException("no such target"));
+        PGSimpleDataSource source = new PGSimpleDataSource();
+        source.setServerNames(new String[] {t.getHost()});
+        source.setPortNumbers(new int[] {t.getPort()});
+        source.setDatabaseName(t.getDatabaseName());
+        source.setUser(t.getUpstreamUser());
+        source.setPassword(credentials.open(t.getUpstreamSecret(), JooqAgentDirectory.credentialOwner(t.getId())));
+        source.setSslMode(t.getTlsMode());
+        if (t.getTlsMode().equals("verify-full")) {
+            // The JVM's trusted CAs, as the gateway's own upstream TLS uses.
+            source.setSslfactory("org.postgresql.ssl.DefaultJavaSSLFactory");
+        }
+        source.setConnectTimeout(TIMEOUT_SECONDS);
+        source.setLoginTimeout(TIMEOUT_SECONDS);
+        source.setSocketTimeout(30);
+        source.setApplicationName("vigil-review");
+        Connection connection = source.getConnection();
+        connection.setReadOnly(true);
+        return connection;
+    }
+}

@@ -1,0 +1,215 @@
+package io.vigil.review.agents;
+
+import static io.vigil.db.jooq.Tables.TARGET;
+
+import io.vigil.db.jooq.tables.records.TargetRecord;
+import io.vigil.proxy.directory.JooqAgentDirectory;
+import io.vigil.proxy.directory.SecretBox;
+import io.vigil.review.gateway.AuditTrail;
+import io.vigil.review.security.CurrentViewer;
+import io.vigil.review.security.Role;
+import io.vigil.review.security.Viewer;
+import io.vigil.review.store.StoreMigration;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.UUID;
+import java.util.regex.Pattern;
+import org.jooq.DSLContext;
+import org.springframework.security.access.AccessDeniedException;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+/**
+ * The databases Vigil fronts. Every signed-in person may list them (never their credentials); only
+ * administrators add, edit and test them, and every change is a trail record. A credential is
+ * entered once and sealed at rest; nothing reads it back out to a person.
+ */
+@Service
+public class TargetService {
+
+    private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9_-]{0,62}");
+    private static final Set<String> TLS_MODES = Set.of("disable", "require", "verify-full");
+    private static final Set<String> PARAMETER_MODES = Set.of("store", "hash");
+
+    private final DSLContext db;
+    private final CurrentViewer viewer;
+    private final SecretBox credentials;
+    private final TargetConnections connections;
+    private final AuditTrail trail;
+    private final Clock clock;
+
+    TargetService(
+            DSLContext db,
+            CurrentViewer viewer,
+            SecretBox credentials,
+            TargetConnections connections,
+            AuditTrail trail,
+            Clock clock,
+            StoreMigration migrated) {
+        this.db = db;
+        this.viewer = viewer;
+        this.credentials = credentials;
+        this.connections = connections;
+        this.trail = trail;
+        this.clock = clock;
+    }
+
+    public List<Target> targets() {
+        viewer.get();
+        return db.selectFrom(TARGET).orderBy(TARGET.NAME).fetch(TargetService::target);
+    }
+
+    public boolean mayManage() {
+        return viewer.get().has(Role.ADMIN);
+    }
+
+    @Transactional
+    public UUID add(TargetSettings settings) {
+        String actor = requireAdmin();
+        check(settings);
+        if (settings.password() == null || settings.password().isEmpty()) {
+            throw new IllegalArgumentException("enter the login role's password");
+        }
+        if (db.fetchExists(TARGET, TARGET.NAME.eq(settings.name()))) {
+            throw new IllegalArgumentException("a target named " + settings.name() + " exists already");
+        }
+        UUID id = UUID.randomUUID();
+        TargetRecord row = db.newRecord(TARGET);
+        row.setId(id);
+        row.setCreatedAt(OffsetDateTime.now(clock));
+        apply(row, settings);
+        row.insert();
+        trail.record(actor, "target.add", "target", id, settings.name(), describe(settings));
+        return id;
+    }
+
+    @Transactional
+    public void edit(UUID id, TargetSettings settings) {
+        String actor = requireAdmin();
+        check(settings);
+        TargetRecord row = db.selectFrom(TARGET)
+                .where(TARGET.ID.eq(id))
+                .fetchOptional()
+                .orElseThrow(() -> new IllegalArgumentException("no such target"));
+        if (!row.getName().equals(settings.name()) && db.fetchExists(TARGET, TARGET.NAME.eq(settings.name()))) {
+            throw new IllegalArgumentException("a target named " + settings.name() + " exists already");
+        }
+        String before = describe(target(row));
+        apply(row, settings);
+        row.update();
+        boolean newCredential =
+                settings.password() != null && !settings.password().isEmpty();
+        trail.record(
+                actor,
+                "target.edit",
+                "target",
+                id,
+                settings.name(),
+                before + " -> " + describe(settings) + (newCredential ? "; new credential" : ""));
+    }
+
+    /** Logs in to the target as Vigil does, and says what it found. */
+    public ConnectionCheck test(UUID id) {
+        requireAdmin();
+        try (Connection c = connections.open(id);
+                ResultSet r = c.createStatement()
+                        .executeQuery("select current_user, current_setting('server_version'), "
+                                + "coalesce((select ssl from pg_stat_ssl where pid = pg_backend_pid()), false)")) {
+            r.next();
+            return new ConnectionCheck(
+                    true,
+                    "logged in as " + r.getString(1) + " to PostgreSQL " + r.getString(2)
+                            + (r.getBoolean(3) ? " over TLS" : " without TLS"));
+        } catch (SQLException e) {
+            return new ConnectionCheck(false, "could not log in: " + Objects.toString(e.getMessage(), e.toString()));
+        }
+    }
+
+    private void apply(TargetRecord row, TargetSettings s) {
+        row.setName(s.name());
+        row.setHost(s.host().strip());
+        row.setPort(s.port());
+        row.setDatabaseName(s.database().strip());
+        row.setTlsMode(s.tlsMode());
+        row.setUpstreamUser(s.loginUser().strip());
+        row.setParameterMode(s.parameterMode());
+        row.setDescription(s.description() == null ? "" : s.description().strip());
+        if (s.password() != null && !s.password().isEmpty()) {
+            row.setUpstreamSecret(credentials.seal(s.password(), JooqAgentDirectory.credentialOwner(row.getId())));
+        }
+    }
+
+    private static void check(TargetSettings s) {
+        List<String> problems = new ArrayList<>();
+        if (s.name() == null || !NAME.matcher(s.name()).matches()) {
+            problems.add("a name starts with a lower-case letter, then up to 62 of a-z 0-9 _ -");
+        }
+        if (blank(s.host()) || s.host().strip().chars().anyMatch(ch -> ch <= ' ' || ch == '/' || ch == '?')) {
+            problems.add("enter a host name or address");
+        }
+        if (s.port() < 1 || s.port() > 65535) {
+            problems.add("a port is 1 to 65535");
+        }
+        if (blank(s.database()) || s.database().length() > 63) {
+            problems.add("enter the database name");
+        }
+        if (blank(s.loginUser()) || s.loginUser().length() > 63) {
+            problems.add("enter the role Vigil logs in as");
+        }
+        if (!TLS_MODES.contains(s.tlsMode())) {
+            problems.add("TLS is disable, require or verify-full");
+        }
+        if (!PARAMETER_MODES.contains(s.parameterMode())) {
+            problems.add("parameters are stored or hashed");
+        }
+        if (s.description() != null && s.description().length() > 1000) {
+            problems.add("a description has up to 1000 characters");
+        }
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException(String.join("; ", problems));
+        }
+    }
+
+    private static boolean blank(String s) {
+        return s == null || s.isBlank();
+    }
+
+    private String requireAdmin() {
+        Viewer v = viewer.get();
+        if (!v.has(Role.ADMIN)) {
+            throw new AccessDeniedException("only an administrator manages targets");
+        }
+        return v.name();
+    }
+
+    private static String describe(TargetSettings s) {
+        return s.loginUser() + "@" + s.host() + ":" + s.port() + "/" + s.database() + " tls " + s.tlsMode()
+                + ", parameters " + s.parameterMode();
+    }
+
+    private static String describe(Target t) {
+        return t.loginUser() + "@" + t.host() + ":" + t.port() + "/" + t.database() + " tls " + t.tlsMode()
+                + ", parameters " + t.parameterMode();
+    }
+
+    private static Target target(TargetRecord r) {
+        return new Target(
+                r.getId(),
+                r.getName(),
+                r.getHost(),
+                r.getPort(),
+                r.getDatabaseName(),
+                r.getTlsMode(),
+                r.getUpstreamUser(),
+                r.getParameterMode(),
+                r.getDescription(),
+                r.getCreatedAt());
+    }
+}
