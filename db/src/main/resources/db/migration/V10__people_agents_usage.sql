@@ -58,10 +58,12 @@ $$;
 -- on demand and on a schedule; each read replaces the agent's rows). Derived: not part of the trail.
 create table agent_grant (
     agent_id  uuid not null references agent (id),
-    -- table: object is schema.relation; column: schema.relation.column; membership: a role name
-    kind      text not null check (kind in ('table', 'column', 'membership')),
+    -- table: object is schema.relation; column: schema.relation.column; schema: a schema;
+    -- membership: a role it is a member of; attribute: the role itself (SUPERUSER, CREATEROLE, ...)
+    kind      text not null check (kind in ('table', 'column', 'schema', 'membership', 'attribute')),
     object    text not null,
-    -- SELECT, INSERT, UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER, OWNER (may alter and drop), MEMBER
+    -- table: SELECT, INSERT, UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER, or OWNER (may alter and
+    -- drop it); column: SELECT, INSERT, UPDATE, REFERENCES; schema: CREATE; membership: MEMBER
     privilege text not null,
     -- how the role holds it: direct, owner, PUBLIC, or the role it inherits it from
     via       text not null,
@@ -121,11 +123,14 @@ create table usage_cursor (
 create index statement_start_leaf_brin on statement using brin (start_leaf);
 create index statement_outcome_leaf_brin on statement_outcome using brin (leaf);
 
+-- The functions keep the search path they were created with (the store's schema), whoever calls them.
+
 -- Counts what each spool shipped since the last call into the usage tables, in one transaction;
 -- concurrent callers (several app instances) wait for each other, so nothing is counted twice.
 -- Returns the number of trail records read.
 create function roll_up_usage() returns bigint
-    language plpgsql as
+    language plpgsql
+    set search_path from current as
 $$
 declare
     spool record;
@@ -165,7 +170,8 @@ select case
 $$;
 
 create function roll_up_usage_range(spool uuid, from_leaf bigint, to_leaf bigint) returns bigint
-    language plpgsql as
+    language plpgsql
+    set search_path from current as
 $$
 declare
     facts bigint;
@@ -179,8 +185,8 @@ begin
            st.command, st.reads, st.writes, st.started_at,
            1::bigint                                 as statements,
            coalesce(st.row_count, 0)                 as rows,
-           (st.outcome = 'failed')::int              as errors,
-           (st.outcome = 'refused' or st.sqlstate = '42501')::int as denials
+           coalesce(st.outcome = 'failed', false)::int as errors,
+           coalesce(st.outcome = 'refused' or st.sqlstate = '42501', false)::int as denials
     from statement st
              join session se on se.id = st.session_id
     where st.start_leaf >= from_leaf and st.start_leaf < to_leaf and se.spool_id = spool
@@ -191,8 +197,8 @@ begin
            st.command, st.reads, st.writes, st.started_at,
            0,
            coalesce(o.row_count, 0),
-           (o.outcome = 'failed')::int,
-           (o.outcome = 'refused' or o.sqlstate = '42501')::int
+           coalesce(o.outcome = 'failed', false)::int,
+           coalesce(o.outcome = 'refused' or o.sqlstate = '42501', false)::int
     from statement_outcome o
              join statement st on st.session_id = o.session_id and st.seq = o.seq and st.started_at = o.started_at
              join session se on se.id = o.session_id
@@ -236,7 +242,8 @@ $$;
 
 -- Forgets every rollup and counts the whole trail again (what is left of it after retention).
 create function rebuild_usage() returns bigint
-    language plpgsql as
+    language plpgsql
+    set search_path from current as
 $$
 begin
     perform pg_advisory_xact_lock(hashtext('vigil.roll_up_usage'));

@@ -9,7 +9,6 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *
  * @param rotationOverlap how long an agent's earlier secret keeps working after a rotation, so a
  *     deployment can switch without an outage
- * @param rotationAge a secret older than this is due for rotation (the dashboard lists it)
  */
 @ConfigurationProperties("vigil.agents")
 public record AgentProperties(

@@ -6,6 +6,7 @@ import static io.vigil.db.jooq.Tables.TARGET;
 import io.vigil.proxy.directory.JooqAgentDirectory;
 import io.vigil.proxy.directory.SecretBox;
 import io.vigil.review.agents.AgentSecrets;
+import io.vigil.review.gateway.AuditTrail;
 import io.vigil.review.store.StoreMigration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,18 +25,30 @@ import org.springframework.stereotype.Component;
 @ConditionalOnBooleanProperty("vigil.demo")
 public class DemoAgents {
 
-    /** A demo agent: who is accountable for it, and what it is for. */
-    public record DemoAgent(String name, String owner, String purpose) {}
+    /**
+     * A demo agent: who is accountable for it, what it is for, and the upstream role of its own it
+     * logs in as (null: the shop's login role, which owns the tables).
+     */
+    public record DemoAgent(String name, String owner, String purpose, String upstreamRole) {}
 
     public static final List<DemoAgent> AGENTS = List.of(
             new DemoAgent(
                     "support-copilot",
                     "owner",
-                    "LLM support assistant: looks up customers and orders to answer tickets"),
+                    "LLM support assistant: looks up customers and orders to answer tickets",
+                    "shop_support"),
             new DemoAgent(
-                    "billing-reconciler", "owner", "Nightly job matching payments to orders and flagging mismatches"),
-            new DemoAgent("analytics-etl", "maria.chen", "Hourly export of order facts to the analytics warehouse"),
-            new DemoAgent("ci-migrations", "admin", "CI pipeline applying schema migrations to the shop database"));
+                    "billing-reconciler",
+                    "owner",
+                    "Nightly job matching payments to orders and flagging mismatches",
+                    "shop_billing"),
+            new DemoAgent(
+                    "analytics-etl",
+                    "maria.chen",
+                    "Hourly export of order facts to the analytics warehouse",
+                    "shop_analytics"),
+            new DemoAgent(
+                    "ci-migrations", "admin", "CI pipeline applying schema migrations to the shop database", null));
 
     private final Map<String, String> secrets;
 
@@ -44,11 +57,21 @@ public class DemoAgents {
             SecretBox credentials,
             ShopDatabase shop,
             AgentSecrets agentSecrets,
+            AuditTrail trail,
             StoreMigration migrated) {
         UUID target = ensureTarget(db, credentials, shop);
         Map<String, String> issued = new LinkedHashMap<>();
         for (DemoAgent agent : AGENTS) {
-            issued.put(agent.name(), agentSecrets.replace(ensureAgent(db, agent, target)));
+            UUID id = ensureAgent(db, agent, target, trail);
+            sealUpstream(db, credentials, shop, agent, id);
+            issued.put(agent.name(), agentSecrets.replace(id));
+            trail.record(
+                    AuditTrail.VIGIL,
+                    "agent.replace-secret",
+                    "agent",
+                    id,
+                    agent.name(),
+                    "demo start: a fresh secret, earlier ones revoked");
         }
         this.secrets = Map.copyOf(issued);
     }
@@ -81,7 +104,24 @@ public class DemoAgents {
         return id;
     }
 
-    private static UUID ensureAgent(DSLContext db, DemoAgent agent, UUID target) {
+    /** The agent's own role's password is the data directory's, so it is sealed again on each start. */
+    private static void sealUpstream(
+            DSLContext db, SecretBox credentials, ShopDatabase shop, DemoAgent agent, UUID id) {
+        if (agent.upstreamRole() == null) {
+            return;
+        }
+        db.update(AGENT)
+                .set(AGENT.UPSTREAM_USER, agent.upstreamRole())
+                .set(
+                        AGENT.UPSTREAM_SECRET,
+                        credentials.seal(
+                                shop.agentRoles().get(agent.upstreamRole()),
+                                JooqAgentDirectory.agentCredentialOwner(id)))
+                .where(AGENT.ID.eq(id))
+                .execute();
+    }
+
+    private static UUID ensureAgent(DSLContext db, DemoAgent agent, UUID target, AuditTrail trail) {
         return db.select(AGENT.ID)
                 .from(AGENT)
                 .where(AGENT.NAME.eq(agent.name()))
@@ -95,6 +135,16 @@ public class DemoAgents {
                             .set(AGENT.PURPOSE, agent.purpose())
                             .set(AGENT.TARGET_ID, target)
                             .execute();
+                    trail.record(
+                            AuditTrail.VIGIL,
+                            "agent.create",
+                            "agent",
+                            id,
+                            agent.name(),
+                            "demo seed; owner " + agent.owner() + "; upstream role "
+                                    + (agent.upstreamRole() == null
+                                            ? "the target's login role"
+                                            : agent.upstreamRole()));
                     return id;
                 });
     }
