@@ -41,7 +41,7 @@ class SessionsPageIT extends DemoStack {
         awaitRecorded(sql);
 
         try (Page page = browser.newPage()) {
-            page.navigate(BASE_URL + "/");
+            page.navigate(BASE_URL + "/sessions");
             // Not signed in: the web app sends the browser to the identity provider's sign-in form.
             page.locator("#username").fill("owner");
             page.locator("#password").fill(users.withRole(Role.OWNER).password());

@@ -8,6 +8,7 @@ import static io.vigil.db.jooq.Tables.USAGE_DAY;
 import io.vigil.proxy.directory.JooqAgentDirectory;
 import io.vigil.proxy.directory.SecretBox;
 import io.vigil.review.gateway.AuditTrail;
+import io.vigil.review.gateway.EmbeddedGateway;
 import io.vigil.review.security.CurrentViewer;
 import io.vigil.review.security.Role;
 import io.vigil.review.security.Viewer;
@@ -51,6 +52,7 @@ public class AgentService {
     private final SecretBox credentials;
     private final AuditTrail trail;
     private final AgentProperties settings;
+    private final EmbeddedGateway gateway;
     private final Clock clock;
 
     AgentService(
@@ -60,8 +62,10 @@ public class AgentService {
             SecretBox credentials,
             AuditTrail trail,
             AgentProperties settings,
+            EmbeddedGateway gateway,
             Clock clock,
             StoreMigration migrated) {
+        this.gateway = gateway;
         this.db = db;
         this.viewer = viewer;
         this.secrets = secrets;
@@ -97,6 +101,13 @@ public class AgentService {
     public boolean mayActOn(Agent agent) {
         Viewer v = viewer.get();
         return v.has(Role.ADMIN) || v.has(Role.OWNER) && agent.owner().equals(v.name());
+    }
+
+    /** The connection settings an agent's operator needs next to its secret (the secret goes in PGPASSWORD). */
+    public String connectionHint(Agent agent) {
+        return "psql \"host=" + gateway.agentHost() + " port="
+                + gateway.address().getPort() + " dbname=" + agent.targetName() + " user=" + agent.name()
+                + " sslmode=require\"";
     }
 
     /** How long an earlier secret keeps working after a rotation. */

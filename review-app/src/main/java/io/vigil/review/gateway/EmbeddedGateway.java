@@ -87,6 +87,14 @@ public class EmbeddedGateway implements SmartLifecycle {
         return gateway != null;
     }
 
+    /** The host agents reach the gateway at: its listening address, or the web app's host when it listens on all. */
+    public String agentHost() {
+        String host = properties.gateway().host();
+        return host.equals("0.0.0.0") || host.equals("::")
+                ? java.net.URI.create(properties.publicUrl()).getHost()
+                : host;
+    }
+
     public InetSocketAddress address() {
         return gateway.address();
     }

@@ -21,7 +21,6 @@ import com.vaadin.flow.router.BeforeEnterObserver;
 import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.QueryParameters;
 import com.vaadin.flow.router.Route;
-import com.vaadin.flow.router.RouteAlias;
 import io.vigil.review.ui.MainLayout;
 import jakarta.annotation.security.PermitAll;
 import java.time.LocalDateTime;
@@ -38,7 +37,6 @@ import java.util.Map;
  * session opens its replay. The list loads lazily, a page at a time, however long the history.
  */
 @Route(value = "sessions", layout = MainLayout.class)
-@RouteAlias(value = "", layout = MainLayout.class)
 @PageTitle("Sessions · Vigil")
 @PermitAll
 class SessionsView extends VerticalLayout implements BeforeEnterObserver {

@@ -39,7 +39,10 @@ public class MainLayout extends AppLayout {
         bar.getStyle().set("padding-right", "var(--lumo-space-m)");
         addToNavbar(bar);
         SideNav nav = new SideNav();
+        nav.addItem(new SideNavItem("Dashboard", "dashboard"));
+        nav.addItem(new SideNavItem("Agents", "agents"));
         nav.addItem(new SideNavItem("Sessions", "sessions"));
+        nav.addItem(new SideNavItem("Targets", "targets"));
         addToDrawer(nav);
     }
 }

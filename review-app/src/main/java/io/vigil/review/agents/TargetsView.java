@@ -1,0 +1,166 @@
+package io.vigil.review.agents;
+
+import com.vaadin.flow.component.Component;
+import com.vaadin.flow.component.button.Button;
+import com.vaadin.flow.component.button.ButtonVariant;
+import com.vaadin.flow.component.dialog.Dialog;
+import com.vaadin.flow.component.formlayout.FormLayout;
+import com.vaadin.flow.component.grid.Grid;
+import com.vaadin.flow.component.grid.GridVariant;
+import com.vaadin.flow.component.html.H2;
+import com.vaadin.flow.component.html.Span;
+import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
+import com.vaadin.flow.component.orderedlayout.VerticalLayout;
+import com.vaadin.flow.component.select.Select;
+import com.vaadin.flow.component.textfield.IntegerField;
+import com.vaadin.flow.component.textfield.PasswordField;
+import com.vaadin.flow.component.textfield.TextField;
+import com.vaadin.flow.router.PageTitle;
+import com.vaadin.flow.router.Route;
+import io.vigil.review.ui.Feedback;
+import io.vigil.review.ui.MainLayout;
+import jakarta.annotation.security.PermitAll;
+
+/**
+ * The databases Vigil fronts. Administrators add and edit them and test that Vigil can log in; a
+ * credential is typed once and never shown again (editing leaves it blank to keep it).
+ */
+@Route(value = "targets", layout = MainLayout.class)
+@PageTitle("Targets · Vigil")
+@PermitAll
+class TargetsView extends VerticalLayout {
+
+    private static final long serialVersionUID = 1L;
+
+    private final transient TargetService targets;
+    private final Grid<Target> grid = new Grid<>(Target.class, false);
+    private final Span check = new Span();
+
+    TargetsView(TargetService targets) {
+        this.targets = targets;
+        setSizeFull();
+        HorizontalLayout header = new HorizontalLayout(new H2("Targets"));
+        header.setAlignItems(Alignment.BASELINE);
+        if (targets.mayManage()) {
+            Button add = new Button("Add target", e -> editor(null).open());
+            add.setId("add-target");
+            add.addThemeVariants(ButtonVariant.LUMO_PRIMARY);
+            header.add(add);
+        }
+        check.setId("target-check");
+        configureGrid();
+        add(header, check, grid);
+        refresh();
+    }
+
+    private void configureGrid() {
+        grid.setId("targets");
+        grid.addThemeVariants(GridVariant.LUMO_ROW_STRIPES, GridVariant.LUMO_COMPACT);
+        grid.addColumn(Target::name).setHeader("Name").setAutoWidth(true);
+        grid.addColumn(t -> t.host() + ":" + t.port() + "/" + t.database())
+                .setHeader("Database")
+                .setAutoWidth(true);
+        grid.addColumn(Target::loginUser).setHeader("Vigil logs in as").setAutoWidth(true);
+        grid.addColumn(Target::tlsMode).setHeader("TLS").setAutoWidth(true);
+        grid.addColumn(t -> t.parameterMode().equals("hash") ? "hashed" : "stored")
+                .setHeader("Parameters")
+                .setAutoWidth(true);
+        grid.addColumn(Target::description).setHeader("Description");
+        if (targets.mayManage()) {
+            grid.addComponentColumn(this::actions).setHeader("").setAutoWidth(true);
+        }
+        grid.setSizeFull();
+    }
+
+    private Component actions(Target target) {
+        Button test = new Button("Test", e -> {
+            ConnectionCheck result = targets.test(target.id());
+            check.setText(target.name() + ": " + result.message());
+            check.getElement().getThemeList().set("badge", true);
+            check.getElement().getThemeList().set("success", result.ok());
+            check.getElement().getThemeList().set("error", !result.ok());
+        });
+        test.setId("test-" + target.name());
+        Button edit = new Button("Edit", e -> editor(target).open());
+        edit.setId("edit-" + target.name());
+        HorizontalLayout buttons = new HorizontalLayout(test, edit);
+        buttons.setSpacing(true);
+        return buttons;
+    }
+
+    private void refresh() {
+        grid.setItems(targets.targets());
+    }
+
+    /** The form for a new target ({@code existing} null) or an edit. */
+    private Dialog editor(Target existing) {
+        Dialog dialog = new Dialog();
+        dialog.setHeaderTitle(existing == null ? "Add target" : "Edit " + existing.name());
+        TextField name = text("Name agents use as their database", "target-name");
+        TextField host = text("Host", "target-host");
+        IntegerField port = new IntegerField("Port");
+        port.setId("target-port");
+        port.setValue(5432);
+        TextField database = text("Database", "target-database");
+        Select<String> tls = new Select<>();
+        tls.setLabel("TLS to the target");
+        tls.setId("target-tls");
+        tls.setItems("verify-full", "require", "disable");
+        tls.setValue("verify-full");
+        TextField user = text("Role Vigil logs in as", "target-user");
+        PasswordField password = new PasswordField(existing == null ? "Its password" : "New password (blank keeps it)");
+        password.setId("target-password");
+        Select<String> parameters = new Select<>();
+        parameters.setLabel("Bind parameters in the trail");
+        parameters.setId("target-parameters");
+        parameters.setItems("store", "hash");
+        parameters.setValue("store");
+        TextField description = text("Description", "target-description");
+        if (existing != null) {
+            name.setValue(existing.name());
+            host.setValue(existing.host());
+            port.setValue(existing.port());
+            database.setValue(existing.database());
+            tls.setValue(existing.tlsMode());
+            user.setValue(existing.loginUser());
+            parameters.setValue(existing.parameterMode());
+            description.setValue(existing.description());
+        }
+        dialog.add(new FormLayout(name, host, port, database, tls, user, password, parameters, description));
+        Button save = new Button("Save", e -> {
+            TargetSettings settings = new TargetSettings(
+                    name.getValue(),
+                    host.getValue(),
+                    port.getValue() == null ? 0 : port.getValue(),
+                    database.getValue(),
+                    tls.getValue(),
+                    user.getValue(),
+                    password.getValue(),
+                    parameters.getValue(),
+                    description.getValue());
+            boolean saved = Feedback.attempt(() -> {
+                if (existing == null) {
+                    targets.add(settings);
+                } else {
+                    targets.edit(existing.id(), settings);
+                }
+            });
+            if (saved) {
+                dialog.close();
+                refresh();
+                Feedback.success("Saved " + settings.name());
+            }
+        });
+        save.setId("save-target");
+        save.addThemeVariants(ButtonVariant.LUMO_PRIMARY);
+        dialog.getFooter().add(new Button("Cancel", e -> dialog.close()), save);
+        dialog.setWidth("44rem");
+        return dialog;
+    }
+
+    private static TextField text(String label, String id) {
+        TextField field = new TextField(label);
+        field.setId(id);
+        return field;
+    }
+}
