@@ -329,7 +329,9 @@ public class AgentService {
     }
 
     static Condition visibleTo(Viewer viewer) {
-        return viewer.seesAllAgents() ? DSL.trueCondition() : AGENT.OWNER.eq(viewer.name());
+        return viewer.seesAllAgents()
+                ? DSL.trueCondition()
+                : viewer.has(Role.OWNER) ? AGENT.OWNER.eq(viewer.name()) : DSL.falseCondition();
     }
 
     private static final Field<OffsetDateTime> SECRET_ISSUED = DSL.field(

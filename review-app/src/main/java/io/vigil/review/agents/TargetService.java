@@ -61,8 +61,11 @@ public class TargetService {
         this.clock = clock;
     }
 
+    /** Every target, for anyone holding a Vigil role. */
     public List<Target> targets() {
-        viewer.get();
+        if (!viewer.get().hasAnyRole()) {
+            throw new AccessDeniedException("no Vigil role");
+        }
         return db.selectFrom(TARGET).orderBy(TARGET.NAME).fetch(TargetService::target);
     }
 

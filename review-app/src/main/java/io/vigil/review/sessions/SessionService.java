@@ -288,7 +288,9 @@ public class SessionService {
     }
 
     private static Condition visibleTo(Viewer viewer) {
-        return viewer.seesAllAgents() ? DSL.trueCondition() : AGENT.OWNER.eq(viewer.name());
+        return viewer.seesAllAgents()
+                ? DSL.trueCondition()
+                : viewer.has(Role.OWNER) ? AGENT.OWNER.eq(viewer.name()) : DSL.falseCondition();
     }
 
     private static List<String> list(String[] values) {
