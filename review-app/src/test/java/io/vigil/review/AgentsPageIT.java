@@ -43,6 +43,7 @@ class AgentsPageIT extends DemoStack {
                     .hasValue(java.util.regex.Pattern.compile(".*user=" + name + ".*"));
             page.screenshot(new Page.ScreenshotOptions().setPath(SCREENSHOTS.resolve("agent-created.png")));
             page.locator("#secret-stored").click();
+            page.locator("#agent-search input").fill(name);
             assertThat(page.locator("#agents")).containsText(name);
         }
 
@@ -83,10 +84,16 @@ class AgentsPageIT extends DemoStack {
     void anOwnerSeesTheirAgentsAndOnlyTheirs() {
         try (Page page = signedIn("owner", Role.OWNER)) {
             page.navigate(BASE_URL + "/agents");
+            // The other tests add agents of their own; find the demo's by name.
             Locator grid = page.locator("#agents");
+            Locator search = page.locator("#agent-search input");
+            search.fill("support-copilot");
             assertThat(grid).containsText("support-copilot");
+            search.fill("billing-reconciler");
             assertThat(grid).containsText("billing-reconciler");
+            search.fill("analytics-etl");
             assertThat(grid).not().containsText("analytics-etl");
+            search.fill("ci-migrations");
             assertThat(grid).not().containsText("ci-migrations");
             assertThat(page.locator("#new-agent")).hasCount(0);
 
@@ -124,6 +131,7 @@ class AgentsPageIT extends DemoStack {
                     .setFullPage(true));
 
             page.navigate(BASE_URL + "/agents");
+            page.locator("#agent-search input").fill("analytics");
             assertThat(page.locator("#agents")).containsText("analytics-etl");
             assertThat(page.locator("#new-agent")).hasCount(0);
 

@@ -32,10 +32,10 @@ import org.springframework.security.access.AccessDeniedException;
  */
 class AuthorizationIT extends DemoStack {
 
-    /** Who calls: their login name and roles. "owner" owns the subject agent, "stranger" does not. */
+    /** Who calls: their login name and roles. "authz-owner" owns the subject agent, "stranger" does not. */
     enum Caller {
         ADMIN("admin", Role.ADMIN),
-        SUBJECTS_OWNER("owner", Role.OWNER),
+        SUBJECTS_OWNER("authz-owner", Role.OWNER),
         ANOTHER_OWNER("stranger", Role.OWNER),
         AUDITOR("auditor", Role.AUDITOR),
         APPROVER("approver", Role.APPROVER),
@@ -50,7 +50,7 @@ class AuthorizationIT extends DemoStack {
         }
     }
 
-    /** An action on a fresh agent owned by "owner" (disabled or revoked first when it says so). */
+    /** An action on a fresh agent owned by "authz-owner" (disabled or revoked first when it says so). */
     interface Action {
         void run(AuthorizationIT it, UUID agent) throws Exception;
     }
@@ -81,7 +81,7 @@ class AuthorizationIT extends DemoStack {
                                 (it, a) -> it.agentService.create(new NewAgent(
                                         "authz-new-"
                                                 + UUID.randomUUID().toString().substring(0, 8),
-                                        "owner",
+                                        "authz-owner",
                                         "test",
                                         it.shop(),
                                         null,
@@ -192,7 +192,7 @@ class AuthorizationIT extends DemoStack {
                             .fetchOne())
                     .as("and changes nothing")
                     .satisfies(r -> {
-                        assertThat(r.value1()).isEqualTo("owner");
+                        assertThat(r.value1()).isEqualTo("authz-owner");
                         assertThat(r.value2()).isEqualTo(status);
                         assertThat(r.value3()).isEqualTo("authorization test");
                     });
@@ -208,7 +208,7 @@ class AuthorizationIT extends DemoStack {
         UUID id = agentService
                 .create(new NewAgent(
                         "authz-" + UUID.randomUUID().toString().substring(0, 8),
-                        "owner",
+                        "authz-owner",
                         "authorization test",
                         shop(),
                         null,

@@ -15,6 +15,7 @@ import com.vaadin.flow.component.select.Select;
 import com.vaadin.flow.component.textfield.PasswordField;
 import com.vaadin.flow.component.textfield.TextArea;
 import com.vaadin.flow.component.textfield.TextField;
+import com.vaadin.flow.data.value.ValueChangeMode;
 import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.Route;
 import io.vigil.review.ui.Feedback;
@@ -22,6 +23,7 @@ import io.vigil.review.ui.MainLayout;
 import jakarta.annotation.security.PermitAll;
 import java.time.Duration;
 import java.time.OffsetDateTime;
+import java.util.Locale;
 
 /**
  * The agent inventory: every agent the viewer may see, with its owner, target, upstream role,
@@ -38,6 +40,7 @@ class AgentsView extends VerticalLayout {
     private final transient AgentService agents;
     private final transient TargetService targets;
     private final Grid<Agent> grid = new Grid<>(Agent.class, false);
+    private final TextField search = new TextField();
 
     AgentsView(AgentService agents, TargetService targets) {
         this.agents = agents;
@@ -51,8 +54,14 @@ class AgentsView extends VerticalLayout {
             header.add(create);
         }
         header.setAlignItems(Alignment.BASELINE);
+        search.setId("agent-search");
+        search.setPlaceholder("Find by agent, owner or target");
+        search.setClearButtonVisible(true);
+        search.setValueChangeMode(ValueChangeMode.LAZY);
+        search.addValueChangeListener(e -> refresh());
+        search.setWidth("24rem");
         configureGrid();
-        add(header, grid);
+        add(header, search, grid);
         refresh();
     }
 
@@ -76,7 +85,13 @@ class AgentsView extends VerticalLayout {
     }
 
     private void refresh() {
-        grid.setItems(agents.agents());
+        String wanted = search.getValue().strip().toLowerCase(Locale.ROOT);
+        grid.setItems(agents.agents().stream()
+                .filter(a -> wanted.isEmpty()
+                        || (a.name() + " " + a.owner() + " " + a.targetName())
+                                .toLowerCase(Locale.ROOT)
+                                .contains(wanted))
+                .toList());
     }
 
     static Span status(Agent agent) {
