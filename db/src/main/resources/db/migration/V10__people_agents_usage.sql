@@ -111,6 +111,25 @@ create table usage_relation_day (
 );
 create index usage_relation_day_day_idx on usage_relation_day (day);
 
+-- When each agent last used each relation with each operation: what "held but never used in N
+-- days" is judged on, without reading N days of rollups for every agent.
+create table usage_relation_last (
+    agent_id  uuid        not null,
+    target_id uuid        not null,
+    relation  text        not null,
+    operation text        not null,
+    last_at   timestamptz not null,
+    primary key (agent_id, target_id, relation, operation)
+);
+
+-- Each agent's last statement on each target: its "last activity", one row per agent and target.
+create table usage_agent_last (
+    agent_id  uuid        not null,
+    target_id uuid        not null,
+    last_at   timestamptz not null,
+    primary key (agent_id, target_id)
+);
+
 -- How far into each spool's tree the rollup has read: leaves before next_leaf are counted.
 create table usage_cursor (
     spool_id   uuid primary key,
@@ -216,17 +235,30 @@ begin
             denials    = u.denials + excluded.denials,
             last_at    = greatest(u.last_at, excluded.last_at);
 
+    insert into usage_agent_last as u (agent_id, target_id, last_at)
+    select agent_id, target_id, max(started_at)
+    from usage_fact
+    group by agent_id, target_id
+    on conflict (agent_id, target_id) do update
+        set last_at = greatest(u.last_at, excluded.last_at);
+
+    -- One row per relation a fact touched, with the operation it performed on it.
+    create temporary table usage_touch on commit drop as
+    select f.agent_id, f.target_id, r.relation, 'select' as operation, f.day, f.statements, f.rows, f.errors,
+           f.denials, f.started_at
+    from usage_fact f
+             cross join unnest(f.reads) as r(relation)
+    union all
+    select f.agent_id, f.target_id, w.relation, usage_write_operation(f.kind, f.command), f.day, f.statements,
+           f.rows, f.errors, f.denials, f.started_at
+    from usage_fact f
+             cross join unnest(f.writes) as w(relation);
+
     insert into usage_relation_day as u
         (agent_id, target_id, relation, operation, day, statements, rows, errors, denials, last_at)
     select agent_id, target_id, relation, operation, day,
            sum(statements), sum(rows), sum(errors), sum(denials), max(started_at)
-    from (select f.*, r.relation, 'select' as operation
-          from usage_fact f
-                   cross join unnest(f.reads) as r(relation)
-          union all
-          select f.*, w.relation, usage_write_operation(f.kind, f.command)
-          from usage_fact f
-                   cross join unnest(f.writes) as w(relation)) touched
+    from usage_touch
     group by agent_id, target_id, relation, operation, day
     on conflict (agent_id, target_id, relation, operation, day) do update
         set statements = u.statements + excluded.statements,
@@ -235,6 +267,14 @@ begin
             denials    = u.denials + excluded.denials,
             last_at    = greatest(u.last_at, excluded.last_at);
 
+    insert into usage_relation_last as u (agent_id, target_id, relation, operation, last_at)
+    select agent_id, target_id, relation, operation, max(started_at)
+    from usage_touch
+    group by agent_id, target_id, relation, operation
+    on conflict (agent_id, target_id, relation, operation) do update
+        set last_at = greatest(u.last_at, excluded.last_at);
+
+    drop table usage_touch;
     drop table usage_fact;
     return facts;
 end
@@ -249,6 +289,8 @@ begin
     perform pg_advisory_xact_lock(hashtext('vigil.roll_up_usage'));
     delete from usage_day;
     delete from usage_relation_day;
+    delete from usage_relation_last;
+    delete from usage_agent_last;
     delete from usage_cursor;
     return roll_up_usage();
 end

@@ -223,6 +223,15 @@ class SessionsPageIT extends DemoStack {
                     .extracting(e -> ((SQLException) e).getSQLState())
                     .isEqualTo("57P01");
         }
+        assertThat(store.fetchCount(
+                        io.vigil.db.jooq.Tables.PERSON_ACTION,
+                        io.vigil.db.jooq.Tables.PERSON_ACTION
+                                .ACTION
+                                .eq("session.end")
+                                .and(io.vigil.db.jooq.Tables.PERSON_ACTION.ACTOR.eq("admin"))
+                                .and(io.vigil.db.jooq.Tables.PERSON_ACTION.DETAIL.eq("looping on customers"))))
+                .as("the administrator's action is a trail record")
+                .isEqualTo(1);
     }
 
     @Test

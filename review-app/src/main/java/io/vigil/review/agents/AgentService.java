@@ -3,7 +3,7 @@ package io.vigil.review.agents;
 import static io.vigil.db.jooq.Tables.AGENT;
 import static io.vigil.db.jooq.Tables.AGENT_CREDENTIAL;
 import static io.vigil.db.jooq.Tables.TARGET;
-import static io.vigil.db.jooq.Tables.USAGE_DAY;
+import static io.vigil.db.jooq.Tables.USAGE_AGENT_LAST;
 
 import io.vigil.proxy.directory.JooqAgentDirectory;
 import io.vigil.proxy.directory.SecretBox;
@@ -357,8 +357,9 @@ public class AgentService {
                     .limit(1))
             .as("secret_expires");
 
-    private static final Field<OffsetDateTime> LAST_ACTIVITY = DSL.field(
-                    DSL.select(DSL.max(USAGE_DAY.LAST_AT)).from(USAGE_DAY).where(USAGE_DAY.AGENT_ID.eq(AGENT.ID)))
+    private static final Field<OffsetDateTime> LAST_ACTIVITY = DSL.field(DSL.select(DSL.max(USAGE_AGENT_LAST.LAST_AT))
+                    .from(USAGE_AGENT_LAST)
+                    .where(USAGE_AGENT_LAST.AGENT_ID.eq(AGENT.ID)))
             .as("last_activity");
 
     private SelectOnConditionStep<? extends Record> select() {

@@ -7,6 +7,7 @@ import static io.vigil.db.jooq.Tables.STATEMENT;
 import static io.vigil.db.jooq.Tables.STATEMENT_VIEW;
 import static io.vigil.db.jooq.Tables.TARGET;
 
+import io.vigil.review.gateway.AuditTrail;
 import io.vigil.review.security.CurrentViewer;
 import io.vigil.review.security.Role;
 import io.vigil.review.security.Viewer;
@@ -28,6 +29,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.security.access.AccessDeniedException;
 import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
 
 /**
  * Reads sessions and statements for the signed-in person, and ends live sessions for
@@ -46,9 +48,16 @@ public class SessionService {
     private final CurrentViewer viewer;
     private final TrailIntegrity integrity;
     private final Clock clock;
+    private final AuditTrail trail;
 
     SessionService(
-            DSLContext db, CurrentViewer viewer, TrailIntegrity integrity, Clock clock, StoreMigration migrated) {
+            DSLContext db,
+            CurrentViewer viewer,
+            TrailIntegrity integrity,
+            AuditTrail trail,
+            Clock clock,
+            StoreMigration migrated) {
+        this.trail = trail;
         this.db = db;
         this.viewer = viewer;
         this.integrity = integrity;
@@ -143,6 +152,7 @@ public class SessionService {
      * @throws IllegalArgumentException if the reason is blank or longer than {@value #MAX_REASON}
      * @throws IllegalStateException if the session has already ended or was already asked to end
      */
+    @Transactional
     public void end(UUID sessionId, String reason) {
         Viewer admin = viewer.get();
         if (!admin.has(Role.ADMIN)) {
@@ -152,7 +162,8 @@ public class SessionService {
         if (why.isEmpty() || why.length() > MAX_REASON) {
             throw new IllegalArgumentException("give a reason of 1 to " + MAX_REASON + " characters");
         }
-        if (!session(sessionId).live()) {
+        SessionSummary session = session(sessionId);
+        if (!session.live()) {
             throw new IllegalStateException("the session has already ended");
         }
         int inserted = db.insertInto(SESSION_END_REQUEST)
@@ -165,6 +176,7 @@ public class SessionService {
         if (inserted == 0) {
             throw new IllegalStateException("the session was already asked to end");
         }
+        trail.record(admin.name(), "session.end", "session", sessionId, session.agent(), why);
         log.info("{} asked to end session {}", admin.name(), sessionId);
     }
 

@@ -32,6 +32,7 @@ import io.vigil.review.sessions.SessionFilter;
 import io.vigil.review.sessions.SessionService;
 import io.vigil.review.sessions.SessionSummary;
 import io.vigil.review.ui.Feedback;
+import io.vigil.review.ui.Grids;
 import io.vigil.review.ui.MainLayout;
 import jakarta.annotation.security.PermitAll;
 import java.io.ByteArrayInputStream;
@@ -256,8 +257,9 @@ class AgentView extends VerticalLayout implements HasUrlParameter<String> {
         grid.addColumn(RelationUsage::errors).setHeader("Errors").setTextAlign(ColumnTextAlign.END);
         grid.addColumn(RelationUsage::denials).setHeader("Denied").setTextAlign(ColumnTextAlign.END);
         grid.addColumn(u -> Feedback.utc(u.lastAt())).setHeader("Last used").setAutoWidth(true);
-        grid.setItems(usage.relations(agent.id(), LocalDate.EPOCH));
-        grid.setAllRowsVisible(true);
+        List<RelationUsage> touched = usage.relations(agent.id(), LocalDate.EPOCH);
+        grid.setItems(touched);
+        Grids.fit(grid, touched.size());
         return new VerticalLayout(new H3("Tables touched"), grid);
     }
 
@@ -274,7 +276,7 @@ class AgentView extends VerticalLayout implements HasUrlParameter<String> {
                     .setAutoWidth(true);
         }
         grid.setItems(matrix.rows());
-        grid.setAllRowsVisible(true);
+        Grids.fit(grid, matrix.rows().size());
         Span state = new Span(readState());
         state.setId("grants-read");
         Button refresh = new Button("Read privileges now", e -> {
@@ -366,7 +368,7 @@ class AgentView extends VerticalLayout implements HasUrlParameter<String> {
         grid.addColumn(PersonSeen::sessions).setHeader("Sessions").setTextAlign(ColumnTextAlign.END);
         grid.addColumn(p -> Feedback.utc(p.lastAt())).setHeader("Last").setAutoWidth(true);
         grid.setItems(seen);
-        grid.setAllRowsVisible(true);
+        Grids.fit(grid, seen.size());
         grid.setWidth("28rem");
         return new VerticalLayout(new H3(title), seen.isEmpty() ? new Paragraph("None recorded.") : grid);
     }

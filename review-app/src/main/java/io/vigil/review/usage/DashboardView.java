@@ -12,9 +12,11 @@ import com.vaadin.flow.component.orderedlayout.VerticalLayout;
 import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.Route;
 import com.vaadin.flow.router.RouteAlias;
+import com.vaadin.flow.router.RouterLink;
 import io.vigil.review.security.CurrentViewer;
 import io.vigil.review.security.Role;
 import io.vigil.review.ui.Feedback;
+import io.vigil.review.ui.Grids;
 import io.vigil.review.ui.MainLayout;
 import jakarta.annotation.security.PermitAll;
 import java.util.List;
@@ -30,6 +32,12 @@ import java.util.List;
 class DashboardView extends VerticalLayout {
 
     private static final long serialVersionUID = 1L;
+
+    /**
+     * How many of each list show at first: at a thousand agents, a dashboard that draws every flagged
+     * one is slow to read and to render; the worst come first and the rest are a click away.
+     */
+    private static final int FIRST = 10;
 
     DashboardView(UsageService usage, CurrentViewer viewer) {
         Dashboard dashboard = usage.dashboard();
@@ -66,11 +74,21 @@ class DashboardView extends VerticalLayout {
         }
     }
 
+    /** One list of flagged agents: the first {@link #FIRST}, and the rest a click away. */
     private Component flags(String title, String id, String explanation, List<Dashboard.AgentFlag> flags, String when) {
+        VerticalLayout section =
+                new VerticalLayout(new H3(title + " (" + flags.size() + ")"), new Paragraph(explanation));
+        section.setPadding(false);
+        if (flags.isEmpty()) {
+            section.add(new Paragraph("None."));
+            return section;
+        }
         Grid<Dashboard.AgentFlag> grid = new Grid<>(Dashboard.AgentFlag.class, false);
         grid.setId(id);
         grid.addThemeVariants(GridVariant.LUMO_COMPACT, GridVariant.LUMO_ROW_STRIPES);
-        grid.addColumn(Dashboard.AgentFlag::name).setHeader("Agent").setAutoWidth(true);
+        grid.addComponentColumn(f -> new RouterLink(f.name(), AgentView.class, f.id().toString()))
+                .setHeader("Agent")
+                .setAutoWidth(true);
         grid.addColumn(Dashboard.AgentFlag::owner).setHeader("Owner").setAutoWidth(true);
         grid.addColumn(f -> f.at() == null ? "never" : Feedback.utc(f.at()))
                 .setHeader(when)
@@ -78,14 +96,19 @@ class DashboardView extends VerticalLayout {
         if (flags.stream().anyMatch(f -> !f.detail().isEmpty())) {
             grid.addColumn(Dashboard.AgentFlag::detail).setHeader("Unused");
         }
-        grid.setItems(flags);
-        grid.setAllRowsVisible(true);
-        grid.addItemClickListener(
-                e -> getUI().ifPresent(ui -> ui.navigate("agent/" + e.getItem().id())));
-        VerticalLayout section =
-                new VerticalLayout(new H3(title + " (" + flags.size() + ")"), new Paragraph(explanation));
-        section.add(flags.isEmpty() ? new Paragraph("None.") : grid);
-        section.setPadding(false);
+        List<Dashboard.AgentFlag> first = flags.subList(0, Math.min(FIRST, flags.size()));
+        grid.setItems(first);
+        Grids.fit(grid, first.size());
+        section.add(grid);
+        if (flags.size() > FIRST) {
+            Button all = new Button("Show all " + flags.size(), e -> {
+                grid.setItems(flags);
+                Grids.fit(grid, flags.size());
+                e.getSource().setVisible(false);
+            });
+            all.setId(id + "-all");
+            section.add(all);
+        }
         return section;
     }
 
@@ -98,7 +121,7 @@ class DashboardView extends VerticalLayout {
         grid.addColumn(Dashboard.OwnerAgents::active).setHeader("Active").setTextAlign(ColumnTextAlign.END);
         grid.addColumn(Dashboard.OwnerAgents::stale).setHeader("Stale").setTextAlign(ColumnTextAlign.END);
         grid.setItems(owners);
-        grid.setAllRowsVisible(true);
+        Grids.fit(grid, owners.size());
         VerticalLayout section = new VerticalLayout(new H3("Agents by owner"), grid);
         section.setPadding(false);
         return section;

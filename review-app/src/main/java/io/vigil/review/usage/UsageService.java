@@ -4,6 +4,7 @@ import static io.vigil.db.jooq.Tables.AGENT;
 import static io.vigil.db.jooq.Tables.AGENT_CREDENTIAL;
 import static io.vigil.db.jooq.Tables.AGENT_GRANT;
 import static io.vigil.db.jooq.Tables.SESSION;
+import static io.vigil.db.jooq.Tables.USAGE_AGENT_LAST;
 import static io.vigil.db.jooq.Tables.USAGE_DAY;
 import static io.vigil.db.jooq.Tables.USAGE_RELATION_DAY;
 
@@ -17,6 +18,7 @@ import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -135,7 +137,15 @@ public class UsageService {
         }
         List<Dashboard.OwnerAgents> byOwner = new ArrayList<>();
         owners.forEach((owner, c) -> byOwner.add(new Dashboard.OwnerAgents(owner, c[0], c[1], c[2])));
-        return new Dashboard(staleAfterDays(), byOwner, stale, unusedWrites(v, agents), secretsDue(v, now));
+        // The worst first: never active, then longest idle; most unused privileges; oldest secrets.
+        stale.sort(Comparator.comparing(
+                Dashboard.AgentFlag::at, Comparator.nullsFirst(Comparator.<OffsetDateTime>naturalOrder())));
+        List<Dashboard.AgentFlag> unused = new ArrayList<>(unusedWrites(v, agents));
+        unused.sort(
+                Comparator.comparingInt((Dashboard.AgentFlag f) -> f.detail().split(", ").length)
+                        .reversed()
+                        .thenComparing(Dashboard.AgentFlag::name));
+        return new Dashboard(staleAfterDays(), byOwner, stale, unused, secretsDue(v, now));
     }
 
     /** Counts the whole trail again (administrators); a trail record says who asked. */
@@ -195,7 +205,7 @@ public class UsageService {
                 .and(AGENT_CREDENTIAL.EXPIRES_AT.isNull().or(AGENT_CREDENTIAL.EXPIRES_AT.gt(now)))
                 .groupBy(AGENT.ID, AGENT.NAME, AGENT.OWNER)
                 .having(DSL.max(AGENT_CREDENTIAL.CREATED_AT).lt(now.minus(rotationAge())))
-                .orderBy(AGENT.NAME)
+                .orderBy(DSL.max(AGENT_CREDENTIAL.CREATED_AT), AGENT.NAME)
                 .fetch(r -> new Dashboard.AgentFlag(r.value1(), r.value2(), r.value3(), r.value4(), ""));
     }
 
@@ -247,7 +257,9 @@ public class UsageService {
     }
 
     private static Field<OffsetDateTime> lastActivity() {
-        return DSL.field(DSL.select(DSL.max(USAGE_DAY.LAST_AT)).from(USAGE_DAY).where(USAGE_DAY.AGENT_ID.eq(AGENT.ID)));
+        return DSL.field(DSL.select(DSL.max(USAGE_AGENT_LAST.LAST_AT))
+                .from(USAGE_AGENT_LAST)
+                .where(USAGE_AGENT_LAST.AGENT_ID.eq(AGENT.ID)));
     }
 
     private void requireVisible(UUID agentId) {
