@@ -9,6 +9,8 @@ alter table agent
     add column upstream_user   text,
     add column upstream_secret bytea,
     add column tags            text[] not null default '{}',
+    -- who disabled it (an owner may re-enable only what they disabled themselves)
+    add column disabled_by     text,
     add constraint agent_upstream_complete check ((upstream_user is null) = (upstream_secret is null));
 
 alter table target
@@ -144,10 +146,12 @@ create index statement_outcome_leaf_brin on statement_outcome using brin (leaf);
 
 -- The functions keep the search path they were created with (the store's schema), whoever calls them.
 
--- Counts what each spool shipped since the last call into the usage tables, in one transaction;
--- concurrent callers (several app instances) wait for each other, so nothing is counted twice.
--- Returns the number of trail records read.
-create function roll_up_usage() returns bigint
+-- Counts what each spool shipped since the last call into the usage tables, at most max_leaves of
+-- each spool's leaves per call (so a long backlog is worked off in bounded transactions: call
+-- again while it returns more than 0), in one transaction with the cursor; concurrent callers
+-- (several app instances) wait for each other, so nothing is counted twice. Returns the number of
+-- trail records (leaves) read: 0 when it is up to date.
+create function roll_up_usage(max_leaves bigint default 200000) returns bigint
     language plpgsql
     set search_path from current as
 $$
@@ -157,12 +161,14 @@ declare
 begin
     perform pg_advisory_xact_lock(hashtext('vigil.roll_up_usage'));
     for spool in
-        select c.spool_id, coalesce(u.next_leaf, 0) as from_leaf, c.leaves as to_leaf
+        select c.spool_id, coalesce(u.next_leaf, 0) as from_leaf,
+               least(c.leaves, coalesce(u.next_leaf, 0) + max_leaves) as to_leaf
         from trail_cursor c
                  left join usage_cursor u on u.spool_id = c.spool_id
         where c.leaves > coalesce(u.next_leaf, 0)
     loop
-        total := total + roll_up_usage_range(spool.spool_id, spool.from_leaf, spool.to_leaf);
+        perform roll_up_usage_range(spool.spool_id, spool.from_leaf, spool.to_leaf);
+        total := total + (spool.to_leaf - spool.from_leaf);
         insert into usage_cursor (spool_id, next_leaf, updated_at)
         values (spool.spool_id, spool.to_leaf, now())
         on conflict (spool_id) do update set next_leaf = excluded.next_leaf, updated_at = excluded.updated_at;
@@ -280,8 +286,9 @@ begin
 end
 $$;
 
--- Forgets every rollup and counts the whole trail again (what is left of it after retention).
-create function rebuild_usage() returns bigint
+-- Forgets every rollup, so that roll_up_usage counts the whole trail again (what is left of it after
+-- retention), a bounded batch per call.
+create function reset_usage() returns void
     language plpgsql
     set search_path from current as
 $$
@@ -292,6 +299,5 @@ begin
     delete from usage_relation_last;
     delete from usage_agent_last;
     delete from usage_cursor;
-    return roll_up_usage();
 end
 $$;

@@ -98,9 +98,14 @@ class AuthorizationIT extends DemoStack {
                                 "active",
                                 (it, a) -> it.agentService.disable(a, "not needed")),
                         action(
-                                "re-enable it",
+                                "re-enable it after its owner disabled it",
                                 ADMIN_AND_OWNER,
                                 "disabled",
+                                (it, a) -> it.agentService.enable(a, "needed again")),
+                        action(
+                                "re-enable it after an administrator disabled it",
+                                ADMIN_ONLY,
+                                "disabled by admin",
                                 (it, a) -> it.agentService.enable(a, "needed again")),
                         action(
                                 "re-enable it after a review revoked it",
@@ -193,7 +198,7 @@ class AuthorizationIT extends DemoStack {
                     .as("and changes nothing")
                     .satisfies(r -> {
                         assertThat(r.value1()).isEqualTo("authz-owner");
-                        assertThat(r.value2()).isEqualTo(status);
+                        assertThat(r.value2()).isEqualTo(status.split(" ")[0]);
                         assertThat(r.value3()).isEqualTo("authorization test");
                     });
         }
@@ -215,7 +220,19 @@ class AuthorizationIT extends DemoStack {
                         null,
                         false))
                 .id();
-        store.update(AGENT).set(AGENT.STATUS, status).where(AGENT.ID.eq(id)).execute();
+        // "disabled" was disabled by its owner; "disabled by admin" and "revoked" by someone else.
+        String disabledBy =
+                switch (status) {
+                    case "disabled" -> Caller.SUBJECTS_OWNER.name;
+                    case "disabled by admin" -> "admin";
+                    case "revoked" -> "vigil";
+                    default -> null;
+                };
+        store.update(AGENT)
+                .set(AGENT.STATUS, status.split(" ")[0])
+                .set(AGENT.DISABLED_BY, disabledBy)
+                .where(AGENT.ID.eq(id))
+                .execute();
         UUID spare = spareTarget();
         signOut();
         awaitShipped(PERSON_ACTION.SUBJECT_ID.eq(id));

@@ -39,13 +39,17 @@ class UsageBenchmark extends DemoStack {
         report("generate %,d agents, %,d sessions, %,d statements".formatted(AGENTS, sessionCount, STATEMENTS), t0);
 
         long t1 = System.nanoTime();
-        long counted = value(Long.class, "select vigil.rebuild_usage()");
-        report("full rollup (rebuild_usage) of %,d trail facts".formatted(counted), t1);
+        store.execute("select vigil.reset_usage()");
+        long counted = 0;
+        for (long read = 1; read > 0; counted += read) {
+            read = value(Long.class, "select vigil.roll_up_usage()");
+        }
+        report("full rollup of %,d trail records, in batches of 200,000".formatted(counted), t1);
 
         moreStatements(spool, sessionCount);
         long t2 = System.nanoTime();
         long more = value(Long.class, "select vigil.roll_up_usage()");
-        report("incremental rollup of %,d new statements".formatted(more), t2);
+        report("incremental rollup of %,d new trail records (1 %% more)".formatted(more), t2);
 
         signIn("admin", Role.ADMIN);
         UUID agent = value(UUID.class, "select id from vigil.agent where name = 'bench-agent-7'");

@@ -32,7 +32,8 @@ import org.springframework.transaction.annotation.Transactional;
 /**
  * The agent inventory. Every call checks who is asking: administrators manage every agent; an
  * owner sees their own agents and may rotate their secrets, disable them, re-enable what they
- * disabled themselves (not what a review revoked) and describe their purpose; auditors and approvers
+ * disabled themselves (not what an administrator or a review disabled or revoked) and describe
+ * their purpose; auditors and approvers
  * read everything and change nothing. Every change is a record in the audit trail, written before
  * the change commits.
  */
@@ -196,9 +197,10 @@ public class AgentService {
         if (agent.active()) {
             throw new IllegalArgumentException(agent.name() + " is active already");
         }
-        if (agent.status().equals("revoked") && !viewer.get().has(Role.ADMIN)) {
-            throw new AccessDeniedException(
-                    "a review revoked " + agent.name() + "; only an administrator re-enables it");
+        Viewer v = viewer.get();
+        if (!v.has(Role.ADMIN) && !v.name().equals(disabledBy(id))) {
+            throw new AccessDeniedException(agent.name() + " was " + agent.status()
+                    + " by someone else (a review or an administrator); only an administrator re-enables it");
         }
         setStatus(agent, "active", why);
     }
@@ -237,9 +239,16 @@ public class AgentService {
         trail.record(actor, "agent.upstream-role", "agent", id, agent.name(), agent.upstreamRole() + " -> " + upstream);
     }
 
+    private String disabledBy(UUID id) {
+        return db.select(AGENT.DISABLED_BY).from(AGENT).where(AGENT.ID.eq(id)).fetchOne(AGENT.DISABLED_BY);
+    }
+
     private void setStatus(Agent agent, String status, String why) {
         db.update(AGENT)
                 .set(AGENT.STATUS, status)
+                .set(
+                        AGENT.DISABLED_BY,
+                        status.equals("active") ? null : viewer.get().name())
                 .where(AGENT.ID.eq(agent.id()))
                 .execute();
         trail.record(
@@ -311,14 +320,20 @@ public class AgentService {
     }
 
     private static String checkPurpose(String purpose) {
-        if (purpose == null || purpose.isBlank() || purpose.length() > MAX_PURPOSE) {
+        if (purpose == null
+                || purpose.isBlank()
+                || purpose.length() > MAX_PURPOSE
+                || purpose.chars().anyMatch(c -> Character.isISOControl(c) && c != '\n' && c != '\t')) {
             throw new IllegalArgumentException("say what the agent is for, in up to " + MAX_PURPOSE + " characters");
         }
         return purpose.strip();
     }
 
     private static String checkReason(String reason) {
-        if (reason == null || reason.isBlank() || reason.length() > 500) {
+        if (reason == null
+                || reason.isBlank()
+                || reason.length() > 500
+                || reason.chars().anyMatch(Character::isISOControl)) {
             throw new IllegalArgumentException("give a reason, in up to 500 characters");
         }
         return reason.strip();

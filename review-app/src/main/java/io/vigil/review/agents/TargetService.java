@@ -104,11 +104,16 @@ public class TargetService {
         if (!row.getName().equals(settings.name()) && db.fetchExists(TARGET, TARGET.NAME.eq(settings.name()))) {
             throw new IllegalArgumentException("a target named " + settings.name() + " exists already");
         }
+        boolean newCredential =
+                settings.password() != null && !settings.password().isEmpty();
+        if (!newCredential && movesCredential(row, settings)) {
+            // Kept, the stored password would be sent to wherever the target now points.
+            throw new IllegalArgumentException(
+                    "a new host, port, database, login role or TLS mode needs the login role's password again");
+        }
         String before = describe(target(row));
         apply(row, settings);
         row.update();
-        boolean newCredential =
-                settings.password() != null && !settings.password().isEmpty();
         trail.record(
                 actor,
                 "target.edit",
@@ -133,6 +138,14 @@ public class TargetService {
         } catch (SQLException e) {
             return new ConnectionCheck(false, "could not log in: " + Objects.toString(e.getMessage(), e.toString()));
         }
+    }
+
+    private static boolean movesCredential(TargetRecord row, TargetSettings s) {
+        return !row.getHost().equals(s.host().strip())
+                || row.getPort() != s.port()
+                || !row.getDatabaseName().equals(s.database().strip())
+                || !row.getUpstreamUser().equals(s.loginUser().strip())
+                || !row.getTlsMode().equals(s.tlsMode());
     }
 
     private void apply(TargetRecord row, TargetSettings s) {
@@ -160,19 +173,24 @@ public class TargetService {
         if (s.port() < 1 || s.port() > 65535) {
             problems.add("a port is 1 to 65535");
         }
-        if (blank(s.database()) || s.database().length() > 63) {
+        if (blank(s.database())
+                || s.database().length() > 63
+                || s.database().chars().anyMatch(Character::isISOControl)) {
             problems.add("enter the database name");
         }
-        if (blank(s.loginUser()) || s.loginUser().length() > 63) {
+        if (blank(s.loginUser())
+                || s.loginUser().length() > 63
+                || s.loginUser().chars().anyMatch(Character::isISOControl)) {
             problems.add("enter the role Vigil logs in as");
         }
-        if (!TLS_MODES.contains(s.tlsMode())) {
+        if (s.tlsMode() == null || !TLS_MODES.contains(s.tlsMode())) {
             problems.add("TLS is disable, require or verify-full");
         }
-        if (!PARAMETER_MODES.contains(s.parameterMode())) {
+        if (s.parameterMode() == null || !PARAMETER_MODES.contains(s.parameterMode())) {
             problems.add("parameters are stored or hashed");
         }
-        if (s.description() != null && s.description().length() > 1000) {
+        if (s.description() != null
+                && (s.description().length() > 1000 || s.description().chars().anyMatch(Character::isISOControl))) {
             problems.add("a description has up to 1000 characters");
         }
         if (!problems.isEmpty()) {

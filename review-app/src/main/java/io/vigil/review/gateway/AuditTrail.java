@@ -55,6 +55,13 @@ public class AuditTrail implements DisposableBean {
      */
     public void record(
             String actor, String action, String subjectKind, UUID subjectId, String subjectName, String detail) {
+        for (String text : new String[] {actor, action, subjectKind, subjectName, detail}) {
+            // The store cannot hold a NUL character: a record with one would never ship, and every
+            // record queued behind it would wait. Refused here, the change is rolled back instead.
+            if (text == null || text.indexOf('\0') >= 0) {
+                throw new IllegalArgumentException("text with a NUL character cannot be recorded");
+            }
+        }
         PersonActed event = new PersonActed(
                 UUID.randomUUID(), clock.instant(), actor, action, subjectKind, subjectId, subjectName, detail);
         if (!sink.record(new TrailChain().link(event))) {

@@ -11,8 +11,10 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * How people's roles come from their identity provider ({@code vigil.login.*}).
  *
  * @param groupsClaim the ID token (or user-info) claim listing the person's groups
- * @param roleGroups for each role, the groups that grant it; unset, {@code vigil-admins}, {@code
- *     vigil-owners}, {@code vigil-approvers} and {@code vigil-auditors}
+ * @param roleGroups for each role, the groups that grant it. Required with an organisation's provider
+ *     (a default group name could be one anybody may create there); with the built-in demo
+ *     provider, unset means {@code vigil-admins}, {@code vigil-owners}, {@code vigil-approvers} and
+ *     {@code vigil-auditors}
  */
 @ConfigurationProperties("vigil.login")
 public record LoginProperties(
@@ -21,14 +23,16 @@ public record LoginProperties(
     public static final String DEFAULT_GROUPS_CLAIM = "groups";
 
     public LoginProperties {
-        if (roleGroups == null || roleGroups.isEmpty()) {
-            Map<Role, List<String>> defaults = new EnumMap<>(Role.class);
-            for (Role role : Role.values()) {
-                defaults.put(role, List.of(defaultGroup(role)));
-            }
-            roleGroups = defaults;
+        roleGroups = roleGroups == null ? Map.of() : Map.copyOf(roleGroups);
+    }
+
+    /** The demo's mapping: each role's default group. */
+    public static Map<Role, List<String>> defaults() {
+        Map<Role, List<String>> defaults = new EnumMap<>(Role.class);
+        for (Role role : Role.values()) {
+            defaults.put(role, List.of(defaultGroup(role)));
         }
-        roleGroups = Map.copyOf(roleGroups);
+        return defaults;
     }
 
     /** The group that grants {@code role} when none is configured: {@code vigil-admins}, ... */

@@ -32,8 +32,17 @@ class SecurityConfiguration {
     }
 
     @Bean
-    RoleMapping roleMapping(LoginProperties login) {
-        return new RoleMapping(login.roleGroups());
+    RoleMapping roleMapping(
+            LoginProperties login,
+            @org.springframework.beans.factory.annotation.Value("${vigil.idp.builtin:false}") boolean builtinProvider) {
+        if (!login.roleGroups().isEmpty()) {
+            return new RoleMapping(login.roleGroups());
+        }
+        if (builtinProvider) {
+            return new RoleMapping(LoginProperties.defaults());
+        }
+        throw new IllegalStateException("map your identity provider's groups to Vigil's roles:"
+                + " set vigil.login.role-groups.admin (and .owner, .approver, .auditor) to group names or ids");
     }
 
     /**

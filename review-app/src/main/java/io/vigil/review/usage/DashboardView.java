@@ -66,7 +66,7 @@ class DashboardView extends VerticalLayout {
         if (viewer.get().has(Role.ADMIN)) {
             Button rebuild = new Button("Rebuild usage from the trail", e -> {
                 if (Feedback.attempt(usage::rebuild)) {
-                    Feedback.success("Usage counted again from the trail");
+                    Feedback.success("The rollups are being counted again from the trail, in the background");
                 }
             });
             rebuild.setId("rebuild-usage");

@@ -35,6 +35,7 @@ import org.springframework.stereotype.Service;
 public class GrantService {
 
     private static final Logger log = LoggerFactory.getLogger(GrantService.class);
+    private static final int INSERT_CHUNK = 1_000;
 
     /** When the privileges were read, and what went wrong since, if anything. */
     public record ReadState(String role, OffsetDateTime readAt, OffsetDateTime failedAt, String error) {}
@@ -83,7 +84,11 @@ public class GrantService {
                 .from(AGENT)
                 .where(AGENT.STATUS.ne("revoked"))
                 .fetch(AGENT.ID)) {
-            read(agent);
+            try {
+                read(agent);
+            } catch (RuntimeException e) {
+                log.warn("could not read or keep the privileges of agent {}: {}", agent, e.getMessage());
+            }
         }
     }
 
@@ -106,17 +111,19 @@ public class GrantService {
                 t.deleteFrom(AGENT_GRANT)
                         .where(AGENT_GRANT.AGENT_ID.eq(agentId))
                         .execute();
-                var insert = t.insertInto(
-                        AGENT_GRANT,
-                        AGENT_GRANT.AGENT_ID,
-                        AGENT_GRANT.KIND,
-                        AGENT_GRANT.OBJECT,
-                        AGENT_GRANT.PRIVILEGE,
-                        AGENT_GRANT.VIA);
-                for (Grant g : grants) {
-                    insert = insert.values(agentId, g.kind(), g.object(), g.privilege(), g.via());
-                }
-                if (!grants.isEmpty()) {
+                // In chunks: a role that may do everything on thousands of tables has tens of
+                // thousands of privileges, past what one statement's parameters can carry.
+                for (int from = 0; from < grants.size(); from += INSERT_CHUNK) {
+                    var insert = t.insertInto(
+                            AGENT_GRANT,
+                            AGENT_GRANT.AGENT_ID,
+                            AGENT_GRANT.KIND,
+                            AGENT_GRANT.OBJECT,
+                            AGENT_GRANT.PRIVILEGE,
+                            AGENT_GRANT.VIA);
+                    for (Grant g : grants.subList(from, Math.min(grants.size(), from + INSERT_CHUNK))) {
+                        insert = insert.values(agentId, g.kind(), g.object(), g.privilege(), g.via());
+                    }
                     insert.onConflictDoNothing().execute();
                 }
                 t.insertInto(AGENT_GRANT_READ)
@@ -133,7 +140,9 @@ public class GrantService {
                         .setNull(AGENT_GRANT_READ.ERROR)
                         .execute();
             });
-        } catch (SQLException | IllegalArgumentException e) {
+        } catch (SQLException | RuntimeException e) {
+            // Whatever went wrong (the target, its catalog, the store), the last good read stays
+            // and the failure is shown; the schedule goes on with the next agent.
             String error = Objects.toString(e.getMessage(), e.toString());
             log.warn("could not read the privileges of {} (role {}): {}", agent.value2(), role, error);
             db.insertInto(AGENT_GRANT_READ)

@@ -1,5 +1,6 @@
 package io.vigil.review.usage;
 
+import io.vigil.db.VigilStore;
 import io.vigil.review.store.StoreMigration;
 import org.jooq.DSLContext;
 import org.jooq.impl.DSL;
@@ -10,9 +11,9 @@ import org.springframework.stereotype.Component;
 
 /**
  * Keeps the usage tables current: every {@code vigil.usage.rollup-interval} (30 s) it counts what
- * the trail's shippers stored since the last run. The counting is the store's own function, in one
- * transaction with its cursor, so a crash counts nothing twice and several app instances wait for
- * each other.
+ * the trail's shippers stored since the last run. The counting is the store's own function, a
+ * bounded batch per call, each in one transaction with its cursor, so a crash counts nothing twice,
+ * a long backlog is worked off batch by batch, and several app instances wait for each other.
  */
 @Component
 public class UsageRollup {
@@ -25,26 +26,34 @@ public class UsageRollup {
         this.db = db;
     }
 
-    /** Counts what was stored since the last run; returns how many trail records it read. */
+    /** Counts everything stored since the last run; returns how many trail records it read. */
     @Scheduled(
             initialDelayString = "${vigil.usage.rollup-interval:PT30S}",
             fixedDelayString = "${vigil.usage.rollup-interval:PT30S}")
     public long rollUp() {
+        long total = 0;
         try {
-            return call("roll_up_usage");
+            for (long read = batch(); read > 0; read = batch()) {
+                total += read;
+            }
         } catch (RuntimeException e) {
-            log.warn("usage rollup failed; the next run catches up: {}", e.getMessage());
-            return 0;
+            log.warn("usage rollup failed after {} records; the next run catches up: {}", total, e.getMessage());
         }
+        return total;
     }
 
-    /** Forgets the rollups and counts the whole trail again. Callers authorize and record it. */
-    long rebuild() {
-        return call("rebuild_usage");
+    /**
+     * Forgets the rollups, then counts the whole trail again in the background (the pages show the
+     * count growing until it is done). Callers authorize and record it.
+     */
+    void rebuild() {
+        db.select(DSL.function(DSL.name(VigilStore.SCHEMA, "reset_usage"), Object.class))
+                .fetch();
+        Thread.ofVirtual().name("vigil-usage-rebuild").start(this::rollUp);
     }
 
-    private long call(String function) {
-        return db.select(DSL.function(DSL.name(io.vigil.db.VigilStore.SCHEMA, function), Long.class))
+    private long batch() {
+        return db.select(DSL.function(DSL.name(VigilStore.SCHEMA, "roll_up_usage"), Long.class))
                 .fetchOne()
                 .value1();
     }

@@ -7,6 +7,7 @@ import static io.vigil.db.jooq.Tables.SESSION;
 import static io.vigil.db.jooq.Tables.USAGE_AGENT_LAST;
 import static io.vigil.db.jooq.Tables.USAGE_DAY;
 import static io.vigil.db.jooq.Tables.USAGE_RELATION_DAY;
+import static io.vigil.db.jooq.Tables.USAGE_RELATION_LAST;
 
 import io.vigil.review.gateway.AuditTrail;
 import io.vigil.review.security.CurrentViewer;
@@ -148,16 +149,19 @@ public class UsageService {
         return new Dashboard(staleAfterDays(), byOwner, stale, unused, secretsDue(v, now));
     }
 
-    /** Counts the whole trail again (administrators); a trail record says who asked. */
+    /**
+     * Forgets the rollups and counts the whole trail again, in the background (administrators); a
+     * trail record says who asked.
+     */
     @Transactional
-    public long rebuild() {
+    public void rebuild() {
         Viewer v = viewer.get();
         if (!v.has(Role.ADMIN)) {
             throw new AccessDeniedException("only an administrator rebuilds the usage rollups");
         }
-        long records = rollup.rebuild();
-        trail.record(v.name(), "usage.rebuild", "usage", null, "all agents", records + " trail records counted again");
-        return records;
+        trail.record(
+                v.name(), "usage.rebuild", "usage", null, "all agents", "rollups reset; the trail is counted again");
+        rollup.rebuild();
     }
 
     private List<Dashboard.AgentFlag> unusedWrites(
@@ -173,8 +177,7 @@ public class UsageService {
                 .and(AGENT_GRANT.PRIVILEGE.in("INSERT", "UPDATE", "DELETE", "TRUNCATE", "OWNER"))
                 .forEach(r -> grants.computeIfAbsent(r.value1(), a -> new ArrayList<>())
                         .add(new Grant(r.value2(), r.value3(), r.value4(), r.value5())));
-        Map<UUID, List<RelationUsage>> usage = relationUsage(
-                USAGE_RELATION_DAY.DAY.ge(windowStart()).and(USAGE_RELATION_DAY.AGENT_ID.in(grants.keySet())));
+        Map<UUID, List<RelationUsage>> usage = lastUses(windowStart());
         List<Dashboard.AgentFlag> flags = new ArrayList<>();
         for (var a : agents) {
             List<Grant> held = grants.get(a.value1());
@@ -189,6 +192,25 @@ public class UsageService {
             }
         }
         return flags;
+    }
+
+    /**
+     * Each agent's last use of each relation and operation since {@code from} (counts left zero):
+     * what "held but unused" is judged on, one row per agent, relation and operation.
+     */
+    private Map<UUID, List<RelationUsage>> lastUses(LocalDate from) {
+        OffsetDateTime since = from.atStartOfDay().atOffset(ZoneOffset.UTC);
+        Map<UUID, List<RelationUsage>> byAgent = new HashMap<>();
+        db.select(
+                        USAGE_RELATION_LAST.AGENT_ID,
+                        USAGE_RELATION_LAST.RELATION,
+                        USAGE_RELATION_LAST.OPERATION,
+                        USAGE_RELATION_LAST.LAST_AT)
+                .from(USAGE_RELATION_LAST)
+                .where(USAGE_RELATION_LAST.LAST_AT.ge(since))
+                .forEach(r -> byAgent.computeIfAbsent(r.value1(), a -> new ArrayList<>())
+                        .add(new RelationUsage(r.value2(), r.value3(), 0, 0, 0, 0, r.value4())));
+        return byAgent;
     }
 
     /** Active agents whose newest live secret is older than the rotation age. */

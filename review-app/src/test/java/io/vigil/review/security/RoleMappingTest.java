@@ -43,7 +43,7 @@ class RoleMappingTest {
 
     @org.junit.jupiter.api.Test
     void unconfiguredEachRoleHasItsDefaultGroup() {
-        RoleMapping defaults = new RoleMapping(new LoginProperties("groups", null).roleGroups());
+        RoleMapping defaults = new RoleMapping(LoginProperties.defaults());
         assertThat(defaults.roles(List.of("vigil-admins", "vigil-owners", "vigil-approvers", "vigil-auditors")))
                 .containsExactlyInAnyOrder(Role.values());
     }
