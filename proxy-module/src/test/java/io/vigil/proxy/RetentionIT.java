@@ -57,13 +57,18 @@ class RetentionIT {
         String seq2 = "session_id = '" + other + "' and seq = 2";
         cli.asInsider(
                 "create table vigil.kept_statement as select * from vigil.statement where " + seq2,
-                fileAsPruned("start", seq2, "2020-01-01"),
-                fileAsPruned("end", seq2, "2020-01-01"),
-                "delete from vigil.statement where " + seq2);
+                "create table vigil.kept_outcome as select * from vigil.statement_outcome where " + seq2,
+                fileAsPruned("start", other, 2, "2020-01-01"),
+                fileAsPruned("end", other, 2, "2020-01-01"),
+                "delete from vigil.statement where " + seq2,
+                // The completion is in the statement's row when it shipped with its start, else here.
+                "delete from vigil.statement_outcome where " + seq2);
         AuditCli.Verification v = cli.verify();
         cli.asInsider(
                 "insert into vigil.statement select * from vigil.kept_statement",
+                "insert into vigil.statement_outcome select * from vigil.kept_outcome",
                 "drop table vigil.kept_statement",
+                "drop table vigil.kept_outcome",
                 "delete from vigil.trail_pruned where " + seq2.replace("seq = 2", "true"));
         assertThat(v.status()).as(v.out()).isEqualTo(1);
         assertThat(v.out())
@@ -136,10 +141,19 @@ class RetentionIT {
                 .contains("the records filed as pruned were deleted");
     }
 
-    private static String fileAsPruned(String which, String where, String before) {
-        return "insert into vigil.trail_pruned select st.session_id, s.spool_id, st." + which + "_leaf, st."
-                + which + "_index, st." + which + "_hash, '" + before + "', now() from vigil.statement st"
-                + " join vigil.session s on s.id = st.session_id where st." + where;
+    /**
+     * Files statement {@code seq}'s start or end record as pruned, as an insider would. An end that
+     * shipped after its start lives in {@code statement_outcome}, not in the statement's row.
+     */
+    private static String fileAsPruned(String which, UUID session, int seq, String before) {
+        String record = which.equals("start")
+                ? "st.start_leaf, st.start_index, st.start_hash"
+                : "coalesce(st.end_leaf, o.leaf), coalesce(st.end_index, o.chain_index),"
+                        + " coalesce(st.end_hash, o.chain_hash)";
+        return "insert into vigil.trail_pruned select st.session_id, s.spool_id, " + record + ", '" + before
+                + "', now() from vigil.statement st join vigil.session s on s.id = st.session_id"
+                + " left join vigil.statement_outcome o on o.session_id = st.session_id and o.seq = st.seq"
+                + " where st.session_id = '" + session + "' and st.seq = " + seq;
     }
 
     /** Four statements, each started and completed: 8 records besides the opening and the close. */
