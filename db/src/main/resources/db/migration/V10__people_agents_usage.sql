@@ -151,7 +151,7 @@ create index statement_outcome_leaf_brin on statement_outcome using brin (leaf);
 -- again while it returns more than 0), in one transaction with the cursor; concurrent callers
 -- (several app instances) wait for each other, so nothing is counted twice. Returns the number of
 -- trail records (leaves) read: 0 when it is up to date.
-create function roll_up_usage(max_leaves bigint default 200000) returns bigint
+create function roll_up_usage(max_leaves bigint default 500000) returns bigint
     language plpgsql
     set search_path from current as
 $$

@@ -44,7 +44,7 @@ class UsageBenchmark extends DemoStack {
         for (long read = 1; read > 0; counted += read) {
             read = value(Long.class, "select vigil.roll_up_usage()");
         }
-        report("full rollup of %,d trail records, in batches of 200,000".formatted(counted), t1);
+        report("full rollup of %,d trail records, in batches of 500,000".formatted(counted), t1);
 
         moreStatements(spool, sessionCount);
         long t2 = System.nanoTime();
