@@ -349,25 +349,22 @@ public class AgentService {
                 : viewer.has(Role.OWNER) ? AGENT.OWNER.eq(viewer.name()) : DSL.falseCondition();
     }
 
+    /** The agent's credentials that still work: not revoked, not expired. */
+    private static final Condition LIVE_CREDENTIAL = AGENT_CREDENTIAL
+            .AGENT_ID
+            .eq(AGENT.ID)
+            .and(AGENT_CREDENTIAL.REVOKED_AT.isNull())
+            .and(AGENT_CREDENTIAL.EXPIRES_AT.isNull().or(AGENT_CREDENTIAL.EXPIRES_AT.gt(DSL.currentOffsetDateTime())));
+
     private static final Field<OffsetDateTime> SECRET_ISSUED = DSL.field(
                     DSL.select(DSL.max(AGENT_CREDENTIAL.CREATED_AT))
                             .from(AGENT_CREDENTIAL)
-                            .where(AGENT_CREDENTIAL.AGENT_ID.eq(AGENT.ID))
-                            .and(AGENT_CREDENTIAL.REVOKED_AT.isNull())
-                            .and(AGENT_CREDENTIAL
-                                    .EXPIRES_AT
-                                    .isNull()
-                                    .or(AGENT_CREDENTIAL.EXPIRES_AT.gt(DSL.currentOffsetDateTime()))))
+                            .where(LIVE_CREDENTIAL))
             .as("secret_issued");
 
     private static final Field<OffsetDateTime> SECRET_EXPIRES = DSL.field(DSL.select(AGENT_CREDENTIAL.EXPIRES_AT)
                     .from(AGENT_CREDENTIAL)
-                    .where(AGENT_CREDENTIAL.AGENT_ID.eq(AGENT.ID))
-                    .and(AGENT_CREDENTIAL.REVOKED_AT.isNull())
-                    .and(AGENT_CREDENTIAL
-                            .EXPIRES_AT
-                            .isNull()
-                            .or(AGENT_CREDENTIAL.EXPIRES_AT.gt(DSL.currentOffsetDateTime())))
+                    .where(LIVE_CREDENTIAL)
                     .orderBy(AGENT_CREDENTIAL.CREATED_AT.desc())
                     .limit(1))
             .as("secret_expires");

@@ -19,6 +19,7 @@ import com.vaadin.flow.data.value.ValueChangeMode;
 import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.Route;
 import io.vigil.review.ui.Feedback;
+import io.vigil.review.ui.Forms;
 import io.vigil.review.ui.MainLayout;
 import jakarta.annotation.security.PermitAll;
 import java.time.Duration;
@@ -116,8 +117,8 @@ class AgentsView extends VerticalLayout {
     private Dialog createDialog() {
         Dialog dialog = new Dialog();
         dialog.setHeaderTitle("New agent");
-        TextField name = field("Name (its PostgreSQL user name)", "agent-name");
-        TextField owner = field("Owner (login name)", "agent-owner");
+        TextField name = Forms.text("Name (its PostgreSQL user name)", "agent-name");
+        TextField owner = Forms.text("Owner (login name)", "agent-owner");
         TextArea purpose = new TextArea("Purpose");
         purpose.setId("agent-purpose");
         purpose.setMaxLength(1000);
@@ -126,7 +127,8 @@ class AgentsView extends VerticalLayout {
         target.setId("agent-target");
         target.setItems(targets.targets());
         target.setItemLabelGenerator(Target::name);
-        TextField upstreamUser = field("Own upstream role (blank: the target's login role)", "agent-upstream-user");
+        TextField upstreamUser =
+                Forms.text("Own upstream role (blank: the target's login role)", "agent-upstream-user");
         PasswordField upstreamPassword = new PasswordField("Its password (entered once)");
         upstreamPassword.setId("agent-upstream-password");
         Checkbox workload = new Checkbox("Proves who it is with a workload identity (OIDC token), not a secret");
@@ -135,7 +137,7 @@ class AgentsView extends VerticalLayout {
         form.setColspan(purpose, 2);
         form.setColspan(workload, 2);
         dialog.add(form);
-        Button create = new Button("Create", e -> {
+        Forms.footer(dialog, "Create", "create-agent", e -> {
             NewAgent request = new NewAgent(
                     name.getValue(),
                     owner.getValue(),
@@ -155,16 +157,6 @@ class AgentsView extends VerticalLayout {
                 }
             });
         });
-        create.setId("create-agent");
-        create.addThemeVariants(ButtonVariant.LUMO_PRIMARY);
-        dialog.getFooter().add(new Button("Cancel", e -> dialog.close()), create);
-        dialog.setWidth("44rem");
         return dialog;
-    }
-
-    private static TextField field(String label, String id) {
-        TextField field = new TextField(label);
-        field.setId(id);
-        return field;
     }
 }

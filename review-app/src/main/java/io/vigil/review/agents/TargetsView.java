@@ -18,6 +18,7 @@ import com.vaadin.flow.component.textfield.TextField;
 import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.Route;
 import io.vigil.review.ui.Feedback;
+import io.vigil.review.ui.Forms;
 import io.vigil.review.ui.MainLayout;
 import jakarta.annotation.security.PermitAll;
 
@@ -96,18 +97,18 @@ class TargetsView extends VerticalLayout {
     private Dialog editor(Target existing) {
         Dialog dialog = new Dialog();
         dialog.setHeaderTitle(existing == null ? "Add target" : "Edit " + existing.name());
-        TextField name = text("Name agents use as their database", "target-name");
-        TextField host = text("Host", "target-host");
+        TextField name = Forms.text("Name agents use as their database", "target-name");
+        TextField host = Forms.text("Host", "target-host");
         IntegerField port = new IntegerField("Port");
         port.setId("target-port");
         port.setValue(5432);
-        TextField database = text("Database", "target-database");
+        TextField database = Forms.text("Database", "target-database");
         Select<String> tls = new Select<>();
         tls.setLabel("TLS to the target");
         tls.setId("target-tls");
         tls.setItems("verify-full", "require", "disable");
         tls.setValue("verify-full");
-        TextField user = text("Role Vigil logs in as", "target-user");
+        TextField user = Forms.text("Role Vigil logs in as", "target-user");
         PasswordField password = new PasswordField(existing == null ? "Its password" : "New password (blank keeps it)");
         password.setId("target-password");
         Select<String> parameters = new Select<>();
@@ -115,7 +116,7 @@ class TargetsView extends VerticalLayout {
         parameters.setId("target-parameters");
         parameters.setItems("store", "hash");
         parameters.setValue("store");
-        TextField description = text("Description", "target-description");
+        TextField description = Forms.text("Description", "target-description");
         if (existing != null) {
             name.setValue(existing.name());
             host.setValue(existing.host());
@@ -127,7 +128,7 @@ class TargetsView extends VerticalLayout {
             description.setValue(existing.description());
         }
         dialog.add(new FormLayout(name, host, port, database, tls, user, password, parameters, description));
-        Button save = new Button("Save", e -> {
+        Forms.footer(dialog, "Save", "save-target", e -> {
             TargetSettings settings = new TargetSettings(
                     name.getValue(),
                     host.getValue(),
@@ -151,16 +152,6 @@ class TargetsView extends VerticalLayout {
                 Feedback.success("Saved " + settings.name());
             }
         });
-        save.setId("save-target");
-        save.addThemeVariants(ButtonVariant.LUMO_PRIMARY);
-        dialog.getFooter().add(new Button("Cancel", e -> dialog.close()), save);
-        dialog.setWidth("44rem");
         return dialog;
-    }
-
-    private static TextField text(String label, String id) {
-        TextField field = new TextField(label);
-        field.setId(id);
-        return field;
     }
 }
