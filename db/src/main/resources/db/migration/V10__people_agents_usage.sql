@@ -194,16 +194,16 @@ select case
            end
 $$;
 
-create function roll_up_usage_range(spool uuid, from_leaf bigint, to_leaf bigint) returns bigint
-    language plpgsql
+-- One statement, no temporary tables (a store may revoke TEMP from PUBLIC): the facts and the
+-- relations they touched are CTEs, and each rollup table is filled by its own data-modifying CTE.
+create function roll_up_usage_range(spool uuid, from_leaf bigint, to_leaf bigint) returns void
+    language sql
     set search_path from current as
 $$
-declare
-    facts bigint;
-begin
-    -- One row per newly shipped fact: a statement's start (counts 1, and its outcome when it came
-    -- in the same batch), or an outcome shipped after its start (counts its rows and errors only).
-    create temporary table usage_fact on commit drop as
+with
+-- One row per newly shipped fact: a statement's start (counts 1, and its outcome when it came in
+-- the same batch), or an outcome shipped after its start (counts its rows and errors only).
+fact as materialized (
     select se.agent_id, se.target_id,
            (st.started_at at time zone 'UTC')::date as day,
            coalesce(st.kind, 'unknown')             as kind,
@@ -227,63 +227,55 @@ begin
     from statement_outcome o
              join statement st on st.session_id = o.session_id and st.seq = o.seq and st.started_at = o.started_at
              join session se on se.id = o.session_id
-    where o.leaf >= from_leaf and o.leaf < to_leaf and se.spool_id = spool;
-    get diagnostics facts = row_count;
-
+    where o.leaf >= from_leaf and o.leaf < to_leaf and se.spool_id = spool),
+-- One row per relation a fact touched, with the operation it performed on it.
+touch as materialized (
+    select f.agent_id, f.target_id, r.relation, 'select' as operation, f.day, f.statements, f.rows, f.errors,
+           f.denials, f.started_at
+    from fact f
+             cross join unnest(f.reads) as r(relation)
+    union all
+    select f.agent_id, f.target_id, w.relation, usage_write_operation(f.kind, f.command), f.day, f.statements,
+           f.rows, f.errors, f.denials, f.started_at
+    from fact f
+             cross join unnest(f.writes) as w(relation)),
+by_day as (
     insert into usage_day as u (agent_id, target_id, day, kind, statements, rows, errors, denials, last_at)
     select agent_id, target_id, day, kind, sum(statements), sum(rows), sum(errors), sum(denials), max(started_at)
-    from usage_fact
+    from fact
     group by agent_id, target_id, day, kind
     on conflict (agent_id, target_id, day, kind) do update
         set statements = u.statements + excluded.statements,
             rows       = u.rows + excluded.rows,
             errors     = u.errors + excluded.errors,
             denials    = u.denials + excluded.denials,
-            last_at    = greatest(u.last_at, excluded.last_at);
-
+            last_at    = greatest(u.last_at, excluded.last_at)),
+agent_last as (
     insert into usage_agent_last as u (agent_id, target_id, last_at)
     select agent_id, target_id, max(started_at)
-    from usage_fact
+    from fact
     group by agent_id, target_id
     on conflict (agent_id, target_id) do update
-        set last_at = greatest(u.last_at, excluded.last_at);
-
-    -- One row per relation a fact touched, with the operation it performed on it.
-    create temporary table usage_touch on commit drop as
-    select f.agent_id, f.target_id, r.relation, 'select' as operation, f.day, f.statements, f.rows, f.errors,
-           f.denials, f.started_at
-    from usage_fact f
-             cross join unnest(f.reads) as r(relation)
-    union all
-    select f.agent_id, f.target_id, w.relation, usage_write_operation(f.kind, f.command), f.day, f.statements,
-           f.rows, f.errors, f.denials, f.started_at
-    from usage_fact f
-             cross join unnest(f.writes) as w(relation);
-
+        set last_at = greatest(u.last_at, excluded.last_at)),
+relation_day as (
     insert into usage_relation_day as u
         (agent_id, target_id, relation, operation, day, statements, rows, errors, denials, last_at)
     select agent_id, target_id, relation, operation, day,
            sum(statements), sum(rows), sum(errors), sum(denials), max(started_at)
-    from usage_touch
+    from touch
     group by agent_id, target_id, relation, operation, day
     on conflict (agent_id, target_id, relation, operation, day) do update
         set statements = u.statements + excluded.statements,
             rows       = u.rows + excluded.rows,
             errors     = u.errors + excluded.errors,
             denials    = u.denials + excluded.denials,
-            last_at    = greatest(u.last_at, excluded.last_at);
-
-    insert into usage_relation_last as u (agent_id, target_id, relation, operation, last_at)
-    select agent_id, target_id, relation, operation, max(started_at)
-    from usage_touch
-    group by agent_id, target_id, relation, operation
-    on conflict (agent_id, target_id, relation, operation) do update
-        set last_at = greatest(u.last_at, excluded.last_at);
-
-    drop table usage_touch;
-    drop table usage_fact;
-    return facts;
-end
+            last_at    = greatest(u.last_at, excluded.last_at))
+insert into usage_relation_last as u (agent_id, target_id, relation, operation, last_at)
+select agent_id, target_id, relation, operation, max(started_at)
+from touch
+group by agent_id, target_id, relation, operation
+on conflict (agent_id, target_id, relation, operation) do update
+    set last_at = greatest(u.last_at, excluded.last_at);
 $$;
 
 -- Forgets every rollup, so that roll_up_usage counts the whole trail again (what is left of it after
