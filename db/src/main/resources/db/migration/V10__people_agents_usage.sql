@@ -196,10 +196,14 @@ $$;
 
 -- One statement, no temporary tables (a store may revoke TEMP from PUBLIC): the facts and the
 -- relations they touched are CTEs, and each rollup table is filled by its own data-modifying CTE.
+-- Run with EXECUTE so it is planned for each range's actual leaves (a generic plan cannot know how
+-- few rows the range holds, and may read the whole statement table).
 create function roll_up_usage_range(spool uuid, from_leaf bigint, to_leaf bigint) returns void
-    language sql
+    language plpgsql
     set search_path from current as
 $$
+begin
+    execute $rollup$
 with
 -- One row per newly shipped fact: a statement's start (counts 1, and its outcome when it came in
 -- the same batch), or an outcome shipped after its start (counts its rows and errors only).
@@ -214,7 +218,7 @@ fact as materialized (
            coalesce(st.outcome = 'refused' or st.sqlstate = '42501', false)::int as denials
     from statement st
              join session se on se.id = st.session_id
-    where st.start_leaf >= from_leaf and st.start_leaf < to_leaf and se.spool_id = spool
+    where st.start_leaf >= $2 and st.start_leaf < $3 and se.spool_id = $1
     union all
     select se.agent_id, se.target_id,
            (st.started_at at time zone 'UTC')::date,
@@ -227,7 +231,7 @@ fact as materialized (
     from statement_outcome o
              join statement st on st.session_id = o.session_id and st.seq = o.seq and st.started_at = o.started_at
              join session se on se.id = o.session_id
-    where o.leaf >= from_leaf and o.leaf < to_leaf and se.spool_id = spool),
+    where o.leaf >= $2 and o.leaf < $3 and se.spool_id = $1),
 -- One row per relation a fact touched, with the operation it performed on it.
 touch as materialized (
     select f.agent_id, f.target_id, r.relation, 'select' as operation, f.day, f.statements, f.rows, f.errors,
@@ -275,7 +279,9 @@ select agent_id, target_id, relation, operation, max(started_at)
 from touch
 group by agent_id, target_id, relation, operation
 on conflict (agent_id, target_id, relation, operation) do update
-    set last_at = greatest(u.last_at, excluded.last_at);
+    set last_at = greatest(u.last_at, excluded.last_at)
+    $rollup$ using spool, from_leaf, to_leaf;
+end
 $$;
 
 -- Forgets every rollup, so that roll_up_usage counts the whole trail again (what is left of it after
