@@ -147,4 +147,26 @@ class AgentsPageIT extends DemoStack {
             assertThat(page.locator("#edit-shop")).hasCount(0);
         }
     }
+
+    @Test
+    void anApproverReadsEveryAgentButFindsNoAction() {
+        try (Page page = signedIn("approver", Role.APPROVER)) {
+            page.navigate(BASE_URL + "/agents");
+            page.locator("#agent-search input").fill("ci-migrations");
+            assertThat(page.locator("#agents")).containsText("ci-migrations");
+            assertThat(page.locator("#new-agent")).hasCount(0);
+
+            page.navigate(BASE_URL + "/agent/" + agentId("ci-migrations"));
+            assertThat(page.locator("#agent-title")).hasText("ci-migrations");
+            assertThat(page.locator("#agent-actions vaadin-button")).hasCount(0);
+
+            page.navigate(BASE_URL + "/targets");
+            assertThat(page.locator("#add-target")).hasCount(0);
+            assertThat(page.locator("#edit-shop")).hasCount(0);
+
+            page.navigate(BASE_URL + "/dashboard");
+            assertThat(page.locator("#by-owner")).containsText("maria.chen");
+            assertThat(page.locator("#rebuild-usage")).hasCount(0);
+        }
+    }
 }
