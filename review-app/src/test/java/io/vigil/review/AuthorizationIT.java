@@ -16,6 +16,7 @@ import io.vigil.review.usage.UsageService;
 import java.time.LocalDate;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Stream;
@@ -70,6 +71,21 @@ class AuthorizationIT extends DemoStack {
     static final Set<Caller> ADMIN_ONLY = Set.of(Caller.ADMIN);
     static final Set<Caller> ADMIN_AND_OWNER = Set.of(Caller.ADMIN, Caller.SUBJECTS_OWNER);
     static final Set<Caller> READERS = Set.of(Caller.ADMIN, Caller.SUBJECTS_OWNER, Caller.AUDITOR, Caller.APPROVER);
+
+    /** The trail record each allowed change must leave; the other actions only read. */
+    static final Map<String, String> RECORDED = Map.ofEntries(
+            Map.entry("create an agent", "agent.create"),
+            Map.entry("rotate its secret", "agent.rotate-secret"),
+            Map.entry("disable it", "agent.disable"),
+            Map.entry("re-enable it after its owner disabled it", "agent.enable"),
+            Map.entry("re-enable it after an administrator disabled it", "agent.enable"),
+            Map.entry("re-enable it after a review revoked it", "agent.enable"),
+            Map.entry("transfer its ownership", "agent.transfer"),
+            Map.entry("describe its purpose", "agent.describe"),
+            Map.entry("change its upstream role", "agent.upstream-role"),
+            Map.entry("add a target", "target.add"),
+            Map.entry("edit a target", "target.edit"),
+            Map.entry("rebuild the usage rollups", "usage.rebuild"));
 
     static Stream<Arguments> matrix() {
         return Stream.of(
@@ -182,10 +198,19 @@ class AuthorizationIT extends DemoStack {
     void eachActionIsAllowedExactlyWhereTheTableSays(
             String what, Caller caller, boolean allowed, String status, Action action) throws Exception {
         UUID agent = freshAgent(status);
+        java.time.OffsetDateTime startedAt = store.fetchValue(org.jooq.impl.DSL.currentOffsetDateTime());
         long actionsBefore = store.fetchCount(PERSON_ACTION);
         signIn(caller.name, caller.roles);
         if (allowed) {
             action.run(this, agent);
+            if (RECORDED.containsKey(what)) {
+                // An allowed change is a trail record naming who made it (shipped a moment later).
+                awaitShipped(PERSON_ACTION
+                        .ACTOR
+                        .eq(caller.name)
+                        .and(PERSON_ACTION.ACTION.eq(RECORDED.get(what)))
+                        .and(PERSON_ACTION.ACTED_AT.ge(startedAt)));
+            }
         } else {
             assertThatThrownBy(() -> action.run(this, agent)).isInstanceOf(AccessDeniedException.class);
             assertThat(store.fetchCount(PERSON_ACTION))
@@ -240,12 +265,12 @@ class AuthorizationIT extends DemoStack {
         return id;
     }
 
-    /** Waits until the trail's shipper has stored a record of the setup's own actions. */
+    /** Waits until the trail's shipper has stored the record {@code record} describes (10 s at most). */
     private void awaitShipped(org.jooq.Condition record) throws InterruptedException {
         long deadline = System.nanoTime() + java.time.Duration.ofSeconds(10).toNanos();
         while (!store.fetchExists(PERSON_ACTION, record)) {
             if (System.nanoTime() > deadline) {
-                throw new AssertionError("the setup's actions were not stored within 10 s");
+                throw new AssertionError("no such trail record was stored within 10 s: " + record);
             }
             Thread.sleep(20);
         }

@@ -78,7 +78,9 @@ public class AgentService {
 
     /** The agents the viewer may see, by name. */
     public List<Agent> agents() {
-        return select().where(visibleTo(viewer.get())).orderBy(AGENT.NAME).fetch(AgentService::agent);
+        return select().where(AgentVisibility.of(viewer.get()))
+                .orderBy(AGENT.NAME)
+                .fetch(AgentService::agent);
     }
 
     /**
@@ -88,7 +90,7 @@ public class AgentService {
      */
     public Agent agent(UUID id) {
         return select().where(AGENT.ID.eq(id))
-                .and(visibleTo(viewer.get()))
+                .and(AgentVisibility.of(viewer.get()))
                 .fetchOptional(AgentService::agent)
                 .orElseThrow(() -> new AccessDeniedException("no agent you may see"));
     }
@@ -341,12 +343,6 @@ public class AgentService {
 
     private OffsetDateTime now() {
         return OffsetDateTime.now(clock);
-    }
-
-    static Condition visibleTo(Viewer viewer) {
-        return viewer.seesAllAgents()
-                ? DSL.trueCondition()
-                : viewer.has(Role.OWNER) ? AGENT.OWNER.eq(viewer.name()) : DSL.falseCondition();
     }
 
     /** The agent's credentials that still work: not revoked, not expired. */

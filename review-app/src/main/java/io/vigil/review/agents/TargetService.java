@@ -89,7 +89,7 @@ public class TargetService {
         row.setCreatedAt(OffsetDateTime.now(clock));
         apply(row, settings);
         row.insert();
-        trail.record(actor, "target.add", "target", id, settings.name(), describe(settings));
+        trail.record(actor, "target.add", "target", id, settings.name(), describe(target(row)));
         return id;
     }
 
@@ -120,7 +120,7 @@ public class TargetService {
                 "target",
                 id,
                 settings.name(),
-                before + " -> " + describe(settings) + (newCredential ? "; new credential" : ""));
+                before + " -> " + describe(target(row)) + (newCredential ? "; new credential" : ""));
     }
 
     /** Logs in to the target as Vigil does, and says what it found. */
@@ -210,11 +210,7 @@ public class TargetService {
         return v.name();
     }
 
-    private static String describe(TargetSettings s) {
-        return s.loginUser() + "@" + s.host() + ":" + s.port() + "/" + s.database() + " tls " + s.tlsMode()
-                + ", parameters " + s.parameterMode();
-    }
-
+    /** What the trail says of a target: where it is and how Vigil reaches it, never its credential. */
     private static String describe(Target t) {
         return t.loginUser() + "@" + t.host() + ":" + t.port() + "/" + t.database() + " tls " + t.tlsMode()
                 + ", parameters " + t.parameterMode();

@@ -21,11 +21,6 @@ public record Viewer(String name, Set<Role> roles) {
         return has(Role.ADMIN) || has(Role.AUDITOR) || has(Role.APPROVER);
     }
 
-    /** Whether this person sees the agents of {@code owner}: everyone's, or (an owner) their own. */
-    public boolean sees(String owner) {
-        return seesAllAgents() || has(Role.OWNER) && name.equals(owner);
-    }
-
     /** Whether the person holds any Vigil role; signed in without one, they see nothing. */
     public boolean hasAnyRole() {
         return !roles.isEmpty();

@@ -7,6 +7,7 @@ import static io.vigil.db.jooq.Tables.STATEMENT;
 import static io.vigil.db.jooq.Tables.STATEMENT_VIEW;
 import static io.vigil.db.jooq.Tables.TARGET;
 
+import io.vigil.review.agents.AgentVisibility;
 import io.vigil.review.gateway.AuditTrail;
 import io.vigil.review.security.CurrentViewer;
 import io.vigil.review.security.Role;
@@ -67,7 +68,7 @@ public class SessionService {
     /** Sessions the viewer may see that match {@code filter}, newest first. */
     public List<SessionSummary> sessions(SessionFilter filter, int offset, int limit) {
         return summaries()
-                .where(visibleTo(viewer.get()))
+                .where(AgentVisibility.of(viewer.get()))
                 .and(matching(filter))
                 .orderBy(SESSION_VIEW.STARTED_AT.desc(), SESSION_VIEW.ID.desc())
                 .offset(offset)
@@ -83,7 +84,7 @@ public class SessionService {
     public SessionSummary session(UUID id) {
         return summaries()
                 .where(SESSION_VIEW.ID.eq(id))
-                .and(visibleTo(viewer.get()))
+                .and(AgentVisibility.of(viewer.get()))
                 .fetchOptional(Records.mapping(SessionSummary::new))
                 .orElseThrow(() -> new AccessDeniedException("no such session"));
     }
@@ -189,7 +190,7 @@ public class SessionService {
     public List<String> agentNames() {
         return db.select(AGENT.NAME)
                 .from(AGENT)
-                .where(visibleTo(viewer.get()))
+                .where(AgentVisibility.of(viewer.get()))
                 .orderBy(AGENT.NAME)
                 .fetch(AGENT.NAME);
     }
@@ -200,7 +201,7 @@ public class SessionService {
                 .from(TARGET)
                 .join(AGENT)
                 .on(AGENT.TARGET_ID.eq(TARGET.ID))
-                .where(visibleTo(viewer.get()))
+                .where(AgentVisibility.of(viewer.get()))
                 .orderBy(TARGET.NAME)
                 .fetch(TARGET.NAME);
     }
@@ -255,7 +256,7 @@ public class SessionService {
                 .join(AGENT)
                 .on(AGENT.ID.eq(SESSION_VIEW.AGENT_ID))
                 .where(SESSION_VIEW.ID.eq(sessionId))
-                .and(visibleTo(viewer.get())));
+                .and(AgentVisibility.of(viewer.get())));
         if (!visible) {
             throw new AccessDeniedException("no such session");
         }
@@ -297,12 +298,6 @@ public class SessionService {
     /** {@code orders} names {@code orders} and {@code archive.orders}; no LIKE, so no wildcards. */
     private static Condition namesRelation(Field<String> name, String relation) {
         return name.eq(relation).or(DSL.right(name, relation.length() + 1).eq("." + relation));
-    }
-
-    private static Condition visibleTo(Viewer viewer) {
-        return viewer.seesAllAgents()
-                ? DSL.trueCondition()
-                : viewer.has(Role.OWNER) ? AGENT.OWNER.eq(viewer.name()) : DSL.falseCondition();
     }
 
     private static List<String> list(String[] values) {

@@ -6,6 +6,7 @@ import static io.vigil.db.jooq.Tables.AGENT_GRANT_READ;
 import static io.vigil.db.jooq.Tables.TARGET;
 
 import io.vigil.db.jooq.tables.records.AgentGrantReadRecord;
+import io.vigil.review.agents.AgentVisibility;
 import io.vigil.review.agents.TargetConnections;
 import io.vigil.review.security.CurrentViewer;
 import io.vigil.review.security.Viewer;
@@ -168,7 +169,7 @@ public class GrantService {
 
     private void requireVisible(UUID agentId) {
         Viewer v = viewer.get();
-        if (!db.fetchExists(AGENT, AGENT.ID.eq(agentId).and(Visibility.agents(v)))) {
+        if (!db.fetchExists(AGENT, AGENT.ID.eq(agentId).and(AgentVisibility.of(v)))) {
             throw new AccessDeniedException("no agent you may see");
         }
     }

@@ -9,6 +9,7 @@ import static io.vigil.db.jooq.Tables.USAGE_DAY;
 import static io.vigil.db.jooq.Tables.USAGE_RELATION_DAY;
 import static io.vigil.db.jooq.Tables.USAGE_RELATION_LAST;
 
+import io.vigil.review.agents.AgentVisibility;
 import io.vigil.review.gateway.AuditTrail;
 import io.vigil.review.security.CurrentViewer;
 import io.vigil.review.security.Role;
@@ -120,7 +121,7 @@ public class UsageService {
         OffsetDateTime staleBefore = now.minus(settings.staleAfter());
         var agents = db.select(AGENT.ID, AGENT.NAME, AGENT.OWNER, AGENT.STATUS, lastActivity())
                 .from(AGENT)
-                .where(Visibility.agents(v))
+                .where(AgentVisibility.of(v))
                 .orderBy(AGENT.NAME)
                 .fetch();
         Map<String, int[]> owners = new TreeMap<>();
@@ -171,7 +172,7 @@ public class UsageService {
                 .from(AGENT_GRANT)
                 .join(AGENT)
                 .on(AGENT.ID.eq(AGENT_GRANT.AGENT_ID))
-                .where(Visibility.agents(v))
+                .where(AgentVisibility.of(v))
                 .and(AGENT.STATUS.eq("active"))
                 .and(AGENT_GRANT.KIND.eq("table"))
                 .and(AGENT_GRANT.PRIVILEGE.in("INSERT", "UPDATE", "DELETE", "TRUNCATE", "OWNER"))
@@ -220,19 +221,15 @@ public class UsageService {
                 .from(AGENT)
                 .join(AGENT_CREDENTIAL)
                 .on(AGENT_CREDENTIAL.AGENT_ID.eq(AGENT.ID))
-                .where(Visibility.agents(v))
+                .where(AgentVisibility.of(v))
                 .and(AGENT.STATUS.eq("active"))
                 .and(AGENT.IDENTITY.eq("secret"))
                 .and(AGENT_CREDENTIAL.REVOKED_AT.isNull())
                 .and(AGENT_CREDENTIAL.EXPIRES_AT.isNull().or(AGENT_CREDENTIAL.EXPIRES_AT.gt(now)))
                 .groupBy(AGENT.ID, AGENT.NAME, AGENT.OWNER)
-                .having(DSL.max(AGENT_CREDENTIAL.CREATED_AT).lt(now.minus(rotationAge())))
+                .having(DSL.max(AGENT_CREDENTIAL.CREATED_AT).lt(now.minus(settings.rotationAge())))
                 .orderBy(DSL.max(AGENT_CREDENTIAL.CREATED_AT), AGENT.NAME)
                 .fetch(r -> new Dashboard.AgentFlag(r.value1(), r.value2(), r.value3(), r.value4(), ""));
-    }
-
-    private java.time.Duration rotationAge() {
-        return settings.rotationAge();
     }
 
     private Map<UUID, List<RelationUsage>> relationUsage(Condition where) {
@@ -285,7 +282,7 @@ public class UsageService {
     }
 
     private void requireVisible(UUID agentId) {
-        if (!db.fetchExists(AGENT, AGENT.ID.eq(agentId).and(Visibility.agents(viewer.get())))) {
+        if (!db.fetchExists(AGENT, AGENT.ID.eq(agentId).and(AgentVisibility.of(viewer.get())))) {
             throw new AccessDeniedException("no agent you may see");
         }
     }
