@@ -48,7 +48,7 @@ stack_pid=$!
 for _ in $(seq 1 120); do grep -q READY "$work/stack.out" 2>/dev/null && break; sleep 1; done
 grep -q READY "$work/stack.out" || { echo "the stack did not start:"; cat "$work/stack.err"; exit 1; }
 # shellcheck disable=SC1090
-source <(grep '=' "$work/stack.out")
+source <(grep -E '^[A-Z_]+=' "$work/stack.out")
 
 bouncer_port=$((VIGIL_PORT + 1))
 while ss -ltn | grep -q ":$bouncer_port "; do bouncer_port=$((bouncer_port + 1)); done

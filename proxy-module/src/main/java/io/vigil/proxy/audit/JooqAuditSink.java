@@ -1,11 +1,5 @@
 package io.vigil.proxy.audit;
 
-import static io.vigil.db.jooq.Tables.CANCEL_REQUEST;
-import static io.vigil.db.jooq.Tables.LOGIN_REFUSAL;
-import static io.vigil.db.jooq.Tables.PERSON_ACTION;
-import static io.vigil.db.jooq.Tables.SESSION;
-import static io.vigil.db.jooq.Tables.SESSION_END;
-import static io.vigil.db.jooq.Tables.STATEMENT_OUTCOME;
 import static io.vigil.db.jooq.Tables.TRAIL_CURSOR;
 
 import io.vigil.proxy.audit.AuditEvent.CancelRequested;
@@ -20,9 +14,9 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Duration;
-import java.time.Instant;
 import java.time.InstantSource;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -31,7 +25,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
@@ -39,7 +32,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import org.jooq.DSLContext;
-import org.jooq.Query;
 import org.jooq.SQLDialect;
 import org.jooq.impl.DSL;
 import org.slf4j.Logger;
@@ -63,8 +55,13 @@ public final class JooqAuditSink implements AuditSink, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(JooqAuditSink.class);
     private static final int BATCH_BYTES = 4 << 20;
     private static final long POLL_MILLIS = 5;
-    /** Builds queries without a connection; they run on the shipper's own. */
-    private static final DSLContext BUILDER = DSL.using(SQLDialect.POSTGRES);
+    /** How long a statement's start may wait for its outcome so that both ship as one row. */
+    private static final String SAVE_CURSOR = "insert into vigil.trail_cursor (spool_id, shipped, updated_at,"
+            + " leaves, frontier) values (?, ?, ?, ?, ?) on conflict (spool_id) do update set"
+            + " shipped = excluded.shipped, updated_at = excluded.updated_at, leaves = excluded.leaves,"
+            + " frontier = excluded.frontier";
+
+    private static final long PAIRING_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
 
     /**
      * How much spool may fill, how it is cut into files, how often it is forced to disk, and how
@@ -92,6 +89,7 @@ public final class JooqAuditSink implements AuditSink, AutoCloseable {
 
     private boolean cursorKnown;
     private final TrailTree tree;
+    private final PairingHold hold = new PairingHold(PAIRING_WAIT_NANOS, System::nanoTime);
     private final List<TrailListener> listeners = new CopyOnWriteArrayList<>();
 
     /**
@@ -189,10 +187,16 @@ public final class JooqAuditSink implements AuditSink, AutoCloseable {
         while (true) {
             try {
                 List<Spool.Record> batch = cursorKnown ? spool.read(spool.shipped(), BATCH_BYTES) : List.of();
+                List<TrailChain.Link> links = decode(batch);
+                if (running) {
+                    int now = hold.shippable(links, offsets(batch));
+                    batch = batch.subList(0, now);
+                    links = links.subList(0, now);
+                }
                 if (cursorKnown && batch.isEmpty()) {
                     runDrainedActions();
                     if (tree.checkpointDue(!running)) {
-                        ship(batch); // only the checkpoint; at the end, whatever the interval
+                        ship(batch, links); // only the checkpoint; at the end, whatever the interval
                     }
                     if (!running) {
                         return;
@@ -200,7 +204,7 @@ public final class JooqAuditSink implements AuditSink, AutoCloseable {
                     Thread.sleep(POLL_MILLIS);
                     continue;
                 }
-                long mark = ship(batch);
+                long mark = ship(batch, links);
                 if (mark > spool.shipped()) {
                     // Noted locally before the segments go, so a restart never looks for them.
                     LocalMark.write(spoolDir, mark);
@@ -231,7 +235,7 @@ public final class JooqAuditSink implements AuditSink, AutoCloseable {
     }
 
     /** @return the spool offset the store now has everything before */
-    private long ship(List<Spool.Record> batch) throws SQLException, IOException {
+    private long ship(List<Spool.Record> batch, List<TrailChain.Link> links) throws SQLException, IOException {
         Connection c = connection();
         DSLContext t = DSL.using(c, SQLDialect.POSTGRES);
         if (!cursorKnown) {
@@ -248,9 +252,9 @@ public final class JooqAuditSink implements AuditSink, AutoCloseable {
         long mark = spool.shipped();
         List<TrailRecord> stored = List.of();
         if (!batch.isEmpty()) {
-            stored = write(c, t, batch);
+            stored = write(c, batch, links);
             mark = batch.getLast().next();
-            saveCursor(t, mark);
+            saveCursor(c, mark);
         }
         Checkpoint checkpoint = tree.checkpointDue(!running) ? tree.checkpoint(t) : null;
         c.commit();
@@ -265,63 +269,69 @@ public final class JooqAuditSink implements AuditSink, AutoCloseable {
         return mark;
     }
 
-    private void saveCursor(DSLContext t, long mark) {
-        OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
-        t.insertInto(TRAIL_CURSOR)
-                .set(TRAIL_CURSOR.SPOOL_ID, spool.id())
-                .set(TRAIL_CURSOR.SHIPPED, mark)
-                .set(TRAIL_CURSOR.UPDATED_AT, now)
-                .set(TRAIL_CURSOR.LEAVES, tree.size())
-                .set(TRAIL_CURSOR.FRONTIER, tree.packedFrontier())
-                .onConflict(TRAIL_CURSOR.SPOOL_ID)
-                .doUpdate()
-                .set(TRAIL_CURSOR.SHIPPED, mark)
-                .set(TRAIL_CURSOR.UPDATED_AT, now)
-                .set(TRAIL_CURSOR.LEAVES, tree.size())
-                .set(TRAIL_CURSOR.FRONTIER, tree.packedFrontier())
-                .execute();
+    private void saveCursor(Connection c, long mark) throws SQLException {
+        try (PreparedStatement save = c.prepareStatement(SAVE_CURSOR)) {
+            save.setObject(1, spool.id());
+            save.setLong(2, mark);
+            save.setObject(3, OffsetDateTime.now(ZoneOffset.UTC));
+            save.setLong(4, tree.size());
+            save.setBytes(5, tree.packedFrontier());
+            save.executeUpdate();
+        }
     }
 
     /** @return the records written, for the listeners */
-    private List<TrailRecord> write(Connection c, DSLContext t, List<Spool.Record> batch)
+    private List<TrailRecord> write(Connection c, List<Spool.Record> batch, List<TrailChain.Link> links)
             throws SQLException, IOException {
         List<TrailRecord> stored = new ArrayList<>(batch.size());
-        List<Query> sessions = new ArrayList<>();
-        Map<String, StatementCopy.Row> statements = new LinkedHashMap<>();
-        List<Query> later = new ArrayList<>();
-        for (Spool.Record record : batch) {
-            TrailChain.Link link = decode(record.payload());
+        TrailRows first = new TrailRows();
+        Map<PairingHold.StatementKey, StatementCopy.Row> statements = new LinkedHashMap<>();
+        TrailRows later = new TrailRows();
+        for (TrailChain.Link link : links) {
             long leaf = tree.append(link);
             stored.add(new TrailRecord(spool.id(), leaf, link.index(), link.hash(), link.event()));
             switch (link.event()) {
-                case SessionOpened e -> sessions.add(insertSession(e, link, leaf));
+                case SessionOpened e -> addSession(first, e, link, leaf);
                 case StatementStarted e ->
-                    statements.put(key(e.sessionId(), e.seq()), new StatementCopy.Row(e, link, leaf));
+                    statements.put(
+                            new PairingHold.StatementKey(e.sessionId(), e.seq()), new StatementCopy.Row(e, link, leaf));
                 case StatementCompleted e -> {
-                    StatementCopy.Row row = statements.get(key(e.sessionId(), e.seq()));
+                    StatementCopy.Row row = statements.get(new PairingHold.StatementKey(e.sessionId(), e.seq()));
                     if (row != null) {
                         row.complete(e, link, leaf);
                     } else {
-                        later.add(insertOutcome(e, link, leaf));
+                        addOutcome(later, e, link, leaf);
                     }
                 }
-                case SessionClosed e -> later.add(insertEnd(e, link, leaf));
-                case LoginRefused e -> sessions.add(insertRefusal(e, link, leaf));
-                case CancelRequested e -> later.add(insertCancel(e, link, leaf));
-                case PersonActed e -> sessions.add(insertAction(e, link, leaf));
+                case SessionClosed e -> addEnd(later, e, link, leaf);
+                case LoginRefused e -> addRefusal(first, e, link, leaf);
+                case CancelRequested e -> addCancel(later, e, link, leaf);
+                case PersonActed e -> addAction(first, e, link, leaf);
                 case Pruned e -> throw new IllegalStateException("the spool never holds a pruned record");
             }
         }
-        if (!sessions.isEmpty()) {
-            t.batch(sessions).execute();
-        }
+        first.insert(c);
         if (!statements.isEmpty()) {
             StatementCopy.copy(c, statements.values());
         }
-        if (!later.isEmpty()) {
-            t.batch(later).execute();
-        }
+        later.insert(c);
         return stored;
+    }
+
+    private static List<TrailChain.Link> decode(List<Spool.Record> batch) {
+        List<TrailChain.Link> links = new ArrayList<>(batch.size());
+        for (Spool.Record record : batch) {
+            links.add(decode(record.payload()));
+        }
+        return links;
+    }
+
+    private static long[] offsets(List<Spool.Record> batch) {
+        long[] offsets = new long[batch.size()];
+        for (int i = 0; i < offsets.length; i++) {
+            offsets[i] = batch.get(i).offset();
+        }
+        return offsets;
     }
 
     static TrailChain.Link decode(byte[] payload) {
@@ -361,102 +371,93 @@ public final class JooqAuditSink implements AuditSink, AutoCloseable {
         }
     }
 
-    private Query insertSession(SessionOpened e, TrailChain.Link link, long leaf) {
-        return BUILDER.insertInto(SESSION)
-                .set(SESSION.ID, e.sessionId())
-                .set(SESSION.AGENT_ID, e.agentId())
-                .set(SESSION.TARGET_ID, e.targetId())
-                .set(SESSION.CLIENT_ADDR, e.clientAddress())
-                .set(SESSION.APPLICATION_NAME, e.applicationName())
-                .set(SESSION.ON_BEHALF_OF, e.onBehalfOf())
-                .set(SESSION.TASK, e.task())
-                .set(SESSION.UPSTREAM_ROLE, e.upstreamRole())
-                .set(SESSION.TLS, e.tls())
-                .set(SESSION.STARTED_AT, utc(e.startedAt()))
-                .set(SESSION.CHAIN_HASH, link.hash())
-                .set(SESSION.SPOOL_ID, spool.id())
-                .set(SESSION.LEAF, leaf);
+    private void addSession(TrailRows rows, SessionOpened e, TrailChain.Link link, long leaf) {
+        rows.add(
+                TrailRows.SESSION,
+                e.sessionId(),
+                e.agentId(),
+                e.targetId(),
+                e.clientAddress(),
+                e.applicationName(),
+                e.onBehalfOf(),
+                e.task(),
+                e.upstreamRole(),
+                e.tls(),
+                e.startedAt(),
+                link.hash(),
+                spool.id(),
+                leaf);
     }
 
-    private static Query insertOutcome(StatementCompleted e, TrailChain.Link link, long leaf) {
+    private static void addOutcome(TrailRows rows, StatementCompleted e, TrailChain.Link link, long leaf) {
         Outcome o = e.outcome();
-        return BUILDER.insertInto(STATEMENT_OUTCOME)
-                .set(STATEMENT_OUTCOME.SESSION_ID, e.sessionId())
-                .set(STATEMENT_OUTCOME.SEQ, e.seq())
-                .set(STATEMENT_OUTCOME.STARTED_AT, utc(e.startedAt()))
-                .set(STATEMENT_OUTCOME.CHAIN_INDEX, link.index())
-                .set(STATEMENT_OUTCOME.DURATION_US, e.durationMicros())
-                .set(STATEMENT_OUTCOME.OUTCOME, o.status().label())
-                .set(STATEMENT_OUTCOME.COMMAND_TAG, o.commandTag())
-                .set(STATEMENT_OUTCOME.ROW_COUNT, o.rows())
-                .set(STATEMENT_OUTCOME.SQLSTATE, o.sqlState())
-                .set(STATEMENT_OUTCOME.ERROR_MESSAGE, o.errorMessage())
-                .set(STATEMENT_OUTCOME.CHAIN_HASH, link.hash())
-                .set(STATEMENT_OUTCOME.LEAF, leaf);
+        rows.add(
+                TrailRows.OUTCOME,
+                e.sessionId(),
+                e.seq(),
+                e.startedAt(),
+                link.index(),
+                e.durationMicros(),
+                o.status().label(),
+                o.commandTag(),
+                o.rows(),
+                o.sqlState(),
+                o.errorMessage(),
+                link.hash(),
+                leaf);
     }
 
-    private static Query insertEnd(SessionClosed e, TrailChain.Link link, long leaf) {
-        return BUILDER.insertInto(SESSION_END)
-                .set(SESSION_END.SESSION_ID, e.sessionId())
-                .set(SESSION_END.CHAIN_INDEX, link.index())
-                .set(SESSION_END.ENDED_AT, utc(e.endedAt()))
-                .set(SESSION_END.REASON, e.reason())
-                .set(SESSION_END.CHAIN_HASH, link.hash())
-                .set(SESSION_END.LEAF, leaf);
+    private static void addEnd(TrailRows rows, SessionClosed e, TrailChain.Link link, long leaf) {
+        rows.add(TrailRows.SESSION_END, e.sessionId(), link.index(), e.endedAt(), e.reason(), link.hash(), leaf);
     }
 
-    private Query insertRefusal(LoginRefused e, TrailChain.Link link, long leaf) {
-        return BUILDER.insertInto(LOGIN_REFUSAL)
-                .set(LOGIN_REFUSAL.ID, e.sessionId())
-                .set(LOGIN_REFUSAL.ATTEMPTED_AT, utc(e.at()))
-                .set(LOGIN_REFUSAL.USER_NAME, e.user())
-                .set(LOGIN_REFUSAL.AGENT_ID, e.agentId())
-                .set(LOGIN_REFUSAL.CLIENT_ADDR, e.clientAddress())
-                .set(LOGIN_REFUSAL.APPLICATION_NAME, e.applicationName())
-                .set(LOGIN_REFUSAL.DATABASE_NAME, e.database())
-                .set(LOGIN_REFUSAL.SQLSTATE, e.sqlState())
-                .set(LOGIN_REFUSAL.REASON, e.reason())
-                .set(LOGIN_REFUSAL.CHAIN_HASH, link.hash())
-                .set(LOGIN_REFUSAL.SPOOL_ID, spool.id())
-                .set(LOGIN_REFUSAL.LEAF, leaf);
+    private void addRefusal(TrailRows rows, LoginRefused e, TrailChain.Link link, long leaf) {
+        rows.add(
+                TrailRows.LOGIN_REFUSAL,
+                e.sessionId(),
+                e.at(),
+                e.user(),
+                e.agentId(),
+                e.clientAddress(),
+                e.applicationName(),
+                e.database(),
+                e.sqlState(),
+                e.reason(),
+                link.hash(),
+                spool.id(),
+                leaf);
     }
 
-    private Query insertAction(PersonActed e, TrailChain.Link link, long leaf) {
-        return BUILDER.insertInto(PERSON_ACTION)
-                .set(PERSON_ACTION.ID, e.sessionId())
-                .set(PERSON_ACTION.ACTED_AT, utc(e.at()))
-                .set(PERSON_ACTION.ACTOR, e.actor())
-                .set(PERSON_ACTION.ACTION, e.action())
-                .set(PERSON_ACTION.SUBJECT_KIND, e.subjectKind())
-                .set(PERSON_ACTION.SUBJECT_ID, e.subjectId())
-                .set(PERSON_ACTION.SUBJECT_NAME, e.subjectName())
-                .set(PERSON_ACTION.DETAIL, e.detail())
-                .set(PERSON_ACTION.CHAIN_HASH, link.hash())
-                .set(PERSON_ACTION.SPOOL_ID, spool.id())
-                .set(PERSON_ACTION.LEAF, leaf);
+    private void addAction(TrailRows rows, PersonActed e, TrailChain.Link link, long leaf) {
+        rows.add(
+                TrailRows.PERSON_ACTION,
+                e.sessionId(),
+                e.at(),
+                e.actor(),
+                e.action(),
+                e.subjectKind(),
+                e.subjectId(),
+                e.subjectName(),
+                e.detail(),
+                link.hash(),
+                spool.id(),
+                leaf);
     }
 
-    private static Query insertCancel(CancelRequested e, TrailChain.Link link, long leaf) {
-        return BUILDER.insertInto(CANCEL_REQUEST)
-                .set(CANCEL_REQUEST.SESSION_ID, e.sessionId())
-                .set(CANCEL_REQUEST.CHAIN_INDEX, link.index())
-                .set(CANCEL_REQUEST.REQUESTED_AT, utc(e.at()))
-                .set(CANCEL_REQUEST.SEQ, e.seq())
-                .set(CANCEL_REQUEST.CLIENT_ADDR, e.clientAddress())
-                .set(CANCEL_REQUEST.CHAIN_HASH, link.hash())
-                .set(CANCEL_REQUEST.LEAF, leaf);
+    private static void addCancel(TrailRows rows, CancelRequested e, TrailChain.Link link, long leaf) {
+        rows.add(
+                TrailRows.CANCEL_REQUEST,
+                e.sessionId(),
+                link.index(),
+                e.at(),
+                e.seq(),
+                e.clientAddress(),
+                link.hash(),
+                leaf);
     }
 
     private static String kind(TrailChain.Link link) {
         return link.event().getClass().getSimpleName();
-    }
-
-    private static String key(UUID session, long seq) {
-        return session + "/" + seq;
-    }
-
-    static OffsetDateTime utc(Instant instant) {
-        return OffsetDateTime.ofInstant(instant, ZoneOffset.UTC);
     }
 
     private static void sleep(long millis) {
