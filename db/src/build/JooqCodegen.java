@@ -66,7 +66,8 @@ class JooqCodegen {
                                 .withInputSchema("vigil")
                                 .withOutputSchemaToDefault(false)
                                 // Partitions are storage details: code talks to the parent table.
-                                .withExcludes("flyway_schema_history|statement_default|statement_\\d{4}_\\d{2}"))
+                                .withExcludes(
+                                        "flyway_schema_history|statement_default|statement_\\d{4}_\\d{2}|qrtz_.*"))
                         .withGenerate(new Generate()
                                 .withJavaTimeTypes(true)
                                 .withPojos(false)
