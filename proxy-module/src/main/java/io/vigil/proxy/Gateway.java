@@ -59,8 +59,11 @@ public final class Gateway implements AutoCloseable {
     private final ExecutorService blocking;
     private final Channel server;
     private final SqlAnalyzer analyzer;
+    private final LiveSessions live;
 
-    private Gateway(EventLoopGroup group, ExecutorService blocking, Channel server, SqlAnalyzer analyzer) {
+    private Gateway(
+            EventLoopGroup group, ExecutorService blocking, Channel server, SqlAnalyzer analyzer, LiveSessions live) {
+        this.live = live;
         this.group = group;
         this.blocking = blocking;
         this.server = server;
@@ -114,7 +117,7 @@ public final class Gateway implements AutoCloseable {
                     .channel();
             log.info("Vigil gateway listening on {} ({})", server.localAddress(), epoll ? "epoll" : "nio");
             watchLiveSessions(group, blocking, directory, context.liveSessions(), config.revocationCheck());
-            return new Gateway(group, blocking, server, analyzer);
+            return new Gateway(group, blocking, server, analyzer, context.liveSessions());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             group.shutdownGracefully();
@@ -183,6 +186,11 @@ public final class Gateway implements AutoCloseable {
 
     public InetSocketAddress address() {
         return (InetSocketAddress) server.localAddress();
+    }
+
+    /** How many sessions of the agent are open in this gateway now. */
+    public int liveSessions(UUID agentId) {
+        return live.of(agentId).size();
     }
 
     /** Stops accepting, closes every connection, and stops the event loops. */

@@ -4,6 +4,8 @@ import static io.vigil.db.jooq.Tables.AGENT;
 import static io.vigil.db.jooq.Tables.STATEMENT_VIEW;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.icegreen.greenmail.util.GreenMail;
+import com.icegreen.greenmail.util.ServerSetup;
 import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.BrowserType;
 import com.microsoft.playwright.Page;
@@ -49,6 +51,8 @@ abstract class DemoStack {
     static final Path DATA_DIR = tempDir();
     static final int HTTP_PORT = freePort();
     static final String BASE_URL = "http://127.0.0.1:" + HTTP_PORT;
+    /** The mail server reminders and escalations go to: in this process, read back by the tests. */
+    static final GreenMail MAIL = startMail();
 
     static Playwright playwright;
     static Browser browser;
@@ -90,6 +94,8 @@ abstract class DemoStack {
         // Tests roll usage up and read privileges when they need to, not on the schedules.
         registry.add("vigil.usage.rollup-interval", () -> "1h");
         registry.add("vigil.usage.grants-first-read", () -> "1h");
+        registry.add("spring.mail.host", () -> "127.0.0.1");
+        registry.add("spring.mail.port", () -> MAIL.getSmtp().getPort());
     }
 
     @BeforeAll
@@ -173,6 +179,12 @@ abstract class DemoStack {
             }
             Thread.sleep(50);
         }
+    }
+
+    private static GreenMail startMail() {
+        GreenMail mail = new GreenMail(new ServerSetup(freePort(), "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
+        mail.start();
+        return mail;
     }
 
     static Path tempDir() {

@@ -207,6 +207,41 @@ public class AgentService {
         setStatus(agent, "active", why);
     }
 
+    /**
+     * Revokes the agent because a review decided so: the gateway ends its live sessions within a
+     * second and refuses its logins, and only an administrator may re-enable it. Vigil's own act
+     * (no viewer): the campaign's close runs it. Joins the caller's transaction.
+     *
+     * @return false if it was revoked already
+     */
+    @Transactional
+    public boolean revokeByReview(UUID id, String campaign, String decidedBy) {
+        var agent = db.select(AGENT.NAME, AGENT.STATUS)
+                .from(AGENT)
+                .where(AGENT.ID.eq(id))
+                .forUpdate()
+                .fetchOne();
+        if (agent == null) {
+            throw new IllegalArgumentException("no such agent");
+        }
+        if (agent.value2().equals("revoked")) {
+            return false;
+        }
+        db.update(AGENT)
+                .set(AGENT.STATUS, "revoked")
+                .set(AGENT.DISABLED_BY, "review: " + campaign)
+                .where(AGENT.ID.eq(id))
+                .execute();
+        trail.record(
+                AuditTrail.VIGIL,
+                "agent.revoke",
+                "agent",
+                id,
+                agent.value1(),
+                "status " + agent.value2() + " -> revoked: decided by " + decidedBy + " in " + campaign);
+        return true;
+    }
+
     /** Makes {@code newOwner} accountable for the agent. */
     @Transactional
     public void transfer(UUID id, String newOwner) {

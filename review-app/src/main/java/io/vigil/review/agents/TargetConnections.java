@@ -36,6 +36,20 @@ public class TargetConnections {
      * @throws IllegalArgumentException if there is no such target
      */
     public Connection open(UUID targetId) throws SQLException {
+        Connection connection = connect(targetId);
+        connection.setReadOnly(true);
+        return connection;
+    }
+
+    /**
+     * A new connection to {@code targetId} that may change it (a review's remediation revokes
+     * privileges with it); the caller closes it.
+     */
+    public Connection openForChanges(UUID targetId) throws SQLException {
+        return connect(targetId);
+    }
+
+    private Connection connect(UUID targetId) throws SQLException {
         TargetRecord t = db.selectFrom(TARGET)
                 .where(TARGET.ID.eq(targetId))
                 .fetchOptional()
@@ -55,8 +69,6 @@ public class TargetConnections {
         source.setLoginTimeout(TIMEOUT_SECONDS);
         source.setSocketTimeout(30);
         source.setApplicationName("vigil-review");
-        Connection connection = source.getConnection();
-        connection.setReadOnly(true);
-        return connection;
+        return source.getConnection();
     }
 }

@@ -68,6 +68,9 @@ record ShopDatabase(int port, String gatewayPassword, Map<String, String> agentR
                         + "') then create role " + role.getKey() + " login; end if; end $$");
                 s.execute("alter role " + role.getKey() + " login password '" + role.getValue() + "'");
             }
+            // The target's login role administers the agents' roles, so a review's revocation can take
+            // an agent's login away (ALTER ROLE .. NOLOGIN) and Vigil can verify it.
+            s.execute("alter role " + GATEWAY_ROLE + " createrole");
         } catch (SQLException e) {
             throw new IllegalStateException("cannot create the demo agents' roles", e);
         }

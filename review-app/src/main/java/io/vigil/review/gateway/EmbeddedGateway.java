@@ -98,4 +98,10 @@ public class EmbeddedGateway implements SmartLifecycle {
     public InetSocketAddress address() {
         return gateway.address();
     }
+
+    /** How many sessions of the agent are open in this instance's gateway now (0 when it is stopped). */
+    public int liveSessions(java.util.UUID agentId) {
+        Gateway running = gateway;
+        return running == null ? 0 : running.liveSessions(agentId);
+    }
 }

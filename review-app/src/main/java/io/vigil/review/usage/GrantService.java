@@ -76,6 +76,24 @@ public class GrantService {
         return read(agentId);
     }
 
+    /**
+     * Reads the agent's privileges from its target now, for Vigil's own checks (a review's
+     * remediation verifies with it; no viewer).
+     *
+     * @throws IllegalStateException if the target could not be read
+     */
+    public List<Grant> readAsVigil(UUID agentId) {
+        ReadState state = read(agentId);
+        if (state.error() != null && (state.readAt() == null || state.failedAt().isAfter(state.readAt()))) {
+            throw new IllegalStateException(state.error());
+        }
+        return db.select(AGENT_GRANT.KIND, AGENT_GRANT.OBJECT, AGENT_GRANT.PRIVILEGE, AGENT_GRANT.VIA)
+                .from(AGENT_GRANT)
+                .where(AGENT_GRANT.AGENT_ID.eq(agentId))
+                .orderBy(AGENT_GRANT.KIND, AGENT_GRANT.OBJECT, AGENT_GRANT.PRIVILEGE)
+                .fetch(r -> new Grant(r.value1(), r.value2(), r.value3(), r.value4()));
+    }
+
     /** Reads every agent's privileges; what the schedule runs (hourly unless configured). */
     @Scheduled(
             initialDelayString = "${vigil.usage.grants-first-read:PT20S}",

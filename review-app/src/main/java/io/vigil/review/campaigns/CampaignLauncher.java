@@ -1,0 +1,262 @@
+package io.vigil.review.campaigns;
+
+import static io.vigil.db.jooq.Tables.AGENT;
+import static io.vigil.db.jooq.Tables.AGENT_GRANT;
+import static io.vigil.db.jooq.Tables.CAMPAIGN;
+import static io.vigil.db.jooq.Tables.CAMPAIGN_ITEM;
+import static io.vigil.db.jooq.Tables.PERSON;
+import static io.vigil.db.jooq.Tables.TARGET;
+import static io.vigil.db.jooq.Tables.USAGE_AGENT_LAST;
+import static io.vigil.db.jooq.Tables.USAGE_DAY;
+import static io.vigil.db.jooq.Tables.USAGE_RELATION_DAY;
+import static org.jooq.impl.DSL.coalesce;
+import static org.jooq.impl.DSL.max;
+import static org.jooq.impl.DSL.sum;
+
+import io.vigil.db.jooq.tables.records.CampaignItemRecord;
+import io.vigil.review.campaigns.Recommender.Recommendation;
+import io.vigil.review.usage.Grant;
+import io.vigil.review.usage.RelationUsage;
+import java.io.ByteArrayOutputStream;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import org.jooq.Condition;
+import org.jooq.DSLContext;
+import org.jooq.JSON;
+import org.jooq.Record1;
+import org.jooq.SelectConditionStep;
+import org.jooq.impl.DSL;
+import org.springframework.stereotype.Component;
+
+/**
+ * Launches a campaign: freezes every agent in scope with its privileges and its usage over the
+ * review period, recommends a decision for each, assigns its reviewer, and fingerprints the
+ * population. Reads only Vigil's store (the privileges as last read from the targets, the usage as
+ * rolled up), in a handful of set queries however many agents there are.
+ */
+@Component
+class CampaignLauncher {
+
+    /** What a launch made. */
+    record Launched(UUID campaignId, String name, int items, byte[] populationHash, Map<String, Integer> byReviewer) {}
+
+    private final DSLContext db;
+
+    CampaignLauncher(DSLContext db) {
+        this.db = db;
+    }
+
+    Launched launch(CampaignDefinition d, OffsetDateTime now) {
+        OffsetDateTime periodStart = now.minus(d.lookback());
+        Condition scope = scope(d);
+        SelectConditionStep<Record1<UUID>> inScope =
+                db.select(AGENT.ID).from(AGENT).where(scope);
+        Map<UUID, List<Grant>> grants = grants(inScope);
+        Map<UUID, List<RelationUsage>> usage = usage(inScope, periodStart);
+        Map<UUID, long[]> totals = totals(inScope, periodStart);
+        Map<UUID, OffsetDateTime> last = lastActivity(inScope);
+        Map<UUID, List<String>> before = usedBefore(inScope, periodStart, d.sensitiveRelations());
+        Map<UUID, String> changers = Separation.lastAccessChangers(db, inScope);
+        Set<String> gone = Set.copyOf(db.select(PERSON.LOGIN)
+                .from(PERSON)
+                .where(PERSON.GONE_AT.isNotNull())
+                .fetch(PERSON.LOGIN));
+        Recommender.Rules rules = new Recommender.Rules(now, now.minus(d.inactive()), d.sensitiveRelations());
+
+        UUID campaignId = UUID.randomUUID();
+        List<CampaignItemRecord> items = new ArrayList<>();
+        ByteArrayOutputStream hashes = new ByteArrayOutputStream();
+        Map<String, Integer> byReviewer = new HashMap<>();
+        for (var agent : db.select(
+                        AGENT.ID,
+                        AGENT.NAME,
+                        AGENT.OWNER,
+                        AGENT.CREATED_AT,
+                        TARGET.NAME,
+                        coalesce(AGENT.UPSTREAM_USER, TARGET.UPSTREAM_USER),
+                        AGENT.UPSTREAM_USER.isNotNull())
+                .from(AGENT)
+                .join(TARGET)
+                .on(TARGET.ID.eq(AGENT.TARGET_ID))
+                .where(scope)
+                .orderBy(AGENT.ID)
+                .fetch()) {
+            UUID id = agent.value1();
+            long[] t = totals.getOrDefault(id, new long[3]);
+            Evidence e = new Evidence(
+                    agent.value4(),
+                    last.get(id),
+                    t[0],
+                    t[1],
+                    t[2],
+                    grants.getOrDefault(id, List.of()),
+                    usage.getOrDefault(id, List.of()),
+                    before.getOrDefault(id, List.of()));
+            String role = agent.value6();
+            Recommendation r = Recommender.recommend(e, role, rules);
+            String json = EvidenceJson.write(e, periodStart, now);
+            byte[] hash = EvidenceJson.sha256(json);
+            hashes.writeBytes(hash);
+            String[] reviewer = reviewer(d, agent.value2(), agent.value3(), changers.get(id), gone);
+            byReviewer.merge(reviewer[0], 1, Integer::sum);
+            CampaignItemRecord item = db.newRecord(CAMPAIGN_ITEM);
+            item.setId(UUID.randomUUID());
+            item.setCampaignId(campaignId);
+            item.setAgentId(id);
+            item.setAgentName(agent.value2());
+            item.setOwner(agent.value3());
+            item.setTargetName(agent.value5());
+            item.setUpstreamRole(role);
+            item.setOwnRole(agent.value7());
+            item.setEvidence(JSON.valueOf(json));
+            item.setEvidenceHash(hash);
+            item.setRecommendation(r.decision());
+            item.setRecommendationReason(r.reason());
+            item.setReduceStatements(r.revokes().toArray(String[]::new));
+            item.setStage(1);
+            item.setReviewer(reviewer[0]);
+            item.setReviewerReason(reviewer[1]);
+            items.add(item);
+        }
+        byte[] population = EvidenceJson.sha256(hashes.toByteArray());
+        String name = d.name() + " " + now.withOffsetSameInstant(ZoneOffset.UTC).toLocalDate();
+        db.insertInto(CAMPAIGN)
+                .set(CAMPAIGN.ID, campaignId)
+                .set(CAMPAIGN.DEFINITION_ID, d.id())
+                .set(CAMPAIGN.NAME, name)
+                .set(CAMPAIGN.SETTINGS, JSON.valueOf(Settings.json(d)))
+                .set(CAMPAIGN.STATE, "review")
+                .set(CAMPAIGN.STAGE, 1)
+                .set(CAMPAIGN.LAUNCHED_AT, now)
+                .set(CAMPAIGN.PERIOD_START, periodStart)
+                .set(CAMPAIGN.PERIOD_END, now)
+                .set(CAMPAIGN.DUE_AT, now.plus(d.review()))
+                .set(CAMPAIGN.CLOSES_AT, now.plus(d.review()).plus(d.escalation()))
+                .set(CAMPAIGN.ITEMS, items.size())
+                .set(CAMPAIGN.POPULATION_HASH, population)
+                .execute();
+        for (int i = 0; i < items.size(); i += 1_000) {
+            db.batchInsert(items.subList(i, Math.min(items.size(), i + 1_000))).execute();
+        }
+        return new Launched(campaignId, name, items.size(), population, byReviewer);
+    }
+
+    /** The owner, unless they are gone or may not decide (separation of duties): then the fallback. */
+    private static String[] reviewer(
+            CampaignDefinition d, String agent, String owner, String lastChanger, Set<String> gone) {
+        if (gone.contains(owner)) {
+            return new String[] {d.fallbackReviewer(), "fallback: the owner " + owner + " is gone"};
+        }
+        String conflict = Separation.conflict(owner, agent, lastChanger);
+        if (conflict != null) {
+            return new String[] {d.fallbackReviewer(), "fallback: " + conflict};
+        }
+        return new String[] {owner, "owner"};
+    }
+
+    /** Agents that are not revoked and match every scope list that is not empty. */
+    private static Condition scope(CampaignDefinition d) {
+        Condition c = AGENT.STATUS.ne("revoked");
+        if (!d.scopeTargets().isEmpty()) {
+            c = c.and(AGENT.TARGET_ID.in(d.scopeTargets()));
+        }
+        if (!d.scopeOwners().isEmpty()) {
+            c = c.and(AGENT.OWNER.in(d.scopeOwners()));
+        }
+        if (!d.scopeTags().isEmpty()) {
+            c = c.and(DSL.condition(
+                    "{0} && {1}", AGENT.TAGS, DSL.val(d.scopeTags().toArray(String[]::new))));
+        }
+        return c;
+    }
+
+    private Map<UUID, List<Grant>> grants(SelectConditionStep<Record1<UUID>> inScope) {
+        return db.select(
+                        AGENT_GRANT.AGENT_ID,
+                        AGENT_GRANT.KIND,
+                        AGENT_GRANT.OBJECT,
+                        AGENT_GRANT.PRIVILEGE,
+                        AGENT_GRANT.VIA)
+                .from(AGENT_GRANT)
+                .where(AGENT_GRANT.AGENT_ID.in(inScope))
+                .orderBy(AGENT_GRANT.AGENT_ID, AGENT_GRANT.KIND, AGENT_GRANT.OBJECT, AGENT_GRANT.PRIVILEGE)
+                .fetchGroups(r -> r.value1(), r -> new Grant(r.value2(), r.value3(), r.value4(), r.value5()));
+    }
+
+    private Map<UUID, List<RelationUsage>> usage(SelectConditionStep<Record1<UUID>> inScope, OffsetDateTime from) {
+        var u = USAGE_RELATION_DAY;
+        return db.select(
+                        u.AGENT_ID,
+                        u.RELATION,
+                        u.OPERATION,
+                        sum(u.STATEMENTS).cast(Long.class),
+                        sum(u.ROWS).cast(Long.class),
+                        sum(u.ERRORS).cast(Long.class),
+                        sum(u.DENIALS).cast(Long.class),
+                        max(u.LAST_AT))
+                .from(u)
+                .where(u.DAY.ge(from.withOffsetSameInstant(ZoneOffset.UTC).toLocalDate()))
+                .and(u.AGENT_ID.in(inScope))
+                .groupBy(u.AGENT_ID, u.RELATION, u.OPERATION)
+                .orderBy(u.AGENT_ID, u.RELATION, u.OPERATION)
+                .fetchGroups(
+                        r -> r.value1(),
+                        r -> new RelationUsage(
+                                r.value2(), r.value3(), r.value4(), r.value5(), r.value6(), r.value7(), r.value8()));
+    }
+
+    /** Per agent: statements, DDL statements and denials in the period. */
+    private Map<UUID, long[]> totals(SelectConditionStep<Record1<UUID>> inScope, OffsetDateTime from) {
+        var u = USAGE_DAY;
+        return db.select(
+                        u.AGENT_ID,
+                        sum(u.STATEMENTS).cast(Long.class),
+                        sum(u.STATEMENTS).filterWhere(u.KIND.eq("ddl")).cast(Long.class),
+                        sum(u.DENIALS).cast(Long.class))
+                .from(u)
+                .where(u.DAY.ge(from.withOffsetSameInstant(ZoneOffset.UTC).toLocalDate()))
+                .and(u.AGENT_ID.in(inScope))
+                .groupBy(u.AGENT_ID)
+                .fetchMap(r -> r.value1(), r -> new long[] {nz(r.value2()), nz(r.value3()), nz(r.value4())});
+    }
+
+    private Map<UUID, OffsetDateTime> lastActivity(SelectConditionStep<Record1<UUID>> inScope) {
+        return db.select(USAGE_AGENT_LAST.AGENT_ID, max(USAGE_AGENT_LAST.LAST_AT))
+                .from(USAGE_AGENT_LAST)
+                .where(USAGE_AGENT_LAST.AGENT_ID.in(inScope))
+                .groupBy(USAGE_AGENT_LAST.AGENT_ID)
+                .fetchMap(r -> r.value1(), r -> r.value2());
+    }
+
+    /** Sensitive relations each agent used before the period (schema-qualified, as the patterns are). */
+    private Map<UUID, List<String>> usedBefore(
+            SelectConditionStep<Record1<UUID>> inScope, OffsetDateTime from, List<String> sensitive) {
+        if (sensitive.isEmpty()) {
+            return Map.of();
+        }
+        var u = USAGE_RELATION_DAY;
+        var qualified = DSL.when(u.RELATION.contains("."), u.RELATION)
+                .otherwise(DSL.inline("public.").concat(u.RELATION));
+        String regex = sensitive.stream()
+                .map(p -> "^" + p.replace(".", "\\.").replace("$", "\\$").replace("*", ".*") + "$")
+                .collect(Collectors.joining("|"));
+        return db.selectDistinct(u.AGENT_ID, qualified)
+                .from(u)
+                .where(u.DAY.lt(from.withOffsetSameInstant(ZoneOffset.UTC).toLocalDate()))
+                .and(u.AGENT_ID.in(inScope))
+                .and(DSL.condition("{0} ~ {1}", qualified, DSL.val(regex)))
+                .orderBy(u.AGENT_ID, qualified)
+                .fetchGroups(r -> r.value1(), r -> r.value2());
+    }
+
+    private static long nz(Long value) {
+        return value == null ? 0 : value;
+    }
+}
