@@ -40,6 +40,8 @@ public class MainLayout extends AppLayout {
         addToNavbar(bar);
         SideNav nav = new SideNav();
         nav.addItem(new SideNavItem("Dashboard", "dashboard"));
+        nav.addItem(new SideNavItem("My reviews", "reviews"));
+        nav.addItem(new SideNavItem("Campaigns", "campaigns"));
         nav.addItem(new SideNavItem("Agents", "agents"));
         nav.addItem(new SideNavItem("Sessions", "sessions"));
         nav.addItem(new SideNavItem("Targets", "targets"));
