@@ -31,7 +31,8 @@ class CampaignJob extends QuartzJobBean {
         String action = data.getString("action");
         try {
             switch (action) {
-                case "launch" -> lifecycle.launch(UUID.fromString(data.getString("definition")));
+                case "launch" -> lifecycle.launch(UUID.fromString(data.getString("definition")), false);
+                case "launch-now" -> lifecycle.launch(UUID.fromString(data.getString("definition")), true);
                 case "remind" -> lifecycle.remind(campaign(data), data.getInt("stage"));
                 case "escalate" -> lifecycle.escalate(campaign(data), data.getInt("stage"));
                 case "close" -> lifecycle.closeStage(campaign(data), data.getInt("stage"));

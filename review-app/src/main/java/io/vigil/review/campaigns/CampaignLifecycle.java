@@ -70,11 +70,15 @@ class CampaignLifecycle {
         this.clock = clock;
     }
 
-    /** Launches a campaign of the definition, unless its previous one is still under review. */
-    void launch(UUID definitionId) {
+    /**
+     * Launches a campaign of the definition, unless its previous one is still under review.
+     *
+     * @param asked an administrator's "launch now" (a disabled definition launches too), not the schedule
+     */
+    void launch(UUID definitionId, boolean asked) {
         transaction.executeWithoutResult(tx -> {
             CampaignDefinition d = definitions.find(definitionId).orElse(null);
-            if (d == null || !d.enabled()) {
+            if (d == null || !d.enabled() && !asked) {
                 return;
             }
             String open = db.select(CAMPAIGN.NAME)

@@ -67,7 +67,7 @@ class CampaignScheduler {
         fireAt(
                 TriggerKey.triggerKey(UUID.randomUUID().toString(), LAUNCHES + "-now"),
                 Instant.now(),
-                "launch",
+                "launch-now",
                 "definition",
                 definitionId.toString(),
                 0);
