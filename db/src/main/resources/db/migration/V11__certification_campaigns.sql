@@ -104,8 +104,9 @@ create table campaign_item (
     -- the first-stage decision when the item went to a second stage
     first_decision        text,
     first_decided_by      text,
-    -- remediation of the final decision: pending, applied-and-verified, failed (with why), or not needed
-    remediation           text check (remediation in ('pending', 'verified', 'failed', 'none')),
+    -- remediation of the final decision: pending, running (claimed by an instance at remediated_at),
+    -- applied and verified, failed (with why), or none needed
+    remediation           text check (remediation in ('pending', 'running', 'verified', 'failed', 'none')),
     remediation_detail    text,
     remediated_at         timestamptz,
     unique (campaign_id, agent_id)
@@ -135,7 +136,7 @@ create table campaign_notice (
     recipient   text        not null,
     items       integer     not null,
     sent_at     timestamptz not null,
-    -- null when the mail went out; otherwise why not
+    -- null when the mail went out; otherwise why not ('queued' until the change that sent it commits)
     mail_error  text
 );
 create index campaign_notice_campaign_idx on campaign_notice (campaign_id, id);

@@ -227,7 +227,7 @@ class CampaignIT extends DemoStack {
                                         CAMPAIGN_ITEM
                                                 .CAMPAIGN_ID
                                                 .eq(campaignId)
-                                                .and(CAMPAIGN_ITEM.REMEDIATION.eq("pending")))
+                                                .and(CAMPAIGN_ITEM.REMEDIATION.in("pending", "running")))
                         ? true
                         : null);
         Map<String, String> outcome = store.select(

@@ -94,6 +94,8 @@ abstract class DemoStack {
         // Tests roll usage up and read privileges when they need to, not on the schedules.
         registry.add("vigil.usage.rollup-interval", () -> "1h");
         registry.add("vigil.usage.grants-first-read", () -> "1h");
+        // Campaign tests launch their own; the demo's would race them for the trail.
+        registry.add("vigil.demo-campaign", () -> "false");
         registry.add("spring.mail.host", () -> "127.0.0.1");
         registry.add("spring.mail.port", () -> MAIL.getSmtp().getPort());
     }

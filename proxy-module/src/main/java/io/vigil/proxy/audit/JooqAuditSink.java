@@ -188,13 +188,18 @@ public final class JooqAuditSink implements AuditSink, AutoCloseable {
             try {
                 List<Spool.Record> batch = cursorKnown ? spool.read(spool.shipped(), BATCH_BYTES) : List.of();
                 List<TrailChain.Link> links = decode(batch);
-                if (running) {
-                    int now = hold.shippable(links, offsets(batch));
+                boolean held = false;
+                if (running && !batch.isEmpty()) {
+                    boolean atEnd = batch.getLast().next() >= spool.written();
+                    int now = hold.shippable(links, offsets(batch), atEnd);
+                    held = now < batch.size();
                     batch = batch.subList(0, now);
                     links = links.subList(0, now);
                 }
                 if (cursorKnown && batch.isEmpty()) {
-                    runDrainedActions();
+                    if (!held) {
+                        runDrainedActions(); // everything spooled is shipped
+                    }
                     if (tree.checkpointDue(!running)) {
                         ship(batch, links); // only the checkpoint; at the end, whatever the interval
                     }

@@ -5,6 +5,7 @@ import io.vigil.proxy.audit.AuditEvent.StatementStarted;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.function.LongSupplier;
 
@@ -16,8 +17,11 @@ import java.util.function.LongSupplier;
  * before the first start whose outcome is not in it yet, and the next batch, a few milliseconds
  * later, takes it whole.
  *
- * <p>A start is held only for {@code maxWait} (measured on a monotonic clock from when the shipper
- * first held it), so a long-running statement delays nothing for longer than that.
+ * <p>A start is held only for {@code maxWait}, measured on a monotonic clock from when the shipper
+ * first saw it, and every start seen in the same read starts waiting at once: however many
+ * long-running statements are in flight, shipping waits at most {@code maxWait} for them. Only a
+ * read that reached the end of the spool holds anything back (behind a backlog, the outcome is
+ * further on, and holding would only delay).
  *
  * <pre>
  *   batch:  S1 S2 C1 S3 C3 S4 | S5 C4     S = start, C = completion
@@ -33,10 +37,8 @@ final class PairingHold {
 
     private final long maxWaitNanos;
     private final LongSupplier nanoTime;
-    /** The spool offset of the start being waited for, and since when. */
-    private long heldOffset = -1;
-
-    private long heldSince;
+    /** When each start still waiting for its outcome was first seen, by its spool offset. */
+    private final TreeMap<Long, Long> firstSeen = new TreeMap<>();
 
     PairingHold(long maxWaitNanos, LongSupplier nanoTime) {
         this.maxWaitNanos = maxWaitNanos;
@@ -45,33 +47,31 @@ final class PairingHold {
 
     /**
      * @param offsets each link's spool offset (the same length as {@code links})
+     * @param atEnd whether the read reached the end of what the spool holds
      * @return how many of {@code links}, from the first, to ship now
      */
-    int shippable(List<TrailChain.Link> links, long[] offsets) {
+    int shippable(List<TrailChain.Link> links, long[] offsets, boolean atEnd) {
+        if (offsets.length > 0) {
+            firstSeen.headMap(offsets[0]).clear(); // shipped since
+        }
+        if (!atEnd) {
+            return links.size();
+        }
         Set<StatementKey> completed = new HashSet<>();
         for (TrailChain.Link link : links) {
             if (link.event() instanceof StatementCompleted c) {
                 completed.add(new StatementKey(c.sessionId(), c.seq()));
             }
         }
-        for (int i = 0; i < links.size(); i++) {
+        long now = nanoTime.getAsLong();
+        int cut = links.size();
+        for (int i = links.size() - 1; i >= 0; i--) {
             if (links.get(i).event() instanceof StatementStarted s
                     && !completed.contains(new StatementKey(s.sessionId(), s.seq()))
-                    && holds(offsets[i])) {
-                return i;
+                    && now - firstSeen.computeIfAbsent(offsets[i], o -> now) < maxWaitNanos) {
+                cut = i;
             }
         }
-        return links.size();
-    }
-
-    /** Holds the start at {@code offset} unless it has already waited its time. */
-    private boolean holds(long offset) {
-        long now = nanoTime.getAsLong();
-        if (offset != heldOffset) {
-            heldOffset = offset;
-            heldSince = now;
-            return true;
-        }
-        return now - heldSince < maxWaitNanos;
+        return cut;
     }
 }

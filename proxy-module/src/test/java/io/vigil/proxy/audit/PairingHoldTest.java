@@ -43,24 +43,42 @@ class PairingHoldTest {
         "S1 c1 s2 c2 C1, 5"
     })
     void endsTheBatchBeforeTheFirstStartWithoutItsOutcome(String batch, int shipped) {
-        assertThat(hold.shippable(links(batch), offsets(batch, 0))).isEqualTo(shipped);
+        assertThat(hold.shippable(links(batch), offsets(batch, 0), true)).isEqualTo(shipped);
     }
 
     @ParameterizedTest(name = "a start held {0} ms ships: {1}")
     @CsvSource({"0, false", "199, false", "200, true", "5000, true"})
     void holdsAStartOnlyForTheWait(long millis, boolean ships) {
-        assertThat(hold.shippable(links("c1 s2"), offsets("c1 s2", 0))).isEqualTo(1);
+        assertThat(hold.shippable(links("c1 s2"), offsets("c1 s2", 0), true)).isEqualTo(1);
         clock.addAndGet(TimeUnit.MILLISECONDS.toNanos(millis));
-        assertThat(hold.shippable(links("c1 s2"), offsets("c1 s2", 0))).isEqualTo(ships ? 2 : 1);
+        assertThat(hold.shippable(links("c1 s2"), offsets("c1 s2", 0), true)).isEqualTo(ships ? 2 : 1);
     }
 
     @Test
-    void aLongStatementShipsAloneAndTheNextStartIsHeldAfresh() {
-        assertThat(hold.shippable(links("s1 s2"), offsets("s1 s2", 0))).isZero();
+    void startsSeenTogetherWaitTogether() {
+        assertThat(hold.shippable(links("s1 s2 s3"), offsets("s1 s2 s3", 0), true))
+                .isZero();
         clock.addAndGet(TimeUnit.MILLISECONDS.toNanos(300));
-        assertThat(hold.shippable(links("s1 s2"), offsets("s1 s2", 0))).isEqualTo(1);
-        // the next batch starts at s2, which has waited for no time of its own
-        assertThat(hold.shippable(links("s2"), offsets("s2", 100))).isZero();
+        assertThat(hold.shippable(links("s1 s2 s3"), offsets("s1 s2 s3", 0), true))
+                .isEqualTo(3);
+    }
+
+    @Test
+    void aStartSeenLaterWaitsItsOwnTime() {
+        assertThat(hold.shippable(links("s1"), offsets("s1", 0), true)).isZero();
+        clock.addAndGet(TimeUnit.MILLISECONDS.toNanos(150));
+        assertThat(hold.shippable(links("s1 s2"), offsets("s1 s2", 0), true)).isZero();
+        clock.addAndGet(TimeUnit.MILLISECONDS.toNanos(100));
+        // s1 has waited 250 ms and ships; s2 only 100 ms
+        assertThat(hold.shippable(links("s1 s2"), offsets("s1 s2", 0), true)).isEqualTo(1);
+        clock.addAndGet(TimeUnit.MILLISECONDS.toNanos(100));
+        assertThat(hold.shippable(links("s2"), offsets("s2", 100), true)).isEqualTo(1);
+    }
+
+    @Test
+    void behindABacklogNothingIsHeld() {
+        assertThat(hold.shippable(links("s1 S1 c1"), offsets("s1 S1 c1", 0), false))
+                .isEqualTo(3);
     }
 
     private static List<TrailChain.Link> links(String batch) {

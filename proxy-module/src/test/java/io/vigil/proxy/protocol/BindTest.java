@@ -23,6 +23,17 @@ class BindTest {
         }
     }
 
+    /** PostgreSQL refuses text with a NUL byte; the store cannot hold one either, so it is kept as hex. */
+    @Test
+    void aTextParameterWithANulByteIsKeptAsHex() {
+        ByteBuf body = body(new short[] {0}, new byte[] {'a', 0, 'b'});
+        try {
+            assertThat(Bind.decode(body).parameters()).containsExactly("\\x610062");
+        } finally {
+            body.release();
+        }
+    }
+
     @Test
     void manyLargeParametersAreCutToABoundedTotal() {
         byte[][] values = new byte[40][];

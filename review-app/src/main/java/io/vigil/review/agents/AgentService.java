@@ -314,6 +314,24 @@ public class AgentService {
         if (password == null || password.isEmpty()) {
             throw new IllegalArgumentException("enter the password of " + role);
         }
+        // A role of its own: a review that revokes this agent takes the role's login away, which
+        // must not cut off the target's login role or another agent.
+        var target = db.select(AGENT.TARGET_ID, TARGET.UPSTREAM_USER)
+                .from(AGENT)
+                .join(TARGET)
+                .on(TARGET.ID.eq(AGENT.TARGET_ID))
+                .where(AGENT.ID.eq(id))
+                .fetchOne();
+        if (role.equals(target.value2())
+                || db.fetchExists(
+                        AGENT,
+                        AGENT.TARGET_ID
+                                .eq(target.value1())
+                                .and(AGENT.UPSTREAM_USER.eq(role))
+                                .and(AGENT.ID.ne(id)))) {
+            throw new IllegalArgumentException(role + " is the target's login role or another agent's;"
+                    + " leave the role empty to share the target's, or give this agent a role of its own");
+        }
         db.update(AGENT)
                 .set(AGENT.UPSTREAM_USER, role)
                 .set(AGENT.UPSTREAM_SECRET, credentials.seal(password, JooqAgentDirectory.agentCredentialOwner(id)))

@@ -8,7 +8,7 @@ import static io.vigil.db.jooq.Tables.PERSON;
 import static io.vigil.db.jooq.Tables.TARGET;
 import static io.vigil.db.jooq.Tables.USAGE_AGENT_LAST;
 import static io.vigil.db.jooq.Tables.USAGE_DAY;
-import static io.vigil.db.jooq.Tables.USAGE_RELATION_DAY;
+import static io.vigil.db.jooq.Tables.USAGE_RELATION_LAST;
 import static org.jooq.impl.DSL.coalesce;
 import static org.jooq.impl.DSL.max;
 import static org.jooq.impl.DSL.sum;
@@ -16,7 +16,6 @@ import static org.jooq.impl.DSL.sum;
 import io.vigil.db.jooq.tables.records.CampaignItemRecord;
 import io.vigil.review.campaigns.Recommender.Recommendation;
 import io.vigil.review.usage.Grant;
-import io.vigil.review.usage.RelationUsage;
 import java.io.ByteArrayOutputStream;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -24,9 +23,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
-import java.util.stream.Collectors;
 import org.jooq.Condition;
 import org.jooq.DSLContext;
 import org.jooq.JSON;
@@ -59,16 +56,14 @@ class CampaignLauncher {
         SelectConditionStep<Record1<UUID>> inScope =
                 db.select(AGENT.ID).from(AGENT).where(scope);
         Map<UUID, List<Grant>> grants = grants(inScope);
-        Map<UUID, List<RelationUsage>> usage = usage(inScope, periodStart);
+        Map<UUID, List<RelationUse>> usage = usage(inScope, periodStart);
         Map<UUID, long[]> totals = totals(inScope, periodStart);
         Map<UUID, OffsetDateTime> last = lastActivity(inScope);
-        Map<UUID, List<String>> before = usedBefore(inScope, periodStart, d.sensitiveRelations());
         Map<UUID, String> changers = Separation.lastAccessChangers(db, inScope);
-        Set<String> gone = Set.copyOf(db.select(PERSON.LOGIN)
+        Map<String, Boolean> people = db.select(PERSON.LOGIN, PERSON.GONE_AT.isNotNull())
                 .from(PERSON)
-                .where(PERSON.GONE_AT.isNotNull())
-                .fetch(PERSON.LOGIN));
-        Recommender.Rules rules = new Recommender.Rules(now, now.minus(d.inactive()), d.sensitiveRelations());
+                .fetchMap(r -> r.value1(), r -> r.value2());
+        Recommender.Rules rules = new Recommender.Rules(periodStart, now.minus(d.inactive()), d.sensitiveRelations());
 
         UUID campaignId = UUID.randomUUID();
         List<CampaignItemRecord> items = new ArrayList<>();
@@ -81,7 +76,7 @@ class CampaignLauncher {
                         AGENT.CREATED_AT,
                         TARGET.NAME,
                         coalesce(AGENT.UPSTREAM_USER, TARGET.UPSTREAM_USER),
-                        AGENT.UPSTREAM_USER.isNotNull())
+                        DSL.field(OwnRole.of()))
                 .from(AGENT)
                 .join(TARGET)
                 .on(TARGET.ID.eq(AGENT.TARGET_ID))
@@ -97,14 +92,13 @@ class CampaignLauncher {
                     t[1],
                     t[2],
                     grants.getOrDefault(id, List.of()),
-                    usage.getOrDefault(id, List.of()),
-                    before.getOrDefault(id, List.of()));
+                    usage.getOrDefault(id, List.of()));
             String role = agent.value6();
             Recommendation r = Recommender.recommend(e, role, rules);
             String json = EvidenceJson.write(e, periodStart, now);
             byte[] hash = EvidenceJson.sha256(json);
             hashes.writeBytes(hash);
-            String[] reviewer = reviewer(d, agent.value2(), agent.value3(), changers.get(id), gone);
+            String[] reviewer = reviewer(d, agent.value2(), agent.value3(), changers.get(id), people);
             byReviewer.merge(reviewer[0], 1, Integer::sum);
             CampaignItemRecord item = db.newRecord(CAMPAIGN_ITEM);
             item.setId(UUID.randomUUID());
@@ -148,10 +142,21 @@ class CampaignLauncher {
         return new Launched(campaignId, name, items.size(), population, byReviewer);
     }
 
-    /** The owner, unless they are gone or may not decide (separation of duties): then the fallback. */
+    /**
+     * The owner, unless Vigil does not know them (never signed in, not entered), they are gone, or
+     * they may not decide (separation of duties): then the fallback reviewer.
+     *
+     * @param people every person Vigil knows, and whether they are gone
+     */
     private static String[] reviewer(
-            CampaignDefinition d, String agent, String owner, String lastChanger, Set<String> gone) {
-        if (gone.contains(owner)) {
+            CampaignDefinition d, String agent, String owner, String lastChanger, Map<String, Boolean> people) {
+        Boolean gone = people.get(owner);
+        if (gone == null) {
+            return new String[] {
+                d.fallbackReviewer(), "fallback: Vigil does not know the owner " + owner + " (never signed in)"
+            };
+        }
+        if (gone) {
             return new String[] {d.fallbackReviewer(), "fallback: the owner " + owner + " is gone"};
         }
         String conflict = Separation.conflict(owner, agent, lastChanger);
@@ -190,26 +195,17 @@ class CampaignLauncher {
                 .fetchGroups(r -> r.value1(), r -> new Grant(r.value2(), r.value3(), r.value4(), r.value5()));
     }
 
-    private Map<UUID, List<RelationUsage>> usage(SelectConditionStep<Record1<UUID>> inScope, OffsetDateTime from) {
-        var u = USAGE_RELATION_DAY;
-        return db.select(
-                        u.AGENT_ID,
-                        u.RELATION,
-                        u.OPERATION,
-                        sum(u.STATEMENTS).cast(Long.class),
-                        sum(u.ROWS).cast(Long.class),
-                        sum(u.ERRORS).cast(Long.class),
-                        sum(u.DENIALS).cast(Long.class),
-                        max(u.LAST_AT))
+    /** What each agent used in the period, per relation and operation, with its use since the first. */
+    private Map<UUID, List<RelationUse>> usage(SelectConditionStep<Record1<UUID>> inScope, OffsetDateTime from) {
+        var u = USAGE_RELATION_LAST;
+        return db.select(u.AGENT_ID, u.RELATION, u.OPERATION, u.STATEMENTS, u.FIRST_AT, u.LAST_AT)
                 .from(u)
-                .where(u.DAY.ge(from.withOffsetSameInstant(ZoneOffset.UTC).toLocalDate()))
+                .where(u.LAST_AT.ge(from))
                 .and(u.AGENT_ID.in(inScope))
-                .groupBy(u.AGENT_ID, u.RELATION, u.OPERATION)
                 .orderBy(u.AGENT_ID, u.RELATION, u.OPERATION)
                 .fetchGroups(
                         r -> r.value1(),
-                        r -> new RelationUsage(
-                                r.value2(), r.value3(), r.value4(), r.value5(), r.value6(), r.value7(), r.value8()));
+                        r -> new RelationUse(r.value2(), r.value3(), r.value4(), r.value5(), r.value6()));
     }
 
     /** Per agent: statements, DDL statements and denials in the period. */
@@ -233,27 +229,6 @@ class CampaignLauncher {
                 .where(USAGE_AGENT_LAST.AGENT_ID.in(inScope))
                 .groupBy(USAGE_AGENT_LAST.AGENT_ID)
                 .fetchMap(r -> r.value1(), r -> r.value2());
-    }
-
-    /** Sensitive relations each agent used before the period (schema-qualified, as the patterns are). */
-    private Map<UUID, List<String>> usedBefore(
-            SelectConditionStep<Record1<UUID>> inScope, OffsetDateTime from, List<String> sensitive) {
-        if (sensitive.isEmpty()) {
-            return Map.of();
-        }
-        var u = USAGE_RELATION_DAY;
-        var qualified = DSL.when(u.RELATION.contains("."), u.RELATION)
-                .otherwise(DSL.inline("public.").concat(u.RELATION));
-        String regex = sensitive.stream()
-                .map(p -> "^" + p.replace(".", "\\.").replace("$", "\\$").replace("*", ".*") + "$")
-                .collect(Collectors.joining("|"));
-        return db.selectDistinct(u.AGENT_ID, qualified)
-                .from(u)
-                .where(u.DAY.lt(from.withOffsetSameInstant(ZoneOffset.UTC).toLocalDate()))
-                .and(u.AGENT_ID.in(inScope))
-                .and(DSL.condition("{0} ~ {1}", qualified, DSL.val(regex)))
-                .orderBy(u.AGENT_ID, qualified)
-                .fetchGroups(r -> r.value1(), r -> r.value2());
     }
 
     private static long nz(Long value) {

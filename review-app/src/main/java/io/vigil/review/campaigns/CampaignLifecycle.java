@@ -5,20 +5,24 @@ import static io.vigil.db.jooq.Tables.AGENT_FLAG;
 import static io.vigil.db.jooq.Tables.CAMPAIGN;
 import static io.vigil.db.jooq.Tables.CAMPAIGN_DECISION;
 import static io.vigil.db.jooq.Tables.CAMPAIGN_ITEM;
+import static io.vigil.db.jooq.Tables.TARGET;
 import static org.jooq.impl.DSL.count;
 
 import io.vigil.db.jooq.tables.records.CampaignItemRecord;
 import io.vigil.db.jooq.tables.records.CampaignRecord;
 import io.vigil.review.gateway.AuditTrail;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.jooq.DSLContext;
+import org.jooq.impl.DSL;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -38,6 +42,8 @@ import org.springframework.transaction.support.TransactionTemplate;
 class CampaignLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(CampaignLifecycle.class);
+    /** A remediation claimed longer ago than this belongs to an instance that died. */
+    static final Duration STALE_CLAIM = Duration.ofMinutes(10);
 
     private final DSLContext db;
     private final DefinitionService definitions;
@@ -212,7 +218,7 @@ class CampaignLifecycle {
             return true;
         }));
         if (remediate) {
-            remediatePending(campaignId);
+            remediatePending(campaignId, false);
             transaction.executeWithoutResult(tx -> {
                 CampaignRecord c = db.selectFrom(CAMPAIGN)
                         .where(CAMPAIGN.ID.eq(campaignId))
@@ -231,17 +237,27 @@ class CampaignLifecycle {
         }
     }
 
-    /** Applies and verifies every final decision still pending; each result is kept on its item. */
-    void remediatePending(UUID campaignId) {
+    /**
+     * Applies and verifies the final decisions still pending (and, when asked, the failed ones);
+     * each result is kept on its item. An item is claimed first (one instance remediates it, even
+     * with several sweeping), and a claim older than {@link #STALE_CLAIM} is taken over: its
+     * instance died.
+     */
+    void remediatePending(UUID campaignId, boolean retryFailed) {
         String campaign = db.select(CAMPAIGN.NAME)
                 .from(CAMPAIGN)
                 .where(CAMPAIGN.ID.eq(campaignId))
                 .fetchOne(CAMPAIGN.NAME);
-        for (CampaignItemRecord item : db.selectFrom(CAMPAIGN_ITEM)
+        for (UUID id : db.select(CAMPAIGN_ITEM.ID)
+                .from(CAMPAIGN_ITEM)
                 .where(CAMPAIGN_ITEM.CAMPAIGN_ID.eq(campaignId))
-                .and(CAMPAIGN_ITEM.REMEDIATION.in("pending", "failed"))
+                .and(CAMPAIGN_ITEM.REMEDIATION.in("pending", "running", "failed"))
                 .orderBy(CAMPAIGN_ITEM.AGENT_NAME)
-                .fetch()) {
+                .fetch(CAMPAIGN_ITEM.ID)) {
+            CampaignItemRecord item = claim(campaignId, id, retryFailed);
+            if (item == null) {
+                continue;
+            }
             Remediation.Result result;
             try {
                 result = apply(item, campaign);
@@ -269,13 +285,86 @@ class CampaignLifecycle {
         }
     }
 
+    /** Marks the item as being remediated by this instance, if it still needs it; null if not. */
+    private CampaignItemRecord claim(UUID campaignId, UUID id, boolean retryFailed) {
+        OffsetDateTime now = OffsetDateTime.now(clock);
+        var claimable = CAMPAIGN_ITEM
+                .REMEDIATION
+                .eq("pending")
+                .or(CAMPAIGN_ITEM
+                        .REMEDIATION
+                        .eq("running")
+                        .and(CAMPAIGN_ITEM.REMEDIATED_AT.lt(now.minus(STALE_CLAIM))));
+        if (retryFailed) {
+            claimable = claimable.or(CAMPAIGN_ITEM.REMEDIATION.eq("failed"));
+        }
+        var condition = claimable;
+        return transaction.execute(tx -> {
+            // Shares the campaign's lock with other claims; a sign-off takes it exclusively.
+            String state = db.select(CAMPAIGN.STATE)
+                    .from(CAMPAIGN)
+                    .where(CAMPAIGN.ID.eq(campaignId))
+                    .forShare()
+                    .fetchOne(CAMPAIGN.STATE);
+            if (!"sign-off".equals(state)) {
+                return null;
+            }
+            return db.update(CAMPAIGN_ITEM)
+                    .set(CAMPAIGN_ITEM.REMEDIATION, "running")
+                    .set(CAMPAIGN_ITEM.REMEDIATED_AT, now)
+                    .where(CAMPAIGN_ITEM.ID.eq(id))
+                    .and(condition)
+                    .returning()
+                    .fetchOne();
+        });
+    }
+
+    /**
+     * What the schedule missed (a close that failed, an instance that died while remediating): every
+     * minute, stages past their close are closed and pending remediation is run.
+     */
+    @Scheduled(initialDelayString = "PT1M", fixedDelayString = "${vigil.campaigns.sweep-interval:PT1M}")
+    void sweep() {
+        OffsetDateTime now = OffsetDateTime.now(clock);
+        for (var late : db.select(CAMPAIGN.ID, CAMPAIGN.STAGE)
+                .from(CAMPAIGN)
+                .where(CAMPAIGN.STATE.eq("review"))
+                .and(CAMPAIGN.CLOSES_AT.lt(now.minusMinutes(1)))
+                .fetch()) {
+            closeStage(late.value1(), late.value2());
+        }
+        for (UUID waiting : db.selectDistinct(CAMPAIGN_ITEM.CAMPAIGN_ID)
+                .from(CAMPAIGN_ITEM)
+                .join(CAMPAIGN)
+                .on(CAMPAIGN.ID.eq(CAMPAIGN_ITEM.CAMPAIGN_ID))
+                .where(CAMPAIGN.STATE.eq("sign-off"))
+                .and(CAMPAIGN_ITEM
+                        .REMEDIATION
+                        .eq("pending")
+                        .or(CAMPAIGN_ITEM
+                                .REMEDIATION
+                                .eq("running")
+                                .and(CAMPAIGN_ITEM.REMEDIATED_AT.lt(now.minus(STALE_CLAIM)))))
+                .fetch(CAMPAIGN_ITEM.CAMPAIGN_ID)) {
+            remediatePending(waiting, false);
+        }
+    }
+
     private Remediation.Result apply(CampaignItemRecord item, String campaign) {
-        UUID target = db.select(AGENT.TARGET_ID)
+        // The role as frozen at launch, and still this agent's own now: never touch a shared one.
+        var now = db.select(
+                        AGENT.TARGET_ID, DSL.field(OwnRole.of().and(AGENT.UPSTREAM_USER.eq(item.getUpstreamRole()))))
                 .from(AGENT)
+                .join(TARGET)
+                .on(TARGET.ID.eq(AGENT.TARGET_ID))
                 .where(AGENT.ID.eq(item.getAgentId()))
-                .fetchOne(AGENT.TARGET_ID);
+                .fetchOne();
         Remediation.Subject s = new Remediation.Subject(
-                item.getAgentId(), target, item.getAgentName(), item.getUpstreamRole(), item.getOwnRole());
+                item.getAgentId(),
+                now.value1(),
+                item.getAgentName(),
+                item.getUpstreamRole(),
+                item.getOwnRole() && Boolean.TRUE.equals(now.value2()));
         return switch (item.getDecision()) {
             case "revoke" -> remediation.revoke(s, campaign, item.getDecidedBy());
             case "reduce" -> remediation.reduce(s, List.of(item.getReduceStatements()));
@@ -283,8 +372,13 @@ class CampaignLifecycle {
         };
     }
 
+    /**
+     * Undecided items of the stage take the default. In a second stage, silence keeps what the first
+     * stage decided (the second stage confirms or overturns it; it never decides from nothing).
+     * Runs under the campaign's lock, which every decision takes too, so no decision is overwritten.
+     */
     private void applyDefaults(CampaignRecord c, Settings.Launched s, int stage, OffsetDateTime now) {
-        if (s.defaultDecision().equals("none")) {
+        if (stage == 1 && s.defaultDecision().equals("none")) {
             return;
         }
         for (CampaignItemRecord item : db.selectFrom(CAMPAIGN_ITEM)
@@ -292,10 +386,18 @@ class CampaignLifecycle {
                 .and(CAMPAIGN_ITEM.STAGE.eq(stage))
                 .and(CAMPAIGN_ITEM.DECISION.isNull())
                 .fetch()) {
-            String decision = s.defaultDecision().equals("revoke") ? "revoke" : item.getRecommendation();
-            String why = s.defaultDecision().equals("revoke")
-                    ? "default decision: nobody decided by the close"
-                    : "default decision (the recommendation): " + item.getRecommendationReason();
+            String decision;
+            String why;
+            if (stage == 2) {
+                decision = item.getFirstDecision();
+                why = "no second-stage decision: the first stage's (" + item.getFirstDecidedBy() + ") stands";
+            } else if (s.defaultDecision().equals("revoke")) {
+                decision = "revoke";
+                why = "default decision: nobody decided by the close";
+            } else {
+                decision = item.getRecommendation();
+                why = "default decision (the recommendation): " + item.getRecommendationReason();
+            }
             item.setDecision(decision);
             item.setJustification(why);
             item.setDecidedBy(AuditTrail.VIGIL);

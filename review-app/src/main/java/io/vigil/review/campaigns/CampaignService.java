@@ -123,7 +123,8 @@ public class CampaignService {
             throw new IllegalArgumentException(c.getName() + " is " + c.getState() + ", not waiting for its sign-off");
         }
         int pending = db.fetchCount(
-                CAMPAIGN_ITEM, CAMPAIGN_ITEM.CAMPAIGN_ID.eq(campaignId).and(CAMPAIGN_ITEM.REMEDIATION.eq("pending")));
+                CAMPAIGN_ITEM,
+                CAMPAIGN_ITEM.CAMPAIGN_ID.eq(campaignId).and(CAMPAIGN_ITEM.REMEDIATION.in("pending", "running")));
         if (pending > 0) {
             throw new IllegalArgumentException(pending + " remediation(s) have not run yet; wait for them");
         }
@@ -161,7 +162,7 @@ public class CampaignService {
             throw new IllegalArgumentException("only a campaign waiting for its sign-off remediates");
         }
         trail.record(v.name(), "campaign.retry-remediation", "campaign", campaignId, c.getName(), "asked to retry");
-        lifecycle.remediatePending(campaignId);
+        lifecycle.remediatePending(campaignId, true);
     }
 
     /** Flags raised by reviews: the open ones first. */

@@ -81,8 +81,9 @@ class CampaignView extends VerticalLayout implements HasUrlParameter<String> {
         } else if (campaigns.maySignOff(c)) {
             add(signOff(c));
         }
-        if (c.state().equals("sign-off") && c.remediation().getOrDefault("failed", 0) > 0) {
-            Button retry = new Button("Retry failed remediation", e -> {
+        if (c.state().equals("sign-off")
+                && c.remediation().getOrDefault("failed", 0) + c.remediation().getOrDefault("pending", 0) > 0) {
+            Button retry = new Button("Remediate again", e -> {
                 if (Feedback.attempt(() -> campaigns.retryRemediation(id))) {
                     render();
                 }

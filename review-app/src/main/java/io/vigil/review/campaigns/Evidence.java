@@ -1,7 +1,6 @@
 package io.vigil.review.campaigns;
 
 import io.vigil.review.usage.Grant;
-import io.vigil.review.usage.RelationUsage;
 import java.time.OffsetDateTime;
 import java.util.List;
 
@@ -12,8 +11,7 @@ import java.util.List;
  * @param createdAt when the agent was created (a new agent is not "inactive" yet)
  * @param lastActivity its last statement ever, null if it never ran one
  * @param statements statements in the period; {@code ddl} and {@code denials} of them
- * @param usage per relation and operation, in the period
- * @param usedBefore relations it used before the period (first use of a sensitive one is unusual)
+ * @param usage each relation and operation it used in the period, with its use since the first
  */
 public record Evidence(
         OffsetDateTime createdAt,
@@ -22,12 +20,10 @@ public record Evidence(
         long ddl,
         long denials,
         List<Grant> grants,
-        List<RelationUsage> usage,
-        List<String> usedBefore) {
+        List<RelationUse> usage) {
 
     public Evidence {
         grants = List.copyOf(grants);
         usage = List.copyOf(usage);
-        usedBefore = List.copyOf(usedBefore);
     }
 }

@@ -1,7 +1,6 @@
 package io.vigil.review.campaigns;
 
 import io.vigil.review.usage.Grant;
-import io.vigil.review.usage.RelationUsage;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -44,19 +43,16 @@ final class EvidenceJson {
         }
         m.put("grants", grants);
         List<Map<String, Object>> usage = new ArrayList<>();
-        for (RelationUsage u : e.usage()) {
+        for (RelationUse u : e.usage()) {
             Map<String, Object> row = new LinkedHashMap<>();
             row.put("relation", u.relation());
             row.put("operation", u.operation());
             row.put("statements", u.statements());
-            row.put("rows", u.rows());
-            row.put("errors", u.errors());
-            row.put("denials", u.denials());
+            row.put("first_at", utc(u.firstAt()));
             row.put("last_at", utc(u.lastAt()));
             usage.add(row);
         }
         m.put("usage", usage);
-        m.put("used_before", e.usedBefore());
         return JSON.writeValueAsString(m);
     }
 
@@ -70,19 +66,15 @@ final class EvidenceJson {
                     g.path("privilege").asString(),
                     g.path("via").asString()));
         }
-        List<RelationUsage> usage = new ArrayList<>();
+        List<RelationUse> usage = new ArrayList<>();
         for (JsonNode u : n.path("usage")) {
-            usage.add(new RelationUsage(
+            usage.add(new RelationUse(
                     u.path("relation").asString(),
                     u.path("operation").asString(),
                     u.path("statements").asLong(),
-                    u.path("rows").asLong(),
-                    u.path("errors").asLong(),
-                    u.path("denials").asLong(),
+                    time(u.path("first_at")),
                     time(u.path("last_at"))));
         }
-        List<String> before = new ArrayList<>();
-        n.path("used_before").forEach(r -> before.add(r.asString()));
         return new Evidence(
                 time(n.path("created_at")),
                 time(n.path("last_activity")),
@@ -90,8 +82,7 @@ final class EvidenceJson {
                 n.path("ddl").asLong(),
                 n.path("denials").asLong(),
                 grants,
-                usage,
-                before);
+                usage);
     }
 
     static byte[] sha256(String text) {

@@ -31,11 +31,11 @@ public final class Recommender {
     private static final List<String> WRITES = List.of("INSERT", "UPDATE", "DELETE", "TRUNCATE");
 
     /**
-     * @param launchedAt when the campaign launches
+     * @param periodStart the review period's start (it ends at launch)
      * @param inactiveSince an agent with no statement since then is inactive
      * @param sensitive relation patterns ({@code schema.table}, {@code *} matches any characters)
      */
-    public record Rules(OffsetDateTime launchedAt, OffsetDateTime inactiveSince, List<String> sensitive) {}
+    public record Rules(OffsetDateTime periodStart, OffsetDateTime inactiveSince, List<String> sensitive) {}
 
     /** @param revokes the statements a reduce runs on the target, in order */
     public record Recommendation(String decision, String reason, List<String> revokes) {}
@@ -53,7 +53,7 @@ public final class Recommender {
                     "inactive: no statement since " + rules.inactiveSince().toLocalDate() + "; " + last,
                     List.of());
         }
-        List<String> unusual = unusual(e, rules.sensitive());
+        List<String> unusual = unusual(e, rules);
         if (!unusual.isEmpty()) {
             return new Recommendation("flag", "unusual activity: " + String.join("; ", unusual), List.of());
         }
@@ -67,7 +67,7 @@ public final class Recommender {
         return new Recommendation("attest", attestReason(e), List.of());
     }
 
-    private static List<String> unusual(Evidence e, List<String> sensitive) {
+    private static List<String> unusual(Evidence e, Rules rules) {
         List<String> unusual = new ArrayList<>();
         if (e.ddl() > 0) {
             unusual.add(e.ddl() + " DDL statement" + (e.ddl() == 1 ? "" : "s"));
@@ -75,11 +75,11 @@ public final class Recommender {
         if (e.denials() > 0) {
             unusual.add(e.denials() + " denied statement" + (e.denials() == 1 ? "" : "s"));
         }
-        Set<String> before = Set.copyOf(e.usedBefore());
         Set<String> firstTime = new LinkedHashSet<>();
-        for (RelationUsage u : e.usage()) {
+        for (RelationUse u : e.usage()) {
             String relation = qualified(u.relation());
-            if (!before.contains(relation) && matchesAny(relation, sensitive)) {
+            boolean first = u.firstAt() != null && !u.firstAt().isBefore(rules.periodStart());
+            if (first && matchesAny(relation, rules.sensitive())) {
                 firstTime.add(relation);
             }
         }
@@ -96,7 +96,11 @@ public final class Recommender {
      */
     private static Map<String, String> unusedDirectWrites(Evidence e, String role) {
         Map<String, String> unused = new LinkedHashMap<>();
-        GrantUsageMatrix matrix = GrantUsageMatrix.of(e.grants(), e.usage());
+        GrantUsageMatrix matrix = GrantUsageMatrix.of(
+                e.grants(),
+                e.usage().stream()
+                        .map(u -> new RelationUsage(u.relation(), u.operation(), u.statements(), 0, 0, 0, u.lastAt()))
+                        .toList());
         for (GrantUsageMatrix.Row row : matrix.rows()) {
             List<String> privileges = new ArrayList<>();
             for (String privilege : WRITES) {

@@ -76,6 +76,9 @@ public class ReviewService {
      */
     public Decided decide(Collection<UUID> itemIds, String decision, String justification) {
         Viewer v = viewer.get();
+        if (!v.hasAnyRole()) {
+            throw new AccessDeniedException("you have no role in Vigil");
+        }
         if (!CampaignDefinition.DECISIONS.contains(decision)) {
             throw new IllegalArgumentException("decide attest, revoke, reduce or flag");
         }
@@ -97,23 +100,35 @@ public class ReviewService {
         return new Decided(decided, List.copyOf(refused));
     }
 
-    /** @return null if decided, else why not (and that is recorded) */
+    /**
+     * Locks the campaign for share first: a stage close holds it for update, so a decision either
+     * commits before the close reads the undecided items, or waits and then sees the stage closed.
+     *
+     * @return null if decided, else why not (and that is recorded)
+     */
     private String decideOne(Viewer v, UUID id, String decision, String why, boolean bulk) {
-        Record row = db.select(CAMPAIGN_ITEM.fields())
-                .select(CAMPAIGN.NAME, CAMPAIGN.STATE, CAMPAIGN.STAGE)
+        UUID campaignId = db.select(CAMPAIGN_ITEM.CAMPAIGN_ID)
                 .from(CAMPAIGN_ITEM)
-                .join(CAMPAIGN)
-                .on(CAMPAIGN.ID.eq(CAMPAIGN_ITEM.CAMPAIGN_ID))
                 .where(CAMPAIGN_ITEM.ID.eq(id))
-                .forUpdate()
-                .of(CAMPAIGN_ITEM)
-                .fetchOne();
-        if (row == null || !row.get(CAMPAIGN_ITEM.REVIEWER).equals(v.name())) {
+                .fetchOne(CAMPAIGN_ITEM.CAMPAIGN_ID);
+        Record c = campaignId == null
+                ? null
+                : db.select(CAMPAIGN.NAME, CAMPAIGN.STATE, CAMPAIGN.STAGE)
+                        .from(CAMPAIGN)
+                        .where(CAMPAIGN.ID.eq(campaignId))
+                        .forShare()
+                        .fetchOne();
+        CampaignItemRecord item = c == null
+                ? null
+                : db.selectFrom(CAMPAIGN_ITEM)
+                        .where(CAMPAIGN_ITEM.ID.eq(id))
+                        .forUpdate()
+                        .fetchOne();
+        if (item == null || !item.getReviewer().equals(v.name())) {
             throw new AccessDeniedException("that item is not yours to decide");
         }
-        CampaignItemRecord item = row.into(CAMPAIGN_ITEM);
-        String campaign = row.get(CAMPAIGN.NAME);
-        if (!row.get(CAMPAIGN.STATE).equals("review") || item.getStage() != row.get(CAMPAIGN.STAGE)) {
+        String campaign = c.get(CAMPAIGN.NAME);
+        if (!c.get(CAMPAIGN.STATE).equals("review") || item.getStage() != c.get(CAMPAIGN.STAGE)) {
             return item.getAgentName() + ": its stage is closed; decisions are final";
         }
         if (decision.equals("reduce") && item.getReduceStatements().length == 0) {
@@ -122,6 +137,9 @@ public class ReviewService {
         String lastChanger = Separation.lastAccessChangers(db, DSL.select(DSL.val(item.getAgentId())))
                 .get(item.getAgentId());
         String conflict = Separation.conflict(v.name(), item.getAgentName(), lastChanger);
+        if (conflict == null && item.getStage() == 2 && v.name().equals(item.getFirstDecidedBy())) {
+            conflict = v.name() + " made the first-stage decision the second stage reviews";
+        }
         OffsetDateTime now = OffsetDateTime.now(clock);
         insertHistory(item, decision, why, v.name(), now, bulk, conflict);
         if (conflict != null) {

@@ -22,7 +22,6 @@ import io.vigil.review.ui.Feedback;
 import io.vigil.review.ui.Grids;
 import io.vigil.review.ui.MainLayout;
 import io.vigil.review.usage.Grant;
-import io.vigil.review.usage.RelationUsage;
 import jakarta.annotation.security.PermitAll;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -207,12 +206,14 @@ class ReviewsView extends VerticalLayout {
         grants.setAllRowsVisible(true);
         grants.addThemeVariants(GridVariant.LUMO_COMPACT);
         box.add(grants);
-        box.add(new H4("What it did in the period"));
-        Grid<RelationUsage> usage = new Grid<>(RelationUsage.class, false);
-        usage.addColumn(RelationUsage::relation).setHeader("Relation").setAutoWidth(true);
-        usage.addColumn(RelationUsage::operation).setHeader("Operation").setAutoWidth(true);
-        usage.addColumn(RelationUsage::statements).setHeader("Statements").setAutoWidth(true);
-        usage.addColumn(RelationUsage::denials).setHeader("Denied").setAutoWidth(true);
+        box.add(new H4("What it used in the period"));
+        Grid<RelationUse> usage = new Grid<>(RelationUse.class, false);
+        usage.addColumn(RelationUse::relation).setHeader("Relation").setAutoWidth(true);
+        usage.addColumn(RelationUse::operation).setHeader("Operation").setAutoWidth(true);
+        usage.addColumn(RelationUse::statements)
+                .setHeader("Statements since first use")
+                .setAutoWidth(true);
+        usage.addColumn(u -> Feedback.utc(u.firstAt())).setHeader("First").setAutoWidth(true);
         usage.addColumn(u -> Feedback.utc(u.lastAt())).setHeader("Last").setAutoWidth(true);
         usage.setItems(e.usage());
         usage.setAllRowsVisible(true);

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.event.EventListener;
@@ -49,8 +50,15 @@ class DemoTraffic {
     private final DemoAgents agents;
     private final UsageRollup rollup;
     private final GrantService grants;
+    private final ObjectProvider<DemoCampaign> campaign;
 
-    DemoTraffic(EmbeddedGateway gateway, DemoAgents agents, UsageRollup rollup, GrantService grants) {
+    DemoTraffic(
+            EmbeddedGateway gateway,
+            DemoAgents agents,
+            UsageRollup rollup,
+            GrantService grants,
+            ObjectProvider<DemoCampaign> campaign) {
+        this.campaign = campaign;
         this.gateway = gateway;
         this.agents = agents;
         this.rollup = rollup;
@@ -85,5 +93,7 @@ class DemoTraffic {
                 return;
             }
         }
+        // With the evidence in place, the demo's first access review can start.
+        campaign.ifAvailable(DemoCampaign::ensure);
     }
 }

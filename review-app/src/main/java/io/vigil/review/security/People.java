@@ -2,28 +2,93 @@ package io.vigil.review.security;
 
 import static io.vigil.db.jooq.Tables.PERSON;
 
+import io.vigil.review.gateway.AuditTrail;
 import io.vigil.review.store.StoreMigration;
 import java.time.Clock;
 import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.regex.Pattern;
 import org.jooq.DSLContext;
 import org.springframework.context.event.EventListener;
+import org.springframework.security.access.AccessDeniedException;
 import org.springframework.security.authentication.event.InteractiveAuthenticationSuccessEvent;
 import org.springframework.security.oauth2.core.oidc.user.OidcUser;
-import org.springframework.stereotype.Component;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
 
 /**
- * The people Vigil knows, by login name: each sign-in records when they were last seen and the
- * e-mail address their provider vouches for, which is where campaign reminders go.
+ * The people Vigil knows, by login name: everyone who signed in (each sign-in records when, and the
+ * e-mail address their provider vouches for: where campaign reminders go), and whoever an
+ * administrator entered. An administrator marks someone gone when they leave; a campaign then gives
+ * their agents' reviews to its fallback reviewer, as it does for an owner Vigil does not know.
  */
-@Component
-class People {
+@Service
+public class People {
+
+    /** A person as Vigil knows them. */
+    public record Person(String login, String email, OffsetDateTime seenAt, OffsetDateTime goneAt, String goneBy) {
+
+        public boolean gone() {
+            return goneAt != null;
+        }
+    }
+
+    private static final Pattern EMAIL = Pattern.compile("[^@\\s]{1,64}@[^@\\s]{1,190}");
 
     private final DSLContext db;
+    private final CurrentViewer viewer;
+    private final AuditTrail trail;
     private final Clock clock;
 
-    People(DSLContext db, Clock clock, StoreMigration migrated) {
+    People(DSLContext db, CurrentViewer viewer, AuditTrail trail, Clock clock, StoreMigration migrated) {
         this.db = db;
+        this.viewer = viewer;
+        this.trail = trail;
         this.clock = clock;
+    }
+
+    public List<Person> people() {
+        Viewer v = viewer.get();
+        if (!v.has(Role.ADMIN) && !v.has(Role.AUDITOR)) {
+            throw new AccessDeniedException("only administrators and auditors list people");
+        }
+        return db.selectFrom(PERSON)
+                .orderBy(PERSON.LOGIN)
+                .fetch(r -> new Person(r.getLogin(), r.getEmail(), r.getSeenAt(), r.getGoneAt(), r.getGoneBy()));
+    }
+
+    /** Enters (or corrects) a person before their first sign-in, so reviews can reach them. */
+    @Transactional
+    public void enter(String login, String email) {
+        String actor = requireAdmin();
+        String name = checkLogin(login);
+        if (email == null || !EMAIL.matcher(email.strip()).matches()) {
+            throw new IllegalArgumentException("an e-mail address is name@domain");
+        }
+        db.insertInto(PERSON)
+                .set(PERSON.LOGIN, name)
+                .set(PERSON.EMAIL, email.strip())
+                .onConflict(PERSON.LOGIN)
+                .doUpdate()
+                .set(PERSON.EMAIL, email.strip())
+                .execute();
+        trail.record(actor, "person.enter", "person", null, name, "e-mail " + email.strip());
+    }
+
+    /** Marks a person gone (left the organisation), or back; reviews of their agents go to fallbacks. */
+    @Transactional
+    public void setGone(String login, boolean gone) {
+        String actor = requireAdmin();
+        String name = checkLogin(login);
+        int changed = db.update(PERSON)
+                .set(PERSON.GONE_AT, gone ? OffsetDateTime.now(clock) : null)
+                .set(PERSON.GONE_BY, gone ? actor : null)
+                .where(PERSON.LOGIN.eq(name))
+                .execute();
+        if (changed == 0) {
+            throw new IllegalArgumentException("Vigil does not know " + name);
+        }
+        trail.record(actor, gone ? "person.gone" : "person.back", "person", null, name, gone ? "marked gone" : "back");
     }
 
     @EventListener
@@ -35,7 +100,8 @@ class People {
         seen(event.getAuthentication().getName(), email);
     }
 
-    void seen(String login, String email) {
+    /** Records a sign-in; a verified address from the provider replaces the one Vigil had. */
+    public void seen(String login, String email) {
         OffsetDateTime now = OffsetDateTime.now(clock);
         var insert = db.insertInto(PERSON)
                 .set(PERSON.LOGIN, login)
@@ -50,5 +116,23 @@ class People {
                     .set(PERSON.EMAIL, email)
                     .execute();
         }
+    }
+
+    private String requireAdmin() {
+        Viewer v = viewer.get();
+        if (!v.has(Role.ADMIN)) {
+            throw new AccessDeniedException("only an administrator manages people");
+        }
+        return v.name();
+    }
+
+    private static String checkLogin(String login) {
+        if (login == null
+                || login.isBlank()
+                || login.length() > 200
+                || login.chars().anyMatch(Character::isISOControl)) {
+            throw new IllegalArgumentException("a login name is the person's name at the identity provider");
+        }
+        return login.strip();
     }
 }

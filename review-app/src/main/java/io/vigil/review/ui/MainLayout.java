@@ -45,6 +45,7 @@ public class MainLayout extends AppLayout {
         nav.addItem(new SideNavItem("Agents", "agents"));
         nav.addItem(new SideNavItem("Sessions", "sessions"));
         nav.addItem(new SideNavItem("Targets", "targets"));
+        nav.addItem(new SideNavItem("People", "people"));
         addToDrawer(nav);
     }
 }

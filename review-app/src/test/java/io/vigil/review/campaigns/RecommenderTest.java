@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.vigil.review.campaigns.Recommender.Recommendation;
 import io.vigil.review.campaigns.Recommender.Rules;
 import io.vigil.review.usage.Grant;
-import io.vigil.review.usage.RelationUsage;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,7 +16,7 @@ class RecommenderTest {
 
     private static final OffsetDateTime LAUNCH = OffsetDateTime.parse("2026-10-01T06:00:00Z");
     private static final Rules RULES =
-            new Rules(LAUNCH, LAUNCH.minusDays(30), List.of("billing.*", "public.customers"));
+            new Rules(LAUNCH.minusDays(90), LAUNCH.minusDays(30), List.of("billing.*", "public.customers"));
 
     /**
      * One agent per row. grants: "relation:PRIV/via" separated by spaces (schema grants as
@@ -121,10 +120,14 @@ class RecommenderTest {
             String kind = object.contains(".") ? "table" : "schema";
             held.add(new Grant(kind, object, privilegeVia[0], privilegeVia[1]));
         }
-        List<RelationUsage> used = new ArrayList<>();
+        List<RelationUse> used = new ArrayList<>();
+        List<String> before = words(usedBefore);
         for (String u : words(usage)) {
             String[] parts = u.split(":");
-            used.add(new RelationUsage(parts[0], parts[1], 5, 5, 0, 0, last));
+            String qualified = parts[0].contains(".") ? parts[0] : "public." + parts[0];
+            // used before the period: its first use is a year back; else within the period
+            OffsetDateTime first = before.contains(qualified) ? LAUNCH.minusDays(365) : last;
+            used.add(new RelationUse(parts[0], parts[1], 5, first, last));
         }
         return new Evidence(
                 LAUNCH.minusDays(createdDaysAgo),
@@ -133,8 +136,7 @@ class RecommenderTest {
                 ddl,
                 denials,
                 held,
-                used,
-                words(usedBefore));
+                used);
     }
 
     private static List<String> words(String text) {

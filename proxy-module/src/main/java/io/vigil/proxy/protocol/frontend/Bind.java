@@ -14,8 +14,9 @@ import java.util.List;
  * parameter formats, Int16 m, (Int32 length, Byte[length] value)[m], Int16 k, Int16[k] result
  * formats}. The frame itself is relayed untouched; the decoded parameters are for the trail.
  *
- * @param parameters each value as text: text-format values as sent, binary ones as {@code \x}
- *     hex; null for SQL NULL. Values longer than {@link #MAX_RENDERED} characters (or past
+ * @param parameters each value as text: text-format values as sent, binary ones (and text ones
+ *     with a NUL byte, which PostgreSQL refuses and its store could not keep) as {@code \x} hex;
+ *     null for SQL NULL. Values longer than {@link #MAX_RENDERED} characters (or past
  *     {@link #MAX_RENDERED_TOTAL} for the whole message) are cut, with their full length noted.
  */
 public record Bind(String portal, String statement, List<String> parameters) implements FrontendMessage {
@@ -73,6 +74,12 @@ public record Bind(String portal, String statement, List<String> parameters) imp
         String value = binary
                 ? "\\x" + ByteBufUtil.hexDump(body, body.readerIndex(), shown)
                 : body.toString(body.readerIndex(), shown, StandardCharsets.UTF_8);
+        if (!binary && value.indexOf('\0') >= 0) {
+            // PostgreSQL refuses text with a NUL byte, and so would the store: kept as hex instead,
+            // like a binary value, so the trail can hold what was sent.
+            shown = Math.min(shown, MAX_RENDERED / 2);
+            value = "\\x" + ByteBufUtil.hexDump(body, body.readerIndex(), shown);
+        }
         body.skipBytes(length);
         return shown < length ? value + "... (" + length + " bytes)" : value;
     }
