@@ -8,4 +8,4 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 ./mvnw -q -o install -DskipTests -pl db,proxy-module
 ./mvnw -o -pl review-app verify -Dit.test=CampaignBenchmark -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false \
-    -Dbench.agents="${1:-10000}" -Dbench.statements="${2:-50000000}" 2>&1 | grep -E "BENCH|Tests run|FAIL|ERROR\]"
+    -Dbench.agents="${1:-10000}" -Dbench.statements="${2:-50000000}" 2>&1 | grep --line-buffered -E "BENCH|Tests run|FAIL|ERROR\]"

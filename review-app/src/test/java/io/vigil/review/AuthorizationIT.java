@@ -142,7 +142,8 @@ class AuthorizationIT extends DemoStack {
                                 "change its upstream role",
                                 ADMIN_ONLY,
                                 "active",
-                                (it, a) -> it.agentService.changeUpstreamRole(a, "shop_support", "x")),
+                                (it, a) -> it.agentService.changeUpstreamRole(
+                                        a, "authz_role_" + a.toString().substring(0, 8), "x")),
                         action(
                                 "add a target",
                                 ADMIN_ONLY,
