@@ -82,6 +82,7 @@ class AuthorizationIT extends DemoStack {
             Map.entry("re-enable it after a review revoked it", "agent.enable"),
             Map.entry("transfer its ownership", "agent.transfer"),
             Map.entry("describe its purpose", "agent.describe"),
+            Map.entry("tag it", "agent.tags"),
             Map.entry("change its upstream role", "agent.upstream-role"),
             Map.entry("add a target", "target.add"),
             Map.entry("edit a target", "target.edit"),
@@ -138,6 +139,11 @@ class AuthorizationIT extends DemoStack {
                                 ADMIN_AND_OWNER,
                                 "active",
                                 (it, a) -> it.agentService.describe(a, "new purpose")),
+                        action(
+                                "tag it",
+                                ADMIN_ONLY,
+                                "active",
+                                (it, a) -> it.agentService.tag(a, List.of("ci", "billing"))),
                         action(
                                 "change its upstream role",
                                 ADMIN_ONLY,

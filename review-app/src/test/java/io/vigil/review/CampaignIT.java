@@ -99,8 +99,8 @@ class CampaignIT extends DemoStack {
                 "Shop agents " + S,
                 "the acceptance campaign",
                 List.of(),
-                List.of(OLIVIA, PETER),
                 List.of(),
+                List.of("acceptance-" + S),
                 "%d %d %d %d %d ? %d"
                         .formatted(
                                 at.getSecond(),
@@ -355,6 +355,7 @@ class CampaignIT extends DemoStack {
         }
         for (CreatedAgent a : created.values()) {
             grants.refresh(a.id());
+            agentService.tag(a.id(), List.of("acceptance-" + S, "shop"));
         }
         signOut();
         store.update(AGENT)

@@ -43,6 +43,7 @@ public class AgentService {
     /** The store's own rule for agent names: what a PostgreSQL client can send as its user. */
     static final Pattern NAME = Pattern.compile("[a-z][a-z0-9_.-]{0,62}");
 
+    private static final Pattern TAG = Pattern.compile("[a-z0-9][a-z0-9_.:-]{0,62}");
     private static final Pattern ROLE = Pattern.compile("[A-Za-z_][A-Za-z0-9_$.-]{0,62}");
     private static final int MAX_OWNER = 200;
     private static final int MAX_PURPOSE = 1000;
@@ -253,6 +254,32 @@ public class AgentService {
         }
         db.update(AGENT).set(AGENT.OWNER, owner).where(AGENT.ID.eq(id)).execute();
         trail.record(actor, "agent.transfer", "agent", id, agent.name(), "owner " + agent.owner() + " -> " + owner);
+    }
+
+    /** Sets the agent's tags (lower-case words): what campaigns and people group agents by. */
+    @Transactional
+    public void tag(UUID id, List<String> tags) {
+        String actor = requireAdmin();
+        Agent agent = agent(id);
+        List<String> clean = tags.stream()
+                .map(String::strip)
+                .filter(t -> !t.isEmpty())
+                .distinct()
+                .sorted()
+                .toList();
+        for (String t : clean) {
+            if (!TAG.matcher(t).matches()) {
+                throw new IllegalArgumentException("a tag is lower-case letters, digits and _ . : - (up to 63): " + t);
+            }
+        }
+        if (clean.size() > 20) {
+            throw new IllegalArgumentException("an agent has at most 20 tags");
+        }
+        db.update(AGENT)
+                .set(AGENT.TAGS, clean.toArray(String[]::new))
+                .where(AGENT.ID.eq(id))
+                .execute();
+        trail.record(actor, "agent.tags", "agent", id, agent.name(), agent.tags() + " -> " + clean);
     }
 
     /** Says what the agent is for. */

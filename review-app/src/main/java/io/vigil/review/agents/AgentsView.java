@@ -76,6 +76,7 @@ class AgentsView extends VerticalLayout {
                 .setHeader("Upstream role")
                 .setAutoWidth(true);
         grid.addComponentColumn(AgentsView::status).setHeader("Status").setAutoWidth(true);
+        grid.addColumn(a -> String.join(", ", a.tags())).setHeader("Tags").setAutoWidth(true);
         grid.addColumn(AgentsView::secretAge).setHeader("Secret").setAutoWidth(true);
         grid.addColumn(a -> a.lastActivity() == null ? "never" : Feedback.utc(a.lastActivity()))
                 .setHeader("Last activity")

@@ -176,8 +176,7 @@ class CampaignLauncher {
             c = c.and(AGENT.OWNER.in(d.scopeOwners()));
         }
         if (!d.scopeTags().isEmpty()) {
-            c = c.and(DSL.condition(
-                    "{0} && {1}", AGENT.TAGS, DSL.val(d.scopeTags().toArray(String[]::new))));
+            c = c.and(DSL.arrayOverlap(AGENT.TAGS, DSL.val(d.scopeTags().toArray(String[]::new), AGENT.TAGS)));
         }
         return c;
     }

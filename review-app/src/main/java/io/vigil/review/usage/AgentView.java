@@ -179,6 +179,14 @@ class AgentView extends VerticalLayout implements HasUrlParameter<String> {
                             false,
                             (owner, x) -> agents.transfer(agent.id(), owner))));
             bar.add(button(
+                    "Tags",
+                    "tag-agent",
+                    () -> ask(
+                            "Tags of " + agent.name() + " (comma-separated; campaigns may be scoped by them)",
+                            "Tags",
+                            false,
+                            (tags, x) -> agents.tag(agent.id(), java.util.Arrays.asList(tags.split(","))))));
+            bar.add(button(
                     "Upstream role",
                     "upstream-role",
                     () -> ask(
