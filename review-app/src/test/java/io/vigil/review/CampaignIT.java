@@ -17,6 +17,7 @@ import io.vigil.review.campaigns.CampaignService;
 import io.vigil.review.campaigns.CampaignSummary;
 import io.vigil.review.campaigns.Decided;
 import io.vigil.review.campaigns.DefinitionService;
+import io.vigil.review.campaigns.Flag;
 import io.vigil.review.campaigns.ReviewItem;
 import io.vigil.review.campaigns.ReviewService;
 import io.vigil.review.security.Role;
@@ -155,7 +156,9 @@ class CampaignIT extends DemoStack {
                         name("revoke"),
                         "attest",
                         name("silent"),
-                        "revoke"));
+                        "revoke",
+                        name("probe"),
+                        "attest"));
 
         // A session of the agent about to be revoked stays open through it all.
         Process session = openPsql(agent.get("revoke"));
@@ -170,7 +173,9 @@ class CampaignIT extends DemoStack {
 
         signIn(OLIVIA, Role.OWNER);
         List<ReviewItem> mine = reviews.worklist();
-        assertThat(mine).extracting(ReviewItem::agent).containsExactlyInAnyOrder(name("keep"), name("reduce"));
+        assertThat(mine)
+                .extracting(ReviewItem::agent)
+                .containsExactlyInAnyOrder(name("keep"), name("reduce"), name("probe"));
         ReviewItem toReduce = item(mine, "reduce");
         assertThat(toReduce.reduceStatements())
                 .containsExactly("REVOKE INSERT, DELETE ON TABLE \"public\".\"orders\" FROM \"camp_reduce_" + S + "\"");
@@ -179,6 +184,8 @@ class CampaignIT extends DemoStack {
         assertThat(reviews.decide(List.of(item(mine, "keep").id()), "attest", "looks orders up for support"))
                 .isEqualTo(new Decided(1, List.of()));
         assertThat(reviews.decide(List.of(toReduce.id()), "reduce", "it only reads orders"))
+                .isEqualTo(new Decided(1, List.of()));
+        assertThat(reviews.decide(List.of(item(mine, "probe").id()), "flag", "it reads orders at night; find out why"))
                 .isEqualTo(new Decided(1, List.of()));
         signOut();
 
@@ -247,7 +254,8 @@ class CampaignIT extends DemoStack {
                         name("keep"), "attest/false/none",
                         name("reduce"), "reduce/false/verified",
                         name("revoke"), "revoke/false/verified",
-                        name("silent"), "revoke/true/verified"));
+                        name("silent"), "revoke/true/verified",
+                        name("probe"), "flag/false/none"));
 
         // The revoked agent: its open session ended, its next login fails, its role cannot log in.
         assertThat(endOf(session)).contains("terminating connection");
@@ -287,7 +295,8 @@ class CampaignIT extends DemoStack {
         assertThat(before.byDecision())
                 .containsEntry("revoke", 2)
                 .containsEntry("attest", 1)
-                .containsEntry("reduce", 1);
+                .containsEntry("reduce", 1)
+                .containsEntry("flag", 1);
         assertThat(before.remediation()).containsEntry("verified", 3);
         campaigns.signOff(campaignId, "Access of the shop agents remains appropriate after these changes.");
         assertThat(campaigns.campaign(campaignId).state()).isEqualTo("closed");
@@ -295,16 +304,36 @@ class CampaignIT extends DemoStack {
         assertThat(campaigns.notices(campaignId))
                 .extracting(n -> n.kind() + " " + n.recipient() + " " + (n.mailError() == null))
                 .contains("reminder " + OLIVIA + " true", "reminder " + PETER + " true", "escalation admin true");
+        // The flagged agent is under investigation until an administrator resolves it.
+        Flag flag = campaigns.flags().stream()
+                .filter(f -> f.agent().equals(name("probe")))
+                .findFirst()
+                .orElseThrow();
+        assertThat(flag.open()).isTrue();
+        assertThat(flag.raisedBy()).isEqualTo(OLIVIA);
+        assertThat(flag.reason()).isEqualTo("it reads orders at night; find out why");
+        campaigns.resolveFlag(flag.id(), "nightly export job, documented in its purpose");
+        assertThat(campaigns.flags().stream()
+                        .filter(f -> f.id().equals(flag.id()))
+                        .findFirst()
+                        .orElseThrow()
+                        .open())
+                .isFalse();
         signOut();
 
-        List<String> trail = store.select(PERSON_ACTION.ACTION)
-                .from(PERSON_ACTION)
-                .where(PERSON_ACTION
-                        .SUBJECT_ID
-                        .eq(campaignId)
-                        .or(PERSON_ACTION.SUBJECT_ID.in(
-                                agent.values().stream().map(CreatedAgent::id).toList())))
-                .fetch(PERSON_ACTION.ACTION);
+        // The last records ship a moment after they are written.
+        List<String> trail = await("the trail", Duration.ofSeconds(10), () -> {
+            List<String> actions = store.select(PERSON_ACTION.ACTION)
+                    .from(PERSON_ACTION)
+                    .where(PERSON_ACTION
+                            .SUBJECT_ID
+                            .eq(campaignId)
+                            .or(PERSON_ACTION.SUBJECT_ID.in(agent.values().stream()
+                                    .map(CreatedAgent::id)
+                                    .toList())))
+                    .fetch(PERSON_ACTION.ACTION);
+            return actions.containsAll(List.of("campaign.sign-off", "flag.resolve")) ? actions : null;
+        });
         assertThat(trail)
                 .contains(
                         "campaign.launch",
@@ -315,8 +344,9 @@ class CampaignIT extends DemoStack {
                         "campaign.default-decision",
                         "campaign.remediate",
                         "agent.revoke",
-                        "campaign.sign-off");
-        assertThat(Collections.frequency(trail, "campaign.decide")).isEqualTo(3);
+                        "campaign.sign-off",
+                        "flag.resolve");
+        assertThat(Collections.frequency(trail, "campaign.decide")).isEqualTo(4);
         assertThat(Collections.frequency(trail, "campaign.remediate")).isEqualTo(3);
     }
 
@@ -330,7 +360,8 @@ class CampaignIT extends DemoStack {
                 "keep", "grant select on orders to %s",
                 "reduce", "grant select, insert, delete on orders to %s",
                 "revoke", "grant select on customers to %s",
-                "silent", "grant select on products to %s");
+                "silent", "grant select on products to %s",
+                "probe", "grant select on orders to %s");
         try (Connection c = postgres.superuserDataSource("shop").getConnection();
                 Statement s = c.createStatement()) {
             for (var g : grantsOf.entrySet()) {
@@ -345,8 +376,8 @@ class CampaignIT extends DemoStack {
                 .fetchSingle(io.vigil.db.jooq.Tables.TARGET.ID);
         signIn("admin", Role.ADMIN);
         Map<String, CreatedAgent> created = new java.util.HashMap<>();
-        for (String kind : List.of("keep", "reduce", "revoke", "silent")) {
-            String owner = kind.equals("keep") || kind.equals("reduce") ? OLIVIA : PETER;
+        for (String kind : List.of("keep", "reduce", "revoke", "silent", "probe")) {
+            String owner = List.of("keep", "reduce", "probe").contains(kind) ? OLIVIA : PETER;
             String role = "camp_" + kind + "_" + S;
             created.put(
                     kind,
@@ -362,7 +393,7 @@ class CampaignIT extends DemoStack {
                 .set(AGENT.CREATED_AT, java.time.OffsetDateTime.now().minusDays(2))
                 .where(AGENT.NAME.eq(name("silent")))
                 .execute();
-        for (String kind : List.of("keep", "reduce")) {
+        for (String kind : List.of("keep", "reduce", "probe")) {
             try (Connection c = connect(created.get(kind));
                     Statement s = c.createStatement()) {
                 s.executeQuery("select count(*) from orders").close();
