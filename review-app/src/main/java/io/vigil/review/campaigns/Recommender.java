@@ -76,7 +76,9 @@ public final class Recommender {
             unusual.add(e.denials() + " denied statement" + (e.denials() == 1 ? "" : "s"));
         }
         Set<String> firstTime = new LinkedHashSet<>();
-        for (RelationUse u : e.usage()) {
+        // For an agent created within the period every use is a first: only a change of habit counts.
+        boolean hasHistory = e.createdAt().isBefore(rules.periodStart());
+        for (RelationUse u : hasHistory ? e.usage() : List.<RelationUse>of()) {
             String relation = qualified(u.relation());
             boolean first = u.firstAt() != null && !u.firstAt().isBefore(rules.periodStart());
             if (first && matchesAny(relation, rules.sensitive())) {

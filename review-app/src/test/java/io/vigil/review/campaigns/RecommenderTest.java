@@ -35,6 +35,7 @@ class RecommenderTest {
                 "ran DDL                      | 200     | 1             | 2   | 0       | public.orders:SELECT/direct              | public.orders:ddl        |                 | flag",
                 "denied statements            | 200     | 1             | 0   | 3       | public.orders:SELECT/direct              | public.orders:select     |                 | flag",
                 "first use of sensitive table | 200     | 1             | 0   | 0       | billing.invoices:SELECT/direct           | billing.invoices:select  |                 | flag",
+                "a new agent's first use      | 10      | 1             | 0   | 0       | billing.invoices:SELECT/direct           | billing.invoices:select  |                 | attest",
                 "sensitive, used before       | 200     | 1             | 0   | 0       | billing.invoices:SELECT/direct           | billing.invoices:select  | billing.invoices | attest",
                 "unqualified sensitive name   | 200     | 1             | 0   | 0       | public.customers:SELECT/direct           | customers:select         |                 | flag",
                 "unused DELETE held directly  | 200     | 1             | 0   | 0       | public.orders:SELECT/direct public.orders:DELETE/direct | public.orders:select |           | reduce",
