@@ -3,6 +3,7 @@ package io.vigil.review;
 import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
 import static io.vigil.db.jooq.Tables.CAMPAIGN;
 import static io.vigil.db.jooq.Tables.CAMPAIGN_ITEM;
+import static io.vigil.db.jooq.Tables.PERSON;
 import static io.vigil.db.jooq.Tables.TARGET;
 
 import com.microsoft.playwright.Page;
@@ -95,6 +96,15 @@ class ReviewsPageIT extends DemoStack {
             page.locator("#decide-revoke").click();
             assertThat(page.locator("#decision-" + name("c"))).hasText("Revoke");
         }
+        // Signing in is seen: where reminders go comes from the provider's verified address.
+        org.assertj.core.api.Assertions.assertThat(store.select(PERSON.SEEN_AT, PERSON.EMAIL)
+                        .from(PERSON)
+                        .where(PERSON.LOGIN.eq("owner"))
+                        .fetchOne())
+                .satisfies(r -> {
+                    org.assertj.core.api.Assertions.assertThat(r.value1()).isNotNull();
+                    org.assertj.core.api.Assertions.assertThat(r.value2()).isEqualTo("owner@vigil.example");
+                });
 
         Map<String, String> decided = store.select(
                         CAMPAIGN_ITEM.AGENT_NAME,

@@ -11,7 +11,7 @@ import java.util.regex.Pattern;
 import org.jooq.DSLContext;
 import org.springframework.context.event.EventListener;
 import org.springframework.security.access.AccessDeniedException;
-import org.springframework.security.authentication.event.InteractiveAuthenticationSuccessEvent;
+import org.springframework.security.authentication.event.AuthenticationSuccessEvent;
 import org.springframework.security.oauth2.core.oidc.user.OidcUser;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
@@ -91,8 +91,9 @@ public class People {
         trail.record(actor, gone ? "person.gone" : "person.back", "person", null, name, gone ? "marked gone" : "back");
     }
 
+    /** Every successful sign-in (the provider manager publishes it for the OIDC login too). */
     @EventListener
-    void signedIn(InteractiveAuthenticationSuccessEvent event) {
+    void signedIn(AuthenticationSuccessEvent event) {
         String email = event.getAuthentication().getPrincipal() instanceof OidcUser oidc
                         && Boolean.TRUE.equals(oidc.getEmailVerified())
                 ? oidc.getEmail()
