@@ -3,14 +3,9 @@ package io.vigil.review.demo;
 import io.vigil.review.campaigns.CampaignDefinition;
 import io.vigil.review.campaigns.CampaignService;
 import io.vigil.review.campaigns.DefinitionService;
-import io.vigil.review.gateway.AuditTrail;
-import io.vigil.review.security.Role;
 import java.time.Duration;
 import java.util.List;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
-import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
-import org.springframework.security.core.authority.SimpleGrantedAuthority;
-import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.stereotype.Component;
 
 /**
@@ -35,40 +30,37 @@ class DemoCampaign {
 
     /** Creates the definition and launches its first campaign, unless the demo did so before. */
     void ensure() {
-        SecurityContextHolder.getContext()
-                .setAuthentication(new UsernamePasswordAuthenticationToken(
-                        AuditTrail.VIGIL, null, List.of(new SimpleGrantedAuthority(Role.ADMIN.authority()))));
-        try {
-            if (definitions.definitions().stream().anyMatch(d -> d.name().equals(NAME))) {
-                return;
-            }
-            CampaignDefinition d = definitions.create(new CampaignDefinition(
-                    null,
-                    NAME,
-                    "Every agent, every quarter: owners attest, revoke or flag; security reviews revocations.",
-                    List.of(),
-                    List.of(),
-                    List.of(),
-                    CampaignDefinition.QUARTERLY,
-                    "UTC",
-                    Duration.ofDays(14),
-                    Duration.ofDays(90),
-                    Duration.ofDays(30),
-                    List.of("public.payments", "public.customers"),
-                    "admin",
-                    List.of(Duration.ofDays(7), Duration.ofDays(2)),
-                    Duration.ofDays(3),
-                    null,
-                    null,
-                    List.of(),
-                    "none",
-                    "admin",
-                    true));
-            if (campaigns.campaigns().isEmpty()) {
-                definitions.launchNow(d.id());
-            }
-        } finally {
-            SecurityContextHolder.clearContext();
+        AsVigil.run(this::defineAndLaunch);
+    }
+
+    private void defineAndLaunch() {
+        if (definitions.definitions().stream().anyMatch(d -> d.name().equals(NAME))) {
+            return;
+        }
+        CampaignDefinition d = definitions.create(new CampaignDefinition(
+                null,
+                NAME,
+                "Every agent, every quarter: owners attest, revoke or flag; security reviews revocations.",
+                List.of(),
+                List.of(),
+                List.of(),
+                CampaignDefinition.QUARTERLY,
+                "UTC",
+                Duration.ofDays(14),
+                Duration.ofDays(90),
+                Duration.ofDays(30),
+                List.of("public.payments", "public.customers"),
+                "admin",
+                List.of(Duration.ofDays(7), Duration.ofDays(2)),
+                Duration.ofDays(3),
+                null,
+                null,
+                List.of(),
+                "none",
+                "admin",
+                true));
+        if (campaigns.campaigns().isEmpty()) {
+            definitions.launchNow(d.id());
         }
     }
 }

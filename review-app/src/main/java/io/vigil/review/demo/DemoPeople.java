@@ -1,10 +1,7 @@
 package io.vigil.review.demo;
 
-import io.vigil.review.gateway.AuditTrail;
 import io.vigil.review.security.DemoUsers;
 import io.vigil.review.security.People;
-import io.vigil.review.security.Role;
-import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.springframework.beans.factory.ObjectProvider;
@@ -12,9 +9,6 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProp
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.event.EventListener;
 import org.springframework.core.annotation.Order;
-import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
-import org.springframework.security.core.authority.SimpleGrantedAuthority;
-import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.stereotype.Component;
 
 /**
@@ -37,23 +31,19 @@ class DemoPeople {
     @EventListener(ApplicationReadyEvent.class)
     @Order(0)
     void enter() {
-        SecurityContextHolder.getContext()
-                .setAuthentication(new UsernamePasswordAuthenticationToken(
-                        AuditTrail.VIGIL, null, List.of(new SimpleGrantedAuthority(Role.ADMIN.authority()))));
-        try {
-            Set<String> known =
-                    people.people().stream().map(People.Person::login).collect(Collectors.toSet());
-            DemoUsers demo = users.getIfAvailable();
-            if (demo == null) {
-                return; // the demo signs in with an organisation's provider: its people sign in themselves
+        AsVigil.run(this::enterDemoUsers);
+    }
+
+    private void enterDemoUsers() {
+        Set<String> known = people.people().stream().map(People.Person::login).collect(Collectors.toSet());
+        DemoUsers demo = users.getIfAvailable();
+        if (demo == null) {
+            return; // the demo signs in with an organisation's provider: its people sign in themselves
+        }
+        for (DemoUsers.DemoUser user : demo.all()) {
+            if (!known.contains(user.username())) {
+                people.enter(user.username(), user.username() + "@vigil.example");
             }
-            for (DemoUsers.DemoUser user : demo.all()) {
-                if (!known.contains(user.username())) {
-                    people.enter(user.username(), user.username() + "@vigil.example");
-                }
-            }
-        } finally {
-            SecurityContextHolder.clearContext();
         }
     }
 }
