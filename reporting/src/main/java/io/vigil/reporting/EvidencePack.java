@@ -1,0 +1,26 @@
+package io.vigil.reporting;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * Everything an evidence pack says about one campaign; its items and decisions stream.
+ *
+ * @param items in population order (agent id)
+ * @param decisions every decision made in the campaign, in the order made
+ */
+public record EvidencePack(
+        CampaignFacts campaign,
+        List<Control> controls,
+        Population population,
+        Rows<ReviewedItem> items,
+        Rows<DecisionEvent> decisions,
+        SignOff signOff,
+        TrailCheck trail,
+        Instant generatedAt,
+        String generatedBy) {
+
+    public EvidencePack {
+        controls = List.copyOf(controls);
+    }
+}
