@@ -17,6 +17,7 @@ import java.security.Signature;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.security.spec.X509EncodedKeySpec;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.UUID;
@@ -114,6 +115,26 @@ public final class TrailSigner {
             return new Checkpoint(spoolId, treeSize, root, unsigned.signedAt(), keyId, ed25519.sign());
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("cannot sign a trail checkpoint", e);
+        }
+    }
+
+    /**
+     * Signs a document that is not a checkpoint, such as an evidence pack's manifest. A text that
+     * begins like a checkpoint's is refused: the key's signatures on checkpoints must mean one thing.
+     */
+    public byte[] signDocument(byte[] text) {
+        byte[] checkpoint = "vigil trail checkpoint".getBytes(StandardCharsets.US_ASCII);
+        if (text.length >= checkpoint.length
+                && Arrays.equals(text, 0, checkpoint.length, checkpoint, 0, checkpoint.length)) {
+            throw new IllegalArgumentException("a document may not look like a trail checkpoint");
+        }
+        try {
+            Signature ed25519 = Signature.getInstance("Ed25519");
+            ed25519.initSign(privateKey);
+            ed25519.update(text);
+            return ed25519.sign();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("cannot sign a document", e);
         }
     }
 

@@ -19,7 +19,7 @@ import java.util.Map;
 public final class AuditCommand {
 
     private static final String USAGE = """
-            usage: vigil audit verify --public-key FILE (--store JDBC-URL [--user NAME] | --export FILE)
+            usage: vigil audit verify --public-key FILE (--store JDBC-URL [--user NAME] | --export FILE | --pack FILE)
                    vigil audit export --store JDBC-URL [--user NAME] --out FILE
             the store's password is read from VIGIL_STORE_PASSWORD""";
 

@@ -3,6 +3,7 @@ package io.vigil.proxy.audit.verify;
 import io.vigil.proxy.audit.Checkpoint;
 import io.vigil.proxy.audit.TrailSigner;
 import io.vigil.proxy.audit.export.ExportTrail;
+import io.vigil.proxy.audit.pack.PackVerifier;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -12,13 +13,15 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 /**
- * {@code vigil audit verify}: checks the live store or an export with the public key(s) only.
+ * {@code vigil audit verify}: checks the live store, an export or an evidence pack with the public key(s) only.
  *
  * <pre>
  *   vigil audit verify --public-key trail-signing.key.pub --store jdbc:postgresql://db/vigil --user auditor
  *   vigil audit verify --public-key trail-signing.key.pub --export trail.jsonl
+ *   vigil audit verify --public-key trail-signing.key.pub --pack evidence-pack.zip
  * </pre>
  *
  * The store's password comes from {@code VIGIL_STORE_PASSWORD}, never the command line. Exit status:
@@ -31,10 +34,11 @@ public final class VerifyCommand {
     public static final int CANNOT_CHECK = 2;
 
     private static final String USAGE = """
-            usage: vigil audit verify --public-key FILE [--public-key FILE ...] (--store JDBC-URL [--user NAME] | --export FILE)
+            usage: vigil audit verify --public-key FILE [--public-key FILE ...] (--store JDBC-URL [--user NAME] | --export FILE | --pack FILE)
               --public-key  an Ed25519 public key (PEM) checkpoints may be signed with; repeat for rotated keys
               --store       the live store; the password is read from VIGIL_STORE_PASSWORD
               --export      a JSON-lines export (vigil audit export, or the SIEM file sink)
+              --pack        an evidence pack (the zip the web app serves, or the directory it was unpacked into)
             exit status: 0 intact, 1 tampering found, 2 could not check""";
 
     private VerifyCommand() {}
@@ -42,14 +46,17 @@ public final class VerifyCommand {
     public static int run(List<String> args, Map<String, String> environment, PrintStream out) {
         Map<String, List<String>> options;
         try {
-            options = options(args, List.of("--public-key", "--store", "--user", "--export"));
+            options = options(args, List.of("--public-key", "--store", "--user", "--export", "--pack"));
         } catch (IllegalArgumentException e) {
             out.println(e.getMessage());
             out.println(USAGE);
             return CANNOT_CHECK;
         }
         boolean store = options.containsKey("--store");
-        if (!options.containsKey("--public-key") || store == options.containsKey("--export")) {
+        long sources = Stream.of("--store", "--export", "--pack")
+                .filter(options::containsKey)
+                .count();
+        if (!options.containsKey("--public-key") || sources != 1) {
             out.println(USAGE);
             return CANNOT_CHECK;
         }
@@ -58,6 +65,9 @@ public final class VerifyCommand {
             for (String file : options.get("--public-key")) {
                 PublicKey key = TrailSigner.readPublicKey(Path.of(file));
                 keys.put(TrailSigner.keyId(key), key);
+            }
+            if (options.containsKey("--pack")) {
+                return pack(Path.of(single(options, "--pack")), keys, out);
             }
             String source = single(options, store ? "--store" : "--export");
             ExportTrail trail = store
@@ -70,6 +80,22 @@ public final class VerifyCommand {
             out.println("cannot check the trail: " + e.getMessage());
             return CANNOT_CHECK;
         }
+    }
+
+    private static int pack(Path pack, Map<String, PublicKey> keys, PrintStream out) throws IOException {
+        PackVerifier.Report report = PackVerifier.verify(pack, keys);
+        out.println("verifying evidence pack " + pack + " with key " + String.join(", ", keys.keySet()));
+        if (report.manifest() != null) {
+            out.println("campaign " + report.manifest().campaign() + ", generated "
+                    + report.manifest().generated());
+        }
+        report.checked().forEach(line -> out.println("ok " + line));
+        report.findings().forEach(line -> out.println("TAMPERED " + line));
+        out.println(
+                report.intact()
+                        ? "verdict: intact"
+                        : "verdict: TAMPERED, " + report.findings().size() + " finding(s)");
+        return report.intact() ? INTACT : TAMPERED;
     }
 
     static void print(String source, Map<String, PublicKey> keys, TrailVerifier.Report report, PrintStream out) {
