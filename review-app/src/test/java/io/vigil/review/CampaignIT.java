@@ -9,6 +9,7 @@ import static io.vigil.db.jooq.Tables.PERSON_ACTION;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.vigil.proxy.audit.verify.AuditCommand;
 import io.vigil.review.agents.AgentService;
 import io.vigil.review.agents.CreatedAgent;
 import io.vigil.review.agents.NewAgent;
@@ -20,15 +21,22 @@ import io.vigil.review.campaigns.DefinitionService;
 import io.vigil.review.campaigns.Flag;
 import io.vigil.review.campaigns.ReviewItem;
 import io.vigil.review.campaigns.ReviewService;
+import io.vigil.review.evidence.EvidencePacks;
 import io.vigil.review.security.Role;
 import io.vigil.review.usage.GrantService;
 import io.vigil.review.usage.UsageRollup;
 import jakarta.mail.internet.MimeMessage;
 import java.io.BufferedReader;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.InputStreamReader;
+import java.io.OutputStream;
 import java.io.OutputStreamWriter;
+import java.io.PrintStream;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -45,6 +53,17 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
+import org.apache.pdfbox.Loader;
+import org.apache.pdfbox.pdmodel.PDDocument;
+import org.apache.pdfbox.text.PDFTextStripper;
+import org.apache.poi.ss.usermodel.Cell;
+import org.apache.poi.ss.usermodel.CellType;
+import org.apache.poi.ss.usermodel.DateUtil;
+import org.apache.poi.ss.usermodel.Row;
+import org.apache.poi.ss.usermodel.Sheet;
+import org.apache.poi.xssf.usermodel.XSSFWorkbook;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.security.access.AccessDeniedException;
@@ -86,6 +105,9 @@ class CampaignIT extends DemoStack {
 
     @Autowired
     UsageRollup rollup;
+
+    @Autowired
+    EvidencePacks packs;
 
     @Test
     void aCampaignRunsFromItsScheduleToItsSignOffAndItsRevocationsReallyHappen() throws Exception {
@@ -321,6 +343,8 @@ class CampaignIT extends DemoStack {
                 .isFalse();
         signOut();
 
+        theFinalEvidencePackTellsTheCampaign(campaignId);
+
         // The last records ship a moment after they are written.
         List<String> trail = await("the trail", Duration.ofSeconds(10), () -> {
             List<String> actions = store.select(PERSON_ACTION.ACTION)
@@ -348,6 +372,160 @@ class CampaignIT extends DemoStack {
                         "flag.resolve");
         assertThat(Collections.frequency(trail, "campaign.decide")).isEqualTo(4);
         assertThat(Collections.frequency(trail, "campaign.remediate")).isEqualTo(3);
+    }
+
+    /**
+     * The close generated the campaign's pack without anyone asking. Its workbook and PDF, read back,
+     * tell the campaign as it happened; the pack verifies with the trail's public key, and one
+     * changed byte is caught. Owners may not read evidence.
+     */
+    private void theFinalEvidencePackTellsTheCampaign(UUID campaignId) throws Exception {
+        signIn(OLIVIA, Role.OWNER);
+        assertThatThrownBy(() -> packs.file(campaignId, EvidencePacks.XLSX)).isInstanceOf(AccessDeniedException.class);
+        assertThatThrownBy(() -> packs.request(campaignId)).isInstanceOf(AccessDeniedException.class);
+        signOut();
+        signIn("auditor", Role.AUDITOR);
+        EvidencePacks.CampaignPack pack =
+                await("the pack generated at the close", Duration.ofSeconds(60), () -> packs.campaigns().stream()
+                        .filter(c -> c.campaignId().equals(campaignId) && "ready".equals(c.packState()))
+                        .findFirst()
+                        .orElse(null));
+        assertThat(pack.requestedBy()).startsWith("vigil");
+        assertThat(pack.items()).isEqualTo(5);
+
+        byte[] xlsx = packs.file(campaignId, EvidencePacks.XLSX).content();
+        try (XSSFWorkbook book = new XSSFWorkbook(new ByteArrayInputStream(xlsx))) {
+            Map<String, String> summary = facts(book.getSheet("Summary"));
+            assertThat(summary)
+                    .containsEntry("Items", "5")
+                    .containsEntry("Decided by a reviewer", "4")
+                    .containsEntry("Final decision: attest", "1")
+                    .containsEntry("Final decision: revoke", "2")
+                    .containsEntry("Final decision: reduce", "1")
+                    .containsEntry("Final decision: flag", "1")
+                    .containsEntry("Final decision: undecided", "0")
+                    .containsEntry("Default-decided", "1")
+                    .containsEntry("Overdue (assigned reviewer missed the due date)", "1")
+                    .containsEntry("Decisions refused by separation of duties", "1")
+                    .containsEntry("Remediation needed", "3")
+                    .containsEntry("Remediated and verified", "3")
+                    .containsEntry("Audit trail", "intact")
+                    .containsEntry("Signed off", "admin")
+                    .containsEntry("Campaign owner (signs off)", "admin");
+            assertThat(summary.get("Population hash")).startsWith("matches the items");
+            Map<String, List<String>> items = rows(book.getSheet("Items"));
+            assertThat(items.get(name("silent")))
+                    .containsSubsequence("revoke", PETER, "admin") // decision, assigned, at close
+                    .anyMatch(c -> c.startsWith("admin (stage 1, attest) refused: admin made the last change"));
+            assertThat(items.get(name("reduce"))).contains("reduce", OLIVIA, "it only reads orders");
+            Map<String, List<String>> remediation = rows(book.getSheet("Remediation"));
+            assertThat(remediation).containsOnlyKeys(name("reduce"), name("revoke"), name("silent"));
+            assertThat(remediation.get(name("reduce")))
+                    .contains(
+                            "verified",
+                            "REVOKE INSERT, DELETE ON TABLE \"public\".\"orders\" FROM \"camp_reduce_" + S + "\"");
+            assertThat(String.join(" ", remediation.get(name("revoke"))))
+                    .contains(
+                            "ALTER ROLE \"camp_revoke_" + S + "\" NOLOGIN",
+                            "pg_terminate_backend",
+                            "no session open in the gateway");
+            assertThat(rows(book.getSheet("Decisions")).keySet())
+                    .contains(name("keep"), name("reduce"), name("revoke"), name("silent"), name("probe"));
+            assertThat(facts(book.getSheet("Sign-off")))
+                    .containsEntry(
+                            "Acknowledgement", "Access of the shop agents remains appropriate after these changes.");
+            assertThat(facts(book.getSheet("Integrity"))).containsEntry("Verdict", "intact");
+        }
+
+        byte[] pdf = packs.file(campaignId, EvidencePacks.PDF).content();
+        try (PDDocument doc = Loader.loadPDF(pdf)) {
+            String text = new PDFTextStripper().getText(doc);
+            assertThat(text)
+                    .contains(
+                            "Shop agents " + S,
+                            "Items under review 5",
+                            "final: revoke 2",
+                            "remediated and verified 3",
+                            name("keep"),
+                            name("probe"),
+                            "decommissioned last sprint",
+                            "Page 1 of " + doc.getNumberOfPages(),
+                            java.util.HexFormat.of()
+                                    .formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                                            .digest(xlsx)));
+        }
+
+        // The whole pack, checked as an auditor would, with the trail's public key alone.
+        Path zip = DATA_DIR.resolve("pack-" + S + ".zip");
+        try (OutputStream out = Files.newOutputStream(zip)) {
+            assertThat(packs.zip(campaignId, out)).isTrue();
+        }
+        Path key = DATA_DIR.resolve("secrets").resolve("trail-signing.key.pub");
+        assertThat(verify(zip, key)).startsWith("0 ").contains("verdict: intact");
+        Path unpacked = Files.createDirectories(DATA_DIR.resolve("unpacked-" + S));
+        try (ZipInputStream in = new ZipInputStream(Files.newInputStream(zip))) {
+            for (ZipEntry e; (e = in.getNextEntry()) != null; ) {
+                Files.write(unpacked.resolve(e.getName()), in.readAllBytes());
+            }
+        }
+        byte[] changed = Files.readAllBytes(unpacked.resolve(EvidencePacks.PDF));
+        changed[changed.length / 2] ^= 1;
+        Files.write(unpacked.resolve(EvidencePacks.PDF), changed);
+        assertThat(verify(unpacked, key)).startsWith("1 ").contains("TAMPERED evidence.pdf was altered");
+
+        // The revoked agent's history across campaigns.
+        byte[] history = packs.history(agentId(name("revoke"))).content();
+        try (XSSFWorkbook book = new XSSFWorkbook(new ByteArrayInputStream(history))) {
+            assertThat(rows(book.getSheet("Decisions")).values())
+                    .singleElement()
+                    .satisfies(row -> assertThat(row.getFirst()).startsWith("Shop agents " + S))
+                    .satisfies(row -> assertThat(row).contains("revoke", "decommissioned last sprint", PETER));
+            assertThat(rows(book.getSheet("Reviews")).values())
+                    .anySatisfy(row -> assertThat(row).contains("attest", "revoke", PETER, "verified"));
+        }
+        signOut();
+    }
+
+    private static String verify(Path pack, Path key) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        int status = AuditCommand.run(
+                List.of("verify", "--public-key", key.toString(), "--pack", pack.toString()),
+                Map.of(),
+                new PrintStream(out, true, StandardCharsets.UTF_8));
+        return status + " " + out.toString(StandardCharsets.UTF_8);
+    }
+
+    /** A sheet's label/value rows, as text. */
+    private static Map<String, String> facts(Sheet sheet) {
+        Map<String, String> facts = new java.util.LinkedHashMap<>();
+        for (Row row : sheet) {
+            if (row.getCell(0) != null && row.getCell(1) != null) {
+                facts.putIfAbsent(text(row.getCell(0)), text(row.getCell(1)));
+            }
+        }
+        return facts;
+    }
+
+    /** A table's rows (under its header) by their first cell, each row's cells as text. */
+    private static Map<String, List<String>> rows(Sheet sheet) {
+        Map<String, List<String>> rows = new java.util.LinkedHashMap<>();
+        for (Row row : sheet) {
+            if (row.getRowNum() == 0) {
+                continue;
+            }
+            List<String> cells = new ArrayList<>();
+            row.forEach(c -> cells.add(text(c)));
+            if (!cells.isEmpty()) {
+                rows.put(cells.getFirst(), cells);
+            }
+        }
+        return rows;
+    }
+
+    private static String text(Cell c) {
+        return c.getCellType() == CellType.NUMERIC && !DateUtil.isCellDateFormatted(c)
+                ? String.valueOf((long) c.getNumericCellValue())
+                : c.toString();
     }
 
     /**

@@ -117,6 +117,7 @@ class CampaignLauncher {
             item.setStage(1);
             item.setReviewer(reviewer[0]);
             item.setReviewerReason(reviewer[1]);
+            item.setAssignedReviewer(reviewer[0]);
             items.add(item);
         }
         byte[] population = EvidenceJson.sha256(hashes.toByteArray());

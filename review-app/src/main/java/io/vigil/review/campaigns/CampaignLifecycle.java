@@ -263,13 +263,16 @@ class CampaignLifecycle {
                 result = apply(item, campaign);
             } catch (RuntimeException e) {
                 log.warn("remediation of {} failed: {}", item.getAgentName(), e.toString());
-                result = new Remediation.Result(false, "failed: " + e.getMessage());
+                result = new Remediation.Result(false, List.of(), "failed: " + e.getMessage());
             }
             Remediation.Result r = result;
             transaction.executeWithoutResult(tx -> {
                 db.update(CAMPAIGN_ITEM)
                         .set(CAMPAIGN_ITEM.REMEDIATION, r.verified() ? "verified" : "failed")
                         .set(CAMPAIGN_ITEM.REMEDIATION_DETAIL, r.detail())
+                        .set(
+                                CAMPAIGN_ITEM.REMEDIATION_STATEMENTS,
+                                r.statements().toArray(String[]::new))
                         .set(CAMPAIGN_ITEM.REMEDIATED_AT, OffsetDateTime.now(clock))
                         .where(CAMPAIGN_ITEM.ID.eq(item.getId()))
                         .execute();

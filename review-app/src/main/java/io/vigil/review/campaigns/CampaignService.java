@@ -24,6 +24,7 @@ import java.util.UUID;
 import org.jooq.Condition;
 import org.jooq.DSLContext;
 import org.jooq.impl.DSL;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.security.access.AccessDeniedException;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
@@ -42,6 +43,7 @@ public class CampaignService {
     private final CampaignLifecycle lifecycle;
     private final CampaignScheduler scheduler;
     private final AuditTrail trail;
+    private final ApplicationEventPublisher events;
     private final Clock clock;
 
     CampaignService(
@@ -52,8 +54,10 @@ public class CampaignService {
             CampaignScheduler scheduler,
             AuditTrail trail,
             Clock clock,
+            ApplicationEventPublisher events,
             StoreMigration migrated) {
         this.db = db;
+        this.events = events;
         this.viewer = viewer;
         this.reviews = reviews;
         this.lifecycle = lifecycle;
@@ -144,6 +148,7 @@ public class CampaignService {
         c.setClosedAt(now);
         c.update();
         scheduler.forget(campaignId);
+        events.publishEvent(new CampaignClosed(campaignId, c.getName()));
         trail.record(
                 v.name(),
                 "campaign.sign-off",

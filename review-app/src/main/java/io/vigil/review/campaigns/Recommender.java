@@ -157,6 +157,11 @@ public final class Recommender {
         return '"' + identifier.replace("\"", "\"\"") + '"';
     }
 
+    /** A string literal, as PostgreSQL reads it with standard_conforming_strings on (the default). */
+    static String literal(String value) {
+        return "'" + value.replace("'", "''") + "'";
+    }
+
     private static String qualified(String relation) {
         return relation.contains(".") ? relation : "public." + relation;
     }

@@ -32,8 +32,18 @@ import org.springframework.transaction.support.TransactionTemplate;
 @Component
 class Remediation {
 
-    /** What happened: verified, or failed with why; the detail says what was done and seen either way. */
-    record Result(boolean verified, String detail) {}
+    /**
+     * What happened: verified, or failed with why.
+     *
+     * @param statements the statements the target accepted, in order (what the evidence pack shows)
+     * @param detail what was done and seen either way
+     */
+    record Result(boolean verified, List<String> statements, String detail) {
+
+        Result {
+            statements = List.copyOf(statements);
+        }
+    }
 
     /** Statements that take every direct privilege and membership of a role, from the target's own catalog. */
     private static final String REVOKE_ALL = """
@@ -83,11 +93,12 @@ class Remediation {
     Result revoke(Subject s, String campaign, String decidedBy) {
         List<String> done = new ArrayList<>();
         List<String> problems = new ArrayList<>();
+        List<String> ran = new ArrayList<>();
         transaction.executeWithoutResult(tx -> agents.revokeByReview(s.agentId(), campaign, decidedBy));
         done.add("agent revoked in Vigil");
         if (s.ownRole()) {
             try (Connection target = targets.openForChanges(s.targetId())) {
-                takeAccess(target, s.role(), done, problems);
+                takeAccess(target, s.role(), done, problems, ran);
             } catch (SQLException | RuntimeException e) {
                 problems.add("could not reach the target: " + e.getMessage());
             }
@@ -98,7 +109,7 @@ class Remediation {
         if (s.ownRole()) {
             verifyRoleClosed(s, done, problems);
         }
-        return result(done, problems);
+        return result(done, problems, ran);
     }
 
     Result reduce(Subject s, List<String> revokes) {
@@ -107,7 +118,7 @@ class Remediation {
         if (!s.ownRole()) {
             problems.add("the privileges belong to the target's shared role " + s.role()
                     + "; revoking them would change other agents too, so reduce them by hand");
-            return result(done, problems);
+            return result(done, problems, List.of());
         }
         try (Connection target = targets.openForChanges(s.targetId())) {
             target.setAutoCommit(false);
@@ -121,7 +132,7 @@ class Remediation {
                     + String.join("; ", revokes));
         } catch (SQLException | RuntimeException e) {
             problems.add("the target refused: " + e.getMessage());
-            return result(done, problems);
+            return result(done, problems, List.of());
         }
         try {
             List<Grant> now = grants.readAsVigil(s.agentId());
@@ -138,16 +149,17 @@ class Remediation {
         } catch (RuntimeException e) {
             problems.add("could not read the target's catalog to verify: " + e.getMessage());
         }
-        return result(done, problems);
+        return result(done, problems, revokes);
     }
 
     /**
      * Takes the role's login, its direct privileges and memberships, and its direct connections,
      * step by step: a step the target refuses is said, and the others still run.
      */
-    private static void takeAccess(Connection target, String role, List<String> done, List<String> problems)
+    private static void takeAccess(
+            Connection target, String role, List<String> done, List<String> problems, List<String> ran)
             throws SQLException {
-        run(target, "ALTER ROLE " + Recommender.quote(role) + " NOLOGIN", done, problems);
+        run(target, "ALTER ROLE " + Recommender.quote(role) + " NOLOGIN", done, problems, ran);
         List<String> revokes = new ArrayList<>();
         try (PreparedStatement q = target.prepareStatement(REVOKE_ALL)) {
             q.setString(1, role);
@@ -160,25 +172,28 @@ class Remediation {
             }
         }
         for (String revoke : revokes) {
-            run(target, revoke, done, problems);
+            run(target, revoke, done, problems, ran);
         }
         // Connections that bypass Vigil: ending them needs pg_signal_backend; say so if it fails.
-        try (PreparedStatement end = target.prepareStatement(
-                "select count(*) filter (where pg_terminate_backend(pid)) from pg_stat_activity where usename = ?")) {
+        String terminate =
+                "select count(*) filter (where pg_terminate_backend(pid)) from pg_stat_activity where usename = ?";
+        try (PreparedStatement end = target.prepareStatement(terminate)) {
             end.setString(1, role);
             try (ResultSet r = end.executeQuery()) {
                 r.next();
                 done.add("ended " + r.getLong(1) + " direct connection(s) of " + role);
+                ran.add(terminate.replace("?", Recommender.literal(role)));
             }
         } catch (SQLException e) {
             done.add("could not end direct connections of " + role + ": " + e.getMessage());
         }
     }
 
-    private static void run(Connection target, String sql, List<String> done, List<String> problems) {
+    private static void run(Connection target, String sql, List<String> done, List<String> problems, List<String> ran) {
         try (Statement st = target.createStatement()) {
             st.execute(sql);
             done.add(sql);
+            ran.add(sql);
         } catch (SQLException e) {
             problems.add(sql + " was refused: " + e.getMessage());
         }
@@ -223,10 +238,10 @@ class Remediation {
         }
     }
 
-    private static Result result(List<String> done, List<String> problems) {
+    private static Result result(List<String> done, List<String> problems, List<String> ran) {
         List<String> all = new ArrayList<>(done);
         all.addAll(problems);
-        return new Result(problems.isEmpty(), String.join("; ", all));
+        return new Result(problems.isEmpty(), ran, String.join("; ", all));
     }
 
     private static void sleep() {

@@ -69,8 +69,10 @@ record ShopDatabase(int port, String gatewayPassword, Map<String, String> agentR
                 s.execute("alter role " + role.getKey() + " login password '" + role.getValue() + "'");
             }
             // The target's login role administers the agents' roles, so a review's revocation can take
-            // an agent's login away (ALTER ROLE .. NOLOGIN) and Vigil can verify it.
+            // an agent's login away (ALTER ROLE .. NOLOGIN) and Vigil can verify it, and may end the
+            // revoked role's connections (pg_signal_backend; superusers' stay out of its reach).
             s.execute("alter role " + GATEWAY_ROLE + " createrole");
+            s.execute("grant pg_signal_backend to " + GATEWAY_ROLE);
         } catch (SQLException e) {
             throw new IllegalStateException("cannot create the demo agents' roles", e);
         }

@@ -10,6 +10,7 @@ import com.vaadin.flow.component.sidenav.SideNav;
 import com.vaadin.flow.component.sidenav.SideNavItem;
 import com.vaadin.flow.spring.security.AuthenticationContext;
 import io.vigil.review.security.CurrentViewer;
+import io.vigil.review.security.Role;
 import io.vigil.review.security.Viewer;
 import jakarta.annotation.security.PermitAll;
 import java.util.stream.Collectors;
@@ -45,6 +46,9 @@ public class MainLayout extends AppLayout {
         nav.addItem(new SideNavItem("Agents", "agents"));
         nav.addItem(new SideNavItem("Sessions", "sessions"));
         nav.addItem(new SideNavItem("Targets", "targets"));
+        if (viewer.has(Role.AUDITOR) || viewer.has(Role.ADMIN)) {
+            nav.addItem(new SideNavItem("Evidence", "evidence"));
+        }
         nav.addItem(new SideNavItem("People", "people"));
         addToDrawer(nav);
     }

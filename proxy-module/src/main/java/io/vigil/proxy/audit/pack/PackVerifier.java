@@ -1,5 +1,6 @@
 package io.vigil.proxy.audit.pack;
 
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -16,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
+import java.util.zip.ZipException;
 import java.util.zip.ZipInputStream;
 
 /**
@@ -53,11 +55,18 @@ public final class PackVerifier {
 
     /** What a pack holds: each file's SHA-256 and the manifest's and signature's bytes. */
     private record Contents(
-            Map<String, String> hashes, Map<String, Integer> counts, byte[] manifest, byte[] signature) {}
+            Map<String, String> hashes,
+            Map<String, Integer> counts,
+            byte[] manifest,
+            byte[] signature,
+            String damaged) {}
 
     private static Report check(Contents pack, Map<String, PublicKey> keys) {
         List<String> findings = new ArrayList<>();
         List<String> checked = new ArrayList<>();
+        if (pack.damaged() != null) {
+            findings.add(pack.damaged());
+        }
         pack.counts().forEach((name, n) -> {
             if (n > 1) {
                 findings.add(name + " appears " + n + " times in the pack");
@@ -120,6 +129,12 @@ public final class PackVerifier {
                     reader.read(entry.getName(), zip);
                 }
             }
+        } catch (ZipException | EOFException e) {
+            // A changed byte inside a compressed entry breaks its CRC or its deflate stream.
+            if (reader.entries == 0) {
+                throw new IOException("not a zip: " + e.getMessage(), e);
+            }
+            reader.damaged = "the zip is damaged after " + reader.entries + " file(s): " + e.getMessage();
         }
         if (reader.entries == 0) {
             throw new IOException("not a zip, or an empty one: " + pack);
@@ -150,6 +165,7 @@ public final class PackVerifier {
         final Map<String, Integer> counts = new HashMap<>();
         byte[] manifest;
         byte[] signature;
+        String damaged;
         int entries;
         long total;
 
@@ -196,7 +212,7 @@ public final class PackVerifier {
         }
 
         Contents contents() {
-            return new Contents(hashes, counts, manifest, signature);
+            return new Contents(hashes, counts, manifest, signature, damaged);
         }
     }
 

@@ -61,6 +61,20 @@ class PackVerifierTest {
     }
 
     @Test
+    void aByteChangedInsideTheZipItselfIsTamperingToo() throws IOException {
+        Map<String, byte[]> entries = entries(SIGNER);
+        entries.put("evidence.pdf", "%PDF ".repeat(2000).getBytes(StandardCharsets.UTF_8));
+        entries.put(EvidenceManifest.FILE, null);
+        Path pack = write(signed(entries));
+        byte[] bytes = Files.readAllBytes(pack);
+        int inPdf = new String(bytes, StandardCharsets.ISO_8859_1).indexOf("evidence.pdf") + 40;
+        bytes[inPdf] ^= 0x55;
+        Files.write(pack, bytes);
+        assertThat(PackVerifier.verify(pack, keys(SIGNER)).intact()).isFalse();
+        assertThat(run(pack, SIGNER)).startsWith("1\n").contains("TAMPERED");
+    }
+
+    @Test
     void anEditedManifestNoLongerCarriesItsSignature() throws IOException {
         Map<String, byte[]> entries = entries(SIGNER);
         byte[] altered = XLSX.clone();
@@ -176,6 +190,23 @@ class PackVerifierTest {
                 Instant.parse("2026-11-22T07:00:00Z"),
                 signer.keyId(),
                 files);
+    }
+
+    /** {@code entries} with a manifest and signature over its files (the manifest key is replaced). */
+    private static Map<String, byte[]> signed(Map<String, byte[]> entries) {
+        Map<String, String> files = new LinkedHashMap<>();
+        entries.forEach((name, bytes) -> {
+            if (!EvidenceManifest.PACK_FILES.contains(name)) {
+                files.put(name, sha256(bytes));
+            }
+        });
+        EvidenceManifest m = new EvidenceManifest(
+                UUID.fromString("00000000-0000-4000-8000-000000000007"), Instant.EPOCH, SIGNER.keyId(), files);
+        Map<String, byte[]> out = new LinkedHashMap<>();
+        files.keySet().forEach(name -> out.put(name, entries.get(name)));
+        out.put(EvidenceManifest.FILE, m.text());
+        out.put(EvidenceManifest.SIGNATURE, Base64.getEncoder().encode(m.sign(SIGNER)));
+        return out;
     }
 
     private static Map<String, byte[]> entries(TrailSigner signer) {

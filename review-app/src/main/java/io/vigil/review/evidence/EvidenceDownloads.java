@@ -1,0 +1,80 @@
+package io.vigil.review.evidence;
+
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.util.UUID;
+import org.springframework.http.ContentDisposition;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * The files behind the Evidence page's links. Every request is authorized by {@link EvidencePacks}
+ * (auditors and administrators), whatever page the link was on; a refusal is 403.
+ */
+@RestController
+class EvidenceDownloads {
+
+    static final String BASE = "/downloads/evidence/";
+    static final String HISTORY = "/downloads/agent-history/";
+    private static final MediaType XLSX =
+            MediaType.parseMediaType("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+
+    private final EvidencePacks packs;
+
+    EvidenceDownloads(EvidencePacks packs) {
+        this.packs = packs;
+    }
+
+    @GetMapping(BASE + "{campaign}/" + EvidencePacks.XLSX)
+    ResponseEntity<byte[]> workbook(@PathVariable UUID campaign) {
+        return send(packs.file(campaign, EvidencePacks.XLSX), XLSX);
+    }
+
+    @GetMapping(BASE + "{campaign}/" + EvidencePacks.PDF)
+    ResponseEntity<byte[]> document(@PathVariable UUID campaign) {
+        return send(packs.file(campaign, EvidencePacks.PDF), MediaType.APPLICATION_PDF);
+    }
+
+    @GetMapping(BASE + "{campaign}/pack.zip")
+    void zip(@PathVariable UUID campaign, HttpServletResponse response) throws IOException {
+        String name = packs.zipName(campaign);
+        response.setContentType("application/zip");
+        response.setHeader(HttpHeaders.CONTENT_DISPOSITION, attachment(name));
+        if (!packs.zip(campaign, response.getOutputStream())) {
+            response.reset();
+            response.sendError(HttpStatus.NOT_FOUND.value(), "no pack has been generated for this campaign yet");
+        }
+    }
+
+    @GetMapping(HISTORY + "{agent}")
+    ResponseEntity<byte[]> history(@PathVariable UUID agent) {
+        return send(packs.history(agent), XLSX);
+    }
+
+    @ExceptionHandler(IllegalArgumentException.class)
+    ResponseEntity<String> unknown(IllegalArgumentException e) {
+        return ResponseEntity.status(HttpStatus.NOT_FOUND)
+                .contentType(MediaType.TEXT_PLAIN)
+                .body(e.getMessage());
+    }
+
+    private static ResponseEntity<byte[]> send(EvidencePacks.Download download, MediaType type) {
+        if (download == null) {
+            return ResponseEntity.status(HttpStatus.NOT_FOUND).build();
+        }
+        return ResponseEntity.ok()
+                .contentType(type)
+                .header(HttpHeaders.CONTENT_DISPOSITION, attachment(download.fileName()))
+                .body(download.content());
+    }
+
+    private static String attachment(String name) {
+        return ContentDisposition.attachment().filename(name).build().toString();
+    }
+}

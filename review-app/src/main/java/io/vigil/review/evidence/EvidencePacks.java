@@ -1,0 +1,508 @@
+package io.vigil.review.evidence;
+
+import static io.vigil.db.jooq.Tables.CAMPAIGN;
+import static io.vigil.db.jooq.Tables.EVIDENCE_FILE;
+import static io.vigil.db.jooq.Tables.EVIDENCE_PACK;
+
+import io.vigil.proxy.audit.TrailSigner;
+import io.vigil.proxy.audit.pack.EvidenceManifest;
+import io.vigil.reporting.EvidencePack;
+import io.vigil.reporting.ExcelReport;
+import io.vigil.reporting.HistoryReport;
+import io.vigil.reporting.Metrics;
+import io.vigil.reporting.PdfReport;
+import io.vigil.reporting.TrailCheck;
+import io.vigil.review.VigilProperties;
+import io.vigil.review.campaigns.CampaignClosed;
+import io.vigil.review.campaigns.CampaignEvidence;
+import io.vigil.review.gateway.AuditTrail;
+import io.vigil.review.security.CurrentViewer;
+import io.vigil.review.security.Role;
+import io.vigil.review.security.Viewer;
+import jakarta.annotation.PreDestroy;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.Base64;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
+import org.jooq.DSLContext;
+import org.jooq.impl.DSL;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.security.access.AccessDeniedException;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.TransactionDefinition;
+import org.springframework.transaction.event.TransactionalEventListener;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Evidence packs: generated in the background (at most one at a time per campaign, by any
+ * instance), kept in the store, and served to auditors and administrators only.
+ *
+ * <pre>
+ *   request / campaign closed
+ *     -> row 'running' (a unique index allows one per campaign)
+ *     -> one read-only repeatable-read snapshot: trail check, workbook, PDF (progress heartbeats
+ *        in their own transactions)
+ *     -> manifest over both files, signed with the trail key
+ *     -> files stored, row 'ready'          (or 'failed' with why)
+ * </pre>
+ */
+@Service
+public class EvidencePacks {
+
+    public static final String XLSX = "evidence.xlsx";
+    public static final String PDF = "evidence.pdf";
+
+    /** A running pack whose instance stopped heartbeating for this long has failed. */
+    static final Duration ABANDONED = Duration.ofMinutes(5);
+
+    private static final Logger log = LoggerFactory.getLogger(EvidencePacks.class);
+    private static final Duration PROGRESS_EVERY = Duration.ofMillis(500);
+
+    private final DSLContext db;
+    private final CampaignEvidence campaigns;
+    private final TrailChecks trailChecks;
+    private final CurrentViewer viewer;
+    private final AuditTrail trail;
+    private final Clock clock;
+    private final Path signingKey;
+    private final TransactionTemplate snapshot;
+    private final TransactionTemplate separately;
+    private final ExecutorService workers = Executors.newFixedThreadPool(
+            2, Thread.ofPlatform().name("evidence-pack-", 1).daemon().factory());
+
+    EvidencePacks(
+            DSLContext db,
+            CampaignEvidence campaigns,
+            TrailChecks trailChecks,
+            CurrentViewer viewer,
+            AuditTrail trail,
+            Clock clock,
+            VigilProperties properties,
+            PlatformTransactionManager transactions) {
+        this.db = db;
+        this.campaigns = campaigns;
+        this.trailChecks = trailChecks;
+        this.viewer = viewer;
+        this.trail = trail;
+        this.clock = clock;
+        this.signingKey = properties.trailSigningKey();
+        this.snapshot = new TransactionTemplate(transactions);
+        snapshot.setReadOnly(true);
+        snapshot.setIsolationLevel(TransactionDefinition.ISOLATION_REPEATABLE_READ);
+        this.separately = new TransactionTemplate(transactions);
+        separately.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
+    }
+
+    @PreDestroy
+    void stop() {
+        workers.shutdownNow();
+    }
+
+    /** A campaign and its newest pack, as the Evidence page lists them. */
+    public record CampaignPack(
+            UUID campaignId,
+            String campaign,
+            String campaignState,
+            OffsetDateTime launchedAt,
+            OffsetDateTime closedAt,
+            String packState,
+            float progress,
+            String requestedBy,
+            OffsetDateTime finishedAt,
+            String error,
+            Integer items,
+            boolean downloadable) {
+
+        public boolean running() {
+            return "running".equals(packState);
+        }
+    }
+
+    /** Every campaign, newest first, with its newest pack. */
+    public List<CampaignPack> campaigns() {
+        requireReader();
+        var newest = db.select(
+                        EVIDENCE_PACK.CAMPAIGN_ID,
+                        EVIDENCE_PACK.STATE,
+                        EVIDENCE_PACK.PROGRESS,
+                        EVIDENCE_PACK.REQUESTED_BY,
+                        EVIDENCE_PACK.FINISHED_AT,
+                        EVIDENCE_PACK.ERROR,
+                        EVIDENCE_PACK.ITEMS,
+                        EVIDENCE_PACK.HEARTBEAT_AT)
+                .distinctOn(EVIDENCE_PACK.CAMPAIGN_ID)
+                .from(EVIDENCE_PACK)
+                .orderBy(EVIDENCE_PACK.CAMPAIGN_ID, EVIDENCE_PACK.REQUESTED_AT.desc())
+                .asTable("newest");
+        OffsetDateTime stale = OffsetDateTime.now(clock).minus(ABANDONED);
+        return db.select(
+                        CAMPAIGN.ID,
+                        CAMPAIGN.NAME,
+                        CAMPAIGN.STATE,
+                        CAMPAIGN.LAUNCHED_AT,
+                        CAMPAIGN.CLOSED_AT,
+                        newest.field(EVIDENCE_PACK.STATE),
+                        newest.field(EVIDENCE_PACK.PROGRESS),
+                        newest.field(EVIDENCE_PACK.REQUESTED_BY),
+                        newest.field(EVIDENCE_PACK.FINISHED_AT),
+                        newest.field(EVIDENCE_PACK.ERROR),
+                        newest.field(EVIDENCE_PACK.ITEMS),
+                        newest.field(EVIDENCE_PACK.HEARTBEAT_AT),
+                        DSL.field(DSL.exists(DSL.selectOne()
+                                .from(EVIDENCE_PACK)
+                                .where(EVIDENCE_PACK.CAMPAIGN_ID.eq(CAMPAIGN.ID))
+                                .and(EVIDENCE_PACK.STATE.eq("ready")))))
+                .from(CAMPAIGN)
+                .leftJoin(newest)
+                .on(newest.field(EVIDENCE_PACK.CAMPAIGN_ID).eq(CAMPAIGN.ID))
+                .orderBy(CAMPAIGN.LAUNCHED_AT.desc())
+                .fetch(r -> {
+                    String state = r.value6();
+                    boolean abandoned = "running".equals(state) && r.value12().isBefore(stale);
+                    return new CampaignPack(
+                            r.value1(),
+                            r.value2(),
+                            r.value3(),
+                            r.value4(),
+                            r.value5(),
+                            abandoned ? "failed" : state,
+                            r.value7() == null ? 0 : r.value7(),
+                            r.value8(),
+                            r.value9(),
+                            abandoned ? "the instance generating it stopped" : r.value10(),
+                            r.value11(),
+                            r.value13());
+                });
+    }
+
+    /** Starts a new pack for the campaign; an auditor or administrator asks. */
+    public void request(UUID campaignId) {
+        Viewer v = requireReader();
+        separately.executeWithoutResult(tx -> {
+            campaigns.periodStart(campaignId); // exists
+            trail.record(
+                    v.name(),
+                    "evidence.generate",
+                    "campaign",
+                    campaignId,
+                    campaignName(campaignId),
+                    "asked for a pack");
+        });
+        start(campaignId, v.name());
+    }
+
+    /** A closed campaign gets its final pack without anyone asking. */
+    @TransactionalEventListener
+    void closed(CampaignClosed event) {
+        start(event.campaignId(), AuditTrail.VIGIL + " (at the campaign's close)");
+    }
+
+    private void start(UUID campaignId, String by) {
+        UUID packId = UUID.randomUUID();
+        OffsetDateTime now = OffsetDateTime.now(clock);
+        try {
+            separately.executeWithoutResult(tx -> {
+                db.update(EVIDENCE_PACK)
+                        .set(EVIDENCE_PACK.STATE, "failed")
+                        .set(EVIDENCE_PACK.ERROR, "the instance generating it stopped")
+                        .set(EVIDENCE_PACK.FINISHED_AT, now)
+                        .where(EVIDENCE_PACK.CAMPAIGN_ID.eq(campaignId))
+                        .and(EVIDENCE_PACK.STATE.eq("running"))
+                        .and(EVIDENCE_PACK.HEARTBEAT_AT.lt(now.minus(ABANDONED)))
+                        .execute();
+                db.insertInto(EVIDENCE_PACK)
+                        .set(EVIDENCE_PACK.ID, packId)
+                        .set(EVIDENCE_PACK.CAMPAIGN_ID, campaignId)
+                        .set(EVIDENCE_PACK.STATE, "running")
+                        .set(EVIDENCE_PACK.REQUESTED_BY, by)
+                        .set(EVIDENCE_PACK.REQUESTED_AT, now)
+                        .set(EVIDENCE_PACK.HEARTBEAT_AT, now)
+                        .execute();
+            });
+        } catch (DuplicateKeyException e) {
+            throw new IllegalStateException("a pack for this campaign is being generated already");
+        }
+        workers.execute(() -> generate(packId, campaignId, by));
+    }
+
+    private void generate(UUID packId, UUID campaignId, String by) {
+        Path dir = null;
+        try {
+            dir = Files.createTempDirectory("vigil-evidence-");
+            Path xlsx = dir.resolve(XLSX);
+            Path pdf = dir.resolve(PDF);
+            Progress progress = new Progress(packId);
+            int items = snapshot.execute(tx -> write(campaignId, by, xlsx, pdf, progress));
+            store(packId, campaignId, xlsx, pdf, items);
+            log.info("evidence pack for campaign {} ready ({} items)", campaignId, items);
+        } catch (RuntimeException | IOException e) {
+            log.warn("evidence pack for campaign {} failed: {}", campaignId, e.toString());
+            separately.executeWithoutResult(tx -> db.update(EVIDENCE_PACK)
+                    .set(EVIDENCE_PACK.STATE, "failed")
+                    .set(EVIDENCE_PACK.ERROR, e.getClass().getSimpleName() + ": " + e.getMessage())
+                    .set(EVIDENCE_PACK.FINISHED_AT, OffsetDateTime.now(clock))
+                    .where(EVIDENCE_PACK.ID.eq(packId))
+                    .execute());
+        } finally {
+            deleteQuietly(dir);
+        }
+    }
+
+    /** Inside the snapshot: the trail check, then the workbook, then the PDF. */
+    private int write(UUID campaignId, String by, Path xlsx, Path pdf, Progress progress) {
+        try {
+            TrailCheck check = trailChecks.check(campaigns.periodStart(campaignId));
+            int total = db.select(CAMPAIGN.ITEMS)
+                    .from(CAMPAIGN)
+                    .where(CAMPAIGN.ID.eq(campaignId))
+                    .fetchOne(CAMPAIGN.ITEMS);
+            progress.expect(3L * Math.max(1, total));
+            EvidencePack pack = campaigns.pack(campaignId, check, by, clock.instant(), n -> progress.step());
+            Metrics metrics;
+            try (OutputStream out = Files.newOutputStream(xlsx)) {
+                metrics = ExcelReport.write(pack, out);
+            }
+            try (OutputStream out = Files.newOutputStream(pdf)) {
+                PdfReport.write(pack, metrics, Map.of(XLSX, sha256Hex(xlsx)), out);
+            }
+            return (int) metrics.items();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private void store(UUID packId, UUID campaignId, Path xlsx, Path pdf, int items) throws IOException {
+        TrailSigner signer = TrailSigner.readOrCreate(signingKey);
+        Map<String, String> files = new LinkedHashMap<>();
+        files.put(XLSX, sha256Hex(xlsx));
+        files.put(PDF, sha256Hex(pdf));
+        EvidenceManifest manifest = new EvidenceManifest(campaignId, clock.instant(), signer.keyId(), files);
+        byte[] text = manifest.text();
+        byte[] signature = Base64.getEncoder().encode(manifest.sign(signer));
+        ByteArrayOutputStream publicKey = new ByteArrayOutputStream();
+        Path pub = TrailSigner.publicKeyFile(signingKey);
+        Files.copy(pub, publicKey);
+        byte[] xlsxBytes = Files.readAllBytes(xlsx);
+        byte[] pdfBytes = Files.readAllBytes(pdf);
+        separately.executeWithoutResult(tx -> {
+            insertFile(packId, XLSX, xlsxBytes);
+            insertFile(packId, PDF, pdfBytes);
+            insertFile(packId, EvidenceManifest.FILE, text);
+            insertFile(packId, EvidenceManifest.SIGNATURE, signature);
+            insertFile(packId, EvidenceManifest.PUBLIC_KEY, publicKey.toByteArray());
+            db.update(EVIDENCE_PACK)
+                    .set(EVIDENCE_PACK.STATE, "ready")
+                    .set(EVIDENCE_PACK.PROGRESS, 1f)
+                    .set(EVIDENCE_PACK.ITEMS, items)
+                    .set(EVIDENCE_PACK.FINISHED_AT, OffsetDateTime.now(clock))
+                    .where(EVIDENCE_PACK.ID.eq(packId))
+                    .execute();
+        });
+    }
+
+    private void insertFile(UUID packId, String name, byte[] content) {
+        db.insertInto(EVIDENCE_FILE)
+                .set(EVIDENCE_FILE.PACK_ID, packId)
+                .set(EVIDENCE_FILE.NAME, name)
+                .set(EVIDENCE_FILE.SHA256, sha256(content))
+                .set(EVIDENCE_FILE.CONTENT, content)
+                .execute();
+    }
+
+    /** A file of the campaign's newest ready pack, or null if it has none. */
+    public Download file(UUID campaignId, String name) {
+        Viewer v = requireReader();
+        UUID pack = newestReady(campaignId);
+        if (pack == null || !List.of(XLSX, PDF).contains(name)) {
+            return null;
+        }
+        byte[] content = db.select(EVIDENCE_FILE.CONTENT)
+                .from(EVIDENCE_FILE)
+                .where(EVIDENCE_FILE.PACK_ID.eq(pack))
+                .and(EVIDENCE_FILE.NAME.eq(name))
+                .fetchOne(EVIDENCE_FILE.CONTENT);
+        downloaded(v, campaignId, name);
+        return new Download(fileName(campaignId, name.substring(name.indexOf('.'))), content);
+    }
+
+    /** The newest ready pack as one zip, streamed to {@code out}; false if there is none. */
+    public boolean zip(UUID campaignId, OutputStream out) throws IOException {
+        Viewer v = requireReader();
+        UUID pack = newestReady(campaignId);
+        if (pack == null) {
+            return false;
+        }
+        downloaded(v, campaignId, "pack.zip");
+        try (ZipOutputStream zip = new ZipOutputStream(out)) {
+            for (var f : db.select(EVIDENCE_FILE.NAME, EVIDENCE_FILE.CONTENT)
+                    .from(EVIDENCE_FILE)
+                    .where(EVIDENCE_FILE.PACK_ID.eq(pack))
+                    .orderBy(EVIDENCE_FILE.NAME)
+                    .fetch()) {
+                zip.putNextEntry(new ZipEntry(f.value1()));
+                zip.write(f.value2());
+                zip.closeEntry();
+            }
+        }
+        return true;
+    }
+
+    public String zipName(UUID campaignId) {
+        requireReader();
+        return fileName(campaignId, "-pack.zip");
+    }
+
+    /** An agent's history across campaigns as a workbook. */
+    public Download history(UUID agentId) {
+        Viewer v = requireReader();
+        var history = campaigns.history(agentId, clock.instant());
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try {
+            HistoryReport.write(history, out);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        separately.executeWithoutResult(tx -> trail.record(
+                v.name(),
+                "evidence.download",
+                "agent",
+                agentId,
+                history.agent() == null ? agentId.toString() : history.agent(),
+                "review history"));
+        String name = history.agent() == null ? agentId.toString() : history.agent();
+        return new Download("review-history-" + safe(name) + ".xlsx", out.toByteArray());
+    }
+
+    /** A file to send, with the name the browser saves it under. */
+    public record Download(String fileName, byte[] content) {}
+
+    private UUID newestReady(UUID campaignId) {
+        return db.select(EVIDENCE_PACK.ID)
+                .from(EVIDENCE_PACK)
+                .where(EVIDENCE_PACK.CAMPAIGN_ID.eq(campaignId))
+                .and(EVIDENCE_PACK.STATE.eq("ready"))
+                .orderBy(EVIDENCE_PACK.REQUESTED_AT.desc())
+                .limit(1)
+                .fetchOne(EVIDENCE_PACK.ID);
+    }
+
+    private void downloaded(Viewer v, UUID campaignId, String file) {
+        separately.executeWithoutResult(tx ->
+                trail.record(v.name(), "evidence.download", "campaign", campaignId, campaignName(campaignId), file));
+    }
+
+    private String campaignName(UUID campaignId) {
+        String name = db.select(CAMPAIGN.NAME)
+                .from(CAMPAIGN)
+                .where(CAMPAIGN.ID.eq(campaignId))
+                .fetchOne(CAMPAIGN.NAME);
+        if (name == null) {
+            throw new IllegalArgumentException("no such campaign");
+        }
+        return name;
+    }
+
+    private String fileName(UUID campaignId, String suffix) {
+        return "evidence-" + safe(campaignName(campaignId)) + suffix;
+    }
+
+    /** A name safe in a Content-Disposition header and any file system. */
+    static String safe(String name) {
+        String s = name.replaceAll("[^A-Za-z0-9._-]+", "-").replaceAll("^-+|-+$", "");
+        return s.isEmpty() ? "campaign" : s.substring(0, Math.min(80, s.length()));
+    }
+
+    private Viewer requireReader() {
+        Viewer v = viewer.get();
+        if (!v.has(Role.AUDITOR) && !v.has(Role.ADMIN)) {
+            throw new AccessDeniedException("evidence is for auditors and administrators");
+        }
+        return v;
+    }
+
+    /** Counts walked items; writes progress and the heartbeat at most twice a second. */
+    private final class Progress {
+
+        private final UUID packId;
+        private long expected = 1;
+        private long done;
+        private Instant written = Instant.EPOCH;
+
+        Progress(UUID packId) {
+            this.packId = packId;
+        }
+
+        void expect(long steps) {
+            expected = steps;
+        }
+
+        void step() {
+            done++;
+            Instant now = clock.instant();
+            if (Duration.between(written, now).compareTo(PROGRESS_EVERY) >= 0) {
+                written = now;
+                float fraction = Math.min(0.99f, (float) done / expected);
+                separately.executeWithoutResult(tx -> db.update(EVIDENCE_PACK)
+                        .set(EVIDENCE_PACK.PROGRESS, fraction)
+                        .set(EVIDENCE_PACK.HEARTBEAT_AT, OffsetDateTime.ofInstant(now, ZoneOffset.UTC))
+                        .where(EVIDENCE_PACK.ID.eq(packId))
+                        .execute());
+            }
+        }
+    }
+
+    private static String sha256Hex(Path file) throws IOException {
+        MessageDigest digest = sha256();
+        try (var in = new DigestInputStream(Files.newInputStream(file), digest)) {
+            in.transferTo(OutputStream.nullOutputStream());
+        }
+        return HexFormat.of().formatHex(digest.digest());
+    }
+
+    private static byte[] sha256(byte[] bytes) {
+        return sha256().digest(bytes);
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void deleteQuietly(Path dir) {
+        if (dir == null) {
+            return;
+        }
+        try (var files = Files.walk(dir)) {
+            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            log.warn("could not delete {}: {}", dir, e.getMessage());
+        }
+    }
+}
