@@ -32,17 +32,17 @@ class EvidenceDownloads {
     }
 
     @GetMapping(BASE + "{campaign}/" + EvidencePacks.XLSX)
-    ResponseEntity<byte[]> workbook(@PathVariable UUID campaign) {
+    ResponseEntity<byte[]> workbook(@PathVariable("campaign") UUID campaign) {
         return send(packs.file(campaign, EvidencePacks.XLSX), XLSX);
     }
 
     @GetMapping(BASE + "{campaign}/" + EvidencePacks.PDF)
-    ResponseEntity<byte[]> document(@PathVariable UUID campaign) {
+    ResponseEntity<byte[]> document(@PathVariable("campaign") UUID campaign) {
         return send(packs.file(campaign, EvidencePacks.PDF), MediaType.APPLICATION_PDF);
     }
 
     @GetMapping(BASE + "{campaign}/pack.zip")
-    void zip(@PathVariable UUID campaign, HttpServletResponse response) throws IOException {
+    void zip(@PathVariable("campaign") UUID campaign, HttpServletResponse response) throws IOException {
         String name = packs.zipName(campaign);
         response.setContentType("application/zip");
         response.setHeader(HttpHeaders.CONTENT_DISPOSITION, attachment(name));
@@ -53,12 +53,12 @@ class EvidenceDownloads {
     }
 
     @GetMapping(HISTORY + "{agent}")
-    ResponseEntity<byte[]> history(@PathVariable UUID agent) {
+    ResponseEntity<byte[]> history(@PathVariable("agent") UUID agent) {
         return send(packs.history(agent), XLSX);
     }
 
-    @ExceptionHandler(IllegalArgumentException.class)
-    ResponseEntity<String> unknown(IllegalArgumentException e) {
+    @ExceptionHandler(NoSuchCampaign.class)
+    ResponseEntity<String> unknown(NoSuchCampaign e) {
         return ResponseEntity.status(HttpStatus.NOT_FOUND)
                 .contentType(MediaType.TEXT_PLAIN)
                 .body(e.getMessage());

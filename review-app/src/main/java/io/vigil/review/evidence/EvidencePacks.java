@@ -421,7 +421,7 @@ public class EvidencePacks {
                 .where(CAMPAIGN.ID.eq(campaignId))
                 .fetchOne(CAMPAIGN.NAME);
         if (name == null) {
-            throw new IllegalArgumentException("no such campaign");
+            throw new NoSuchCampaign();
         }
         return name;
     }

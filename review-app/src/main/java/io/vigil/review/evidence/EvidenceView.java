@@ -84,16 +84,19 @@ class EvidenceView extends VerticalLayout {
         return switch (c.packState()) {
             case "running" -> {
                 ProgressBar bar = new ProgressBar(0, 1, c.progress());
-                bar.setId("pack-progress");
+                bar.setId("pack-progress-" + c.campaignId());
                 VerticalLayout box =
                         new VerticalLayout(new Span("generating, " + Math.round(c.progress() * 100) + " %"), bar);
                 box.setPadding(false);
                 box.setSpacing(false);
                 yield box;
             }
-            case "ready" ->
-                new Span("ready " + Feedback.utc(c.finishedAt()) + " (" + c.items() + " items, by " + c.requestedBy()
-                        + ")");
+            case "ready" -> {
+                Span ready = new Span("ready " + Feedback.utc(c.finishedAt()) + " (" + c.items() + " items, by "
+                        + c.requestedBy() + ")");
+                ready.setId("pack-ready-" + c.campaignId());
+                yield ready;
+            }
             default -> {
                 Span failed = new Span("failed: " + c.error());
                 failed.getStyle().set("color", "var(--lumo-error-text-color)");
@@ -108,9 +111,9 @@ class EvidenceView extends VerticalLayout {
         if (c.downloadable()) {
             String base = EvidenceDownloads.BASE + c.campaignId() + "/";
             row.add(
-                    download(base + EvidencePacks.XLSX, "Excel", "download-xlsx"),
-                    download(base + EvidencePacks.PDF, "PDF", "download-pdf"),
-                    download(base + "pack.zip", "Signed pack (zip)", "download-zip"));
+                    download(base + EvidencePacks.XLSX, "Excel", "download-xlsx-" + c.campaignId()),
+                    download(base + EvidencePacks.PDF, "PDF", "download-pdf-" + c.campaignId()),
+                    download(base + "pack.zip", "Signed pack (zip)", "download-zip-" + c.campaignId()));
         }
         if (!c.running()) {
             Button generate = new Button(c.downloadable() ? "Generate again" : "Generate", e -> {

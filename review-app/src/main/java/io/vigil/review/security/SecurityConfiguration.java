@@ -25,6 +25,10 @@ class SecurityConfiguration {
 
     @Bean
     SecurityFilterChain webApp(HttpSecurity http) throws Exception {
+        // Vaadin's configurer denies every request it does not know; the evidence downloads are
+        // for auditors and administrators (their service checks the roles again on every call).
+        http.authorizeHttpRequests(requests ->
+                requests.requestMatchers("/downloads/**").hasAnyRole(Role.AUDITOR.name(), Role.ADMIN.name()));
         return http.with(
                         VaadinSecurityConfigurer.vaadin(),
                         vaadin -> vaadin.oauth2LoginPage("/oauth2/authorization/" + OidcLogin.REGISTRATION_ID))
