@@ -14,7 +14,9 @@ import io.vigil.review.campaigns.CampaignDefinition;
 import io.vigil.review.campaigns.CampaignService;
 import io.vigil.review.campaigns.DefinitionService;
 import io.vigil.review.campaigns.ReviewService;
+import io.vigil.review.evidence.EvidencePacks;
 import io.vigil.review.security.Role;
+import java.io.OutputStream;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -76,6 +78,9 @@ class CampaignAuthorizationIT extends DemoStack {
     @Autowired
     ReviewService reviews;
 
+    @Autowired
+    EvidencePacks packs;
+
     UUID definition;
     UUID campaign;
     UUID item;
@@ -115,6 +120,7 @@ class CampaignAuthorizationIT extends DemoStack {
             Caller.ANOTHER_OWNER,
             Caller.AUDITOR,
             Caller.APPROVER);
+    static final Set<Caller> EVIDENCE_READERS = Set.of(Caller.ADMIN, Caller.AUDITOR);
     static final Set<Caller> FOLLOWERS =
             Set.of(Caller.ADMIN, Caller.ITEMS_REVIEWER, Caller.CAMPAIGN_OWNER, Caller.AUDITOR);
 
@@ -154,7 +160,27 @@ class CampaignAuthorizationIT extends DemoStack {
                                 it -> it.campaigns.signOff(it.campaign, "fine")),
                         row("retry its remediation", ADMIN_ONLY, it -> it.campaigns.retryRemediation(it.campaign)),
                         row("list flags", ANY_ROLE, it -> it.campaigns.flags()),
-                        row("resolve a flag", ADMIN_ONLY, it -> it.campaigns.resolveFlag(UUID.randomUUID(), "done")))
+                        row("resolve a flag", ADMIN_ONLY, it -> it.campaigns.resolveFlag(UUID.randomUUID(), "done")),
+                        row("list evidence", EVIDENCE_READERS, it -> it.packs.campaigns()),
+                        row("generate a pack", EVIDENCE_READERS, it -> {
+                            try {
+                                it.packs.request(it.campaign);
+                            } catch (IllegalStateException alreadyRunning) {
+                                // allowed; the previous caller's pack is still being generated
+                            }
+                        }),
+                        row(
+                                "download a pack's workbook",
+                                EVIDENCE_READERS,
+                                it -> it.packs.file(it.campaign, EvidencePacks.XLSX)),
+                        row(
+                                "download a pack's zip",
+                                EVIDENCE_READERS,
+                                it -> it.packs.zip(it.campaign, OutputStream.nullOutputStream())),
+                        row(
+                                "download an agent's history",
+                                EVIDENCE_READERS,
+                                it -> it.packs.history(it.agentId("cauthz-" + S))))
                 .flatMap(r -> Arrays.stream(Caller.values())
                         .map(caller ->
                                 Arguments.of(r.get()[0], caller, ((Set<?>) r.get()[1]).contains(caller), r.get()[2])));
