@@ -20,7 +20,6 @@ public final class ExcelReport {
     /** @return the figures counted from the items, for the PDF and the web app */
     public static Metrics write(EvidencePack pack, OutputStream out) throws IOException {
         SXSSFWorkbook book = new SXSSFWorkbook(WINDOW);
-        book.setCompressTempFiles(true);
         try {
             ExcelStyles styles = new ExcelStyles(book);
             SheetWriter summary = sheet(book, styles, "Summary").widths(34, 60, 90);

@@ -71,7 +71,7 @@ final class SheetWriter {
 
     private void set(Cell cell, Object value) {
         switch (value) {
-            case null -> cell.setBlank();
+            case null -> cell.setCellStyle(styles.plain);
             case Instant at -> {
                 cell.setCellValue(LocalDateTime.ofInstant(at, ZoneOffset.UTC));
                 cell.setCellStyle(styles.time);
@@ -84,13 +84,14 @@ final class SheetWriter {
                 cell.setCellValue(n);
                 cell.setCellStyle(styles.count);
             }
-            case Boolean b -> cell.setCellValue(b ? "yes" : "no");
+            case Boolean b -> {
+                cell.setCellValue(b ? "yes" : "no");
+                cell.setCellStyle(styles.plain);
+            }
             default -> {
                 String text = Text.clean(value.toString());
                 cell.setCellValue(text);
-                if (text.indexOf('\n') >= 0) {
-                    cell.setCellStyle(styles.wrap);
-                }
+                cell.setCellStyle(text.indexOf('\n') >= 0 ? styles.wrap : styles.plain);
             }
         }
     }
