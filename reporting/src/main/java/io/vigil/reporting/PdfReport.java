@@ -286,8 +286,7 @@ public final class PdfReport {
                             Font.BOLD,
                             r.status().equals("verified") ? PdfStyle.GOOD : PdfStyle.ALERT));
             t.addCell(result);
-            t.addCell(style.cell(
-                    r.statements().isEmpty() ? "none" : String.join(";\n", r.statements()) + ";", style.mono));
+            t.addCell(style.code(r.statements().isEmpty() ? "none" : String.join(";\n", r.statements()) + ";"));
             t.addCell(style.cell(Text.time(r.at())));
             t.addCell(style.cell(r.detail()));
             slice(t, ++rows[0]);

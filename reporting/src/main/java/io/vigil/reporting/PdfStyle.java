@@ -76,6 +76,15 @@ final class PdfStyle {
         return c;
     }
 
+    /**
+     * SQL and hashes in a monospaced face; the standard Courier holds Latin-1 only, so text with
+     * anything beyond it (a role named in another script) is set in the Unicode face instead.
+     */
+    PdfPCell code(String text) {
+        boolean latin1 = Text.clean(text).chars().allMatch(c -> c < 0x100);
+        return cell(text, latin1 ? mono : cell);
+    }
+
     PdfPCell number(long n) {
         PdfPCell c = cell(Text.count(n));
         c.setHorizontalAlignment(Element.ALIGN_RIGHT);

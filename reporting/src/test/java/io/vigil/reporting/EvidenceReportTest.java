@@ -2,6 +2,7 @@ package io.vigil.reporting;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -15,6 +16,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.pdfbox.Loader;
 import org.apache.pdfbox.pdmodel.PDDocument;
+import org.apache.pdfbox.rendering.PDFRenderer;
 import org.apache.pdfbox.text.PDFTextStripper;
 import org.apache.poi.ss.usermodel.CellType;
 import org.apache.poi.ss.usermodel.Row;
@@ -130,11 +132,27 @@ class EvidenceReportTest {
                             sha256(xlsx),
                             "Name",
                             "Signature");
+            // Every page renders (fonts embedded, nothing malformed), and none is blank.
+            PDFRenderer renderer = new PDFRenderer(doc);
+            for (int p = 0; p < pages; p++) {
+                BufferedImage image = renderer.renderImage(p, 0.5f);
+                assertThat(inkedPixels(image)).as("page %d has content", p + 1).isGreaterThan(500);
+            }
             int headers = occurrences(text, "Grants and usage at launch");
             int itemPages = pagesWith(doc, "Grants and usage at launch");
             assertThat(itemPages).isGreaterThan(1);
             assertThat(headers).isEqualTo(itemPages);
         }
+    }
+
+    private static int inkedPixels(BufferedImage image) {
+        int inked = 0;
+        for (int y = 0; y < image.getHeight(); y++) {
+            for (int x = 0; x < image.getWidth(); x++) {
+                inked += (image.getRGB(x, y) & 0xFFFFFF) != 0xFFFFFF ? 1 : 0;
+            }
+        }
+        return inked;
     }
 
     private static long count(java.util.function.Predicate<ReviewedItem> p) {

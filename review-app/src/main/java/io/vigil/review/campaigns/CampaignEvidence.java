@@ -21,6 +21,7 @@ import io.vigil.reporting.TrailCheck;
 import io.vigil.review.usage.Grant;
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -273,8 +274,7 @@ public class CampaignEvidence {
         if (e.ddl() > 0 || e.denials() > 0) {
             s.append(String.format(" (%,d DDL, %,d denied)", e.ddl(), e.denials()));
         }
-        s.append("; last activity ")
-                .append(e.lastActivity() == null ? "never" : e.lastActivity().toInstant());
+        s.append("; last activity ").append(e.lastActivity() == null ? "never" : seconds(e.lastActivity()));
         for (RelationUse u : e.usage()) {
             s.append(String.format(
                     "%n%s %s: %,d since %s, last %s",
@@ -282,9 +282,13 @@ public class CampaignEvidence {
                     u.relation(),
                     u.statements(),
                     u.firstAt() == null ? "?" : u.firstAt().toLocalDate(),
-                    u.lastAt() == null ? "?" : u.lastAt().toInstant()));
+                    u.lastAt() == null ? "?" : seconds(u.lastAt())));
         }
         return s.toString();
+    }
+
+    private static Instant seconds(OffsetDateTime t) {
+        return t.toInstant().truncatedTo(ChronoUnit.SECONDS);
     }
 
     private Rows<DecisionEvent> decisions(UUID campaignId) {
