@@ -6,11 +6,20 @@ alter table campaign_item add column assigned_reviewer text;
 update campaign_item
    set assigned_reviewer = coalesce(substring(reviewer_reason from '^(.*) did not decide by '), reviewer)
  where stage = 1;
-update campaign_item set assigned_reviewer = coalesce(first_decided_by, reviewer) where assigned_reviewer is null;
+-- A second-stage item lost its first reviewer when it moved on: say so rather than guess.
+update campaign_item set assigned_reviewer = 'unknown (assigned before Vigil kept it)' where assigned_reviewer is null;
 alter table campaign_item alter column assigned_reviewer set not null;
 
--- The exact statements remediation ran on the target, in order.
+-- The exact statements remediation ran on the target, in order (a retry appends its own).
 alter table campaign_item add column remediation_statements text[] not null default '{}';
+
+-- When the item's reviewer missed the due date (it was undecided then, and escalated unless its
+-- reviewer was the fallback already). The reason text is replaced when an item moves to a second
+-- stage; this stays.
+alter table campaign_item add column overdue_at timestamptz;
+update campaign_item i set overdue_at = c.due_at
+  from campaign c
+ where c.id = i.campaign_id and (i.reviewer_reason like '%; escalated' or i.defaulted);
 
 -- One generation of a campaign's pack. The newest ready one is what auditors download; a closed
 -- campaign's pack is final, an open one's is as of its generation.
@@ -32,11 +41,21 @@ create index evidence_pack_campaign_idx on evidence_pack (campaign_id, requested
 -- One generation at a time per campaign.
 create unique index evidence_pack_running_idx on evidence_pack (campaign_id) where state = 'running';
 
--- The pack's files: the workbook, the document, the manifest and its signature.
+-- The pack's files: the workbook, the document, the manifest and its signature. Their content is
+-- kept in chunks, so storing and serving a large pack never holds a whole file in memory.
 create table evidence_file (
-    pack_id  uuid  not null references evidence_pack (id) on delete cascade,
-    name     text  not null,
-    sha256   bytea not null,
-    content  bytea not null,
+    pack_id  uuid   not null references evidence_pack (id) on delete cascade,
+    name     text   not null,
+    sha256   bytea  not null,
+    size     bigint not null,
     primary key (pack_id, name)
+);
+
+create table evidence_chunk (
+    pack_id  uuid    not null,
+    name     text    not null,
+    seq      integer not null,
+    data     bytea   not null,
+    primary key (pack_id, name, seq),
+    foreign key (pack_id, name) references evidence_file (pack_id, name) on delete cascade
 );

@@ -25,7 +25,7 @@ public final class ExcelReport {
             SheetWriter summary = sheet(book, styles, "Summary").widths(34, 60, 90);
             SheetWriter population = sheet(book, styles, "Population").widths(38, 30, 24, 24, 24, 66);
             SheetWriter items = sheet(book, styles, "Items")
-                    .widths(30, 24, 24, 24, 50, 60, 12, 50, 12, 24, 24, 24, 22, 50, 8, 8, 8, 8, 16, 40, 66);
+                    .widths(30, 24, 24, 24, 50, 60, 12, 50, 12, 24, 24, 24, 22, 50, 8, 8, 8, 8, 16, 40, 66, 12);
             SheetWriter remediation = sheet(book, styles, "Remediation").widths(30, 24, 12, 12, 80, 22, 80);
             SheetWriter decisions = sheet(book, styles, "Decisions").widths(30, 8, 12, 60, 24, 22, 8, 60);
             SheetWriter signOff = sheet(book, styles, "Sign-off").widths(28, 30, 10, 22, 60);
@@ -77,7 +77,8 @@ public final class ExcelReport {
                 "Stage",
                 "First-stage decision",
                 "Separation of duties",
-                "Evidence SHA-256");
+                "Evidence SHA-256",
+                "Evidence matches its hash");
         remediation.header(
                 true,
                 "Agent",
@@ -118,7 +119,8 @@ public final class ExcelReport {
                     item.stage(),
                     item.firstDecision() == null ? "" : item.firstDecision() + " by " + item.firstDecidedBy(),
                     item.sodRefusals().isEmpty() ? "passed" : String.join("\n", item.sodRefusals()),
-                    item.evidenceHash());
+                    item.evidenceHash(),
+                    item.evidenceMatches());
             ReviewedItem.Remediation r = item.remediation();
             if (r.needed()) {
                 remediation.row(
@@ -217,10 +219,18 @@ public final class ExcelReport {
         sheet.fact("Remediation failed", m.remediationFailed());
         sheet.fact("Remediation not finished", m.remediationOpen());
         sheet.fact("Population hash", populationVerdict(pack, m));
-        sheet.fact("Audit trail", pack.trail().intact() ? "intact" : "TAMPERED: see Integrity");
+        sheet.fact("Evidence hashes", evidenceVerdict(m));
+        sheet.fact(
+                "Audit trail", pack.trail().intact() ? "intact" : pack.trail().verdict() + ": see Integrity");
         sheet.fact(
                 "Signed off",
                 pack.signOff().by() == null ? "not yet" : pack.signOff().by());
+    }
+
+    static String evidenceVerdict(Metrics m) {
+        return m.evidenceMismatches() == 0
+                ? "every item's evidence matches its hash"
+                : m.evidenceMismatches() + " item(s)' evidence DOES NOT MATCH its hash: altered after launch";
     }
 
     static String populationVerdict(EvidencePack pack, Metrics m) {
@@ -249,7 +259,8 @@ public final class ExcelReport {
         sheet.title("Audit trail verification");
         sheet.blank();
         sheet.fact(
-                "Verdict", t.intact() ? "intact" : "TAMPERED: " + t.findings().size() + " finding(s)");
+                "Verdict",
+                t.intact() ? "intact" : t.verdict() + ": " + t.findings().size() + " finding(s)");
         sheet.fact("Checked at", t.checkedAt());
         sheet.fact("Checkpoints checked against key", t.keyId());
         sheet.fact("Records checked", t.records());

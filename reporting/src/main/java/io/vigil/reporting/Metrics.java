@@ -14,6 +14,7 @@ import java.util.function.Consumer;
  * @param byDecision final decisions: attest, revoke, reduce, flag, and "undecided"
  * @param remediationNeeded items whose final decision changes the target
  * @param recomputedPopulationHash the population hash recomputed from the items' evidence hashes
+ * @param evidenceMismatches items whose stored evidence no longer hashes to their evidence hash
  */
 public record Metrics(
         long items,
@@ -27,7 +28,8 @@ public record Metrics(
         long remediationVerified,
         long remediationFailed,
         long remediationOpen,
-        String recomputedPopulationHash) {
+        String recomputedPopulationHash,
+        long evidenceMismatches) {
 
     /** The decisions in the order every report lists them. */
     public static final String[] DECISIONS = {"attest", "revoke", "reduce", "flag", "undecided"};
@@ -50,6 +52,7 @@ public record Metrics(
         private long needed;
         private long verified;
         private long failed;
+        private long mismatches;
 
         public Counter() {
             for (String d : DECISIONS) {
@@ -74,6 +77,7 @@ public record Metrics(
                 failed += item.remediation().status().equals("failed") ? 1 : 0;
             }
             population.update(HexFormat.of().parseHex(item.evidenceHash()));
+            mismatches += item.evidenceMatches() ? 0 : 1;
         }
 
         public Metrics metrics() {
@@ -89,7 +93,8 @@ public record Metrics(
                     verified,
                     failed,
                     needed - verified - failed,
-                    HexFormat.of().formatHex(population.digest()));
+                    HexFormat.of().formatHex(population.digest()),
+                    mismatches);
         }
     }
 }

@@ -38,7 +38,12 @@ final class PdfPages extends PdfPageEventHelper {
         float right = page.getWidth() - document.rightMargin();
         if (writer.getPageNumber() > 1) {
             ColumnText.showTextAligned(
-                    canvas, Element.ALIGN_LEFT, new Phrase(running, style.footer), left, page.getHeight() - 22, 0);
+                    canvas,
+                    Element.ALIGN_LEFT,
+                    new Phrase(running, style.fitting(style.footer, running)),
+                    left,
+                    page.getHeight() - 22,
+                    0);
         }
         canvas.saveState();
         canvas.setColorStroke(PdfStyle.RULE);
@@ -48,7 +53,12 @@ final class PdfPages extends PdfPageEventHelper {
         canvas.stroke();
         canvas.restoreState();
         ColumnText.showTextAligned(
-                canvas, Element.ALIGN_LEFT, new Phrase("Vigil evidence pack · " + running, style.footer), left, 18, 0);
+                canvas,
+                Element.ALIGN_LEFT,
+                new Phrase("Vigil evidence pack · " + running, style.fitting(style.footer, running)),
+                left,
+                18,
+                0);
         String pageOf = "Page " + writer.getPageNumber() + " of ";
         float width = style.footer.getCalculatedBaseFont(false).getWidthPoint(pageOf, style.footer.getSize());
         ColumnText.showTextAligned(

@@ -73,7 +73,7 @@ public final class PdfReport {
         Paragraph kicker = new Paragraph("ACCESS CERTIFICATION EVIDENCE", style.label);
         kicker.setSpacingAfter(6);
         document.add(kicker);
-        document.add(new Paragraph(Text.clean(c.name()), style.title));
+        document.add(new Paragraph(Text.clean(c.name()), style.fitting(style.title, c.name())));
         Paragraph sub = new Paragraph(
                 "Periodic review of AI agent and service account access to PostgreSQL, recorded by Vigil", style.small);
         sub.setSpacingAfter(14);
@@ -152,11 +152,9 @@ public final class PdfReport {
         boolean populationOk =
                 metrics.recomputedPopulationHash().equals(pack.population().hash());
         verdict(t, "Population hash", populationOk ? "matches" : "MISMATCH", populationOk);
-        verdict(
-                t,
-                "Audit trail",
-                pack.trail().intact() ? "intact" : "TAMPERED",
-                pack.trail().intact());
+        boolean evidenceOk = metrics.evidenceMismatches() == 0;
+        verdict(t, "Evidence hashes", evidenceOk ? "match" : metrics.evidenceMismatches() + " MISMATCH", evidenceOk);
+        verdict(t, "Audit trail", pack.trail().verdict(), pack.trail().intact());
         return t;
     }
 
@@ -214,7 +212,8 @@ public final class PdfReport {
         int[] rows = {0};
         pack.items().forEach(item -> {
             t.addCell(style.cell(item.agent() + "\nowner " + item.owner() + "\n" + item.target() + " as "
-                    + item.upstreamRole() + "\nevidence " + item.evidenceHash().substring(0, 16) + "…"));
+                    + item.upstreamRole() + "\nevidence " + item.evidenceHash().substring(0, 16) + "…"
+                    + (item.evidenceMatches() ? "" : "\nEVIDENCE ALTERED")));
             t.addCell(style.cell(String.join("\n", item.grants()) + "\n\n" + item.usage()));
             t.addCell(style.cell(item.recommendation().toUpperCase() + ": " + item.recommendationReason()));
             t.addCell(style.cell(decision(item)));
@@ -350,7 +349,9 @@ public final class PdfReport {
         document.add(facts(List.of(
                 fact(
                         "Verdict",
-                        t.intact() ? "intact" : "TAMPERED: " + t.findings().size() + " finding(s)"),
+                        t.intact()
+                                ? "intact"
+                                : t.verdict() + ": " + t.findings().size() + " finding(s)"),
                 fact("Checked", Text.time(t.checkedAt())),
                 fact("Against the checkpoints signed with key", t.keyId()),
                 fact("Records checked", Text.count(t.records()) + " in " + Text.count(t.sessions()) + " sessions"),
@@ -378,7 +379,8 @@ public final class PdfReport {
         finish(spools, t.spools().size(), "no spools");
         for (String finding : t.findings()) {
             document.add(new Paragraph(
-                    "TAMPERED: " + Text.clean(finding), new Font(Font.HELVETICA, 9, Font.BOLD, PdfStyle.ALERT)));
+                    (t.complete() ? "TAMPERED: " : "") + Text.clean(finding),
+                    new Font(Font.HELVETICA, 9, Font.BOLD, PdfStyle.ALERT)));
         }
     }
 

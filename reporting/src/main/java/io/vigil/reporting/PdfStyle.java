@@ -34,8 +34,10 @@ final class PdfStyle {
     final Font mono;
     final Font footer;
 
+    private final BaseFont unicode;
+
     PdfStyle() {
-        BaseFont unicode = unicode();
+        unicode = unicode();
         title = new Font(Font.HELVETICA, 22, Font.BOLD, INK);
         heading = new Font(Font.HELVETICA, 14, Font.BOLD, INK);
         label = new Font(Font.HELVETICA, 9, Font.BOLD, INK);
@@ -77,12 +79,23 @@ final class PdfStyle {
     }
 
     /**
+     * {@code latin} when it can draw {@code text} (the standard fonts hold Latin-1 only), else the
+     * Unicode face at the same size and colour: a campaign named in another script still prints.
+     */
+    Font fitting(Font latin, String text) {
+        return latin1(text) ? latin : new Font(unicode, latin.getSize(), Font.NORMAL, latin.getColor());
+    }
+
+    private static boolean latin1(String text) {
+        return Text.clean(text).chars().allMatch(c -> c < 0x100);
+    }
+
+    /**
      * SQL and hashes in a monospaced face; the standard Courier holds Latin-1 only, so text with
      * anything beyond it (a role named in another script) is set in the Unicode face instead.
      */
     PdfPCell code(String text) {
-        boolean latin1 = Text.clean(text).chars().allMatch(c -> c < 0x100);
-        return cell(text, latin1 ? mono : cell);
+        return cell(text, latin1(text) ? mono : cell);
     }
 
     PdfPCell number(long n) {

@@ -10,6 +10,8 @@ import java.util.List;
  * @param grants its privileges on the target as of launch, one per line ("SELECT on public.orders")
  * @param usage what it did in the period, in words
  * @param evidenceHash SHA-256 of the evidence as frozen at launch, hex
+ * @param evidenceMatches whether the stored evidence still hashes to {@code evidenceHash} (the
+ *     grants and usage shown are what was frozen)
  * @param assignedReviewer who was to decide at launch
  * @param reviewer who was to decide last (after escalation or in a second stage)
  * @param decision attest, revoke, reduce or flag; null when nobody decided and there was no default
@@ -29,6 +31,7 @@ public record ReviewedItem(
         List<String> grants,
         String usage,
         String evidenceHash,
+        boolean evidenceMatches,
         String recommendation,
         String recommendationReason,
         String assignedReviewer,

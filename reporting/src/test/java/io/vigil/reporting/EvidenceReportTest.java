@@ -66,6 +66,7 @@ class EvidenceReportTest {
                 .isEqualTo(count(i -> i.remediation().status().equals("failed")));
         assertThat(metrics.recomputedPopulationHash())
                 .isEqualTo(SamplePack.of(N).population().hash());
+        assertThat(metrics.evidenceMismatches()).isEqualTo(1);
     }
 
     @Test
@@ -82,6 +83,7 @@ class EvidenceReportTest {
                     .isEqualTo(String.valueOf(metrics.remediationVerified()));
             assertThat(fact(summary, "Population hash")).startsWith("matches the items");
             assertThat(fact(summary, "Audit trail")).isEqualTo("intact");
+            assertThat(fact(summary, "Evidence hashes")).startsWith("1 item(s)' evidence DOES NOT MATCH");
             assertThat(text(summary)).contains("CC6.2", "CC6.3", "7.2.4", "7.2.5.1", "A.5.18");
 
             Sheet items = book.getSheet("Items");
@@ -119,7 +121,7 @@ class EvidenceReportTest {
             assertThat(text).contains("Page 1 of " + pages, "Page " + pages + " of " + pages);
             assertThat(text)
                     .contains(
-                            "Q4 2026 agent access review",
+                            "Q4 2026 agent access review, Łódź",
                             "Items under review 60",
                             "CC6.2",
                             "A.5.18",
@@ -131,7 +133,9 @@ class EvidenceReportTest {
                             "carol.ciso",
                             sha256(xlsx),
                             "Name",
-                            "Signature");
+                            "Signature",
+                            "Evidence hashes 1 MISMATCH",
+                            "EVIDENCE ALTERED");
             // Every page renders (fonts embedded, nothing malformed), and none is blank.
             PDFRenderer renderer = new PDFRenderer(doc);
             for (int p = 0; p < pages; p++) {

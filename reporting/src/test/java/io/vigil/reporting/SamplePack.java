@@ -15,6 +15,9 @@ import java.util.function.Consumer;
 final class SamplePack {
 
     static final Instant LAUNCHED = Instant.parse("2026-10-01T06:00:00Z");
+    /** The one item whose stored evidence no longer matches its hash. */
+    static final int ALTERED = 7;
+
     static final String HOSTILE_AGENT = "ağent-\u0007bell «ünïcode» =cmd|' /C calc'!A0";
 
     private SamplePack() {}
@@ -24,7 +27,7 @@ final class SamplePack {
         return new EvidencePack(
                 new CampaignFacts(
                         UUID.fromString("00000000-0000-4000-8000-000000000001"),
-                        "Q4 2026 agent access review",
+                        "Q4 2026 agent access review, Łódź",
                         "Quarterly agent review",
                         "Every agent with database access",
                         "every agent",
@@ -57,6 +60,7 @@ final class SamplePack {
                                 new SignOff.Notice(
                                         "reminder", "bob.owner", 3, LAUNCHED.plusSeconds(86_400), "mail server down"))),
                 new TrailCheck(
+                        true,
                         LAUNCHED.plusSeconds(21L * 86_400),
                         "0123456789abcdef",
                         1_234_567,
@@ -107,6 +111,7 @@ final class SamplePack {
                 List.of("SELECT on public.orders", "INSERT on public.payments", "DELETE on public.payments"),
                 (i * 37L) + " statements in the period; last " + LAUNCHED.minusSeconds(i) + "; SELECT public.orders",
                 evidenceHash(i),
+                i != ALTERED,
                 i % 3 == 0 ? "reduce" : "attest",
                 i % 3 == 0 ? "INSERT, DELETE on public.payments never used" : "every privilege used",
                 i % 2 == 0 ? "alice.owner" : "bob.owner",

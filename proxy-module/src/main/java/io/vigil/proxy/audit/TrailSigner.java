@@ -119,14 +119,13 @@ public final class TrailSigner {
     }
 
     /**
-     * Signs a document that is not a checkpoint, such as an evidence pack's manifest. A text that
-     * begins like a checkpoint's is refused: the key's signatures on checkpoints must mean one thing.
+     * Signs an evidence pack's manifest. Only a text that begins as a manifest does is signed: the
+     * key signs checkpoints too, and each signature must mean one thing.
      */
-    public byte[] signDocument(byte[] text) {
-        byte[] checkpoint = "vigil trail checkpoint".getBytes(StandardCharsets.US_ASCII);
-        if (text.length >= checkpoint.length
-                && Arrays.equals(text, 0, checkpoint.length, checkpoint, 0, checkpoint.length)) {
-            throw new IllegalArgumentException("a document may not look like a trail checkpoint");
+    public byte[] signManifest(byte[] text) {
+        byte[] manifest = "vigil evidence manifest v1\n".getBytes(StandardCharsets.US_ASCII);
+        if (text.length < manifest.length || !Arrays.equals(text, 0, manifest.length, manifest, 0, manifest.length)) {
+            throw new IllegalArgumentException("only an evidence manifest is signed this way");
         }
         try {
             Signature ed25519 = Signature.getInstance("Ed25519");

@@ -23,6 +23,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.UUID;
@@ -231,6 +232,7 @@ public class CampaignEvidence {
                 e.grants().stream().map(CampaignEvidence::grant).toList(),
                 usage(e),
                 HexFormat.of().formatHex(i.getEvidenceHash()),
+                Arrays.equals(EvidenceJson.sha256(i.getEvidence().data()), i.getEvidenceHash()),
                 i.getRecommendation(),
                 i.getRecommendationReason(),
                 i.getAssignedReviewer(),
@@ -241,7 +243,7 @@ public class CampaignEvidence {
                 instant(i.getDecidedAt()),
                 i.getBulk(),
                 i.getDefaulted(),
-                i.getDefaulted() || i.getReviewerReason().endsWith("; escalated"),
+                i.getDefaulted() || i.getOverdueAt() != null,
                 i.getStage(),
                 i.getFirstDecision(),
                 i.getFirstDecidedBy(),

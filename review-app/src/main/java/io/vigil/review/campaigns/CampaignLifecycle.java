@@ -165,6 +165,13 @@ class CampaignLifecycle {
                 return;
             }
             String fallback = Settings.read(c.getSettings().data()).fallbackReviewer();
+            db.update(CAMPAIGN_ITEM)
+                    .set(CAMPAIGN_ITEM.OVERDUE_AT, c.getDueAt())
+                    .where(CAMPAIGN_ITEM.CAMPAIGN_ID.eq(campaignId))
+                    .and(CAMPAIGN_ITEM.STAGE.eq(stage))
+                    .and(CAMPAIGN_ITEM.DECISION.isNull())
+                    .and(CAMPAIGN_ITEM.OVERDUE_AT.isNull())
+                    .execute();
             int moved = db.update(CAMPAIGN_ITEM)
                     .set(CAMPAIGN_ITEM.REVIEWER, fallback)
                     .set(
@@ -272,7 +279,9 @@ class CampaignLifecycle {
                         .set(CAMPAIGN_ITEM.REMEDIATION_DETAIL, r.detail())
                         .set(
                                 CAMPAIGN_ITEM.REMEDIATION_STATEMENTS,
-                                r.statements().toArray(String[]::new))
+                                DSL.arrayConcat(
+                                        CAMPAIGN_ITEM.REMEDIATION_STATEMENTS,
+                                        DSL.val(r.statements().toArray(String[]::new))))
                         .set(CAMPAIGN_ITEM.REMEDIATED_AT, OffsetDateTime.now(clock))
                         .where(CAMPAIGN_ITEM.ID.eq(item.getId()))
                         .execute();

@@ -32,24 +32,39 @@ class EvidenceDownloads {
     }
 
     @GetMapping(BASE + "{campaign}/" + EvidencePacks.XLSX)
-    ResponseEntity<byte[]> workbook(@PathVariable("campaign") UUID campaign) {
-        return send(packs.file(campaign, EvidencePacks.XLSX), XLSX);
+    void workbook(@PathVariable("campaign") UUID campaign, HttpServletResponse response) throws IOException {
+        file(campaign, EvidencePacks.XLSX, XLSX.toString(), response);
     }
 
     @GetMapping(BASE + "{campaign}/" + EvidencePacks.PDF)
-    ResponseEntity<byte[]> document(@PathVariable("campaign") UUID campaign) {
-        return send(packs.file(campaign, EvidencePacks.PDF), MediaType.APPLICATION_PDF);
+    void document(@PathVariable("campaign") UUID campaign, HttpServletResponse response) throws IOException {
+        file(campaign, EvidencePacks.PDF, MediaType.APPLICATION_PDF_VALUE, response);
     }
 
     @GetMapping(BASE + "{campaign}/pack.zip")
     void zip(@PathVariable("campaign") UUID campaign, HttpServletResponse response) throws IOException {
-        String name = packs.zipName(campaign);
-        response.setContentType("application/zip");
-        response.setHeader(HttpHeaders.CONTENT_DISPOSITION, attachment(name));
+        start(response, "application/zip", packs.zipName(campaign));
         if (!packs.zip(campaign, response.getOutputStream())) {
-            response.reset();
-            response.sendError(HttpStatus.NOT_FOUND.value(), "no pack has been generated for this campaign yet");
+            none(response);
         }
+    }
+
+    private void file(UUID campaign, String name, String type, HttpServletResponse response) throws IOException {
+        start(response, type, packs.downloadName(campaign, name));
+        if (!packs.writeFile(campaign, name, response.getOutputStream())) {
+            none(response);
+        }
+    }
+
+    private static void start(HttpServletResponse response, String type, String fileName) {
+        response.setContentType(type);
+        response.setHeader(HttpHeaders.CONTENT_DISPOSITION, attachment(fileName));
+    }
+
+    /** Nothing was written yet (the pack is looked up first), so the response can still be an error. */
+    private static void none(HttpServletResponse response) throws IOException {
+        response.reset();
+        response.sendError(HttpStatus.NOT_FOUND.value(), "no pack has been generated for this campaign yet");
     }
 
     @GetMapping(HISTORY + "{agent}")

@@ -1,7 +1,6 @@
 package io.vigil.review.evidence;
 
 import static io.vigil.db.jooq.Tables.CAMPAIGN;
-import static io.vigil.db.jooq.Tables.EVIDENCE_FILE;
 import static io.vigil.db.jooq.Tables.EVIDENCE_PACK;
 
 import io.vigil.proxy.audit.TrailSigner;
@@ -19,6 +18,7 @@ import io.vigil.review.gateway.AuditTrail;
 import io.vigil.review.security.CurrentViewer;
 import io.vigil.review.security.Role;
 import io.vigil.review.security.Viewer;
+import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -43,6 +43,9 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 import org.jooq.DSLContext;
@@ -50,6 +53,7 @@ import org.jooq.impl.DSL;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DuplicateKeyException;
+import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.security.access.AccessDeniedException;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.PlatformTransactionManager;
@@ -62,13 +66,16 @@ import org.springframework.transaction.support.TransactionTemplate;
  * instance), kept in the store, and served to auditors and administrators only.
  *
  * <pre>
- *   request / campaign closed
- *     -> row 'running' (a unique index allows one per campaign)
- *     -> one read-only repeatable-read snapshot: trail check, workbook, PDF (progress heartbeats
- *        in their own transactions)
+ *   request / campaign closed (and a sweep each minute for closed campaigns without one)
+ *     -> row 'running' (a unique index allows one per campaign; a heartbeat every 30 s from
+ *        queued to done, so a pack whose instance died is taken over after 5 min)
+ *     -> one read-only repeatable-read snapshot: trail check, workbook, PDF (progress in their
+ *        own transactions)
  *     -> manifest over both files, signed with the trail key
- *     -> files stored, row 'ready'          (or 'failed' with why)
+ *     -> files stored in chunks, row 'ready' only if still 'running'   (or 'failed' with why)
  * </pre>
+ *
+ * One pack is generated at a time per instance: a large one takes a good part of the heap.
  */
 @Service
 public class EvidencePacks {
@@ -81,6 +88,8 @@ public class EvidencePacks {
 
     private static final Logger log = LoggerFactory.getLogger(EvidencePacks.class);
     private static final Duration PROGRESS_EVERY = Duration.ofMillis(500);
+    private static final Duration HEARTBEAT = Duration.ofSeconds(30);
+    private static final String AT_CLOSE = AuditTrail.VIGIL + " (at the campaign's close)";
 
     private final DSLContext db;
     private final CampaignEvidence campaigns;
@@ -91,8 +100,12 @@ public class EvidencePacks {
     private final Path signingKey;
     private final TransactionTemplate snapshot;
     private final TransactionTemplate separately;
-    private final ExecutorService workers = Executors.newFixedThreadPool(
-            2, Thread.ofPlatform().name("evidence-pack-", 1).daemon().factory());
+    private final PackFiles files;
+    private final TransactionTemplate reading;
+    private final ExecutorService workers = Executors.newSingleThreadExecutor(
+            Thread.ofPlatform().name("evidence-pack-", 1).daemon().factory());
+    private final ScheduledExecutorService heartbeats = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().name("evidence-heartbeat").daemon().factory());
 
     EvidencePacks(
             DSLContext db,
@@ -102,8 +115,10 @@ public class EvidencePacks {
             AuditTrail trail,
             Clock clock,
             VigilProperties properties,
+            PackFiles files,
             PlatformTransactionManager transactions) {
         this.db = db;
+        this.files = files;
         this.campaigns = campaigns;
         this.trailChecks = trailChecks;
         this.viewer = viewer;
@@ -115,11 +130,34 @@ public class EvidencePacks {
         snapshot.setIsolationLevel(TransactionDefinition.ISOLATION_REPEATABLE_READ);
         this.separately = new TransactionTemplate(transactions);
         separately.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
+        this.reading = new TransactionTemplate(transactions);
+        reading.setReadOnly(true);
     }
 
+    /**
+     * Working directories a dead instance left behind hold agent names and SQL: gone at start (a
+     * day old, so another instance's running work on the same host is left alone).
+     */
+    @PostConstruct
+    void removeStaleWork() {
+        Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
+        Instant dayAgo = clock.instant().minus(Duration.ofDays(1));
+        try (var dirs = Files.newDirectoryStream(tmp, "vigil-evidence-*")) {
+            for (Path dir : dirs) {
+                if (Files.getLastModifiedTime(dir).toInstant().isBefore(dayAgo)) {
+                    deleteQuietly(dir);
+                }
+            }
+        } catch (IOException e) {
+            log.warn("could not look for stale evidence work in {}: {}", tmp, e.getMessage());
+        }
+    }
+
+    /** Packs left running here stay 'running' until their heartbeat is stale; the sweep redoes them. */
     @PreDestroy
     void stop() {
         workers.shutdownNow();
+        heartbeats.shutdownNow();
     }
 
     /** A campaign and its newest pack, as the Evidence page lists them. */
@@ -218,7 +256,38 @@ public class EvidencePacks {
     /** A closed campaign gets its final pack without anyone asking. */
     @TransactionalEventListener
     void closed(CampaignClosed event) {
-        start(event.campaignId(), AuditTrail.VIGIL + " (at the campaign's close)");
+        try {
+            start(event.campaignId(), AT_CLOSE);
+        } catch (RuntimeException e) {
+            // Runs after the commit, where an exception would only be logged: the sweep retries.
+            log.warn("the final pack of campaign {} did not start: {}", event.campaignId(), e.getMessage());
+        }
+    }
+
+    /**
+     * Every closed campaign without a pack asked for after its close (a pack still running then,
+     * an instance that died, a failure) gets one; three failed tries are the end of it.
+     */
+    @Scheduled(initialDelay = 30_000, fixedDelay = 60_000)
+    public void sweepFinalPacks() {
+        var after = EVIDENCE_PACK.REQUESTED_AT.ge(CAMPAIGN.CLOSED_AT).and(EVIDENCE_PACK.CAMPAIGN_ID.eq(CAMPAIGN.ID));
+        List<UUID> missing = db.select(CAMPAIGN.ID)
+                .from(CAMPAIGN)
+                .where(CAMPAIGN.STATE.eq("closed"))
+                .andNotExists(DSL.selectOne()
+                        .from(EVIDENCE_PACK)
+                        .where(after)
+                        .and(EVIDENCE_PACK.STATE.in("running", "ready")))
+                .and(DSL.field(DSL.selectCount().from(EVIDENCE_PACK).where(after))
+                        .lt(3))
+                .fetch(CAMPAIGN.ID);
+        for (UUID campaignId : missing) {
+            try {
+                start(campaignId, AT_CLOSE);
+            } catch (RuntimeException e) {
+                log.warn("the final pack of campaign {} did not start: {}", campaignId, e.getMessage());
+            }
+        }
     }
 
     private void start(UUID campaignId, String by) {
@@ -246,7 +315,27 @@ public class EvidencePacks {
         } catch (DuplicateKeyException e) {
             throw new IllegalStateException("a pack for this campaign is being generated already");
         }
-        workers.execute(() -> generate(packId, campaignId, by));
+        ScheduledFuture<?> beating = heartbeats.scheduleWithFixedDelay(
+                () -> heartbeat(packId), HEARTBEAT.toSeconds(), HEARTBEAT.toSeconds(), TimeUnit.SECONDS);
+        workers.execute(() -> {
+            try {
+                generate(packId, campaignId, by);
+            } finally {
+                beating.cancel(false);
+            }
+        });
+    }
+
+    private void heartbeat(UUID packId) {
+        try {
+            separately.executeWithoutResult(tx -> db.update(EVIDENCE_PACK)
+                    .set(EVIDENCE_PACK.HEARTBEAT_AT, OffsetDateTime.now(clock))
+                    .where(EVIDENCE_PACK.ID.eq(packId))
+                    .and(EVIDENCE_PACK.STATE.eq("running"))
+                    .execute());
+        } catch (RuntimeException e) {
+            log.warn("evidence pack heartbeat failed: {}", e.getMessage());
+        }
     }
 
     private void generate(UUID packId, UUID campaignId, String by) {
@@ -259,14 +348,22 @@ public class EvidencePacks {
             int items = snapshot.execute(tx -> write(campaignId, by, xlsx, pdf, progress));
             store(packId, campaignId, xlsx, pdf, items);
             log.info("evidence pack for campaign {} ready ({} items)", campaignId, items);
-        } catch (RuntimeException | IOException e) {
+        } catch (Throwable e) { // an OutOfMemoryError most of all must not leave the pack "running"
             log.warn("evidence pack for campaign {} failed: {}", campaignId, e.toString());
-            separately.executeWithoutResult(tx -> db.update(EVIDENCE_PACK)
-                    .set(EVIDENCE_PACK.STATE, "failed")
-                    .set(EVIDENCE_PACK.ERROR, e.getClass().getSimpleName() + ": " + e.getMessage())
-                    .set(EVIDENCE_PACK.FINISHED_AT, OffsetDateTime.now(clock))
-                    .where(EVIDENCE_PACK.ID.eq(packId))
-                    .execute());
+            try {
+                separately.executeWithoutResult(tx -> db.update(EVIDENCE_PACK)
+                        .set(EVIDENCE_PACK.STATE, "failed")
+                        .set(EVIDENCE_PACK.ERROR, e.getClass().getSimpleName() + ": " + e.getMessage())
+                        .set(EVIDENCE_PACK.FINISHED_AT, OffsetDateTime.now(clock))
+                        .where(EVIDENCE_PACK.ID.eq(packId))
+                        .and(EVIDENCE_PACK.STATE.eq("running"))
+                        .execute());
+            } catch (RuntimeException notRecorded) {
+                log.warn("could not record that pack {} failed: {}", packId, notRecorded.getMessage());
+            }
+            if (e instanceof Error error) {
+                throw error;
+            }
         } finally {
             deleteQuietly(dir);
         }
@@ -297,78 +394,90 @@ public class EvidencePacks {
 
     private void store(UUID packId, UUID campaignId, Path xlsx, Path pdf, int items) throws IOException {
         TrailSigner signer = TrailSigner.readOrCreate(signingKey);
-        Map<String, String> files = new LinkedHashMap<>();
-        files.put(XLSX, sha256Hex(xlsx));
-        files.put(PDF, sha256Hex(pdf));
-        EvidenceManifest manifest = new EvidenceManifest(campaignId, clock.instant(), signer.keyId(), files);
-        byte[] text = manifest.text();
-        byte[] signature = Base64.getEncoder().encode(manifest.sign(signer));
-        ByteArrayOutputStream publicKey = new ByteArrayOutputStream();
-        Path pub = TrailSigner.publicKeyFile(signingKey);
-        Files.copy(pub, publicKey);
-        byte[] xlsxBytes = Files.readAllBytes(xlsx);
-        byte[] pdfBytes = Files.readAllBytes(pdf);
+        Map<String, String> hashes = new LinkedHashMap<>();
+        hashes.put(XLSX, sha256Hex(xlsx));
+        hashes.put(PDF, sha256Hex(pdf));
+        EvidenceManifest manifest = new EvidenceManifest(campaignId, clock.instant(), signer.keyId(), hashes);
+        Path text = Files.write(xlsx.resolveSibling(EvidenceManifest.FILE), manifest.text());
+        Path signature = Files.write(
+                xlsx.resolveSibling(EvidenceManifest.SIGNATURE),
+                Base64.getEncoder().encode(manifest.sign(signer)));
         separately.executeWithoutResult(tx -> {
-            insertFile(packId, XLSX, xlsxBytes);
-            insertFile(packId, PDF, pdfBytes);
-            insertFile(packId, EvidenceManifest.FILE, text);
-            insertFile(packId, EvidenceManifest.SIGNATURE, signature);
-            insertFile(packId, EvidenceManifest.PUBLIC_KEY, publicKey.toByteArray());
-            db.update(EVIDENCE_PACK)
+            for (Path file : List.of(xlsx, pdf, text, signature)) {
+                files.store(packId, file.getFileName().toString(), file);
+            }
+            int ready = db.update(EVIDENCE_PACK)
                     .set(EVIDENCE_PACK.STATE, "ready")
                     .set(EVIDENCE_PACK.PROGRESS, 1f)
                     .set(EVIDENCE_PACK.ITEMS, items)
                     .set(EVIDENCE_PACK.FINISHED_AT, OffsetDateTime.now(clock))
                     .where(EVIDENCE_PACK.ID.eq(packId))
+                    .and(EVIDENCE_PACK.STATE.eq("running"))
                     .execute();
+            if (ready == 0) {
+                // Taken for abandoned meanwhile (and perhaps redone): its files go with the rollback.
+                throw new IllegalStateException("the pack was given up for abandoned while it was being stored");
+            }
         });
     }
 
-    private void insertFile(UUID packId, String name, byte[] content) {
-        db.insertInto(EVIDENCE_FILE)
-                .set(EVIDENCE_FILE.PACK_ID, packId)
-                .set(EVIDENCE_FILE.NAME, name)
-                .set(EVIDENCE_FILE.SHA256, sha256(content))
-                .set(EVIDENCE_FILE.CONTENT, content)
-                .execute();
-    }
-
-    /** A file of the campaign's newest ready pack, or null if it has none. */
-    public Download file(UUID campaignId, String name) {
+    /**
+     * Writes a file of the campaign's newest ready pack to {@code out}, a chunk at a time.
+     *
+     * @return false if the campaign has no ready pack (nothing is written)
+     */
+    public boolean writeFile(UUID campaignId, String name, OutputStream out) throws IOException {
         Viewer v = requireReader();
-        UUID pack = newestReady(campaignId);
-        if (pack == null || !List.of(XLSX, PDF).contains(name)) {
-            return null;
+        if (!List.of(XLSX, PDF).contains(name)) {
+            return false;
         }
-        byte[] content = db.select(EVIDENCE_FILE.CONTENT)
-                .from(EVIDENCE_FILE)
-                .where(EVIDENCE_FILE.PACK_ID.eq(pack))
-                .and(EVIDENCE_FILE.NAME.eq(name))
-                .fetchOne(EVIDENCE_FILE.CONTENT);
-        downloaded(v, campaignId, name);
-        return new Download(fileName(campaignId, name.substring(name.indexOf('.'))), content);
+        return send(v, campaignId, name, pack -> files.copy(pack, name, out));
     }
 
     /** The newest ready pack as one zip, streamed to {@code out}; false if there is none. */
     public boolean zip(UUID campaignId, OutputStream out) throws IOException {
         Viewer v = requireReader();
+        return send(v, campaignId, "pack.zip", pack -> {
+            ZipOutputStream zip = new ZipOutputStream(out);
+            for (String name : files.names(pack)) {
+                zip.putNextEntry(new ZipEntry(name));
+                files.copy(pack, name, zip);
+                zip.closeEntry();
+            }
+            zip.finish();
+        });
+    }
+
+    /** What a download writes, given the pack. */
+    @FunctionalInterface
+    private interface Writing {
+        void write(UUID pack) throws IOException;
+    }
+
+    private boolean send(Viewer v, UUID campaignId, String file, Writing writing) throws IOException {
         UUID pack = newestReady(campaignId);
         if (pack == null) {
             return false;
         }
-        downloaded(v, campaignId, "pack.zip");
-        try (ZipOutputStream zip = new ZipOutputStream(out)) {
-            for (var f : db.select(EVIDENCE_FILE.NAME, EVIDENCE_FILE.CONTENT)
-                    .from(EVIDENCE_FILE)
-                    .where(EVIDENCE_FILE.PACK_ID.eq(pack))
-                    .orderBy(EVIDENCE_FILE.NAME)
-                    .fetch()) {
-                zip.putNextEntry(new ZipEntry(f.value1()));
-                zip.write(f.value2());
-                zip.closeEntry();
-            }
+        downloaded(v, campaignId, file);
+        try {
+            reading.executeWithoutResult(tx -> {
+                try {
+                    writing.write(pack);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
         }
         return true;
+    }
+
+    /** The name a browser saves a campaign's pack file under. */
+    public String downloadName(UUID campaignId, String name) {
+        requireReader();
+        return fileName(campaignId, name.substring(name.indexOf('.')));
     }
 
     public String zipName(UUID campaignId) {
@@ -481,10 +590,6 @@ public class EvidencePacks {
             in.transferTo(OutputStream.nullOutputStream());
         }
         return HexFormat.of().formatHex(digest.digest());
-    }
-
-    private static byte[] sha256(byte[] bytes) {
-        return sha256().digest(bytes);
     }
 
     private static MessageDigest sha256() {

@@ -37,10 +37,12 @@ public record EvidenceManifest(UUID campaign, Instant generated, String keyId, M
 
     public static final String FILE = "manifest.txt";
     public static final String SIGNATURE = "manifest.sig";
-    /** The signing key's public half, for convenience only: a verifier must use a key it trusts. */
-    public static final String PUBLIC_KEY = "trail-signing.pub";
-    /** The pack's own files, which the manifest does not list. */
-    public static final List<String> PACK_FILES = List.of(FILE, SIGNATURE, PUBLIC_KEY);
+    /**
+     * The pack's own files, which the manifest does not list. The public key is deliberately not
+     * among them: a key that travels with the pack proves only that someone signed it; the auditor
+     * checks with the key they got from Vigil's operator (its id is printed to compare).
+     */
+    public static final List<String> PACK_FILES = List.of(FILE, SIGNATURE);
 
     static final String FIRST_LINE = "vigil evidence manifest v1";
 
@@ -133,7 +135,7 @@ public record EvidenceManifest(UUID campaign, Instant generated, String keyId, M
         if (!signer.keyId().equals(keyId)) {
             throw new IllegalArgumentException("the manifest names key " + keyId + ", not " + signer.keyId());
         }
-        return signer.signDocument(text());
+        return signer.signManifest(text());
     }
 
     /** Whether {@code signature} is {@code key}'s Ed25519 signature over this manifest's text. */

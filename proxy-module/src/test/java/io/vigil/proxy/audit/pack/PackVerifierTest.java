@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -72,6 +73,68 @@ class PackVerifierTest {
         Files.write(pack, bytes);
         assertThat(PackVerifier.verify(pack, keys(SIGNER)).intact()).isFalse();
         assertThat(run(pack, SIGNER)).startsWith("1\n").contains("TAMPERED");
+    }
+
+    /**
+     * A zip whose entries, read one after another, are the genuine signed pack, followed by a second
+     * zip with a forged workbook whose directory is what unzip, Excel and file managers read.
+     */
+    @Test
+    void aZipThatShowsStreamingReadersOtherFilesThanItsDirectoryIsTampered() throws IOException {
+        byte[] genuine = Files.readAllBytes(write(entries(SIGNER)));
+        byte[] localEntriesOnly = Arrays.copyOf(genuine, indexOf(genuine, new byte[] {'P', 'K', 1, 2}));
+        Map<String, byte[]> forged = entries(SIGNER);
+        forged.put("evidence.xlsx", "forged workbook".getBytes(StandardCharsets.UTF_8));
+        byte[] second = Files.readAllBytes(write(forged));
+        Path pack = dir.resolve("smuggled.zip");
+        try (OutputStream out = Files.newOutputStream(pack)) {
+            out.write(localEntriesOnly);
+            out.write("JUNK".getBytes(StandardCharsets.US_ASCII));
+            out.write(second);
+        }
+        try (java.util.zip.ZipFile zip = new java.util.zip.ZipFile(pack.toFile())) {
+            assertThat(zip.getInputStream(zip.getEntry("evidence.xlsx")).readAllBytes())
+                    .as("what unzip and Excel would open")
+                    .isEqualTo("forged workbook".getBytes(StandardCharsets.UTF_8));
+        }
+        PackVerifier.Report report = PackVerifier.verify(pack, keys(SIGNER));
+        assertThat(report.intact()).isFalse();
+        assertThat(report.findings())
+                .anyMatch(f -> f.startsWith("evidence.xlsx was altered"))
+                .anyMatch(f -> f.contains("different files when read entry by entry"));
+    }
+
+    @Test
+    void aSignatureFileCarriesNothingButTheSignature() throws IOException {
+        Map<String, byte[]> entries = entries(SIGNER);
+        byte[] sig = entries.get(EvidenceManifest.SIGNATURE);
+        byte[] padded = new byte[sig.length + 6];
+        System.arraycopy(sig, 0, padded, 0, sig.length);
+        System.arraycopy("\n#$%^\n".getBytes(StandardCharsets.US_ASCII), 0, padded, sig.length, 6);
+        entries.put(EvidenceManifest.SIGNATURE, padded);
+        assertThat(PackVerifier.verify(write(entries), keys(SIGNER)).findings())
+                .singleElement()
+                .asString()
+                .contains("does not carry a valid signature");
+    }
+
+    @Test
+    void directoriesAndKeysInsideThePackAreNotEvidence() throws IOException {
+        Map<String, byte[]> entries = entries(SIGNER);
+        entries.put("trail-signing.pub", "-----BEGIN PUBLIC KEY-----".getBytes(StandardCharsets.US_ASCII));
+        Path pack = write(entries);
+        try (ZipOutputStream zip = new ZipOutputStream(Files.newOutputStream(dir.resolve("with-dir.zip")))) {
+            for (var e : entries(SIGNER).entrySet()) {
+                put(zip, e.getKey(), e.getValue());
+            }
+            zip.putNextEntry(new ZipEntry("extra/"));
+            zip.closeEntry();
+        }
+        assertThat(PackVerifier.verify(pack, keys(SIGNER)).findings())
+                .containsExactly("trail-signing.pub is in the pack but not in the manifest");
+        assertThat(PackVerifier.verify(dir.resolve("with-dir.zip"), keys(SIGNER))
+                        .findings())
+                .containsExactly("extra/ is a directory is in the pack but not in the manifest");
     }
 
     @Test
@@ -173,8 +236,21 @@ class PackVerifierTest {
                         UUID.randomUUID(), Instant.EPOCH, SIGNER.keyId(), Map.of("../x", "00".repeat(32))))
                 .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() ->
-                        SIGNER.signDocument("vigil trail checkpoint v1\nspool x\n".getBytes(StandardCharsets.US_ASCII)))
+                        SIGNER.signManifest("vigil trail checkpoint v1\nspool x\n".getBytes(StandardCharsets.US_ASCII)))
                 .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    private static int indexOf(byte[] haystack, byte[] needle) {
+        outer:
+        for (int i = 0; i + needle.length <= haystack.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (haystack[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        throw new AssertionError("not found");
     }
 
     private static EvidenceManifest manifest(byte[] xlsx) {
