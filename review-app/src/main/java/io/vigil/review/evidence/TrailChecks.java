@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
 import org.jooq.DSLContext;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
@@ -43,15 +44,20 @@ class TrailChecks {
 
     private final long limit;
 
+    @Autowired
     TrailChecks(
             DSLContext db,
             VigilProperties properties,
             Clock clock,
             @Value("${vigil.evidence.trail-check-limit:2000000}") long limit) {
+        this(db, TrailSigner.publicKeyFile(properties.trailSigningKey()), clock, limit);
+    }
+
+    TrailChecks(DSLContext db, Path publicKeyFile, Clock clock, long limit) {
         this.db = db;
-        this.limit = limit;
-        this.publicKeyFile = TrailSigner.publicKeyFile(properties.trailSigningKey());
+        this.publicKeyFile = publicKeyFile;
         this.clock = clock;
+        this.limit = limit;
     }
 
     TrailCheck check(Instant periodStart) {
