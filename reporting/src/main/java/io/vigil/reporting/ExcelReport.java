@@ -32,7 +32,7 @@ public final class ExcelReport {
             SheetWriter integrity = sheet(book, styles, "Integrity").widths(38, 16, 14, 16, 66, 22, 16);
 
             Metrics metrics = writeItems(pack, population, items, remediation);
-            writeDecisions(pack, decisions);
+            DecisionSheet.write(decisions, "Agent", DecisionEvent::agent, pack.decisions());
             writeSummary(pack, metrics, summary);
             writeSignOff(pack.signOff(), signOff);
             writeIntegrity(pack, integrity);
@@ -152,29 +152,6 @@ public final class ExcelReport {
             population.fact("Removed since (" + p.removed().size() + ")", String.join("\n", p.removed()));
         }
         return metrics;
-    }
-
-    private static void writeDecisions(EvidencePack pack, SheetWriter sheet) {
-        sheet.header(
-                true,
-                "Agent",
-                "Stage",
-                "Decision",
-                "Justification",
-                "Decided by",
-                "Decided at (UTC)",
-                "Bulk",
-                "Refused (separation of duties)");
-        pack.decisions()
-                .forEach(d -> sheet.row(
-                        d.agent(),
-                        d.stage(),
-                        d.decision(),
-                        d.justification(),
-                        d.decidedBy(),
-                        d.decidedAt(),
-                        d.bulk(),
-                        Text.orEmpty(d.refused())));
     }
 
     private static void writeSummary(EvidencePack pack, Metrics m, SheetWriter sheet) {

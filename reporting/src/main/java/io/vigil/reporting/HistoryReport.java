@@ -48,27 +48,7 @@ public final class HistoryReport {
             }
             SheetWriter decisions =
                     new SheetWriter(book.createSheet("Decisions"), styles).widths(34, 8, 12, 60, 24, 22, 8, 60);
-            decisions.header(
-                    true,
-                    "Campaign",
-                    "Stage",
-                    "Decision",
-                    "Justification",
-                    "Decided by",
-                    "Decided at (UTC)",
-                    "Bulk",
-                    "Refused (separation of duties)");
-            for (DecisionEvent d : history.decisions()) {
-                decisions.row(
-                        d.campaign(),
-                        d.stage(),
-                        d.decision(),
-                        d.justification(),
-                        d.decidedBy(),
-                        d.decidedAt(),
-                        d.bulk(),
-                        Text.orEmpty(d.refused()));
-            }
+            DecisionSheet.write(decisions, "Campaign", DecisionEvent::campaign, Rows.of(history.decisions()));
             book.write(out);
         } finally {
             book.close();
