@@ -123,7 +123,7 @@ public final class JooqAuditSink implements AuditSink, AutoCloseable {
         }
         ByteBuffer payload = ByteBuffer.allocate(4 + TrailChain.HASH_BYTES + link.encoded().length);
         payload.putInt(link.index()).put(link.hash()).put(link.encoded());
-        if (!spool.append(payload.array())) {
+        if (!spool.append(payload.array(), link)) {
             log.error(
                     "the spool is full: lost {} of session {}",
                     kind(link),
@@ -326,7 +326,8 @@ public final class JooqAuditSink implements AuditSink, AutoCloseable {
     private static List<TrailChain.Link> decode(List<Spool.Record> batch) {
         List<TrailChain.Link> links = new ArrayList<>(batch.size());
         for (Spool.Record record : batch) {
-            links.add(decode(record.payload()));
+            // Appended by this process: the link the payload was made from, not decoded again.
+            links.add(record.attachment() instanceof TrailChain.Link link ? link : decode(record.payload()));
         }
         return links;
     }

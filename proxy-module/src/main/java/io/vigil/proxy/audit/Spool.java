@@ -7,6 +7,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -52,11 +53,29 @@ public final class Spool implements AutoCloseable {
     private volatile long shipped;
 
     /**
+     * The newest records this process appended and the shipper has not shipped, oldest first, up to
+     * {@link #cacheBytes}: the shipper takes them from here, with what the appender made them from,
+     * instead of reading the file back (two reads and a CRC per record) and decoding them again.
+     * The file stays the record of truth: what was appended is on disk before {@code append}
+     * returns, and anything not here (after a restart, or behind a long backlog) is read from it.
+     */
+    private final ArrayDeque<Record> recent = new ArrayDeque<>();
+
+    private final long cacheBytes;
+    private long recentBytes;
+
+    /**
      * Opens (or creates) the spool in {@code dir}, recovering what an earlier process left.
      *
      * @param shippedMark where the store says shipping stopped; records before it are dropped
      */
     public Spool(Path dir, long segmentBytes, long capacityBytes) {
+        this(dir, segmentBytes, capacityBytes, Math.min(capacityBytes, 8L << 20));
+    }
+
+    /** @param cacheBytes how much of the unshipped tail to keep in memory as well */
+    public Spool(Path dir, long segmentBytes, long capacityBytes, long cacheBytes) {
+        this.cacheBytes = cacheBytes;
         this.dir = dir;
         this.segmentBytes = segmentBytes;
         this.capacityBytes = capacityBytes;
@@ -104,7 +123,17 @@ public final class Spool implements AutoCloseable {
      * @return false if the spool is full (the store has been away too long): the caller must not
      *     forward what the record describes
      */
-    public synchronized boolean append(byte[] payload) {
+    public boolean append(byte[] payload) {
+        return append(payload, null);
+    }
+
+    /**
+     * Appends one record, and keeps {@code attachment} (what the payload was made from) with its
+     * in-memory copy for the reader.
+     *
+     * @return false if the spool is full: the caller must not forward what the record describes
+     */
+    public synchronized boolean append(byte[] payload, Object attachment) {
         if (written - shipped + HEADER + payload.length > capacityBytes) {
             return false;
         }
@@ -125,8 +154,20 @@ public final class Spool implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot append to the spool", e);
         }
+        long offset = written;
         written += HEADER + payload.length;
+        remember(new Record(offset, payload, written, attachment));
         return true;
+    }
+
+    /** Keeps the newest records; the oldest go first when the cache is full (the file has them). */
+    private void remember(Record record) {
+        recent.addLast(record);
+        recentBytes += record.next() - record.offset();
+        while (recentBytes > cacheBytes && !recent.isEmpty()) {
+            Record oldest = recent.removeFirst();
+            recentBytes -= oldest.next() - oldest.offset();
+        }
     }
 
     /** Forces written records to disk. Called every few milliseconds by the syncer. */
@@ -157,14 +198,40 @@ public final class Spool implements AutoCloseable {
         return shipped;
     }
 
-    /** One record read back, with the offset just after it. */
-    public record Record(long offset, byte[] payload, long next) {}
+    /**
+     * One record read back, with the offset just after it.
+     *
+     * @param attachment what the appender made it from, when it comes from memory; null from the file
+     */
+    public record Record(long offset, byte[] payload, long next, Object attachment) {}
 
     /**
      * Whole records from {@code from}, about {@code maxBytes} of them (at least one if there is
-     * one), stopping at the end of what is written.
+     * one), stopping at the end of what is written: from memory when the records from {@code from}
+     * on are all there, else from the file.
      */
     public List<Record> read(long from, int maxBytes) {
+        synchronized (this) {
+            Record oldest = recent.peekFirst();
+            if (oldest != null && oldest.offset() <= from && from < written) {
+                List<Record> out = new ArrayList<>();
+                for (Record r : recent) {
+                    if (r.offset() < from) {
+                        continue;
+                    }
+                    if (out.isEmpty() && r.offset() != from) {
+                        break; // not a record boundary: let the file say what is there
+                    }
+                    out.add(r);
+                    if (r.next() - from >= maxBytes) {
+                        break;
+                    }
+                }
+                if (!out.isEmpty()) {
+                    return out;
+                }
+            }
+        }
         return read(from, written, maxBytes);
     }
 
@@ -215,7 +282,7 @@ public final class Spool implements AutoCloseable {
                 if ((int) check.getValue() != crc) {
                     break;
                 }
-                out.add(new Record(start + at, payload.array(), start + at + HEADER + length));
+                out.add(new Record(start + at, payload.array(), start + at + HEADER + length, null));
                 at += HEADER + length;
                 if (start + at - from >= maxBytes) {
                     break;
@@ -230,6 +297,10 @@ public final class Spool implements AutoCloseable {
     /** Everything before {@code mark} is in the store: its segments may go. */
     public synchronized void shippedUpTo(long mark) {
         shipped = mark;
+        while (!recent.isEmpty() && recent.peekFirst().next() <= mark) {
+            Record gone = recent.removeFirst();
+            recentBytes -= gone.next() - gone.offset();
+        }
         deleteShippedSegments();
     }
 

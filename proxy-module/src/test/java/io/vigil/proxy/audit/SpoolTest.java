@@ -49,6 +49,49 @@ class SpoolTest {
         }
     }
 
+    /**
+     * What this process appended comes back from memory with what it was made from; what memory no
+     * longer holds (evicted by the cache's bound, or after a restart) comes from the file, the same
+     * bytes, without it. Shipped records leave memory.
+     */
+    @Test
+    void theUnshippedTailIsReadFromMemoryAndTheRestFromTheFile() {
+        int record = 8 + "record 0".length();
+        try (Spool spool = new Spool(dir, 1 << 20, 1 << 20, 3L * record)) {
+            spool.recover(0);
+            for (int i = 0; i < 5; i++) {
+                assertThat(spool.append(bytes("record " + i), "made from " + i)).isTrue();
+            }
+            List<Spool.Record> all = spool.read(0, 1 << 20);
+            assertThat(all).extracting(r -> text(r.payload())).hasSize(5).startsWith("record 0");
+            assertThat(all).extracting(Spool.Record::attachment).containsOnlyNulls(); // 0 and 1 were evicted
+
+            long third = all.get(2).offset();
+            List<Spool.Record> tail = spool.read(third, 1 << 20);
+            assertThat(tail)
+                    .extracting(Spool.Record::attachment)
+                    .containsExactly("made from 2", "made from 3", "made from 4");
+            assertThat(tail)
+                    .extracting(Spool.Record::offset)
+                    .isEqualTo(
+                            all.subList(2, 5).stream().map(Spool.Record::offset).toList());
+            assertThat(tail).extracting(r -> text(r.payload())).containsExactly("record 2", "record 3", "record 4");
+            assertThat(spool.read(third, 1)).hasSize(1); // about maxBytes, at least one
+
+            spool.shippedUpTo(all.get(3).offset());
+            assertThat(spool.read(all.get(3).offset(), 1 << 20))
+                    .extracting(Spool.Record::attachment)
+                    .containsExactly("made from 3", "made from 4");
+            assertThat(spool.read(spool.written(), 1 << 20)).isEmpty();
+        }
+        try (Spool reopened = open(1 << 20, 1 << 20)) {
+            assertThat(reopened.read(0, 1 << 20))
+                    .extracting(r -> text(r.payload()) + " " + r.attachment())
+                    .containsExactly(
+                            "record 0 null", "record 1 null", "record 2 null", "record 3 null", "record 4 null");
+        }
+    }
+
     @Test
     void aFullSpoolRefusesAndShippedSegmentsAreDeleted() {
         try (Spool spool = open(64, 200)) {
