@@ -145,16 +145,25 @@ final class CopyText {
 
     /** UTF-8 never uses these four bytes inside a multi-byte character, so a byte scan is exact. */
     private void escaped(byte[] utf8) {
-        ensure(utf8.length);
+        ensure(2 * utf8.length); // at most every byte escaped: no check per byte below
+        int at = length;
         for (byte b : utf8) {
-            switch (b) {
-                case '\\' -> raw2('\\', '\\');
-                case '\t' -> raw2('\\', 't');
-                case '\n' -> raw2('\\', 'n');
-                case '\r' -> raw2('\\', 'r');
-                default -> put(b);
+            byte escape =
+                    switch (b) {
+                        case '\\' -> '\\';
+                        case '\t' -> 't';
+                        case '\n' -> 'n';
+                        case '\r' -> 'r';
+                        default -> 0;
+                    };
+            if (escape == 0) {
+                bytes[at++] = b;
+            } else {
+                bytes[at++] = '\\';
+                bytes[at++] = escape;
             }
         }
+        length = at;
     }
 
     private void digits(long value, int width) {

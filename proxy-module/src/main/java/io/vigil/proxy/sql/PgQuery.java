@@ -13,6 +13,7 @@ import java.lang.foreign.SegmentAllocator;
 import java.lang.foreign.StructLayout;
 import java.lang.foreign.SymbolLookup;
 import java.lang.invoke.MethodHandle;
+import java.util.HexFormat;
 
 /**
  * PostgreSQL 15's parser, from the Debian package {@code libpg-query1504.0}, called through the FFM
@@ -114,7 +115,7 @@ final class PgQuery {
                 Result error = error(result.get(ADDRESS, FINGERPRINT_ERROR));
                 return error != null
                         ? error
-                        : new Result(String.format("%016x", result.get(JAVA_LONG, FINGERPRINT)), null, 0);
+                        : new Result(HexFormat.of().toHexDigits(result.get(JAVA_LONG, FINGERPRINT)), null, 0);
             } finally {
                 freeFingerprint.invokeExact(result);
             }
