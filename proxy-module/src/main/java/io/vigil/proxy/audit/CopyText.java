@@ -20,6 +20,7 @@ import java.util.List;
 final class CopyText {
 
     private static final byte[] NULL = {'\\', 'N'};
+    private static final byte[] ARRAY_NULL = {'N', 'U', 'L', 'L'};
     private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
 
     private byte[] bytes;
@@ -95,9 +96,63 @@ final class CopyText {
         return tab();
     }
 
-    /** A text[]: every element double-quoted (backslash-escaped), NULL bare; null for no array. */
+    /**
+     * A text[]: every element double-quoted (backslash-escaped), NULL bare; null for no array.
+     * Written straight into bytes: the array's own escaping and COPY's, one after the other, so
+     * {@code "} becomes {@code \\"} and {@code \} becomes {@code \\\\} (what building the array
+     * literal as text and writing it as a text column gives, without the String in between).
+     */
     CopyText array(List<String> values) {
-        return values == null ? text(null) : text(arrayLiteral(values));
+        if (values == null) {
+            return text(null);
+        }
+        put((byte) '{');
+        for (int i = 0; i < values.size(); i++) {
+            if (i > 0) {
+                put((byte) ',');
+            }
+            String value = values.get(i);
+            if (value == null) {
+                raw(ARRAY_NULL);
+                continue;
+            }
+            byte[] utf8 = value.getBytes(StandardCharsets.UTF_8);
+            ensure(2 + 4 * utf8.length); // the quotes; at most four bytes for each byte
+            int at = length;
+            bytes[at++] = '"';
+            for (byte b : utf8) {
+                switch (b) {
+                    case '"' -> {
+                        bytes[at++] = '\\';
+                        bytes[at++] = '\\';
+                        bytes[at++] = '"';
+                    }
+                    case '\\' -> {
+                        bytes[at++] = '\\';
+                        bytes[at++] = '\\';
+                        bytes[at++] = '\\';
+                        bytes[at++] = '\\';
+                    }
+                    case '\t' -> {
+                        bytes[at++] = '\\';
+                        bytes[at++] = 't';
+                    }
+                    case '\n' -> {
+                        bytes[at++] = '\\';
+                        bytes[at++] = 'n';
+                    }
+                    case '\r' -> {
+                        bytes[at++] = '\\';
+                        bytes[at++] = 'r';
+                    }
+                    default -> bytes[at++] = b;
+                }
+            }
+            bytes[at++] = '"';
+            length = at;
+        }
+        put((byte) '}');
+        return tab();
     }
 
     /** Replaces the last field's tab with the row's newline. */
@@ -117,30 +172,6 @@ final class CopyText {
     @Override
     public String toString() {
         return new String(bytes, 0, length, StandardCharsets.UTF_8);
-    }
-
-    static String arrayLiteral(List<String> values) {
-        StringBuilder array = new StringBuilder(2 + values.size() * 16).append('{');
-        for (int i = 0; i < values.size(); i++) {
-            if (i > 0) {
-                array.append(',');
-            }
-            String value = values.get(i);
-            if (value == null) {
-                array.append("NULL");
-                continue;
-            }
-            array.append('"');
-            for (int j = 0; j < value.length(); j++) {
-                char ch = value.charAt(j);
-                if (ch == '"' || ch == '\\') {
-                    array.append('\\');
-                }
-                array.append(ch);
-            }
-            array.append('"');
-        }
-        return array.append('}').toString();
     }
 
     /** UTF-8 never uses these four bytes inside a multi-byte character, so a byte scan is exact. */

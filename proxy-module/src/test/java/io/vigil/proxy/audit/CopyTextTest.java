@@ -69,6 +69,39 @@ class CopyTextTest {
                 .isEqualTo("{\"public.t\",\"a\\\\\"b\",\"c\\\\\\\\d\",NULL}\t{}\t\\N\n");
     }
 
+    /** The array written straight into bytes equals the literal built as text, then escaped for COPY. */
+    @Test
+    void arraysWrittenAsBytesEqualTheLiteralEscapedTwice() {
+        List<List<String>> cases = List.of(
+                List.of(),
+                List.of(""),
+                Arrays.asList((String) null),
+                List.of("NULL", "null"),
+                List.of("a\"b", "c\\d", "\\\"", "\"\"", "\\\\"),
+                List.of("tab\there", "new\nline", "cr\rhere", "\t\n\r\\"),
+                List.of("{braces}", "com,ma", " spaced ", "ünïcødé ✓ 日本"),
+                Arrays.asList("x", null, "y", null));
+        for (List<String> values : cases) {
+            assertThat(new CopyText(8).array(values).toString())
+                    .as("%s", values)
+                    .isEqualTo(new CopyText(8).text(literal(values)).toString());
+        }
+    }
+
+    /** The array literal PostgreSQL reads: each element double-quoted, quotes and backslashes escaped. */
+    private static String literal(List<String> values) {
+        StringBuilder array = new StringBuilder("{");
+        for (int i = 0; i < values.size(); i++) {
+            if (i > 0) {
+                array.append(',');
+            }
+            String value = values.get(i);
+            array.append(
+                    value == null ? "NULL" : '"' + value.replace("\\", "\\\\").replace("\"", "\\\"") + '"');
+        }
+        return array.append('}').toString();
+    }
+
     @Test
     void growsPastItsFirstCapacity() {
         CopyText text = new CopyText(1);
