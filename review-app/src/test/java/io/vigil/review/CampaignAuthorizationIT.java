@@ -1,6 +1,5 @@
 package io.vigil.review;
 
-import static io.vigil.db.jooq.Tables.CAMPAIGN;
 import static io.vigil.db.jooq.Tables.CAMPAIGN_ITEM;
 import static io.vigil.db.jooq.Tables.PERSON;
 import static io.vigil.db.jooq.Tables.PERSON_ACTION;
@@ -97,15 +96,7 @@ class CampaignAuthorizationIT extends DemoStack {
         definition = definitions.create(definition("Authorization " + S)).id();
         definitions.launchNow(definition);
         signOut();
-        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-        while (campaign == null) {
-            assertThat(System.nanoTime()).as("launched in time").isLessThan(deadline);
-            Thread.sleep(200);
-            campaign = store.select(CAMPAIGN.ID)
-                    .from(CAMPAIGN)
-                    .where(CAMPAIGN.DEFINITION_ID.eq(definition))
-                    .fetchOne(CAMPAIGN.ID);
-        }
+        campaign = awaitLaunch(definition);
         item = store.select(CAMPAIGN_ITEM.ID)
                 .from(CAMPAIGN_ITEM)
                 .where(CAMPAIGN_ITEM.CAMPAIGN_ID.eq(campaign))

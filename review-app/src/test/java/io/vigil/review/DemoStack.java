@@ -1,6 +1,7 @@
 package io.vigil.review;
 
 import static io.vigil.db.jooq.Tables.AGENT;
+import static io.vigil.db.jooq.Tables.CAMPAIGN;
 import static io.vigil.db.jooq.Tables.STATEMENT_VIEW;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -156,6 +157,23 @@ abstract class DemoStack {
                 Statement s = c.createStatement()) {
             s.execute(sql);
         }
+    }
+
+    /** The campaign a definition's launch made, once Quartz has run it (within 15 s). */
+    UUID awaitLaunch(UUID definitionId) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+        UUID campaign;
+        while ((campaign = store.select(CAMPAIGN.ID)
+                        .from(CAMPAIGN)
+                        .where(CAMPAIGN.DEFINITION_ID.eq(definitionId))
+                        .fetchOne(CAMPAIGN.ID))
+                == null) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("the campaign did not launch within 15 s");
+            }
+            Thread.sleep(200);
+        }
+        return campaign;
     }
 
     UUID agentId(String name) {

@@ -1,6 +1,5 @@
 package io.vigil.review;
 
-import static io.vigil.db.jooq.Tables.CAMPAIGN;
 import static io.vigil.db.jooq.Tables.TARGET;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -138,19 +137,7 @@ class EvidencePageIT extends DemoStack {
         }
         definitions.launchNow(d.id());
         signOut();
-        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-        UUID id;
-        while ((id = store.select(CAMPAIGN.ID)
-                        .from(CAMPAIGN)
-                        .where(CAMPAIGN.DEFINITION_ID.eq(d.id()))
-                        .fetchOne(CAMPAIGN.ID))
-                == null) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("the campaign did not launch within 15 s");
-            }
-            Thread.sleep(200);
-        }
-        return id;
+        return awaitLaunch(d.id());
     }
 
     static String name(String kind) {

@@ -67,13 +67,7 @@ class ReviewsPageIT extends DemoStack {
                 true));
         definitions.launchNow(d.id());
         signOut();
-        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-        while (!store.fetchExists(CAMPAIGN, CAMPAIGN.DEFINITION_ID.eq(d.id()))) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("the campaign did not launch within 15 s");
-            }
-            Thread.sleep(200);
-        }
+        awaitLaunch(d.id());
 
         try (Page page = signedIn("owner", Role.OWNER)) {
             page.navigate(BASE_URL + "/reviews");

@@ -26,9 +26,6 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.DigestInputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -36,7 +33,6 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.Base64;
 import java.util.Comparator;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -384,7 +380,7 @@ public class EvidencePacks {
                 metrics = ExcelReport.write(pack, out);
             }
             try (OutputStream out = Files.newOutputStream(pdf)) {
-                PdfReport.write(pack, metrics, Map.of(XLSX, sha256Hex(xlsx)), out);
+                PdfReport.write(pack, metrics, Map.of(XLSX, PackFiles.sha256Hex(xlsx)), out);
             }
             return (int) metrics.items();
         } catch (IOException e) {
@@ -392,20 +388,16 @@ public class EvidencePacks {
         }
     }
 
-    private void store(UUID packId, UUID campaignId, Path xlsx, Path pdf, int items) throws IOException {
+    /** The workbook and PDF, then the manifest over the hashes they were stored with, and its signature. */
+    private void store(UUID packId, UUID campaignId, Path xlsx, Path pdf, int items) {
         TrailSigner signer = TrailSigner.readOrCreate(signingKey);
-        Map<String, String> hashes = new LinkedHashMap<>();
-        hashes.put(XLSX, sha256Hex(xlsx));
-        hashes.put(PDF, sha256Hex(pdf));
-        EvidenceManifest manifest = new EvidenceManifest(campaignId, clock.instant(), signer.keyId(), hashes);
-        Path text = Files.write(xlsx.resolveSibling(EvidenceManifest.FILE), manifest.text());
-        Path signature = Files.write(
-                xlsx.resolveSibling(EvidenceManifest.SIGNATURE),
-                Base64.getEncoder().encode(manifest.sign(signer)));
         separately.executeWithoutResult(tx -> {
-            for (Path file : List.of(xlsx, pdf, text, signature)) {
-                files.store(packId, file.getFileName().toString(), file);
-            }
+            Map<String, String> hashes = new LinkedHashMap<>();
+            hashes.put(XLSX, files.store(packId, XLSX, xlsx));
+            hashes.put(PDF, files.store(packId, PDF, pdf));
+            EvidenceManifest manifest = new EvidenceManifest(campaignId, clock.instant(), signer.keyId(), hashes);
+            files.store(packId, EvidenceManifest.FILE, manifest.text());
+            files.store(packId, EvidenceManifest.SIGNATURE, Base64.getEncoder().encode(manifest.sign(signer)));
             int ready = db.update(EVIDENCE_PACK)
                     .set(EVIDENCE_PACK.STATE, "ready")
                     .set(EVIDENCE_PACK.PROGRESS, 1f)
@@ -581,22 +573,6 @@ public class EvidencePacks {
                         .where(EVIDENCE_PACK.ID.eq(packId))
                         .execute());
             }
-        }
-    }
-
-    private static String sha256Hex(Path file) throws IOException {
-        MessageDigest digest = sha256();
-        try (var in = new DigestInputStream(Files.newInputStream(file), digest)) {
-            in.transferTo(OutputStream.nullOutputStream());
-        }
-        return HexFormat.of().formatHex(digest.digest());
-    }
-
-    private static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
         }
     }
 

@@ -3,12 +3,14 @@ package io.vigil.review.evidence;
 import static io.vigil.db.jooq.Tables.EVIDENCE_CHUNK;
 import static io.vigil.db.jooq.Tables.EVIDENCE_FILE;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -37,26 +39,39 @@ class PackFiles {
 
     /** Stores {@code file} under {@code name}; @return its SHA-256, hex. */
     String store(UUID packId, String name, Path file) {
-        MessageDigest digest = sha256();
         try (InputStream in = Files.newInputStream(file)) {
-            db.insertInto(EVIDENCE_FILE)
-                    .set(EVIDENCE_FILE.PACK_ID, packId)
-                    .set(EVIDENCE_FILE.NAME, name)
-                    .set(EVIDENCE_FILE.SHA256, new byte[0])
-                    .set(EVIDENCE_FILE.SIZE, Files.size(file))
-                    .execute();
-            int seq = 0;
-            for (byte[] chunk = in.readNBytes(CHUNK); chunk.length > 0; chunk = in.readNBytes(CHUNK)) {
-                digest.update(chunk);
-                db.insertInto(EVIDENCE_CHUNK)
-                        .set(EVIDENCE_CHUNK.PACK_ID, packId)
-                        .set(EVIDENCE_CHUNK.NAME, name)
-                        .set(EVIDENCE_CHUNK.SEQ, seq++)
-                        .set(EVIDENCE_CHUNK.DATA, chunk)
-                        .execute();
-            }
+            return store(packId, name, in, Files.size(file));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Stores a small file held in memory (the manifest, its signature); @return its SHA-256, hex. */
+    String store(UUID packId, String name, byte[] content) {
+        try {
+            return store(packId, name, new ByteArrayInputStream(content), content.length);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private String store(UUID packId, String name, InputStream in, long size) throws IOException {
+        MessageDigest digest = sha256();
+        db.insertInto(EVIDENCE_FILE)
+                .set(EVIDENCE_FILE.PACK_ID, packId)
+                .set(EVIDENCE_FILE.NAME, name)
+                .set(EVIDENCE_FILE.SHA256, new byte[0])
+                .set(EVIDENCE_FILE.SIZE, size)
+                .execute();
+        int seq = 0;
+        for (byte[] chunk = in.readNBytes(CHUNK); chunk.length > 0; chunk = in.readNBytes(CHUNK)) {
+            digest.update(chunk);
+            db.insertInto(EVIDENCE_CHUNK)
+                    .set(EVIDENCE_CHUNK.PACK_ID, packId)
+                    .set(EVIDENCE_CHUNK.NAME, name)
+                    .set(EVIDENCE_CHUNK.SEQ, seq++)
+                    .set(EVIDENCE_CHUNK.DATA, chunk)
+                    .execute();
         }
         byte[] hash = digest.digest();
         db.update(EVIDENCE_FILE)
@@ -91,7 +106,16 @@ class PackFiles {
         }
     }
 
-    static MessageDigest sha256() {
+    /** A file's SHA-256, hex, read as it streams. */
+    static String sha256Hex(Path file) throws IOException {
+        MessageDigest digest = sha256();
+        try (InputStream in = new DigestInputStream(Files.newInputStream(file), digest)) {
+            in.transferTo(OutputStream.nullOutputStream());
+        }
+        return HexFormat.of().formatHex(digest.digest());
+    }
+
+    private static MessageDigest sha256() {
         try {
             return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
