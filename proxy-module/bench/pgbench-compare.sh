@@ -89,15 +89,29 @@ cpu_ticks() { # utime+stime of a process and its threads, in clock ticks
   [ -n "$1" ] && awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null || echo 0
 }
 
-run() { # target mode seconds -> "tps proxy_cpu_us_per_tx"
-  local t=$1 mode=$2 secs=$3 before after out tps
-  before=$(cpu_ticks "${cpu_pid[$t]}")
+host_ticks() { # every core's busy time (user, nice, system, irq, softirq), in clock ticks
+  awk '/^cpu / {print $2 + $3 + $4 + $7 + $8}' /proc/stat
+}
+
+store_ticks() { # CPU of the PostgreSQL backends serving Vigil's store (database "vigil")
+  local total=0 pid
+  for pid in $(pgrep -f '^postgres: vigil vigil' || true); do
+    total=$((total + $(cpu_ticks "$pid")))
+  done
+  echo "$total"
+}
+
+run() { # target mode seconds -> "tps proxy_cpu_us_per_tx host_cpu_us_per_tx store_cpu_us_per_tx"
+  local t=$1 mode=$2 secs=$3 before after host_before host_after store_before store_after out tps
+  before=$(cpu_ticks "${cpu_pid[$t]}") host_before=$(host_ticks) store_before=$(store_ticks)
   out=$(PGPASSWORD=${password[$t]} timeout $((secs + 30)) pgbench -n -S -M "$mode" -c 8 -j 2 -T "$secs" \
-    -h 127.0.0.1 -p "${host_port[$t]}" -U "${user[$t]}" shop 2>&1) || { echo "0 0"; echo "$out" >&2; return; }
-  after=$(cpu_ticks "${cpu_pid[$t]}")
+    -h 127.0.0.1 -p "${host_port[$t]}" -U "${user[$t]}" shop 2>&1) || { echo "0 0 0 0"; echo "$out" >&2; return; }
+  after=$(cpu_ticks "${cpu_pid[$t]}") host_after=$(host_ticks) store_after=$(store_ticks)
   tps=$(echo "$out" | awk '/^tps/ {print $3; exit}')
-  awk -v tps="$tps" -v d=$((after - before)) -v s="$secs" -v hz="$(getconf CLK_TCK)" \
-    'BEGIN { printf "%.0f %.1f\n", tps, (tps > 0 ? d / hz * 1e6 / (tps * s) : 0) }'
+  awk -v tps="$tps" -v d=$((after - before)) -v h=$((host_after - host_before)) \
+    -v st=$((store_after - store_before)) -v s="$secs" -v hz="$(getconf CLK_TCK)" \
+    'function us(ticks) { return tps > 0 ? ticks / hz * 1e6 / (tps * s) : 0 }
+     BEGIN { printf "%.0f %.1f %.1f %.1f\n", tps, us(d), us(h), us(st) }'
 }
 
 results="$work/results.txt"
@@ -107,9 +121,9 @@ for mode in simple extended prepared; do
   for round in $(seq 1 "$ROUNDS"); do
     order=("${targets[@]:$(((round - 1) % 3))}" "${targets[@]:0:$(((round - 1) % 3))}")
     for t in "${order[@]}"; do
-      read -r tps us <<<"$(run "$t" "$mode" "$T")"
-      echo "   round $round $t: $tps tps, $us us CPU/tx"
-      echo "$mode $t $tps $us" >>"$results"
+      read -r tps us host store <<<"$(run "$t" "$mode" "$T")"
+      echo "   round $round $t: $tps tps, $us us CPU/tx, host $host us/tx, store $store us/tx"
+      echo "$mode $t $tps $us $host $store" >>"$results"
       sleep 2
     done
   done
@@ -117,14 +131,15 @@ done
 
 echo
 echo "pgbench -S -c 8 -j 2 -T $T, $ROUNDS interleaved rounds, median of rounds (ratio to direct)"
-printf '%-9s %-10s %10s %7s %14s\n' mode target tps ratio "cpu us/tx"
+printf '%-9s %-10s %10s %7s %14s %15s %16s\n' mode target tps ratio "cpu us/tx" "host cpu us/tx" "store cpu us/tx"
 for mode in simple extended prepared; do
   direct=$(awk -v m="$mode" '$1 == m && $2 == "direct" {print $3}' "$results" | sort -n | awk '{a[NR] = $1} END {print a[int((NR + 1) / 2)]}')
   for t in "${targets[@]}"; do
-    awk -v m="$mode" -v t="$t" '$1 == m && $2 == t {print $3, $4}' "$results" | sort -n |
-      awk -v m="$mode" -v t="$t" -v d="$direct" '{tps[NR] = $1; us[NR] = $2}
+    awk -v m="$mode" -v t="$t" '$1 == m && $2 == t {print $3, $4, $5, $6}' "$results" | sort -n |
+      awk -v m="$mode" -v t="$t" -v d="$direct" '{tps[NR] = $1; us[NR] = $2; host[NR] = $3; store[NR] = $4}
         END { i = int((NR + 1) / 2); cpu = (t == "direct") ? "-" : sprintf("%.1f", us[i]);
-              printf "%-9s %-10s %10d %7.2f %14s\n", m, t, tps[i], tps[i] / d, cpu }'
+              printf "%-9s %-10s %10d %7.2f %14s %15.1f %16.1f\n", m, t, tps[i], tps[i] / d, cpu, host[i], store[i] }'
   done
 done
-echo "(vigil's CPU includes its embedded store writer: the JVM runs the gateway and the trail)"
+echo "(cpu: the proxy's own process; vigil's includes its trail shipper. host: every process on the"
+echo " machine per transaction, pgbench and PostgreSQL included. store: the backends writing Vigil's trail)"

@@ -64,22 +64,40 @@ public final class JooqAuditSink implements AuditSink, AutoCloseable {
     private static final long PAIRING_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
 
     /**
-     * How much spool may fill, how it is cut into files, how often it is forced to disk, and how
-     * often the trail's Merkle root is signed.
+     * How much spool may fill, how it is cut into files, how often it is forced to disk, how often
+     * the trail's Merkle root is signed, and how often batches go to the store.
+     *
+     * @param shipInterval the shortest time between two batches while the shipper keeps up: each
+     *     batch costs a commit, a cursor update and a local mark besides its rows, which at one
+     *     batch every few milliseconds cost more than the rows themselves (measured: the store's
+     *     CPU per statement fell from 28 to 16 us, the shipper's from 13 to 5 us, going from
+     *     back-to-back batches to one per 100 ms). The spool, not the store, is the record, so
+     *     this only delays what the web app shows.
      */
-    public record Settings(long capacityBytes, long segmentBytes, Duration syncInterval, Duration checkpointInterval) {
+    public record Settings(
+            long capacityBytes,
+            long segmentBytes,
+            Duration syncInterval,
+            Duration checkpointInterval,
+            Duration shipInterval) {
         public static Settings defaults() {
-            return new Settings(1L << 30, 64L << 20, Duration.ofMillis(10), Duration.ofSeconds(30));
+            return new Settings(
+                    1L << 30, 64L << 20, Duration.ofMillis(10), Duration.ofSeconds(30), Duration.ofMillis(100));
         }
 
         public Settings withCheckpointInterval(Duration interval) {
-            return new Settings(capacityBytes, segmentBytes, syncInterval, interval);
+            return new Settings(capacityBytes, segmentBytes, syncInterval, interval, shipInterval);
+        }
+
+        public Settings withShipInterval(Duration interval) {
+            return new Settings(capacityBytes, segmentBytes, syncInterval, checkpointInterval, interval);
         }
     }
 
     private final DataSource store;
     private final Spool spool;
     private final long capacity;
+    private final long shipIntervalNanos;
     private final Thread shipper;
     private final ScheduledExecutorService syncer;
     private final Queue<Runnable> drained = new ConcurrentLinkedQueue<>();
@@ -100,6 +118,7 @@ public final class JooqAuditSink implements AuditSink, AutoCloseable {
     public JooqAuditSink(DataSource store, Path spoolDir, TrailSigner signer, Settings settings) {
         this.store = store;
         this.capacity = settings.capacityBytes();
+        this.shipIntervalNanos = settings.shipInterval().toNanos();
         this.spool =
                 new Spool(spoolDir, settings.segmentBytes(), settings.capacityBytes() + settings.capacityBytes() / 10);
         spool.recover(LocalMark.read(spoolDir));
@@ -209,6 +228,7 @@ public final class JooqAuditSink implements AuditSink, AutoCloseable {
                     Thread.sleep(POLL_MILLIS);
                     continue;
                 }
+                long began = System.nanoTime();
                 long mark = ship(batch, links);
                 if (mark > spool.shipped()) {
                     // Noted locally before the segments go, so a restart never looks for them.
@@ -219,6 +239,7 @@ public final class JooqAuditSink implements AuditSink, AutoCloseable {
                 if (spool.backlog() <= capacity / 4) {
                     runDrainedActions();
                 }
+                waitForNextBatch(began);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
@@ -236,6 +257,14 @@ public final class JooqAuditSink implements AuditSink, AutoCloseable {
                 sleep(backoff);
                 backoff = Math.min(backoff * 2, 5_000);
             }
+        }
+    }
+
+    /** Lets the next batch gather for the rest of the ship interval, unless the shipper is behind. */
+    private void waitForNextBatch(long began) throws InterruptedException {
+        long rest = shipIntervalNanos - (System.nanoTime() - began);
+        if (running && rest > 0 && spool.backlog() < BATCH_BYTES / 2) {
+            TimeUnit.NANOSECONDS.sleep(rest);
         }
     }
 

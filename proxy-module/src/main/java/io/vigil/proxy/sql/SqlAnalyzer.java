@@ -13,6 +13,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.StreamReadConstraints;
 import tools.jackson.core.json.JsonFactory;
@@ -23,7 +24,9 @@ import tools.jackson.databind.json.JsonMapper;
  * Understands SQL with PostgreSQL's own parser, safely: every text passes {@link SqlGate} first;
  * small, shallow statements parse on the caller's thread, larger ones on a few platform threads
  * with very large stacks; anything that cannot be parsed, for whatever reason, is {@link Refused}
- * (fail closed). Results are cached by text, so an agent repeating a statement pays once.
+ * (fail closed). Results are cached by text, so an agent repeating a statement pays once, and a
+ * single statement's also by its {@link ShapeKey}, so one that only inlines other values pays once
+ * too (unless its facts came from a constant's value: a setting's, an EXPLAIN option's).
  *
  * <p>Thread-safe.
  */
@@ -40,6 +43,8 @@ public final class SqlAnalyzer implements AutoCloseable {
     private final JsonMapper json;
     private final ThreadPoolExecutor parserThreads;
     private final Map<String, SqlAnalysis> cache = new ConcurrentHashMap<>();
+    private final Map<String, StatementShape> shapes = new ConcurrentHashMap<>();
+    private final LongAdder parses = new LongAdder();
 
     public SqlAnalyzer(SqlLimits limits) {
         this.limits = limits;
@@ -82,16 +87,21 @@ public final class SqlAnalyzer implements AutoCloseable {
         if (refused != null) {
             return refused;
         }
+        String key = ShapeKey.of(sql);
+        StatementShape shape = key == null ? null : shapes.get(key);
+        if (shape != null) {
+            return new Understood(List.of(shape.withText(sql.strip())));
+        }
         if (measure.utf8Bytes() > limits.inlineBytes() || measure.nesting() > limits.inlineNesting()) {
             return null;
         }
-        return remember(sql, parse(sql));
+        return remember(sql, key, parse(sql));
     }
 
     /** Parses on a large-stack parser thread; completes with a refusal if busy or too slow. */
     public CompletableFuture<SqlAnalysis> analyzeOnParserThread(String sql) {
         try {
-            return CompletableFuture.supplyAsync(() -> remember(sql, parse(sql)), parserThreads)
+            return CompletableFuture.supplyAsync(() -> remember(sql, ShapeKey.of(sql), parse(sql)), parserThreads)
                     .completeOnTimeout(
                             new Refused(
                                     SqlGate.STATEMENT_TOO_COMPLEX,
@@ -112,37 +122,63 @@ public final class SqlAnalyzer implements AutoCloseable {
         return now != null ? now : analyzeOnParserThread(sql).join();
     }
 
-    private SqlAnalysis remember(String sql, SqlAnalysis analysis) {
+    private SqlAnalysis remember(String sql, String key, Parsed parsed) {
         if (sql.length() <= MAX_CACHED_LENGTH) {
-            if (cache.size() >= limits.cachedStatements()) {
-                cache.clear(); // crude but bounded; a working set larger than the cache re-parses
-            }
-            cache.put(sql, analysis);
+            remember(cache, sql, parsed.analysis());
         }
-        return analysis;
+        if (key != null && parsed.holdsForShape()) {
+            remember(shapes, key, ((Understood) parsed.analysis()).statements().getFirst());
+        }
+        return parsed.analysis();
     }
 
-    private SqlAnalysis parse(String sql) {
+    private <V> void remember(Map<String, V> map, String key, V value) {
+        if (map.size() >= limits.cachedStatements()) {
+            map.clear(); // crude but bounded; a working set larger than the cache re-parses
+        }
+        map.put(key, value);
+    }
+
+    /**
+     * @param holdsForShape one statement whose facts did not come from a constant's value: they hold
+     *     for the same text with other constants
+     */
+    private record Parsed(SqlAnalysis analysis, boolean holdsForShape) {
+        Parsed(SqlAnalysis analysis) {
+            this(analysis, false);
+        }
+    }
+
+    /** How many texts went to the native parser: what neither cache answered. */
+    long parses() {
+        return parses.sum();
+    }
+
+    private Parsed parse(String sql) {
+        parses.increment();
         PgQuery.Result tree = parser.parse(sql);
         if (!tree.ok()) {
             // Like the server, the parser reports a 1-based position in characters, not bytes.
-            return new Refused(SYNTAX_ERROR, tree.error(), tree.cursor());
+            return new Parsed(new Refused(SYNTAX_ERROR, tree.error(), tree.cursor()));
         }
         JsonNode root;
         try {
             root = json.readTree(tree.text());
         } catch (JacksonException e) {
-            return new Refused(SqlGate.STATEMENT_TOO_COMPLEX, "statement is too deeply nested for Vigil to inspect", 0);
+            return new Parsed(new Refused(
+                    SqlGate.STATEMENT_TOO_COMPLEX, "statement is too deeply nested for Vigil to inspect", 0));
         }
         JsonNode statements = root.path("stmts");
         byte[] utf8 = statements.size() > 1 ? sql.getBytes(StandardCharsets.UTF_8) : null;
         List<StatementShape> shapes = new ArrayList<>(statements.size());
+        boolean readConstants = false;
         for (JsonNode raw : statements) {
             String text = utf8 == null ? sql.strip() : slice(utf8, raw).strip();
             TreeClassifier.Facts facts = TreeClassifier.classify(raw.path("stmt"));
             if (facts.refusal() != null) {
-                return new Refused(FEATURE_NOT_SUPPORTED, facts.refusal(), 0);
+                return new Parsed(new Refused(FEATURE_NOT_SUPPORTED, facts.refusal(), 0));
             }
+            readConstants |= facts.readConstants();
             PgQuery.Result fingerprint = parser.fingerprint(text);
             shapes.add(new StatementShape(
                     facts.kind(),
@@ -154,7 +190,7 @@ public final class SqlAnalyzer implements AutoCloseable {
                     fingerprint.ok() ? fingerprint.text() : null,
                     facts.preparedName()));
         }
-        return new Understood(shapes);
+        return new Parsed(new Understood(shapes), shapes.size() == 1 && !readConstants);
     }
 
     /** One statement's text out of a multi-statement string; offsets are in UTF-8 bytes. */

@@ -30,6 +30,11 @@ public record StatementShape(
         functions = List.copyOf(functions);
     }
 
+    /** The same statement shape under another text of it (the same with other constants). */
+    public StatementShape withText(String otherText) {
+        return new StatementShape(kind, command, otherText, reads, writes, functions, fingerprint, preparedName);
+    }
+
     public boolean isPrepare() {
         return command.equals("PrepareStmt");
     }

@@ -86,7 +86,13 @@ final class TreeClassifier {
             "OBJECT_FOREIGN_TABLE",
             "OBJECT_SCHEMA");
 
-    /** A statement's derived facts, before its text and fingerprint are attached. */
+    /**
+     * A statement's derived facts, before its text and fingerprint are attached.
+     *
+     * @param readConstants whether a constant's value went into them (a setting's new value, an
+     *     EXPLAIN option): then they hold for this text only, not for the same shape with other
+     *     constants
+     */
     record Facts(
             StatementKind kind,
             String command,
@@ -94,7 +100,8 @@ final class TreeClassifier {
             List<String> writes,
             List<String> functions,
             String preparedName,
-            String refusal) {}
+            String refusal,
+            boolean readConstants) {}
 
     private final Set<String> reads = new LinkedHashSet<>();
     private final Set<String> writes = new LinkedHashSet<>();
@@ -102,6 +109,7 @@ final class TreeClassifier {
     private final Set<String> cteNames = new LinkedHashSet<>();
     private boolean changesData;
     private String refusal;
+    private boolean readConstants;
 
     private TreeClassifier() {}
 
@@ -134,7 +142,7 @@ final class TreeClassifier {
         }
         read.removeAll(written);
         String name = body.path("name").isString() ? body.get("name").stringValue() : null;
-        return new Facts(kind, command, read, written, new ArrayList<>(functions), name, refusal);
+        return new Facts(kind, command, read, written, new ArrayList<>(functions), name, refusal, readConstants);
     }
 
     private StatementKind kindOf(String command, JsonNode body) {
@@ -155,17 +163,22 @@ final class TreeClassifier {
             case "FetchStmt" -> StatementKind.READ;
             case "TransactionStmt" -> StatementKind.TRANSACTION;
             case "VariableSetStmt" -> identityChange(body) ? StatementKind.PRIVILEGE : StatementKind.UTILITY;
-            case "ExplainStmt" -> explainAnalyze(body) ? innerKind(body.get("query")) : StatementKind.READ;
+            case "ExplainStmt" -> {
+                readConstants = true; // EXPLAIN (ANALYZE 0) runs nothing, EXPLAIN (ANALYZE 1) does
+                yield explainAnalyze(body) ? innerKind(body.get("query")) : StatementKind.READ;
+            }
             case "DeclareCursorStmt", "PrepareStmt" -> innerKind(body.get("query"));
             default -> StatementKind.UTILITY;
         };
     }
 
-    private static StatementKind innerKind(JsonNode query) {
+    private StatementKind innerKind(JsonNode query) {
         if (query == null || !query.isObject() || query.isEmpty()) {
             return StatementKind.UTILITY;
         }
-        return classify(query).kind();
+        Facts inner = classify(query);
+        readConstants |= inner.readConstants();
+        return inner.kind();
     }
 
     private static boolean identityChange(JsonNode set) {
@@ -302,7 +315,8 @@ final class TreeClassifier {
     }
 
     /** A string or integer constant's text, or null if {@code node} is not a constant. */
-    private static String constant(JsonNode node) {
+    private String constant(JsonNode node) {
+        readConstants = true;
         JsonNode value = node.path("A_Const");
         if (value.path("sval").path("sval").isString()) {
             return value.path("sval").path("sval").stringValue();

@@ -89,6 +89,62 @@ class SqlAnalyzerTest {
         assertThat(a).hasSize(16).isEqualTo(b).isNotEqualTo(c);
     }
 
+    /**
+     * The second text is answered from the first's shape where that is sound, and parsed where a
+     * constant's value decided something: either way exactly as a parse of it alone would answer.
+     */
+    @ParameterizedTest(name = "{0} then {1}")
+    @CsvSource(delimiter = '|', quoteCharacter = '`', textBlock = """
+            SELECT abalance FROM pgbench_accounts WHERE aid = 41          | SELECT abalance FROM pgbench_accounts WHERE aid = 7
+            insert into audit_log (msg, n) values ('x', 1)                  | insert into audit_log (msg, n) values ('it''s', 2)
+            select * from t where d > date '2020-01-01'                     | select * from t where d > date 'garbage'
+            prepare q as select * from orders where id = 1                  | prepare q as select * from orders where id = 2
+            execute q(1)                                                    | execute q(2)
+            explain (analyze 0) delete from orders                          | explain (analyze 1) delete from orders
+            explain (analyze 'off') delete from orders                      | explain (analyze 'on') delete from orders
+            explain (analyze 'on') delete from orders                       | explain (analyze 'off') delete from orders
+            set standard_conforming_strings = 'on'                          | set standard_conforming_strings = 'off'
+            set standard_conforming_strings = 1                             | set standard_conforming_strings = 0
+            select set_config('standard_conforming_strings', 'on', false)   | select set_config('standard_conforming_strings', 'off', false)
+            select set_config('search_path', 'a', false)                    | select set_config('standard_conforming_strings', 'off', false)
+            declare c cursor for select set_config('x', 'on', false)        | declare c cursor for select set_config('standard_conforming_strings', 'off', false)
+            select 1::varchar(5)                                            | select 1::varchar(0)
+            select 1::varchar(5)                                            | select 1::varchar(2147483648)
+            select 'a'                                                      | select 'a'; select 'b'
+            select * from t where a = 'x'                                   | select * from t where a = 'x\\' ; drop table t; --'
+            select * from t where a = 'x'                                   | select * from t where a = E'x\\' ; drop table t; --'
+            select * from t where a = 1                                     | select * from t where a = 1 /* ' */ ; drop table t
+            select 'a' from t                                               | select $$a$$ from t; drop table t
+            select 'a'; select 'b'                                          | select 'aaa'; select 'bbbbbb'
+            """)
+    void aShapeAnswersAsAParseWould(String first, String second) {
+        try (SqlAnalyzer warm = new SqlAnalyzer(SqlLimits.defaults());
+                SqlAnalyzer cold = new SqlAnalyzer(SqlLimits.defaults())) {
+            warm.analyze(first);
+            assertThat(warm.analyze(second)).isEqualTo(cold.analyze(second));
+        }
+    }
+
+    @Test
+    void aStatementThatOnlyInlinesOtherConstantsIsParsedOnce() {
+        try (SqlAnalyzer fresh = new SqlAnalyzer(SqlLimits.defaults())) {
+            String first = "select abalance from pgbench_accounts where aid = 1";
+            StatementShape parsed = only(fresh.analyze(first));
+            long parses = fresh.parses();
+            for (int aid = 2; aid < 100; aid++) {
+                String sql = "select abalance from pgbench_accounts where aid = " + aid;
+                assertThat(only(fresh.analyze(sql))).isEqualTo(parsed.withText(sql));
+            }
+            assertThat(fresh.parses()).isEqualTo(parses);
+
+            fresh.analyze("set statement_timeout = '5s'");
+            fresh.analyze("set statement_timeout = '6s'");
+            assertThat(fresh.parses())
+                    .as("a setting's value is read: parsed each time")
+                    .isEqualTo(parses + 2);
+        }
+    }
+
     @Test
     void executeAndDeallocateNameTheirPreparedStatement() {
         assertThat(only(analyzer.analyze("execute q(1)")).preparedName()).isEqualTo("q");
