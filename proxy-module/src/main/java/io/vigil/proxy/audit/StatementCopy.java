@@ -11,15 +11,17 @@ import java.util.List;
 import org.postgresql.PGConnection;
 
 /**
- * Writes statement rows with COPY, in PostgreSQL's text format. One COPY per batch costs a fraction
- * of the same rows as INSERTs, and the trail has to keep up with the gateway's full throughput.
+ * Writes statement rows with COPY, in PostgreSQL's binary format. One COPY per batch costs a
+ * fraction of the same rows as INSERTs, and the trail has to keep up with the gateway's full
+ * throughput.
  */
 final class StatementCopy {
 
-    private static final String COPY = "copy vigil.statement (session_id, seq, started_at, duration_us, sql_text,"
+    private static final String COPY = "copy %s (session_id, seq, started_at, duration_us, sql_text,"
             + " protocol, command_tag, row_count, sqlstate, error_message, outcome, kind, command, reads, writes,"
             + " functions, fingerprint, parameters, parameters_hash, start_index, start_hash, end_index, end_hash,"
-            + " start_leaf, end_leaf) from stdin";
+            + " start_leaf, end_leaf) from stdin (format binary)";
+    private static final int COLUMNS = 25;
 
     /** A statement to insert, with its outcome if that arrived in the same batch. */
     static final class Row {
@@ -46,43 +48,49 @@ final class StatementCopy {
     private StatementCopy() {}
 
     static void copy(Connection connection, Collection<Row> rows) throws SQLException, IOException {
-        CopyText text = new CopyText(rows.size() * 256);
-        for (Row row : rows) {
-            append(text, row);
-        }
-        connection.unwrap(PGConnection.class).getCopyAPI().copyIn(COPY, text.stream());
+        copy(connection, "vigil.statement", rows);
     }
 
-    static void append(CopyText text, Row row) {
+    /** Into {@code table}, which has the statement table's columns (a test's copy of it). */
+    static void copy(Connection connection, String table, Collection<Row> rows) throws SQLException, IOException {
+        CopyBinary out = new CopyBinary(rows.size() * 320);
+        for (Row row : rows) {
+            append(out, row);
+        }
+        out.finish();
+        connection.unwrap(PGConnection.class).getCopyAPI().copyIn(COPY.formatted(table), out.stream());
+    }
+
+    static void append(CopyBinary out, Row row) {
         StatementStarted s = row.started;
         StatementCompleted c = row.completed;
         Outcome o = c == null ? null : c.outcome();
         StatementShape shape = s.shape();
-        text.text(s.sessionId().toString())
-                .number(s.seq())
-                .timestamp(s.startedAt())
-                .number(c == null ? null : c.durationMicros())
+        out.row(COLUMNS)
+                .uuid(s.sessionId())
+                .int8(s.seq())
+                .timestamptz(s.startedAt())
+                .int8(c == null ? null : c.durationMicros())
                 .text(s.sql())
                 .text(s.protocol() == AuditEvent.Protocol.SIMPLE ? "simple" : "extended")
                 .text(o == null ? null : o.commandTag())
-                .number(o == null ? null : o.rows())
+                .int8(o == null ? null : o.rows())
                 .text(o == null ? null : o.sqlState())
                 .text(o == null ? null : o.errorMessage())
                 .text(o == null ? null : o.status().label())
                 .text(shape == null ? null : shape.kind().label())
                 .text(shape == null ? null : shape.command())
-                .array(shape == null ? List.of() : shape.reads())
-                .array(shape == null ? List.of() : shape.writes())
-                .array(shape == null ? List.of() : shape.functions())
+                .textArray(shape == null ? List.of() : shape.reads())
+                .textArray(shape == null ? List.of() : shape.writes())
+                .textArray(shape == null ? List.of() : shape.functions())
                 .text(shape == null ? null : shape.fingerprint())
-                .array(s.parameters())
+                .textArray(s.parameters())
                 .text(s.parametersHash())
-                .number(row.startLink.index())
+                .int4(row.startLink.index())
                 .bytea(row.startLink.hash())
-                .number(row.endLink == null ? null : (long) row.endLink.index())
+                .int4(row.endLink == null ? null : row.endLink.index())
                 .bytea(row.endLink == null ? null : row.endLink.hash())
-                .number(row.startLeaf)
-                .number(row.endLink == null ? null : row.endLeaf)
-                .endRow();
+                .int8(row.startLeaf)
+                .int8(row.endLink == null ? null : row.endLeaf);
     }
 }

@@ -11,15 +11,13 @@ import io.vigil.proxy.audit.AuditEvent.StatementCompleted;
 import io.vigil.proxy.audit.AuditEvent.StatementStarted;
 import io.vigil.proxy.sql.StatementKind;
 import io.vigil.proxy.sql.StatementShape;
-import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
@@ -52,9 +50,9 @@ public final class TrailCodec {
     }
 
     public static byte[] encode(AuditEvent event) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
-        try (DataOutputStream out = new DataOutputStream(bytes)) {
-            out.writeByte(VERSION);
+        Out out = new Out(256);
+        out.writeByte(VERSION);
+        {
             switch (event) {
                 case SessionOpened e -> {
                     out.writeByte(SESSION_OPENED);
@@ -75,7 +73,7 @@ public final class TrailCodec {
                     out.writeLong(e.seq());
                     instant(out, e.startedAt());
                     string(out, e.sql());
-                    string(out, e.protocol().name().toLowerCase(Locale.ROOT));
+                    string(out, e.protocol() == Protocol.SIMPLE ? "simple" : "extended");
                     StatementShape shape = e.shape();
                     out.writeBoolean(shape != null);
                     if (shape != null) {
@@ -152,10 +150,8 @@ public final class TrailCodec {
                     string(out, e.detail());
                 }
             }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
-        return bytes.toByteArray();
+        return out.toByteArray();
     }
 
     /** @throws IllegalArgumentException if {@code bytes} is not one encoded event */
@@ -243,7 +239,7 @@ public final class TrailCodec {
         }
     }
 
-    private static void uuid(DataOutputStream out, UUID id) throws IOException {
+    private static void uuid(Out out, UUID id) {
         out.writeLong(id.getMostSignificantBits());
         out.writeLong(id.getLeastSignificantBits());
     }
@@ -252,7 +248,7 @@ public final class TrailCodec {
         return new UUID(in.readLong(), in.readLong());
     }
 
-    private static void instant(DataOutputStream out, Instant at) throws IOException {
+    private static void instant(Out out, Instant at) {
         out.writeLong(ChronoUnit.MICROS.between(Instant.EPOCH, at));
     }
 
@@ -260,7 +256,7 @@ public final class TrailCodec {
         return Instant.EPOCH.plus(in.readLong(), ChronoUnit.MICROS);
     }
 
-    private static void string(DataOutputStream out, String s) throws IOException {
+    private static void string(Out out, String s) {
         if (s == null) {
             out.writeInt(-1);
             return;
@@ -281,7 +277,7 @@ public final class TrailCodec {
         return new String(in.readNBytes(length), StandardCharsets.UTF_8);
     }
 
-    private static void list(DataOutputStream out, List<String> values) throws IOException {
+    private static void list(Out out, List<String> values) {
         out.writeInt(values.size());
         for (String value : values) {
             string(out, value);
@@ -298,5 +294,57 @@ public final class TrailCodec {
             values.add(string(in));
         }
         return values;
+    }
+
+    /**
+     * What DataOutputStream over a ByteArrayOutputStream wrote (big-endian, a boolean as one byte),
+     * without their locks: the gateway encodes two events per statement on its event loops.
+     */
+    private static final class Out {
+        private byte[] bytes;
+        private int length;
+
+        Out(int capacity) {
+            bytes = new byte[capacity];
+        }
+
+        void writeByte(int value) {
+            ensure(1);
+            bytes[length++] = (byte) value;
+        }
+
+        void writeBoolean(boolean value) {
+            writeByte(value ? 1 : 0);
+        }
+
+        void writeInt(int value) {
+            ensure(4);
+            for (int shift = 24; shift >= 0; shift -= 8) {
+                bytes[length++] = (byte) (value >>> shift);
+            }
+        }
+
+        void writeLong(long value) {
+            ensure(8);
+            for (int shift = 56; shift >= 0; shift -= 8) {
+                bytes[length++] = (byte) (value >>> shift);
+            }
+        }
+
+        void write(byte[] value) {
+            ensure(value.length);
+            System.arraycopy(value, 0, bytes, length, value.length);
+            length += value.length;
+        }
+
+        byte[] toByteArray() {
+            return Arrays.copyOf(bytes, length);
+        }
+
+        private void ensure(int more) {
+            if (length + more > bytes.length) {
+                bytes = Arrays.copyOf(bytes, Math.max(bytes.length * 2, length + more));
+            }
+        }
     }
 }

@@ -34,19 +34,8 @@ class TrailCodecTest {
 
     static Stream<AuditEvent> events() {
         return Stream.of(
-                new SessionOpened(
-                        SESSION,
-                        UUID.randomUUID(),
-                        UUID.randomUUID(),
-                        "10.0.0.7",
-                        "etl",
-                        "alice",
-                        "JIRA-7",
-                        "shop",
-                        true,
-                        T),
-                new SessionOpened(
-                        SESSION, UUID.randomUUID(), UUID.randomUUID(), "::1", null, null, null, null, false, T),
+                new SessionOpened(SESSION, id(1), id(2), "10.0.0.7", "etl", "alice", "JIRA-7", "shop", true, T),
+                new SessionOpened(SESSION, id(3), id(4), "::1", null, null, null, null, false, T),
                 new StatementStarted(
                         SESSION,
                         3,
@@ -75,7 +64,7 @@ class TrailCodecTest {
                         "maria.chen",
                         "agent.transfer",
                         "agent",
-                        UUID.randomUUID(),
+                        id(5),
                         "etl-bot",
                         "owner: maria.chen -> j\u00f6rg"),
                 new PersonActed(SESSION, T, "vigil", "usage.rebuild", "usage", null, "all agents", ""),
@@ -85,13 +74,29 @@ class TrailCodecTest {
                         SESSION,
                         T,
                         "etl\u00e9",
-                        UUID.randomUUID(),
+                        id(6),
                         "203.0.113.9",
                         null,
                         null,
                         "28000",
                         "agent \"etl\" may connect only to database \"shop\""),
                 new SessionClosed(SESSION, T, "client terminated"));
+    }
+
+    private static UUID id(int n) {
+        return new UUID(0x5eed_0000_0000_4000L, 0x8000_0000_0000_0000L | n);
+    }
+
+    /**
+     * The encoding is what every chain hash covers: a faster encoder must write the very same
+     * bytes, or every trail written before it stops verifying.
+     */
+    @Test
+    void theEncodingIsPinned() {
+        var sha = TrailChain.sha256();
+        events().forEach(event -> sha.update(TrailCodec.encode(event)));
+        assertThat(java.util.HexFormat.of().formatHex(sha.digest()))
+                .isEqualTo("b3cd4c53f577cfd575ecde84130cd205daaeca521975b1b33771fbb3ef5eac24");
     }
 
     @ParameterizedTest
