@@ -2,7 +2,12 @@ package io.vigil.proxy.audit;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,19 +22,23 @@ import java.util.zip.CRC32C;
 
 /**
  * The gateway's local, append-only record of everything it is about to forward: the "record"
- * half of record-before-forward. An event is appended (one {@code write} into the file, so it is in
- * the kernel's page cache and survives the gateway being killed) before the statement it describes
- * goes to the target; a syncer forces the files to disk every few milliseconds against power loss.
- * A shipper thread copies records to the store and advances the shipped mark.
+ * half of record-before-forward. An event is appended (copied into the file's memory mapping, so
+ * it is in the kernel's page cache and survives the gateway being killed) before the statement it
+ * describes goes to the target; a syncer forces the files to disk every few milliseconds against
+ * power loss. A shipper thread copies records to the store and advances the shipped mark.
  *
  * <p>Records are {@code Int32 length, Int32 CRC-32C, byte[length] payload}, in segment files named
- * by the logical offset of their first byte. Appends are serialized (one lock, one write each);
- * reads never block appends. After a crash the spool is scanned from the shipped mark to the last
- * whole record; a torn tail (a record cut short) is cut off, and it cannot be a forwarded
+ * by the logical offset of their first byte. A segment is created at its full size with its blocks
+ * reserved (a write through a mapping that finds the disk full would kill the process) and mapped
+ * whole: an append is a copy into memory under one lock, not a {@code write} system call (which,
+ * held under the lock, also made the event loops queue for it). Reads never block appends. After a
+ * crash the spool is scanned from the shipped mark to the last whole record (the zeros after it
+ * read as no record, a torn one fails its CRC) and appending goes on in a new segment from there,
+ * so nothing after the last whole record is ever read again. A torn record cannot be a forwarded
  * statement's, since forwarding waits for the append.
  *
  * <pre>
- *   segment-0000000000000000.spool   [len|crc|event][len|crc|event]...
+ *   segment-0000000000000000.spool   [len|crc|event][len|crc|event]...[0000...]
  *   segment-0000000004000000.spool   ...                  ^ shipped      ^ written
  * </pre>
  */
@@ -45,7 +54,13 @@ public final class Spool implements AutoCloseable {
     /** Segment files by the logical offset of their first byte. */
     private final ConcurrentSkipListMap<Long, Path> segments = new ConcurrentSkipListMap<>();
 
+    private static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
+
+    /** The segment appended to: its file (forced by the syncer) and its mapping. */
     private FileChannel current;
+
+    private Arena currentMapping;
+    private MemorySegment mapped = MemorySegment.NULL;
     private long currentStart;
     /** End of the last whole record: readers may read up to here. */
     private volatile long written;
@@ -110,7 +125,7 @@ public final class Spool implements AutoCloseable {
         }
         written = end;
         try {
-            openForAppend(end);
+            openForAppend(end, 0);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open the spool for appending", e);
         }
@@ -118,10 +133,10 @@ public final class Spool implements AutoCloseable {
     }
 
     /**
-     * Appends one record. Returns only once it is written to the file.
+     * Appends one record. Returns only once it is in the file's pages.
      *
-     * @return false if the spool is full (the store has been away too long): the caller must not
-     *     forward what the record describes
+     * @return false if the spool is full (the store has been away too long, or the disk is full):
+     *     the caller must not forward what the record describes
      */
     public boolean append(byte[] payload) {
         return append(payload, null);
@@ -134,28 +149,25 @@ public final class Spool implements AutoCloseable {
      * @return false if the spool is full: the caller must not forward what the record describes
      */
     public synchronized boolean append(byte[] payload, Object attachment) {
-        if (written - shipped + HEADER + payload.length > capacityBytes) {
+        long size = HEADER + (long) payload.length;
+        if (written - shipped + size > capacityBytes) {
             return false;
         }
         CRC32C crc = new CRC32C();
         crc.update(payload);
-        ByteBuffer header = ByteBuffer.allocate(HEADER)
-                .putInt(payload.length)
-                .putInt((int) crc.getValue())
-                .flip();
-        ByteBuffer[] record = {header, ByteBuffer.wrap(payload)};
-        try {
-            if (written - currentStart >= segmentBytes) {
-                openForAppend(written);
+        if (written + size > currentStart + mapped.byteSize()) {
+            try {
+                openForAppend(written, size);
+            } catch (IOException e) {
+                return false; // no room for a new segment: as full as a spool can be
             }
-            while (record[1].hasRemaining()) {
-                current.write(record);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot append to the spool", e);
         }
+        long at = written - currentStart;
+        MemorySegment.copy(payload, 0, mapped, ValueLayout.JAVA_BYTE, at + HEADER, payload.length);
+        mapped.set(INT, at + 4, (int) crc.getValue());
+        mapped.set(INT, at, payload.length);
         long offset = written;
-        written += HEADER + payload.length;
+        written += size;
         remember(new Record(offset, payload, written, attachment));
         return true;
     }
@@ -170,16 +182,22 @@ public final class Spool implements AutoCloseable {
         }
     }
 
-    /** Forces written records to disk. Called every few milliseconds by the syncer. */
+    /**
+     * Forces written records to disk. Called every few milliseconds by the syncer. On Linux the
+     * file's {@code fdatasync} writes back the pages dirtied through its mapping too (they are
+     * marked dirty in the page cache on their first write).
+     */
     public void sync() {
         FileChannel channel;
         synchronized (this) {
             channel = current;
         }
         try {
-            if (channel != null && channel.isOpen()) {
+            if (channel != null) {
                 channel.force(false);
             }
+        } catch (ClosedChannelException e) {
+            // A segment that was retired meanwhile: it was forced then.
         } catch (IOException e) {
             throw new UncheckedIOException("cannot sync the spool", e);
         }
@@ -320,22 +338,49 @@ public final class Spool implements AutoCloseable {
         }
     }
 
-    private void openForAppend(long start) throws IOException {
-        if (current != null) {
-            current.force(false);
-            current.close();
-        }
-        var entry = segments.floorEntry(start);
-        if (entry != null && start - entry.getKey() < segmentBytes) {
-            currentStart = entry.getKey();
-            current = FileChannel.open(entry.getValue(), StandardOpenOption.WRITE);
-            current.truncate(start - currentStart); // cut a torn tail
-            current.position(start - currentStart);
-        } else {
+    /**
+     * Starts a new segment at {@code start} with room for at least {@code room} bytes. Always a new
+     * one, also after a restart: whatever follows the last whole record in the old one (zeros, a
+     * torn record) stays behind the new segment's start, where no read looks.
+     */
+    private void openForAppend(long start, long room) throws IOException {
+        retireCurrent();
+        Path file = dir.resolve(String.format("segment-%016x.spool", start));
+        // A file of this name holds nothing readable: the scan that found the end stopped at its start.
+        Files.deleteIfExists(file);
+        long size = Math.max(segmentBytes, room);
+        FileChannel channel = FileChannel.open(
+                file, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        Arena mapping = Arena.ofShared();
+        try {
+            Preallocation.reserve(file, size);
+            mapped = channel.map(FileChannel.MapMode.READ_WRITE, 0, size, mapping);
+        } catch (IOException | RuntimeException e) {
+            mapping.close();
+            channel.close();
+            Files.deleteIfExists(file);
             currentStart = start;
-            Path file = dir.resolve(String.format("segment-%016x.spool", start));
-            current = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-            segments.put(start, file);
+            throw e;
+        }
+        current = channel;
+        currentMapping = mapping;
+        currentStart = start;
+        segments.put(start, file);
+    }
+
+    /** Forces the segment appended to so far, and lets go of its mapping. */
+    private void retireCurrent() throws IOException {
+        if (current == null) {
+            return;
+        }
+        FileChannel channel = current;
+        current = null;
+        mapped = MemorySegment.NULL;
+        try {
+            channel.force(false);
+        } finally {
+            currentMapping.close();
+            channel.close();
         }
     }
 
@@ -355,13 +400,10 @@ public final class Spool implements AutoCloseable {
 
     @Override
     public synchronized void close() {
-        if (current != null) {
-            try {
-                current.force(false);
-                current.close();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
+        try {
+            retireCurrent();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 }

@@ -1,8 +1,11 @@
 package io.vigil.proxy.audit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,14 +41,25 @@ class SpoolTest {
             spool.append(bytes("first"));
             spool.append(bytes("second"));
         }
-        // A crash in the middle of a write leaves half a record at the end.
-        Path segment = segments().getLast();
-        Files.write(segment, new byte[] {0, 0, 0, 50, 1, 2, 3}, StandardOpenOption.APPEND);
+        // A crash in the middle of a copy leaves half a record after the last whole one.
+        long end = 2 * 8 + "first".length() + "second".length();
+        try (FileChannel segment = FileChannel.open(segments().getLast(), StandardOpenOption.WRITE)) {
+            segment.write(ByteBuffer.wrap(new byte[] {0, 0, 0, 50, 1, 2, 3, 4, 5}), end);
+        }
         try (Spool spool = open(1 << 20, 1 << 20)) {
-            assertThat(spool.append(bytes("third"))).isTrue();
+            assertThat(spool.written()).isEqualTo(end);
+            assertThat(spool.append(bytes("3rd"))).isTrue();
             assertThat(spool.read(0, 1 << 20))
                     .extracting(r -> text(r.payload()))
-                    .containsExactly("first", "second", "third");
+                    .containsExactly("first", "second", "3rd");
+        }
+        try (Spool spool = open(1 << 20, 1 << 20)) {
+            assertThat(spool.read(0, 1 << 20))
+                    .as("the torn bytes are never read again")
+                    .extracting(r -> text(r.payload()))
+                    .containsExactly("first", "second", "3rd");
+            assertThat(spool.append(bytes("fourth"))).isTrue();
+            assertThat(spool.read(0, 1 << 20)).hasSize(4);
         }
     }
 
@@ -105,6 +119,18 @@ class SpoolTest {
             assertThat(segments().size()).isLessThan(before);
             assertThat(spool.append(bytes("room again"))).isTrue();
         }
+    }
+
+    /** Writes through a mapping into blocks the disk cannot give would kill the gateway: it does not start. */
+    @Test
+    void aSegmentWhoseBlocksCannotBeReservedIsRefusedUpFront() {
+        Spool spool = new Spool(dir, 1L << 50, 1L << 60);
+        assertThatThrownBy(() -> spool.recover(0))
+                .isInstanceOf(java.io.UncheckedIOException.class)
+                .hasMessageContaining("cannot open the spool for appending")
+                .cause()
+                .hasMessageContaining("cannot reserve");
+        assertThat(segments()).isEmpty();
     }
 
     @Test
