@@ -12,10 +12,10 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.stream.Stream;
 import java.util.zip.CRC32C;
@@ -61,7 +61,7 @@ public final class Spool implements AutoCloseable {
 
     private Arena currentMapping;
     private MemorySegment mapped = MemorySegment.NULL;
-    private long currentStart;
+    private volatile long currentStart;
     /** End of the last whole record: readers may read up to here. */
     private volatile long written;
     /** Everything before this is in the store. */
@@ -73,10 +73,13 @@ public final class Spool implements AutoCloseable {
      * instead of reading the file back (two reads and a CRC per record) and decoding them again.
      * The file stays the record of truth: what was appended is on disk before {@code append}
      * returns, and anything not here (after a restart, or behind a long backlog) is read from it.
+     * Only appenders change it (under the lock); the shipper reads it without the lock, so a batch
+     * of thousands of records never holds up the event loops.
      */
-    private final ArrayDeque<Record> recent = new ArrayDeque<>();
+    private final ConcurrentLinkedDeque<Record> recent = new ConcurrentLinkedDeque<>();
 
     private final long cacheBytes;
+    /** Guarded by the append lock. */
     private long recentBytes;
 
     /**
@@ -148,13 +151,20 @@ public final class Spool implements AutoCloseable {
      *
      * @return false if the spool is full: the caller must not forward what the record describes
      */
-    public synchronized boolean append(byte[] payload, Object attachment) {
+    public boolean append(byte[] payload, Object attachment) {
+        CRC32C crc = new CRC32C();
+        crc.update(payload);
+        int check = (int) crc.getValue();
+        synchronized (this) {
+            return append(payload, check, attachment);
+        }
+    }
+
+    private boolean append(byte[] payload, int crc, Object attachment) {
         long size = HEADER + (long) payload.length;
         if (written - shipped + size > capacityBytes) {
             return false;
         }
-        CRC32C crc = new CRC32C();
-        crc.update(payload);
         if (written + size > currentStart + mapped.byteSize()) {
             try {
                 openForAppend(written, size);
@@ -164,7 +174,7 @@ public final class Spool implements AutoCloseable {
         }
         long at = written - currentStart;
         MemorySegment.copy(payload, 0, mapped, ValueLayout.JAVA_BYTE, at + HEADER, payload.length);
-        mapped.set(INT, at + 4, (int) crc.getValue());
+        mapped.set(INT, at + 4, crc);
         mapped.set(INT, at, payload.length);
         long offset = written;
         written += size;
@@ -172,12 +182,17 @@ public final class Spool implements AutoCloseable {
         return true;
     }
 
-    /** Keeps the newest records; the oldest go first when the cache is full (the file has them). */
+    /**
+     * Keeps the newest records; shipped ones go, and the oldest when the cache is full (the file
+     * has them). Under the append lock.
+     */
     private void remember(Record record) {
         recent.addLast(record);
         recentBytes += record.next() - record.offset();
-        while (recentBytes > cacheBytes && !recent.isEmpty()) {
-            Record oldest = recent.removeFirst();
+        for (Record oldest = recent.peekFirst();
+                oldest != null && (recentBytes > cacheBytes || oldest.next() <= shipped);
+                oldest = recent.peekFirst()) {
+            recent.pollFirst();
             recentBytes -= oldest.next() - oldest.offset();
         }
     }
@@ -229,28 +244,29 @@ public final class Spool implements AutoCloseable {
      * on are all there, else from the file.
      */
     public List<Record> read(long from, int maxBytes) {
-        synchronized (this) {
-            Record oldest = recent.peekFirst();
-            if (oldest != null && oldest.offset() <= from && from < written) {
-                List<Record> out = new ArrayList<>();
-                for (Record r : recent) {
-                    if (r.offset() < from) {
-                        continue;
-                    }
-                    if (out.isEmpty() && r.offset() != from) {
-                        break; // not a record boundary: let the file say what is there
-                    }
-                    out.add(r);
-                    if (r.next() - from >= maxBytes) {
-                        break;
-                    }
+        long end = written;
+        Record oldest = recent.peekFirst();
+        if (oldest != null && oldest.offset() <= from && from < end) {
+            List<Record> out = new ArrayList<>();
+            long expected = from;
+            for (Record r : recent) {
+                if (r.offset() < from) {
+                    continue;
                 }
-                if (!out.isEmpty()) {
-                    return out;
+                if (r.offset() != expected || r.next() > end) {
+                    break; // not the next record (evicted meanwhile): the file says what is there
+                }
+                out.add(r);
+                expected = r.next();
+                if (r.next() - from >= maxBytes) {
+                    break;
                 }
             }
+            if (!out.isEmpty()) {
+                return out;
+            }
         }
-        return read(from, written, maxBytes);
+        return read(from, end, maxBytes);
     }
 
     /** Reads segment by segment, one file read per segment; stops at a damaged or torn record. */
@@ -312,13 +328,12 @@ public final class Spool implements AutoCloseable {
         }
     }
 
-    /** Everything before {@code mark} is in the store: its segments may go. */
-    public synchronized void shippedUpTo(long mark) {
+    /**
+     * Everything before {@code mark} is in the store: its segments may go (its records leave the
+     * cache with the next append). Called by the one shipper; takes no lock an appender waits on.
+     */
+    public void shippedUpTo(long mark) {
         shipped = mark;
-        while (!recent.isEmpty() && recent.peekFirst().next() <= mark) {
-            Record gone = recent.removeFirst();
-            recentBytes -= gone.next() - gone.offset();
-        }
         deleteShippedSegments();
     }
 
