@@ -18,8 +18,11 @@ public record Outcome(Status status, String commandTag, Long rows, String sqlSta
         /** Vigil did not forward it (it could not be parsed, or a limit refused it). */
         REFUSED;
 
+        // Computed once: labels are written for every statement, on the event loops and by the shipper.
+        private final String label = name().toLowerCase(Locale.ROOT);
+
         public String label() {
-            return name().toLowerCase(Locale.ROOT);
+            return label;
         }
 
         public static Status ofLabel(String label) {

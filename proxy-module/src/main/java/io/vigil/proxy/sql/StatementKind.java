@@ -17,9 +17,12 @@ public enum StatementKind {
     /** Transaction control (BEGIN, COMMIT, ROLLBACK, SAVEPOINT ...). */
     TRANSACTION;
 
+    // Computed once: labels are written for every statement, on the event loops and by the shipper.
+    private final String label = name().toLowerCase(Locale.ROOT);
+
     /** The name stored in the trail and shown in the web app. */
     public String label() {
-        return name().toLowerCase(Locale.ROOT);
+        return label;
     }
 
     public static StatementKind ofLabel(String label) {
