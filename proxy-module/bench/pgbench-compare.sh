@@ -1,21 +1,23 @@
 #!/usr/bin/env bash
 # Interleaved throughput comparison: direct PostgreSQL vs pgbouncer (session mode) vs Vigil.
 #
-#   proxy-module/bench/pgbench-compare.sh [-T seconds] [-r rounds] [-s scale]
+#   proxy-module/bench/pgbench-compare.sh [-T seconds] [-r rounds] [-s scale] [-w warm-up seconds] [-x]
 #
 # Starts its own stack (embedded PostgreSQL 15 with Vigil's store and a target database, the
 # gateway with recording on, and Debian's pgbouncer in session mode in front of the same database),
 # loads pgbench data, then runs pgbench select-only (-c 8 -j 2) for -M simple, extended and
 # prepared, rotating the target order every round. Prints median TPS and the ratio to direct, and
 # each target's CPU time per transaction. Everything runs on loopback and stops by itself.
+# -x adds a fourth target, "relay": a bare Netty relay (RelayFloor) on the gateway's transport and
+# thread count that only copies bytes, the floor any JVM gateway starts from.
 # VIGIL_BENCH_JAVA_OPTS adds JVM options for the gateway (e.g. -Dvigil.test.ioThreads=1).
 set -euo pipefail
 
-T=20 ROUNDS=3 SCALE=10 WARMUP=10
-while getopts "T:r:s:w:" opt; do
+T=20 ROUNDS=3 SCALE=10 WARMUP=10 FLOOR=""
+while getopts "T:r:s:w:x" opt; do
   case "$opt" in
-    T) T=$OPTARG ;; r) ROUNDS=$OPTARG ;; s) SCALE=$OPTARG ;; w) WARMUP=$OPTARG ;;
-    *) echo "usage: $0 [-T seconds] [-r rounds] [-s scale] [-w warm-up seconds]" >&2; exit 2 ;;
+    T) T=$OPTARG ;; r) ROUNDS=$OPTARG ;; s) SCALE=$OPTARG ;; w) WARMUP=$OPTARG ;; x) FLOOR=1 ;;
+    *) echo "usage: $0 [-T seconds] [-r rounds] [-s scale] [-w warm-up seconds] [-x]" >&2; exit 2 ;;
   esac
 done
 
@@ -23,9 +25,10 @@ here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 work=$(mktemp -d /tmp/vigil-bench.XXXXXX)
 chmod 755 "$work"
-stack_pid="" bouncer_pid=""
+stack_pid="" bouncer_pid="" relay_pid=""
 cleanup() {
   [ -n "$bouncer_pid" ] && kill "$bouncer_pid" 2>/dev/null || true
+  [ -n "$relay_pid" ] && kill "$relay_pid" 2>/dev/null || true
   [ -n "$stack_pid" ] && kill "$stack_pid" 2>/dev/null && wait "$stack_pid" 2>/dev/null || true
   rm -rf "$work"
 }
@@ -82,6 +85,17 @@ declare -A password=([direct]=$PG_PASSWORD [pgbouncer]=$PG_PASSWORD [vigil]=$VIG
 declare -A cpu_pid=([direct]="" [pgbouncer]=$bouncer_pid [vigil]=$stack_pid)
 targets=(direct pgbouncer vigil)
 
+if [ -n "$FLOOR" ]; then
+  relay_port=$((bouncer_port + 1))
+  while ss -ltn | grep -q ":$relay_port "; do relay_port=$((relay_port + 1)); done
+  "$java_home/bin/java" --enable-native-access=ALL-UNNAMED -Xms512m -Xmx512m -cp "$cp" \
+    io.vigil.proxy.bench.RelayFloor "$relay_port" "$PG_PORT" "$(nproc)" >"$work/relay.out" 2>&1 &
+  relay_pid=$!
+  for _ in $(seq 1 30); do grep -q READY "$work/relay.out" 2>/dev/null && break; sleep 1; done
+  host_port[relay]=$relay_port user[relay]=$PG_USER password[relay]=$PG_PASSWORD cpu_pid[relay]=$relay_pid
+  targets+=(relay)
+fi
+
 echo "loading pgbench data (scale $SCALE)..."
 PGPASSWORD=$PG_PASSWORD pgbench -q -i -s "$SCALE" -h 127.0.0.1 -p "$PG_PORT" -U "$PG_USER" shop >/dev/null 2>&1
 
@@ -119,7 +133,8 @@ for mode in simple extended prepared; do
   echo "== -M $mode: warm-up $WARMUP s per target"
   for t in "${targets[@]}"; do run "$t" "$mode" "$WARMUP" >/dev/null; done
   for round in $(seq 1 "$ROUNDS"); do
-    order=("${targets[@]:$(((round - 1) % 3))}" "${targets[@]:0:$(((round - 1) % 3))}")
+    shift_by=$(((round - 1) % ${#targets[@]}))
+    order=("${targets[@]:$shift_by}" "${targets[@]:0:$shift_by}")
     for t in "${order[@]}"; do
       read -r tps us host store <<<"$(run "$t" "$mode" "$T")"
       echo "   round $round $t: $tps tps, $us us CPU/tx, host $host us/tx, store $store us/tx"

@@ -12,10 +12,10 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.stream.Stream;
 import java.util.zip.CRC32C;
@@ -73,13 +73,11 @@ public final class Spool implements AutoCloseable {
      * instead of reading the file back (two reads and a CRC per record) and decoding them again.
      * The file stays the record of truth: what was appended is on disk before {@code append}
      * returns, and anything not here (after a restart, or behind a long backlog) is read from it.
-     * Only appenders change it (under the lock); the shipper reads it without the lock, so a batch
-     * of thousands of records never holds up the event loops.
+     * Guarded by the lock: the shipper holds it to take a batch, about ten times a second.
      */
-    private final ConcurrentLinkedDeque<Record> recent = new ConcurrentLinkedDeque<>();
+    private final ArrayDeque<Record> recent = new ArrayDeque<>();
 
     private final long cacheBytes;
-    /** Guarded by the append lock. */
     private long recentBytes;
 
     /**
@@ -182,17 +180,12 @@ public final class Spool implements AutoCloseable {
         return true;
     }
 
-    /**
-     * Keeps the newest records; shipped ones go, and the oldest when the cache is full (the file
-     * has them). Under the append lock.
-     */
+    /** Keeps the newest records; the oldest go first when the cache is full (the file has them). */
     private void remember(Record record) {
         recent.addLast(record);
         recentBytes += record.next() - record.offset();
-        for (Record oldest = recent.peekFirst();
-                oldest != null && (recentBytes > cacheBytes || oldest.next() <= shipped);
-                oldest = recent.peekFirst()) {
-            recent.pollFirst();
+        while (recentBytes > cacheBytes && !recent.isEmpty()) {
+            Record oldest = recent.removeFirst();
             recentBytes -= oldest.next() - oldest.offset();
         }
     }
@@ -244,29 +237,28 @@ public final class Spool implements AutoCloseable {
      * on are all there, else from the file.
      */
     public List<Record> read(long from, int maxBytes) {
-        long end = written;
-        Record oldest = recent.peekFirst();
-        if (oldest != null && oldest.offset() <= from && from < end) {
-            List<Record> out = new ArrayList<>();
-            long expected = from;
-            for (Record r : recent) {
-                if (r.offset() < from) {
-                    continue;
+        synchronized (this) {
+            Record oldest = recent.peekFirst();
+            if (oldest != null && oldest.offset() <= from && from < written) {
+                List<Record> out = new ArrayList<>();
+                for (Record r : recent) {
+                    if (r.offset() < from) {
+                        continue;
+                    }
+                    if (out.isEmpty() && r.offset() != from) {
+                        break; // not a record boundary: let the file say what is there
+                    }
+                    out.add(r);
+                    if (r.next() - from >= maxBytes) {
+                        break;
+                    }
                 }
-                if (r.offset() != expected || r.next() > end) {
-                    break; // not the next record (evicted meanwhile): the file says what is there
+                if (!out.isEmpty()) {
+                    return out;
                 }
-                out.add(r);
-                expected = r.next();
-                if (r.next() - from >= maxBytes) {
-                    break;
-                }
-            }
-            if (!out.isEmpty()) {
-                return out;
             }
         }
-        return read(from, end, maxBytes);
+        return read(from, written, maxBytes);
     }
 
     /** Reads segment by segment, one file read per segment; stops at a damaged or torn record. */
@@ -328,13 +320,16 @@ public final class Spool implements AutoCloseable {
         }
     }
 
-    /**
-     * Everything before {@code mark} is in the store: its segments may go (its records leave the
-     * cache with the next append). Called by the one shipper; takes no lock an appender waits on.
-     */
+    /** Everything before {@code mark} is in the store: its records leave memory, its segments may go. */
     public void shippedUpTo(long mark) {
-        shipped = mark;
-        deleteShippedSegments();
+        synchronized (this) {
+            shipped = mark;
+            while (!recent.isEmpty() && recent.peekFirst().next() <= mark) {
+                Record gone = recent.removeFirst();
+                recentBytes -= gone.next() - gone.offset();
+            }
+        }
+        deleteShippedSegments(); // files only: no need to hold up the appenders
     }
 
     private void deleteShippedSegments() {
