@@ -251,6 +251,21 @@ class TrailTamperingIT {
                 .contains("records 5 to 6 are missing before it: deleted");
     }
 
+    /** The store has no foreign key from statements to sessions (V15): the verifier is the check. */
+    @Test
+    void aStatementOfASessionThatNeverOpenedIsNamed() throws Exception {
+        UUID session = sessions.get("edit");
+        UUID stranger = UUID.randomUUID();
+        asOwner("insert into vigil.statement select '" + stranger + "', seq, started_at, duration_us, sql_text,"
+                + " protocol, command_tag, row_count, sqlstate, error_message, kind, command, reads, writes, functions,"
+                + " fingerprint, parameters, parameters_hash, outcome, start_index, start_hash, end_index, end_hash,"
+                + " null, null from vigil.statement where session_id = '" + session + "' and seq = 2");
+        undo.add("delete from vigil.statement where session_id = '" + stranger + "'");
+        AuditCli.Verification v = verify();
+        assertThat(v.status()).isEqualTo(1);
+        assertThat(v.out()).contains("TAMPERED session " + stranger);
+    }
+
     @Test
     void aDeletedRefusedLoginIsCaughtByTheTree() throws Exception {
         long leaf = env.store

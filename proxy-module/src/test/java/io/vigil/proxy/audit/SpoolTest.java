@@ -133,6 +133,26 @@ class SpoolTest {
         assertThat(segments()).isEmpty();
     }
 
+    /** When the next segment cannot be had, the record is refused (not lost, not a crash), and the spool goes on later. */
+    @Test
+    void aRecordThatFindsNoRoomForANewSegmentIsRefused() throws IOException {
+        try (Spool spool = open(64, 10_000)) {
+            assertThat(spool.append(bytes("0123456789012345678901234567890123456789")))
+                    .isTrue();
+            // Something in the way of the next segment's file: it cannot be created.
+            Path blocker = dir.resolve(String.format("segment-%016x.spool", spool.written()));
+            Files.createDirectories(blocker.resolve("in-the-way"));
+            assertThat(spool.append(bytes("0123456789012345678901234567890123456789")))
+                    .isFalse();
+            Files.delete(blocker.resolve("in-the-way"));
+            Files.delete(blocker);
+            assertThat(spool.append(bytes("room again"))).isTrue();
+            assertThat(spool.read(0, 1 << 20))
+                    .extracting(r -> text(r.payload()))
+                    .containsExactly("0123456789012345678901234567890123456789", "room again");
+        }
+    }
+
     @Test
     void eventsSurviveTheCanonicalEncodingUnchanged() {
         var opened = new AuditEvent.SessionOpened(
