@@ -17,7 +17,9 @@ import java.nio.file.Path;
 @SuppressWarnings("restricted") // native access is the point; the JVM runs with --enable-native-access
 final class Preallocation {
 
-    private static final int O_WRONLY = 1;
+    /** O_WRONLY | O_CLOEXEC, as Linux numbers them. */
+    private static final int FLAGS = 1 | 0x80000;
+
     private static final MethodHandle OPEN;
     private static final MethodHandle FALLOCATE;
     private static final MethodHandle CLOSE;
@@ -27,7 +29,9 @@ final class Preallocation {
         var libc = linker.defaultLookup();
         OPEN = libc.find("open")
                 .map(open -> linker.downcallHandle(
-                        open, FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT)))
+                        open,
+                        FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT),
+                        Linker.Option.firstVariadicArg(2))) // open(path, flags, ...), no mode: not creating
                 .orElse(null);
         FALLOCATE = libc.find("posix_fallocate")
                 .map(fallocate -> linker.downcallHandle(
@@ -58,7 +62,7 @@ final class Preallocation {
         }
         int error;
         try (Arena arena = Arena.ofConfined()) {
-            int fd = (int) OPEN.invokeExact(arena.allocateFrom(file.toString()), O_WRONLY);
+            int fd = (int) OPEN.invokeExact(arena.allocateFrom(file.toString()), FLAGS);
             if (fd < 0) {
                 throw new IOException("cannot open " + file + " to reserve its blocks");
             }

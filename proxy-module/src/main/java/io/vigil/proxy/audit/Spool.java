@@ -19,6 +19,8 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.stream.Stream;
 import java.util.zip.CRC32C;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The gateway's local, append-only record of everything it is about to forward: the "record"
@@ -55,6 +57,8 @@ public final class Spool implements AutoCloseable {
     private final ConcurrentSkipListMap<Long, Path> segments = new ConcurrentSkipListMap<>();
 
     private static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
+    private static final ValueLayout.OfLong LONG = ValueLayout.JAVA_LONG_UNALIGNED;
+    private static final Logger log = LoggerFactory.getLogger(Spool.class);
 
     /** The segment appended to: its file (forced by the syncer) and its mapping. */
     private FileChannel current;
@@ -62,6 +66,7 @@ public final class Spool implements AutoCloseable {
     private Arena currentMapping;
     private MemorySegment mapped = MemorySegment.NULL;
     private volatile long currentStart;
+    private boolean closed;
     /** End of the last whole record: readers may read up to here. */
     private volatile long written;
     /** Everything before this is in the store. */
@@ -126,9 +131,14 @@ public final class Spool implements AutoCloseable {
         }
         written = end;
         try {
-            openForAppend(end, 0);
+            if (!reopen(end)) {
+                openForAppend(end, 0);
+            }
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot open the spool for appending", e);
+            // No room for a segment now (a full disk): the spool opens anyway, so the shipper can
+            // ship what it holds and free space; appends are refused until a segment can be had.
+            log.error("the spool cannot take records until it can reserve a segment: {}", e.getMessage());
+            currentStart = end;
         }
         deleteShippedSegments();
     }
@@ -160,7 +170,7 @@ public final class Spool implements AutoCloseable {
 
     private boolean append(byte[] payload, int crc, Object attachment) {
         long size = HEADER + (long) payload.length;
-        if (written - shipped + size > capacityBytes) {
+        if (closed || written - shipped + size > capacityBytes) {
             return false;
         }
         if (written + size > currentStart + mapped.byteSize()) {
@@ -349,9 +359,58 @@ public final class Spool implements AutoCloseable {
     }
 
     /**
-     * Starts a new segment at {@code start} with room for at least {@code room} bytes. Always a new
-     * one, also after a restart: whatever follows the last whole record in the old one (zeros, a
-     * torn record) stays behind the new segment's start, where no read looks.
+     * After a restart, goes on in the last segment if {@code end} lies in it with room to spare
+     * (a new segment per restart would reserve a whole one each time, on a disk that may be the
+     * reason for the restart). What a torn record left after {@code end} is zeroed first, so that
+     * a shorter record written over it leaves nothing a later scan could misread.
+     *
+     * @return false if a new segment is needed
+     */
+    private boolean reopen(long end) throws IOException {
+        var last = segments.lastEntry();
+        if (last == null || end < last.getKey()) {
+            return false;
+        }
+        long at = end - last.getKey();
+        long size = Files.size(last.getValue());
+        if (size - at <= HEADER) {
+            return false;
+        }
+        FileChannel channel = FileChannel.open(last.getValue(), StandardOpenOption.READ, StandardOpenOption.WRITE);
+        Arena mapping = Arena.ofShared();
+        try {
+            MemorySegment segment = channel.map(FileChannel.MapMode.READ_WRITE, 0, size, mapping);
+            zeroFrom(segment, at);
+            mapped = segment;
+        } catch (IOException | RuntimeException e) {
+            mapping.close();
+            channel.close();
+            throw e;
+        }
+        current = channel;
+        currentMapping = mapping;
+        currentStart = last.getKey();
+        return true;
+    }
+
+    /** Zeroes what is not zero from {@code at} on (touching only those pages). */
+    private static void zeroFrom(MemorySegment segment, long at) {
+        long size = segment.byteSize();
+        long i = at;
+        for (; i + 8 <= size; i += 8) {
+            if (segment.get(LONG, i) != 0) {
+                segment.set(LONG, i, 0);
+            }
+        }
+        for (; i < size; i++) {
+            segment.set(ValueLayout.JAVA_BYTE, i, (byte) 0);
+        }
+    }
+
+    /**
+     * Starts a new segment at {@code start} with room for at least {@code room} bytes. Whatever
+     * followed the last whole record in the one before (zeros, a torn record) stays behind the new
+     * segment's start, where no read looks.
      */
     private void openForAppend(long start, long room) throws IOException {
         retireCurrent();
@@ -410,6 +469,7 @@ public final class Spool implements AutoCloseable {
 
     @Override
     public synchronized void close() {
+        closed = true;
         try {
             retireCurrent();
         } catch (IOException e) {

@@ -16,7 +16,9 @@ package io.vigil.proxy.sql;
  *
  * <p>Integers that fit in 32 bits and other numbers get different marks: PostgreSQL makes the
  * first an integer node and the second a numeric one, and its grammar takes only the first in
- * places such as {@code varchar(n)}.
+ * places such as {@code varchar(n)}. Two places where the grammar turns a number into part of a
+ * type rather than a constant get no key: {@code float(p)} (float4 or float8 by p) and array bounds
+ * ({@code int[5]}, told from a subscript only by parsing, so no number right after {@code [}).
  */
 final class ShapeKey {
 
@@ -44,6 +46,9 @@ final class ShapeKey {
                 next = number(sql, i, key);
             } else if (isNameStart(c)) {
                 next = name(sql, i);
+                if (isFloatWithPrecision(sql, i, next)) {
+                    return null;
+                }
                 key.append(sql, i, next);
             } else if (c == '"') {
                 next = quotedName(sql, i);
@@ -88,6 +93,9 @@ final class ShapeKey {
 
     /** An unsigned number, marked as a 32-bit integer or as another number. */
     private static int number(String sql, int start, StringBuilder key) {
+        if (afterBracket(sql, start)) {
+            return -1; // int[5]: an array bound, not a constant
+        }
         int length = sql.length();
         int i = digits(sql, start);
         boolean integer = true;
@@ -114,6 +122,26 @@ final class ShapeKey {
         }
         key.append(LITERAL).append(integer && fitsInInt32(sql, start, i) ? 'i' : 'n');
         return i;
+    }
+
+    private static boolean afterBracket(String sql, int at) {
+        int i = at - 1;
+        while (i >= 0 && Character.isWhitespace(sql.charAt(i))) {
+            i--;
+        }
+        return i >= 0 && sql.charAt(i) == '[';
+    }
+
+    /** {@code float(p)}: the precision picks the type. */
+    private static boolean isFloatWithPrecision(String sql, int start, int end) {
+        if (end - start != 5 || !sql.regionMatches(true, start, "float", 0, 5)) {
+            return false;
+        }
+        int i = end;
+        while (i < sql.length() && Character.isWhitespace(sql.charAt(i))) {
+            i++;
+        }
+        return i < sql.length() && sql.charAt(i) == '(';
     }
 
     private static int digits(String sql, int from) {

@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -35,6 +36,13 @@ public final class SqlAnalyzer implements AutoCloseable {
     static final String SYNTAX_ERROR = "42601";
     static final String INSUFFICIENT_RESOURCES = "53000";
     static final String FEATURE_NOT_SUPPORTED = "0A000";
+    /**
+     * The statements whose literals PostgreSQL's grammar keeps as constants (A_Const), which the
+     * fingerprint ignores, so one shape has one fingerprint. Elsewhere literals become plain values
+     * that the fingerprint covers (COPY's file name, NOTIFY's payload, a role's password, options).
+     */
+    private static final Set<String> SHAREABLE_COMMANDS =
+            Set.of("SelectStmt", "InsertStmt", "UpdateStmt", "DeleteStmt", "MergeStmt");
     /** Texts longer than this are analysed but not cached: they are rarely repeated. */
     private static final int MAX_CACHED_LENGTH = 4 << 10;
 
@@ -190,7 +198,10 @@ public final class SqlAnalyzer implements AutoCloseable {
                     fingerprint.ok() ? fingerprint.text() : null,
                     facts.preparedName()));
         }
-        return new Parsed(new Understood(shapes), shapes.size() == 1 && !readConstants);
+        boolean shareable = shapes.size() == 1
+                && !readConstants
+                && SHAREABLE_COMMANDS.contains(shapes.getFirst().command());
+        return new Parsed(new Understood(shapes), shareable);
     }
 
     /** One statement's text out of a multi-statement string; offsets are in UTF-8 bytes. */

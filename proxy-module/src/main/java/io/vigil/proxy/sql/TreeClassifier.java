@@ -192,9 +192,15 @@ final class TreeClassifier {
             if (def.path("defname").asString("").equals("analyze")) {
                 // EXPLAIN (ANALYZE) has no argument; ANALYZE off/false/no/0 turns it off.
                 JsonNode arg = def.path("arg");
-                String value = arg.path("String").path("sval").isString()
-                        ? arg.path("String").path("sval").stringValue()
-                        : arg.path("Integer").path("ival").asString("1");
+                // libpg_query leaves a zero out of its JSON: {"Integer":{}} is ANALYZE 0.
+                String value;
+                if (arg.path("String").path("sval").isString()) {
+                    value = arg.path("String").path("sval").stringValue();
+                } else if (arg.has("Integer")) {
+                    value = String.valueOf(arg.path("Integer").path("ival").asInt(0));
+                } else {
+                    value = "1"; // anything else: as if on, the careful side
+                }
                 return arg.isMissingNode() || !OFF.contains(value.toLowerCase(Locale.ROOT));
             }
         }

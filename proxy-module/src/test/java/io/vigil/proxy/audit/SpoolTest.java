@@ -1,7 +1,6 @@
 package io.vigil.proxy.audit;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -61,6 +60,7 @@ class SpoolTest {
             assertThat(spool.append(bytes("fourth"))).isTrue();
             assertThat(spool.read(0, 1 << 20)).hasSize(4);
         }
+        assertThat(segments()).as("the restarts went on in the one segment").hasSize(1);
     }
 
     /**
@@ -121,19 +121,42 @@ class SpoolTest {
         }
     }
 
-    /** Writes through a mapping into blocks the disk cannot give would kill the gateway: it does not start. */
+    /**
+     * Writes through a mapping into blocks the disk cannot give would kill the gateway: without a
+     * reserved segment the spool still opens (so its backlog can ship and free the disk) but
+     * refuses every record.
+     */
     @Test
-    void aSegmentWhoseBlocksCannotBeReservedIsRefusedUpFront() {
-        Spool spool = new Spool(dir, 1L << 50, 1L << 60);
-        assertThatThrownBy(() -> spool.recover(0))
-                .isInstanceOf(java.io.UncheckedIOException.class)
-                .hasMessageContaining("cannot open the spool for appending")
-                .cause()
-                .hasMessageContaining("cannot reserve");
-        assertThat(segments()).isEmpty();
+    void withoutAReservedSegmentEveryRecordIsRefused() {
+        try (Spool spool = open(1L << 50, 1L << 60)) {
+            assertThat(spool.append(bytes("anything"))).isFalse();
+            assertThat(segments()).isEmpty();
+        }
     }
 
-    /** When the next segment cannot be had, the record is refused (not lost, not a crash), and the spool goes on later. */
+    /** A restart goes on in the last segment: restarting does not reserve a segment each time. */
+    @Test
+    void restartsGoOnInTheLastSegment() {
+        for (int i = 0; i < 5; i++) {
+            try (Spool spool = open(1 << 20, 1 << 30)) {
+                assertThat(spool.append(bytes("run " + i))).isTrue();
+            }
+        }
+        assertThat(segments()).hasSize(1);
+        try (Spool spool = open(1 << 20, 1 << 30)) {
+            assertThat(spool.read(0, 1 << 20))
+                    .extracting(r -> text(r.payload()))
+                    .containsExactly("run 0", "run 1", "run 2", "run 3", "run 4");
+        }
+    }
+
+    @Test
+    void aClosedSpoolTakesNothing() {
+        Spool spool = open(1 << 20, 1 << 20);
+        spool.close();
+        assertThat(spool.append(bytes("late"))).isFalse();
+    }
+
     @Test
     void aRecordThatFindsNoRoomForANewSegmentIsRefused() throws IOException {
         try (Spool spool = open(64, 10_000)) {

@@ -82,6 +82,10 @@ class ShapeKeyTest {
                 "select 1\u000b",
                 "select `1`",
                 "select 1 \\g",
+                "select 1::float(10)",
+                "select 1::FLOAT (10)",
+                "select '{}'::int[5]",
+                "select a[ 1] from t",
             })
     void noKeyWhereTheScannersCouldDisagree(String sql) {
         assertThat(ShapeKey.of(sql)).isNull();

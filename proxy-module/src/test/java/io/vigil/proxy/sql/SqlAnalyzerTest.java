@@ -54,6 +54,8 @@ class SqlAnalyzerTest {
             explain (analyze, buffers) delete from orders                                      | write       |                      | orders          |
             explain (analyze off) delete from orders                                           | read        | orders               |                 |
             explain (analyze false, costs off) delete from orders                              | read        | orders               |                 |
+            explain (analyze 0) delete from orders                                             | read        | orders               |                 |
+            explain (analyze 1) delete from orders                                             | write       |                      | orders          |
             select pg_terminate_backend(pid) from pg_stat_activity                           | read        | pg_stat_activity     |                 | pg_terminate_backend
             select U&"pg_terminate_b\\0061ckend"(0)                                           | read        |                      |                 | pg_terminate_backend
             select pg_catalog.set_config('search_path', '', false)                          | read        |                      |                 | pg_catalog.set_config
@@ -111,6 +113,12 @@ class SqlAnalyzerTest {
             select 1::varchar(5)                                            | select 1::varchar(0)
             select 1::varchar(5)                                            | select 1::varchar(2147483648)
             select 'a'                                                      | select 'a'; select 'b'
+            copy orders from '/tmp/a'                                       | copy orders from '/tmp/b'
+            notify jobs, 'a'                                                | notify jobs, 'b'
+            alter role r password 'old'                                     | alter role r password 'new'
+            select 1::float(10)                                             | select 1::float(30)
+            select 1::float(10)                                             | select 1::float(0)
+            select '{}'::int[5]                                             | select '{}'::int[7]
             select * from t where a = 'x'                                   | select * from t where a = 'x\\' ; drop table t; --'
             select * from t where a = 'x'                                   | select * from t where a = E'x\\' ; drop table t; --'
             select * from t where a = 1                                     | select * from t where a = 1 /* ' */ ; drop table t
