@@ -113,10 +113,6 @@ final class CopyBinary {
         return int16(-1);
     }
 
-    int length() {
-        return length;
-    }
-
     InputStream stream() {
         return new ByteArrayInputStream(bytes, 0, length);
     }

@@ -163,10 +163,7 @@ final class TreeClassifier {
             case "FetchStmt" -> StatementKind.READ;
             case "TransactionStmt" -> StatementKind.TRANSACTION;
             case "VariableSetStmt" -> identityChange(body) ? StatementKind.PRIVILEGE : StatementKind.UTILITY;
-            case "ExplainStmt" -> {
-                readConstants = true; // EXPLAIN (ANALYZE 0) runs nothing, EXPLAIN (ANALYZE 1) does
-                yield explainAnalyze(body) ? innerKind(body.get("query")) : StatementKind.READ;
-            }
+            case "ExplainStmt" -> explainAnalyze(body) ? innerKind(body.get("query")) : StatementKind.READ;
             case "DeclareCursorStmt", "PrepareStmt" -> innerKind(body.get("query"));
             default -> StatementKind.UTILITY;
         };
@@ -186,12 +183,14 @@ final class TreeClassifier {
         return name.equals("role") || name.equals("session_authorization");
     }
 
-    private static boolean explainAnalyze(JsonNode explain) {
+    /** EXPLAIN (ANALYZE 0) runs nothing, EXPLAIN (ANALYZE 1) does: a constant decides. */
+    private boolean explainAnalyze(JsonNode explain) {
         for (JsonNode option : explain.path("options")) {
             JsonNode def = option.path("DefElem");
             if (def.path("defname").asString("").equals("analyze")) {
                 // EXPLAIN (ANALYZE) has no argument; ANALYZE off/false/no/0 turns it off.
                 JsonNode arg = def.path("arg");
+                readConstants |= !arg.isMissingNode();
                 // libpg_query leaves a zero out of its JSON: {"Integer":{}} is ANALYZE 0.
                 String value;
                 if (arg.path("String").path("sval").isString()) {

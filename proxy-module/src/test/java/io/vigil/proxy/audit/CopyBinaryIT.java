@@ -53,6 +53,11 @@ class CopyBinaryIT {
         postgres.close();
     }
 
+    /** A shape's relations and functions, with what arrays must escape. */
+    private static final List<String> READS = List.of("a\"b", "{x,y}", "NULL", "");
+
+    private static final List<String> FUNCTIONS = List.of("pg_catalog.now", "ü\\");
+
     private static final String HOSTILE =
             "select '\\N', E'\\t\\n\\r', \"ü ✓ 𝄞\" -- \t tab\n newline\r\\ \\\\ {a,\"b\"} NULL";
 
@@ -62,14 +67,7 @@ class CopyBinaryIT {
         Instant before2000 = Instant.parse("1999-12-31T23:59:59.999999Z");
         Instant now = Instant.parse("2026-11-22T09:49:35.123456789Z");
         StatementShape shape = new StatementShape(
-                StatementKind.READ,
-                "SelectStmt",
-                HOSTILE,
-                List.of("a\"b", "{x,y}", "NULL", ""),
-                List.of(),
-                List.of("pg_catalog.now", "ü\\"),
-                "0123abcd",
-                null);
+                StatementKind.READ, "SelectStmt", HOSTILE, READS, List.of(), FUNCTIONS, "0123abcd", null);
         List<String> parameters = Arrays.asList("1", null, "a,b", "\"}", "", "NULL");
         var full = row(
                 new StatementStarted(
@@ -136,9 +134,9 @@ class CopyBinaryIT {
                             "completed",
                             "read",
                             "SelectStmt",
-                            List.of("a\"b", "{x,y}", "NULL", ""),
+                            READS,
                             List.of(),
-                            List.of("pg_catalog.now", "ü\\"),
+                            FUNCTIONS,
                             "0123abcd",
                             parameters,
                             null,
@@ -190,9 +188,9 @@ class CopyBinaryIT {
                             null,
                             "read",
                             "SelectStmt",
-                            List.of("a\"b", "{x,y}", "NULL", ""),
+                            READS,
                             List.of(),
-                            List.of("pg_catalog.now", "ü\\"),
+                            FUNCTIONS,
                             "0123abcd",
                             List.of(),
                             null,
