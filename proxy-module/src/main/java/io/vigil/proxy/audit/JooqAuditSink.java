@@ -11,7 +11,6 @@ import io.vigil.proxy.audit.AuditEvent.SessionOpened;
 import io.vigil.proxy.audit.AuditEvent.StatementCompleted;
 import io.vigil.proxy.audit.AuditEvent.StatementStarted;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -140,9 +139,7 @@ public final class JooqAuditSink implements AuditSink, AutoCloseable {
         if (admitsNewWork && spool.backlog() >= capacity) {
             return false;
         }
-        ByteBuffer payload = ByteBuffer.allocate(4 + TrailChain.HASH_BYTES + link.encoded().length);
-        payload.putInt(link.index()).put(link.hash()).put(link.encoded());
-        if (!spool.append(payload.array(), link)) {
+        if (!spool.append(link.record(), link)) {
             log.error(
                     "the spool is full: lost {} of session {}",
                     kind(link),
@@ -356,7 +353,7 @@ public final class JooqAuditSink implements AuditSink, AutoCloseable {
         List<TrailChain.Link> links = new ArrayList<>(batch.size());
         for (Spool.Record record : batch) {
             // Appended by this process: the link the payload was made from, not decoded again.
-            links.add(record.attachment() instanceof TrailChain.Link link ? link : decode(record.payload()));
+            links.add(record.attachment() instanceof TrailChain.Link link ? link : TrailChain.parse(record.payload()));
         }
         return links;
     }
@@ -367,16 +364,6 @@ public final class JooqAuditSink implements AuditSink, AutoCloseable {
             offsets[i] = batch.get(i).offset();
         }
         return offsets;
-    }
-
-    static TrailChain.Link decode(byte[] payload) {
-        ByteBuffer in = ByteBuffer.wrap(payload);
-        int index = in.getInt();
-        byte[] hash = new byte[TrailChain.HASH_BYTES];
-        in.get(hash);
-        byte[] encoded = new byte[in.remaining()];
-        in.get(encoded);
-        return new TrailChain.Link(TrailCodec.decode(encoded), encoded, index, hash);
     }
 
     private Connection connection() throws SQLException {

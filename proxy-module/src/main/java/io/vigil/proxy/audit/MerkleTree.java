@@ -23,14 +23,14 @@ public final class MerkleTree {
     private MerkleTree() {}
 
     public static byte[] leafHash(byte[] data) {
-        MessageDigest sha = TrailChain.sha256();
+        MessageDigest sha = TrailChain.localSha256();
         sha.update((byte) 0);
         sha.update(data);
         return sha.digest();
     }
 
     static byte[] nodeHash(byte[] left, byte[] right) {
-        MessageDigest sha = TrailChain.sha256();
+        MessageDigest sha = TrailChain.localSha256();
         sha.update((byte) 1);
         sha.update(left);
         sha.update(right);

@@ -42,6 +42,11 @@ public final class TrailCodec {
     private static final byte CANCEL_REQUESTED = 6;
     private static final byte PERSON_ACTED = 7;
 
+    /** Each thread encodes into its own buffer and copies out the exact bytes. */
+    private static final ThreadLocal<Out> SCRATCH = ThreadLocal.withInitial(Out::new);
+
+    private static final int SCRATCH_KEPT = 64 << 10;
+
     private TrailCodec() {}
 
     /** Truncates to the microsecond: events are created with this, so they survive a round trip. */
@@ -50,7 +55,12 @@ public final class TrailCodec {
     }
 
     public static byte[] encode(AuditEvent event) {
-        Out out = new Out(256);
+        return encode(event, 0);
+    }
+
+    /** The encoding after {@code gap} zero bytes, for a caller that puts its own header there. */
+    static byte[] encode(AuditEvent event, int gap) {
+        Out out = SCRATCH.get().reset(gap);
         out.writeByte(VERSION);
         {
             switch (event) {
@@ -151,7 +161,11 @@ public final class TrailCodec {
                 }
             }
         }
-        return out.toByteArray();
+        byte[] encoded = out.toByteArray();
+        if (out.bytes.length > SCRATCH_KEPT) {
+            SCRATCH.remove(); // a huge statement's buffer is not kept for the thread's life
+        }
+        return encoded;
     }
 
     /** @throws IllegalArgumentException if {@code bytes} is not one encoded event */
@@ -301,11 +315,15 @@ public final class TrailCodec {
      * without their locks: the gateway encodes two events per statement on its event loops.
      */
     private static final class Out {
-        private byte[] bytes;
+        private byte[] bytes = new byte[512];
         private int length;
 
-        Out(int capacity) {
-            bytes = new byte[capacity];
+        /** Empty but for {@code gap} zero bytes. */
+        Out reset(int gap) {
+            ensure(gap);
+            Arrays.fill(bytes, 0, gap, (byte) 0);
+            length = gap;
+            return this;
         }
 
         void writeByte(int value) {

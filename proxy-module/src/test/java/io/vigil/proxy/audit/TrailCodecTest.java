@@ -120,6 +120,21 @@ class TrailCodecTest {
     }
 
     @Test
+    void aHugeEventAndTheSmallOnesAfterItEncodeWhole() {
+        List<AuditEvent> small = events().toList();
+        List<byte[]> before = small.stream().map(TrailCodec::encode).toList();
+        var huge = new StatementStarted(
+                SESSION, 9, T, "select '" + "x".repeat(200_000) + "'", Protocol.SIMPLE, null, null, null);
+        assertThat(TrailCodec.decode(TrailCodec.encode(huge)))
+                .usingRecursiveComparison()
+                .isEqualTo(huge);
+        assertThat(small.stream().map(TrailCodec::encode).toList())
+                .usingElementComparator(Arrays::compare)
+                .isEqualTo(before);
+        assertThat(TrailCodec.encode(small.get(0), 36)).startsWith(new byte[36]).hasSize(before.get(0).length + 36);
+    }
+
+    @Test
     void bytesThatAreNotOneEventAreRefused() {
         byte[] encoded = TrailCodec.encode(new CancelRequested(SESSION, T, 5, "10.0.0.8"));
         assertThatThrownBy(() -> TrailCodec.decode(Arrays.copyOf(encoded, encoded.length - 1)))
