@@ -111,7 +111,7 @@ public final class TrailChain {
      * per event and two more per Merkle leaf were each a copy of the prototype (a third of all
      * the gateway allocated).
      */
-    static MessageDigest localSha256() {
+    public static MessageDigest localSha256() {
         MessageDigest sha = LOCAL_SHA_256.get();
         sha.reset(); // in case a call before this one failed halfway
         return sha;

@@ -5,13 +5,13 @@ import io.vigil.proxy.audit.AuditEvent.Protocol;
 import io.vigil.proxy.audit.AuditEvent.StatementCompleted;
 import io.vigil.proxy.audit.AuditEvent.StatementStarted;
 import io.vigil.proxy.audit.Outcome;
+import io.vigil.proxy.audit.TrailChain;
 import io.vigil.proxy.sql.SqlAnalysis;
 import io.vigil.proxy.sql.SqlAnalysis.Refused;
 import io.vigil.proxy.sql.SqlAnalysis.Understood;
 import io.vigil.proxy.sql.StatementShape;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayDeque;
@@ -290,7 +290,7 @@ public final class StatementTracker {
 
     /** ReadyForQuery ends a simple Query, or the pipeline up to a Sync. */
     public List<StatementCompleted> readyForQuery() {
-        List<StatementCompleted> done = new ArrayList<>();
+        List<StatementCompleted> skipped = List.of(); // the usual case: every statement was answered
         while (!pending.isEmpty()) {
             Pending head = pending.poll();
             if (head instanceof QueryEnd || head instanceof SyncPoint) {
@@ -298,10 +298,13 @@ public final class StatementTracker {
             }
             if (head instanceof Running r) {
                 // Still pending at ReadyForQuery: it got no answer of its own, so it never ran.
-                done.add(complete(r, Outcome.skipped()));
+                if (skipped.isEmpty()) {
+                    skipped = new ArrayList<>();
+                }
+                skipped.add(complete(r, Outcome.skipped()));
             }
         }
-        return done;
+        return skipped;
     }
 
     private StatementCompleted complete(Running r, Outcome outcome) {
@@ -309,25 +312,34 @@ public final class StatementTracker {
         return new StatementCompleted(sessionId, r.started.seq(), r.started.startedAt(), micros, outcome);
     }
 
-    /** SHA-256 over the values, each as its length and text (or a NULL mark), in order. */
+    /**
+     * SHA-256 over the values, each as its length and text (or a NULL mark), in order:
+     * {@code 5:hello;N;0:;}. Once per Bind with values, on the event loop.
+     */
     static String hash(List<String> parameters) {
-        try {
-            MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            for (String value : parameters) {
-                if (value == null) {
-                    sha.update((byte) 'N');
-                } else {
-                    byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
-                    sha.update((bytes.length + ":").getBytes(StandardCharsets.US_ASCII));
-                    sha.update(bytes);
-                }
-                sha.update((byte) ';');
+        MessageDigest sha = TrailChain.localSha256();
+        byte[] digits = new byte[10];
+        for (String value : parameters) {
+            if (value == null) {
+                sha.update((byte) 'N');
+            } else {
+                byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
+                int at = digits.length;
+                int n = bytes.length;
+                do {
+                    digits[--at] = (byte) ('0' + n % 10);
+                    n /= 10;
+                } while (n > 0);
+                sha.update(digits, at, digits.length - at);
+                sha.update((byte) ':');
+                sha.update(bytes);
             }
-            return HexFormat.of().formatHex(sha.digest());
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
+            sha.update((byte) ';');
         }
+        return HEX.formatHex(sha.digest());
     }
+
+    private static final HexFormat HEX = HexFormat.of();
 
     /** For logs and tests; never contains SQL. */
     @Override

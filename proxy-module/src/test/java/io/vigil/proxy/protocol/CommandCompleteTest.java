@@ -18,7 +18,14 @@ class CommandCompleteTest {
                 "CREATE TABLE, CREATE TABLE, null",
                 "COPY 100, COPY, 100",
                 "BEGIN, BEGIN, null",
-                "'', '', null"
+                "'', '', null",
+                "SELECT 9223372036854775807, SELECT, 9223372036854775807",
+                "SELECT 9223372036854775808, SELECT, null",
+                "SELECT 99999999999999999999999, SELECT, null",
+                "'SELECT ', SELECT, null",
+                "SELECT -1, SELECT -, null",
+                "SELECT 1a, SELECT 1a, null",
+                "SELECT \u0661\u0662, SELECT \u0661\u0662, null"
             })
     void splitsTheTagIntoCommandAndRows(String tag, String command, Long rows) {
         CommandComplete c = new CommandComplete(tag);
