@@ -23,6 +23,7 @@ import io.vigil.proxy.session.StatementTracker;
 import java.net.InetSocketAddress;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,6 +37,9 @@ import org.slf4j.LoggerFactory;
 final class SessionStart {
 
     private static final Logger log = LoggerFactory.getLogger(SessionStart.class);
+
+    /** The one clock a session's statement durations and idle wait are measured on. */
+    private static final LongSupplier MONOTONIC = System::nanoTime;
 
     private final GatewayContext context;
     private final ChannelHandlerContext ctx;
@@ -135,10 +139,7 @@ final class SessionStart {
                 client,
                 upstream,
                 new StatementTracker(
-                        sessionId,
-                        context.clock(),
-                        System::nanoTime,
-                        agent.target().hashParameters()),
+                        sessionId, context.clock(), MONOTONIC, agent.target().hashParameters()),
                 context.audit());
         if (!session.record(new SessionOpened(
                 session.id(),
@@ -188,7 +189,7 @@ final class SessionStart {
                 .addBefore(
                         PipelineNames.FRAME_DECODER,
                         PipelineNames.IDLE,
-                        new IdleSessionHandler(session, context.idleTimeout().toMillis()));
+                        new IdleSessionHandler(session, context.idleTimeout().toMillis(), MONOTONIC));
         if (serverFinal != null) {
             Replies.write(client, new AuthenticationSASLFinal(serverFinal));
         }

@@ -52,6 +52,7 @@ public final class StatementTracker {
     private final Map<String, StatementShape> sqlPrepared = new HashMap<>();
     private final ArrayDeque<Pending> pending = new ArrayDeque<>();
     private long nextSeq = 1;
+    private long readyAtNanos;
 
     /**
      * @param hashParameters keep only a SHA-256 of bind parameters, not their values (per target)
@@ -61,6 +62,7 @@ public final class StatementTracker {
         this.clock = clock;
         this.nanoTime = nanoTime;
         this.hashParameters = hashParameters;
+        this.readyAtNanos = nanoTime.getAsLong();
     }
 
     private sealed interface Pending {}
@@ -168,6 +170,14 @@ public final class StatementTracker {
             }
         }
         return 0;
+    }
+
+    /**
+     * When the target last said it was ready for a query (or the tracker began), on the clock it
+     * was made with: where a session's quiet starts once nothing is in flight.
+     */
+    public long readyAtNanos() {
+        return readyAtNanos;
     }
 
     /** Statements forwarded whose outcome is not known yet. */
@@ -290,6 +300,7 @@ public final class StatementTracker {
 
     /** ReadyForQuery ends a simple Query, or the pipeline up to a Sync. */
     public List<StatementCompleted> readyForQuery() {
+        readyAtNanos = nanoTime.getAsLong();
         List<StatementCompleted> skipped = List.of(); // the usual case: every statement was answered
         while (!pending.isEmpty()) {
             Pending head = pending.poll();
