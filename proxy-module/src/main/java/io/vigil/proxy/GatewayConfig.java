@@ -12,7 +12,8 @@ import java.time.Duration;
  * @param host the address to bind, normally loopback or a private interface
  * @param port the port to bind; 0 picks a free one
  * @param authenticationTimeout how long a connection may take to authenticate
- * @param idleTimeout how long a session may sit with no statement in flight and no traffic
+ * @param idleTimeout how long a session may sit with no statement in flight and nothing from the
+ *     client (counted from the later of its last message and the end of its last statement)
  * @param ioThreads event-loop threads; each connection and its upstream share one
  * @param revocationCheck how often live sessions are checked against revocations in the store
  * @param tls the certificate for agents that ask for TLS, or null to decline TLS
