@@ -320,6 +320,7 @@ public final class TrailCodec {
 
         /** Empty but for {@code gap} zero bytes. */
         Out reset(int gap) {
+            length = 0;
             ensure(gap);
             Arrays.fill(bytes, 0, gap, (byte) 0);
             length = gap;

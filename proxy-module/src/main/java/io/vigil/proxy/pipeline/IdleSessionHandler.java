@@ -20,7 +20,7 @@ import java.util.function.LongSupplier;
 final class IdleSessionHandler extends ChannelInboundHandlerAdapter {
 
     /** idle_session_timeout's SQLSTATE. */
-    static final String IDLE_SESSION_TIMEOUT = "57P05";
+    private static final String IDLE_SESSION_TIMEOUT = "57P05";
 
     private final Session session;
     private final long timeoutNanos;

@@ -325,7 +325,8 @@ public final class StatementTracker {
 
     /**
      * SHA-256 over the values, each as its length and text (or a NULL mark), in order:
-     * {@code 5:hello;N;0:;}. Once per Bind with values, on the event loop.
+     * {@code 5:hello;N;0:;}. For every statement with values where the target keeps only hashes,
+     * on the event loop.
      */
     static String hash(List<String> parameters) {
         MessageDigest sha = TrailChain.localSha256();
