@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Interleaved throughput comparison: direct PostgreSQL vs pgbouncer (session mode) vs Vigil.
 #
-#   proxy-module/bench/pgbench-compare.sh [-T seconds] [-r rounds] [-s scale] [-w warm-up seconds] [-x] [-p]
+#   proxy-module/bench/pgbench-compare.sh [-T seconds] [-r rounds] [-s scale] [-w warm-up seconds] [-x]
 #
 # Starts its own stack (embedded PostgreSQL 15 with Vigil's store and a target database, the
 # gateway with recording on, and Debian's pgbouncer in session mode in front of the same database),
@@ -10,17 +10,14 @@
 # each target's CPU time per transaction. Everything runs on loopback and stops by itself.
 # -x adds a fourth target, "relay": a bare Netty relay (RelayFloor) on the gateway's transport and
 # thread count that only copies bytes, the floor any JVM gateway starts from.
-# -p pins each of the gateway's event loops to a CPU of its own (GatewayConfig.pinEventLoops, as
-# nginx's worker_cpu_affinity); pgbouncer, one process, gained nothing from the same in session 16.
 # VIGIL_BENCH_JAVA_OPTS adds JVM options for the gateway (e.g. -Dvigil.test.ioThreads=1).
 set -euo pipefail
 
-T=20 ROUNDS=3 SCALE=10 WARMUP=10 FLOOR="" PIN=""
-while getopts "T:r:s:w:xp" opt; do
+T=20 ROUNDS=3 SCALE=10 WARMUP=10 FLOOR=""
+while getopts "T:r:s:w:x" opt; do
   case "$opt" in
     T) T=$OPTARG ;; r) ROUNDS=$OPTARG ;; s) SCALE=$OPTARG ;; w) WARMUP=$OPTARG ;; x) FLOOR=1 ;;
-    p) PIN=-Dvigil.test.pinEventLoops=true ;;
-    *) echo "usage: $0 [-T seconds] [-r rounds] [-s scale] [-w warm-up seconds] [-x] [-p]" >&2; exit 2 ;;
+    *) echo "usage: $0 [-T seconds] [-r rounds] [-s scale] [-w warm-up seconds] [-x]" >&2; exit 2 ;;
   esac
 done
 
@@ -48,7 +45,7 @@ cp="$root/proxy-module/target/test-classes:$root/proxy-module/target/classes:$(c
 
 "$java_home/bin/java" --enable-native-access=ALL-UNNAMED -Dorg.jooq.no-logo=true -Dorg.jooq.no-tips=true \
   -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -Xms512m -Xmx512m -Dvigil.test.checkpointMillis=30000 \
-  ${VIGIL_BENCH_JAVA_OPTS:-} $PIN \
+  ${VIGIL_BENCH_JAVA_OPTS:-} \
   -cp "$cp" io.vigil.proxy.bench.BenchStack "$work/stack" >"$work/stack.out" 2>"$work/stack.err" &
 stack_pid=$!
 for _ in $(seq 1 120); do grep -q READY "$work/stack.out" 2>/dev/null && break; sleep 1; done
@@ -161,5 +158,3 @@ for mode in simple extended prepared; do
 done
 echo "(cpu: the proxy's own process; vigil's includes its trail shipper. host: every process on the"
 echo " machine per transaction, pgbench and PostgreSQL included. store: the backends writing Vigil's trail)"
-[ -n "$PIN" ] && echo "(vigil's event loops pinned to a CPU each: -p)"
-exit 0

@@ -81,7 +81,7 @@ public final class Gateway implements AutoCloseable {
         Class<? extends ServerChannel> serverChannel =
                 epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
         Class<? extends Channel> channel = epoll ? EpollSocketChannel.class : NioSocketChannel.class;
-        EventLoopGroup group = new MultiThreadIoEventLoopGroup(config.ioThreads(), eventLoopThreads(config), io);
+        EventLoopGroup group = new MultiThreadIoEventLoopGroup(config.ioThreads(), eventLoopThreads(), io);
         SqlAnalyzer analyzer = new SqlAnalyzer(config.sql());
         ExecutorService blocking = Executors.newVirtualThreadPerTaskExecutor();
         SecureRandom random = new SecureRandom();
@@ -205,31 +205,14 @@ public final class Gateway implements AutoCloseable {
     /**
      * Event-loop threads with a large stack (reserved, committed only as used): small statements
      * are parsed right on the event loop, and PostgreSQL's parser recurses without a stack guard.
-     * Pinned, the n-th loop runs only on the n-th CPU this process may use.
      */
-    static ThreadFactory eventLoopThreads(GatewayConfig config) {
-        List<Integer> cpus = config.pinEventLoops() ? CpuAffinity.allowed() : List.of();
-        boolean pin = config.pinEventLoops() && cpus.size() >= config.ioThreads();
-        if (config.pinEventLoops() && !pin) {
-            log.warn("event loops not pinned: {} loops, CPUs available {}", config.ioThreads(), cpus);
-        }
+    private static ThreadFactory eventLoopThreads() {
         AtomicInteger n = new AtomicInteger();
         return task -> {
-            int loop = n.getAndIncrement();
-            Runnable run = pin ? () -> runPinned(task, cpus.get(loop % cpus.size())) : task;
-            Thread t = new FastThreadLocalThread(null, run, "vigil-io-" + (loop + 1), SqlLimits.EVENT_LOOP_STACK);
+            Thread t = new FastThreadLocalThread(
+                    null, task, "vigil-io-" + n.incrementAndGet(), SqlLimits.EVENT_LOOP_STACK);
             t.setDaemon(true);
             return t;
         };
-    }
-
-    private static void runPinned(Runnable loop, int cpu) {
-        if (!CpuAffinity.pinCurrentThread(cpu)) {
-            log.warn(
-                    "{} could not be pinned to CPU {}; it runs where the scheduler puts it",
-                    Thread.currentThread().getName(),
-                    cpu);
-        }
-        loop.run();
     }
 }

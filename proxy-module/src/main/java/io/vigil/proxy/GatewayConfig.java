@@ -15,8 +15,6 @@ import java.time.Duration;
  * @param idleTimeout how long a session may sit with no statement in flight and nothing from the
  *     client (counted from the later of its last message and the end of its last statement)
  * @param ioThreads event-loop threads; each connection and its upstream share one
- * @param pinEventLoops give each event loop a CPU of its own (Linux; for a host the gateway has to
- *     itself, as nginx's worker_cpu_affinity): only when there are no more loops than CPUs
  * @param revocationCheck how often live sessions are checked against revocations in the store
  * @param tls the certificate for agents that ask for TLS, or null to decline TLS
  * @param workloadIdentity the token issuer agents with an OIDC identity use, or null for none
@@ -29,7 +27,6 @@ public record GatewayConfig(
         Duration authenticationTimeout,
         Duration idleTimeout,
         int ioThreads,
-        boolean pinEventLoops,
         Duration revocationCheck,
         TlsSettings tls,
         WorkloadIdentity workloadIdentity,
@@ -53,7 +50,6 @@ public record GatewayConfig(
         private final int port;
         private Duration idleTimeout = Duration.ofHours(1);
         private int ioThreads = Runtime.getRuntime().availableProcessors();
-        private boolean pinEventLoops;
         private TlsSettings tls;
         private WorkloadIdentity workloadIdentity;
         private Path upstreamCa;
@@ -71,11 +67,6 @@ public record GatewayConfig(
 
         public Builder ioThreads(int threads) {
             this.ioThreads = threads;
-            return this;
-        }
-
-        public Builder pinEventLoops(boolean pin) {
-            this.pinEventLoops = pin;
             return this;
         }
 
@@ -107,7 +98,6 @@ public record GatewayConfig(
                     Duration.ofSeconds(60),
                     idleTimeout,
                     ioThreads,
-                    pinEventLoops,
                     Duration.ofMillis(250),
                     tls,
                     workloadIdentity,

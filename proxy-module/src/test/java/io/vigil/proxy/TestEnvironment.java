@@ -124,11 +124,9 @@ public final class TestEnvironment implements AutoCloseable {
                         .withCheckpointInterval(Duration.ofMillis(Long.getLong("vigil.test.checkpointMillis", 200))));
         gateway = Gateway.start(
                 GatewayConfig.builder("127.0.0.1", 0)
-                        // The benchmark can set the event-loop count with -Dvigil.test.ioThreads, and pin
-                        // the loops to CPUs with -Dvigil.test.pinEventLoops=true.
+                        // The benchmark can set the event-loop count with -Dvigil.test.ioThreads.
                         .ioThreads(Integer.getInteger(
                                 "vigil.test.ioThreads", Runtime.getRuntime().availableProcessors()))
-                        .pinEventLoops(Boolean.getBoolean("vigil.test.pinEventLoops"))
                         // Short enough for a test to watch a session time out, longer than any test statement.
                         .idleTimeout(Duration.ofSeconds(3))
                         .tls(tls)
