@@ -8,8 +8,9 @@
 # loads pgbench data, then runs pgbench select-only (-c 8 -j 2) for -M simple, extended and
 # prepared, rotating the target order every round. Prints median TPS and the ratio to direct, and
 # each target's CPU time per transaction. Everything runs on loopback and stops by itself.
-# -x adds a fourth target, "relay": a bare Netty relay (RelayFloor) on the gateway's transport and
-# thread count that only copies bytes, the floor any JVM gateway starts from.
+# -x adds two targets that only copy bytes, the floors any gateway starts from on this machine:
+# "relay", a bare Netty relay (RelayFloor) on the gateway's transport and thread count, and
+# "haproxy", Debian's haproxy in TCP mode (one thread per core), if it is installed.
 # VIGIL_BENCH_JAVA_OPTS adds JVM options for the gateway (e.g. -Dvigil.test.ioThreads=1).
 set -euo pipefail
 
@@ -25,10 +26,11 @@ here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 work=$(mktemp -d /tmp/vigil-bench.XXXXXX)
 chmod 755 "$work"
-stack_pid="" bouncer_pid="" relay_pid=""
+stack_pid="" bouncer_pid="" relay_pid="" haproxy_pid=""
 cleanup() {
   [ -n "$bouncer_pid" ] && kill "$bouncer_pid" 2>/dev/null || true
   [ -n "$relay_pid" ] && kill "$relay_pid" 2>/dev/null || true
+  [ -n "$haproxy_pid" ] && kill "$haproxy_pid" 2>/dev/null || true
   [ -n "$stack_pid" ] && kill "$stack_pid" 2>/dev/null && wait "$stack_pid" 2>/dev/null || true
   rm -rf "$work"
 }
@@ -94,6 +96,28 @@ if [ -n "$FLOOR" ]; then
   for _ in $(seq 1 30); do grep -q READY "$work/relay.out" 2>/dev/null && break; sleep 1; done
   host_port[relay]=$relay_port user[relay]=$PG_USER password[relay]=$PG_PASSWORD cpu_pid[relay]=$relay_pid
   targets+=(relay)
+  if command -v haproxy >/dev/null; then
+    haproxy_port=$((relay_port + 1))
+    while ss -ltn | grep -q ":$haproxy_port "; do haproxy_port=$((haproxy_port + 1)); done
+    cat >"$work/haproxy.cfg" <<CFG
+global
+    maxconn 1000
+defaults
+    mode tcp
+    timeout connect 5s
+    timeout client 1h
+    timeout server 1h
+listen pg
+    bind 127.0.0.1:$haproxy_port
+    server target 127.0.0.1:$PG_PORT
+CFG
+    haproxy -f "$work/haproxy.cfg" -db >"$work/haproxy.out" 2>&1 &
+    haproxy_pid=$!
+    sleep 1
+    host_port[haproxy]=$haproxy_port user[haproxy]=$PG_USER password[haproxy]=$PG_PASSWORD
+    cpu_pid[haproxy]=$haproxy_pid
+    targets+=(haproxy)
+  fi
 fi
 
 echo "loading pgbench data (scale $SCALE)..."
