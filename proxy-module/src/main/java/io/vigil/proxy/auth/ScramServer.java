@@ -93,6 +93,7 @@ public final class ScramServer {
         if (!attributeName(clientFirstBare, 0, 'n') || clientNonce.isEmpty()) {
             throw malformed();
         }
+        requireOptionalExtensions(clientFirstBare);
         byte[] serverNonce = new byte[NONCE_BYTES];
         random.nextBytes(serverNonce);
         nonce = clientNonce + Base64.getEncoder().encodeToString(serverNonce);
@@ -167,6 +168,21 @@ public final class ScramServer {
             throw malformed();
         }
         return parts[index].substring(2);
+    }
+
+    /**
+     * After the nonce a client may add extensions, each {@code name=value}; one we do not know is
+     * ignored unless it is mandatory ({@code m=}, RFC 5802 section 5.1), which we support none of.
+     */
+    private static void requireOptionalExtensions(String clientFirstBare) throws AuthenticationFailed {
+        String[] parts = clientFirstBare.split(",", -1);
+        for (int i = 2; i < parts.length; i++) {
+            String part = parts[i];
+            boolean attribute = part.length() >= 2 && Character.isLetter(part.charAt(0)) && part.charAt(1) == '=';
+            if (!attribute || part.charAt(0) == 'm') {
+                throw malformed();
+            }
+        }
     }
 
     private static boolean attributeName(String message, int index, char name) {

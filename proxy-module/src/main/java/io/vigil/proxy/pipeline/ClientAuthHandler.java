@@ -20,6 +20,7 @@ import io.vigil.proxy.protocol.frontend.SASLInitialResponse;
 import io.vigil.proxy.protocol.frontend.SASLResponse;
 import io.vigil.proxy.protocol.frontend.StartupMessage;
 import java.net.InetSocketAddress;
+import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -55,6 +56,9 @@ final class ClientAuthHandler extends SimpleChannelInboundHandler<PgFrame> {
 
     private static final Logger log = LoggerFactory.getLogger(ClientAuthHandler.class);
 
+    /** A client has reason to send one message unasked (the first SASL or password message), not more. */
+    private static final int MAX_EARLY_FRAMES = 4;
+
     private enum State {
         LOOKING_UP,
         AWAITING_INITIAL_RESPONSE,
@@ -77,6 +81,13 @@ final class ClientAuthHandler extends SimpleChannelInboundHandler<PgFrame> {
     private String unavailable;
 
     private ScramServer scram;
+
+    /**
+     * Frames the client sent before it was asked for anything: behind its StartupMessage, while its
+     * agent is looked up. PostgreSQL reads such messages after its authentication request, so they are
+     * handled then, in order, rather than lost; only a few are kept.
+     */
+    private final ArrayDeque<PgFrame> early = new ArrayDeque<>();
 
     ClientAuthHandler(GatewayContext context, StartupMessage startup, Map<String, String> forwarded) {
         this.context = context;
@@ -115,11 +126,16 @@ final class ClientAuthHandler extends SimpleChannelInboundHandler<PgFrame> {
         ctx.flush();
         state = State.AWAITING_INITIAL_RESPONSE;
         ctx.channel().config().setAutoRead(true);
+        handleEarlyFrames(ctx);
     }
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, PgFrame frame) {
         if (state == State.REFUSED) {
+            return;
+        }
+        if (state == State.LOOKING_UP) {
+            holdEarlyFrame(ctx, frame);
             return;
         }
         if (frame.type() == FrontendMessage.TERMINATE) {
@@ -147,6 +163,48 @@ final class ClientAuthHandler extends SimpleChannelInboundHandler<PgFrame> {
         }
     }
 
+    private void holdEarlyFrame(ChannelHandlerContext ctx, PgFrame frame) {
+        if (early.size() == MAX_EARLY_FRAMES) {
+            releaseEarlyFrames();
+            state = State.REFUSED;
+            Replies.fatal(
+                    ctx.channel(),
+                    SqlState.PROTOCOL_VIOLATION,
+                    "more than " + MAX_EARLY_FRAMES + " messages sent before the authentication request");
+            return;
+        }
+        frame.retain(); // past channelRead0, which releases it
+        early.add(frame);
+    }
+
+    /** Handles, now that the client has been asked, what it sent before. */
+    private void handleEarlyFrames(ChannelHandlerContext ctx) {
+        try {
+            for (PgFrame frame; (frame = early.poll()) != null; ) {
+                try {
+                    channelRead0(ctx, frame);
+                } finally {
+                    frame.release();
+                }
+            }
+        } catch (RuntimeException e) {
+            releaseEarlyFrames();
+            // Not inside a read, so nothing else would route it to the error handler.
+            ctx.fireExceptionCaught(e);
+        }
+    }
+
+    private void releaseEarlyFrames() {
+        for (PgFrame frame; (frame = early.poll()) != null; ) {
+            frame.release();
+        }
+    }
+
+    @Override
+    public void handlerRemoved(ChannelHandlerContext ctx) {
+        releaseEarlyFrames();
+    }
+
     /** The same answer whatever went wrong, so nothing tells an attacker which part it was. */
     private void refuse(ChannelHandlerContext ctx, AuthenticationFailed e) {
         refuse(
@@ -159,6 +217,7 @@ final class ClientAuthHandler extends SimpleChannelInboundHandler<PgFrame> {
     /** @param reason for the trail; null to keep the client's message */
     private void refuse(ChannelHandlerContext ctx, String sqlState, String clientMessage, String reason) {
         state = State.REFUSED;
+        releaseEarlyFrames();
         ctx.channel().config().setAutoRead(false);
         LoginRefusal.refuse(
                 context,
@@ -195,6 +254,7 @@ final class ClientAuthHandler extends SimpleChannelInboundHandler<PgFrame> {
         ctx.flush();
         state = State.AWAITING_TOKEN;
         ctx.channel().config().setAutoRead(true);
+        handleEarlyFrames(ctx);
     }
 
     static boolean protectedTransport(Channel channel) {

@@ -16,7 +16,9 @@ import io.vigil.proxy.protocol.SqlState;
 import io.vigil.proxy.protocol.backend.Authentication.AuthenticationOk;
 import io.vigil.proxy.protocol.backend.Authentication.AuthenticationSASLFinal;
 import io.vigil.proxy.protocol.backend.BackendKeyData;
+import io.vigil.proxy.protocol.backend.BackendMessage;
 import io.vigil.proxy.protocol.backend.ReadyForQuery;
+import io.vigil.proxy.protocol.frontend.FrontendMessage;
 import io.vigil.proxy.protocol.frontend.StartupMessage;
 import io.vigil.proxy.session.Session;
 import io.vigil.proxy.session.StatementTracker;
@@ -86,7 +88,9 @@ final class SessionStart {
                                     .addLast(PipelineNames.UPSTREAM_TLS, new UpstreamTlsHandler(agent.target(), tls));
                         }
                         ch.pipeline()
-                                .addLast(PipelineNames.FRAME_DECODER, new MessageFrameDecoder(Integer.MAX_VALUE))
+                                .addLast(
+                                        PipelineNames.FRAME_DECODER,
+                                        new MessageFrameDecoder(Integer.MAX_VALUE, BackendMessage.TYPES))
                                 .addLast(
                                         PipelineNames.UPSTREAM_LOGIN,
                                         new UpstreamLoginHandler(agent.target(), forwarded, context.random(), login));
@@ -174,7 +178,7 @@ final class SessionStart {
                 .addLast(PipelineNames.RELAY, new RelayHandler(client, session.upstreamReads(), session.clientReads()));
         client.pipeline()
                 .get(MessageFrameDecoder.class)
-                .maxLength(context.limits().maxMessageLength());
+                .expect(context.limits().maxMessageLength(), FrontendMessage.TYPES);
         client.pipeline()
                 .replace(
                         PipelineNames.CLIENT_AUTH,

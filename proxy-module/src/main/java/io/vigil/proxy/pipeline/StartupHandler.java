@@ -30,6 +30,10 @@ final class StartupHandler extends SimpleChannelInboundHandler<FrontendMessage> 
     private static final byte ACCEPTED = 'S';
 
     private final GatewayContext context;
+    /** PostgreSQL answers each kind of encryption request once per connection; so does Vigil. */
+    private boolean sslRequested;
+
+    private boolean gssRequested;
 
     StartupHandler(GatewayContext context) {
         this.context = context;
@@ -38,8 +42,19 @@ final class StartupHandler extends SimpleChannelInboundHandler<FrontendMessage> 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FrontendMessage message) {
         switch (message) {
-            case SSLRequest r -> startTls(ctx);
-            case GSSENCRequest r -> decline(ctx);
+            case SSLRequest r
+            when !sslRequested -> {
+                sslRequested = true;
+                startTls(ctx);
+            }
+            case GSSENCRequest r
+            when !gssRequested -> {
+                gssRequested = true;
+                decline(ctx);
+            }
+            case SSLRequest r -> Replies.fatal(ctx.channel(), SqlState.PROTOCOL_VIOLATION, "SSLRequest sent twice");
+            case GSSENCRequest r ->
+                Replies.fatal(ctx.channel(), SqlState.PROTOCOL_VIOLATION, "GSSENCRequest sent twice");
             case CancelRequest r -> cancel(ctx, r);
             case StartupMessage m -> startup(ctx, m);
             default -> Replies.fatal(ctx.channel(), SqlState.PROTOCOL_VIOLATION, "unexpected startup packet");
@@ -90,8 +105,19 @@ final class StartupHandler extends SimpleChannelInboundHandler<FrontendMessage> 
         ctx.close();
     }
 
+    /**
+     * Answers 'N': the client goes on in the clear. A packet it sent behind its request without
+     * waiting for the answer is already buffered, and no read would come for it: it is decoded once
+     * this read is done (the startup decoder takes one packet per read).
+     */
     private static void decline(ChannelHandlerContext ctx) {
         ctx.writeAndFlush(Unpooled.wrappedBuffer(new byte[] {DECLINED}));
+        ctx.executor().execute(() -> {
+            StartupFrameDecoder decoder = ctx.pipeline().get(StartupFrameDecoder.class);
+            if (decoder != null && decoder.hasBufferedBytes() && ctx.channel().isActive()) {
+                ctx.pipeline().fireChannelRead(Unpooled.EMPTY_BUFFER);
+            }
+        });
     }
 
     private void startup(ChannelHandlerContext ctx, StartupMessage startup) {
@@ -115,13 +141,14 @@ final class StartupHandler extends SimpleChannelInboundHandler<FrontendMessage> 
             Replies.write(ctx.channel(), new NegotiateProtocolVersion(0, accept.declinedProtocolOptions()));
         }
         var pipeline = ctx.pipeline();
-        // Added after the startup decoder before removing it, so bytes it already buffered flow
-        // into the new decoder rather than past it.
+        // The new decoder and the authentication handler are in place before the startup decoder
+        // goes: bytes the client sent behind its StartupMessage flow from it into them, not past them.
         pipeline.addAfter(
                 PipelineNames.STARTUP_DECODER,
                 PipelineNames.FRAME_DECODER,
-                new MessageFrameDecoder(context.limits().maxUnauthenticatedMessageLength()));
-        pipeline.remove(PipelineNames.STARTUP_DECODER);
+                new MessageFrameDecoder(
+                        context.limits().maxUnauthenticatedMessageLength(), FrontendMessage.TYPES_AUTHENTICATING));
         pipeline.replace(this, PipelineNames.CLIENT_AUTH, new ClientAuthHandler(context, startup, accept.forwarded()));
+        pipeline.remove(PipelineNames.STARTUP_DECODER);
     }
 }

@@ -5,27 +5,37 @@ import java.util.List;
 
 /**
  * Frames regular messages ({@code Byte1 Int32 body}) into {@link PgFrame}s without decoding them.
- * The length is checked against the current cap as soon as the header is in, so an oversized
- * message fails before its body is buffered.
+ * The type is checked as soon as its byte is in and the length against the current cap as soon as
+ * the header is, so an unknown or oversized message fails before its body is buffered.
  */
 public final class MessageFrameDecoder extends FramingDecoder {
 
     private int maxLength;
+    private MessageTypes types;
 
-    public MessageFrameDecoder(int maxLength) {
+    public MessageFrameDecoder(int maxLength, MessageTypes types) {
         this.maxLength = maxLength;
+        this.types = types;
     }
 
-    /** Raises (or lowers) the cap, for example once the peer has authenticated. */
-    public void maxLength(int maxLength) {
+    /**
+     * Sets what the peer may send from now on, for example more and longer messages once it has
+     * authenticated.
+     */
+    public void expect(int maxLength, MessageTypes types) {
         this.maxLength = maxLength;
+        this.types = types;
     }
 
     @Override
     protected void frame(ByteBuf in, List<Object> out) {
-        while (in.readableBytes() >= PgFrame.HEADER_LENGTH) {
+        while (in.isReadable()) {
             int start = in.readerIndex();
             byte type = in.getByte(start);
+            types.check(type);
+            if (in.readableBytes() < PgFrame.HEADER_LENGTH) {
+                return;
+            }
             int length = in.getInt(start + 1);
             if (length < 4) {
                 throw new ProtocolViolation(

@@ -104,11 +104,30 @@ class ScramTest {
                 "n,,r=abc",
                 "n,,n=,r=",
                 "n,,n=,q=abc",
+                "n,,n=,r=abc,b", // not an attribute
+                "n,,n=,r=abc,",
+                "n,,n=,r=abc,=x",
+                "n,,n=,r=abc,m=must-understand", // a mandatory extension
+                "n,,m=must-understand,n=,r=abc",
                 "''"
             })
     void malformedClientFirstMessagesAreRefused(String message) {
         ScramServer server = ScramServer.forVerifier(Verifier.of("s", RANDOM), RANDOM);
         assertThatThrownBy(() -> server.serverFirst(bytes(message))).isInstanceOf(AuthenticationFailed.class);
+    }
+
+    @ParameterizedTest(name = "client-first {0} is answered")
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "n,,n=,r=abc",
+                "y,,n=,r=abc", // the client could bind to the channel, and the server offered no -PLUS
+                "n,,n=bot,r=abc", // PostgreSQL ignores the name: the startup packet's user counts
+                "n,,n=,r=abc,x=optional-extension"
+            })
+    void wellFormedClientFirstMessagesAreAnswered(String message) throws AuthenticationFailed {
+        ScramServer server = ScramServer.forVerifier(Verifier.of("s", RANDOM), RANDOM);
+        assertThat(ascii(server.serverFirst(bytes(message)))).startsWith("r=abc");
     }
 
     @ParameterizedTest(name = "client-final {0} is refused")

@@ -16,9 +16,11 @@ import io.vigil.proxy.protocol.PgFrame;
 import io.vigil.proxy.protocol.ProtocolViolation;
 import io.vigil.proxy.protocol.WireLimits;
 import io.vigil.proxy.protocol.backend.BackendDecoder;
+import io.vigil.proxy.protocol.backend.BackendMessage;
 import io.vigil.proxy.protocol.frontend.Bind;
 import io.vigil.proxy.protocol.frontend.Close;
 import io.vigil.proxy.protocol.frontend.Execute;
+import io.vigil.proxy.protocol.frontend.FrontendMessage;
 import io.vigil.proxy.protocol.frontend.Parse;
 import io.vigil.proxy.protocol.frontend.Query;
 import io.vigil.proxy.protocol.frontend.SASLInitialResponse;
@@ -46,7 +48,8 @@ class ProtocolFuzzTest {
     /** Regular frontend messages, framed, then decoded by every decoder the gateway uses. */
     @FuzzTest(maxDuration = "30s")
     void frontendMessages(FuzzedDataProvider data) {
-        EmbeddedChannel channel = new EmbeddedChannel(new MessageFrameDecoder(LIMITS.maxMessageLength()));
+        EmbeddedChannel channel = new EmbeddedChannel(
+                new MessageFrameDecoder(LIMITS.maxMessageLength(), FrontendMessage.TYPES_AUTHENTICATING));
         feed(channel, data, frame -> {
             decodeAllowingViolations(() -> Query.decode(frame.body()));
             decodeAllowingViolations(() -> Parse.decode(frame.body()));
@@ -61,7 +64,7 @@ class ProtocolFuzzTest {
     /** Backend messages as a hostile or broken server could send them. */
     @FuzzTest(maxDuration = "30s")
     void backendMessages(FuzzedDataProvider data) {
-        EmbeddedChannel channel = new EmbeddedChannel(new MessageFrameDecoder(Integer.MAX_VALUE));
+        EmbeddedChannel channel = new EmbeddedChannel(new MessageFrameDecoder(Integer.MAX_VALUE, BackendMessage.TYPES));
         feed(channel, data, frame -> decodeAllowingViolations(() -> BackendDecoder.decode(frame)));
     }
 

@@ -17,8 +17,10 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * A refused login is one trail record and one FATAL, however many messages the client had already
- * sent behind the one that got it refused: a single connection must not flood the trail.
+ * Messages a client sends before it is asked for them. A refused login is one trail record and one
+ * FATAL, however many messages the client had already sent behind the one that got it refused: a
+ * single connection must not flood the trail. A message sent behind the StartupMessage is handled
+ * once the gateway has asked for it, as PostgreSQL would; more than a few are a violation.
  */
 class LoginRefusalTest {
 
@@ -60,6 +62,52 @@ class LoginRefusalTest {
                 .isEqualTo('E'));
         stalled.forEach(io.netty.util.ReferenceCountUtil::release);
         channel.finishAndReleaseAll();
+    }
+
+    @Test
+    void aMessageSentBehindTheStartupMessageIsHandledOnceTheAgentIsLookedUp() {
+        EmbeddedChannel channel = new EmbeddedChannel(new ClientChannelInitializer(
+                PreAuthentication.context(new WireLimits(10_000, 8_192, 1 << 20), link -> recorded.add(link.event()))));
+        channel.writeInbound(Unpooled.wrappedBuffer(startup("ghost", "shop"), saslInitialResponse("BOGUS-0")));
+        channel.runPendingTasks();
+
+        assertThat(outboundTypes(channel))
+                .as("AuthenticationSASL, then the answer to the early message")
+                .containsExactly('R', 'E');
+        assertThat(recorded).singleElement().isInstanceOfSatisfying(LoginRefused.class, refused -> assertThat(
+                        refused.reason())
+                .isEqualTo("SASL mechanism not supported: BOGUS-0"));
+        channel.finishAndReleaseAll();
+    }
+
+    @Test
+    void moreThanAFewMessagesBeforeTheAuthenticationRequestAreAProtocolViolation() {
+        EmbeddedChannel channel = new EmbeddedChannel(new ClientChannelInitializer(
+                PreAuthentication.context(new WireLimits(10_000, 8_192, 1 << 20), link -> recorded.add(link.event()))));
+        ByteBuf early = Unpooled.buffer().writeBytes(startup("ghost", "shop"));
+        for (int i = 0; i < 5; i++) {
+            early.writeBytes(saslInitialResponse("BOGUS-" + i));
+        }
+        channel.writeInbound(early);
+        channel.runPendingTasks();
+
+        ByteBuf error = channel.readOutbound();
+        assertThat(error.toString(StandardCharsets.UTF_8))
+                .contains("08P01")
+                .contains("more than 4 messages sent before the authentication request");
+        error.release();
+        assertThat(recorded).isEmpty();
+        assertThat(channel.isOpen()).isFalse();
+        channel.finishAndReleaseAll();
+    }
+
+    private static List<Character> outboundTypes(EmbeddedChannel channel) {
+        List<Character> types = new ArrayList<>();
+        for (ByteBuf out = channel.readOutbound(); out != null; out = channel.readOutbound()) {
+            types.add((char) out.getByte(0));
+            out.release();
+        }
+        return types;
     }
 
     private static ByteBuf startup(String user, String database) {

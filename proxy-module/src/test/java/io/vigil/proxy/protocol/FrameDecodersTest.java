@@ -6,19 +6,23 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
+import io.vigil.proxy.protocol.backend.BackendMessage;
 import io.vigil.proxy.protocol.frontend.CancelRequest;
+import io.vigil.proxy.protocol.frontend.FrontendMessage;
 import io.vigil.proxy.protocol.frontend.SSLRequest;
 import io.vigil.proxy.protocol.frontend.StartupFrameDecoder;
 import io.vigil.proxy.protocol.frontend.StartupMessage;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class FrameDecodersTest {
 
     @Test
     void framesArriveWholeEvenWhenFedOneByteAtATime() {
-        EmbeddedChannel ch = new EmbeddedChannel(new MessageFrameDecoder(1024));
+        EmbeddedChannel ch = new EmbeddedChannel(new MessageFrameDecoder(1024, FrontendMessage.TYPES));
         byte[] wire = concat(query("select 1"), query("select 2"));
         for (byte b : wire) {
             ch.writeInbound(Unpooled.wrappedBuffer(new byte[] {b}));
@@ -31,7 +35,7 @@ class FrameDecodersTest {
 
     @Test
     void manyFramesInOneBufferComeOutInOrder() {
-        EmbeddedChannel ch = new EmbeddedChannel(new MessageFrameDecoder(1024));
+        EmbeddedChannel ch = new EmbeddedChannel(new MessageFrameDecoder(1024, FrontendMessage.TYPES));
         ch.writeInbound(Unpooled.wrappedBuffer(concat(query("a"), query("bb"), new byte[] {'S', 0, 0, 0, 4})));
         assertFrame(ch.readInbound(), 'Q', query("a"));
         assertFrame(ch.readInbound(), 'Q', query("bb"));
@@ -41,7 +45,7 @@ class FrameDecodersTest {
 
     @Test
     void anOversizedMessageFailsOnItsHeaderBeforeTheBodyIsBuffered() {
-        EmbeddedChannel ch = new EmbeddedChannel(new MessageFrameDecoder(100));
+        EmbeddedChannel ch = new EmbeddedChannel(new MessageFrameDecoder(100, FrontendMessage.TYPES));
         // Only the header of a 1 GB message: it must fail now, not wait for a gigabyte.
         ByteBuf header = Unpooled.buffer().writeByte('Q').writeInt(1 << 30);
         assertThatThrownBy(() -> ch.writeInbound(header))
@@ -51,8 +55,58 @@ class FrameDecodersTest {
     }
 
     @Test
+    void anUnknownTypeFailsOnItsFirstByteBeforeAnythingElseIsBuffered() {
+        EmbeddedChannel ch = new EmbeddedChannel(new MessageFrameDecoder(1 << 30, FrontendMessage.TYPES));
+        // Not even the length is in: a type nobody handles is refused as PostgreSQL refuses it.
+        assertThatThrownBy(() -> ch.writeInbound(Unpooled.buffer().writeByte(0)))
+                .isInstanceOf(ProtocolViolation.class)
+                .hasMessage("invalid frontend message type 0");
+        ch.finishAndReleaseAll();
+    }
+
+    @ParameterizedTest(name = "{0} {1}: {2}")
+    @CsvSource({
+        // side,            type, accepted
+        "authenticated,     p,    false", // the password family ends with authentication
+        "authenticated,     Q,    true",
+        "authenticated,     F,    true", // framed, then refused with an ErrorResponse by the audit
+        "authenticated,     d,    true",
+        "authenticated,     z,    false",
+        "authenticated,     Z,    false", // a backend type
+        "authenticating,    p,    true",
+        "authenticating,    Q,    true", // framed, then refused by the authentication with its reason
+        "authenticating,    z,    false",
+        "backend,           Z,    true",
+        "backend,           v,    true",
+        "backend,           V,    true",
+        "backend,           W,    true",
+        "backend,           Q,    false", // a frontend type
+        "backend,           x,    false",
+    })
+    void eachSideMaySendOnlyItsOwnTypes(String side, char type, boolean accepted) {
+        MessageTypes types =
+                switch (side) {
+                    case "authenticated" -> FrontendMessage.TYPES;
+                    case "authenticating" -> FrontendMessage.TYPES_AUTHENTICATING;
+                    default -> BackendMessage.TYPES;
+                };
+        EmbeddedChannel ch = new EmbeddedChannel(new MessageFrameDecoder(100, types));
+        ByteBuf empty = Unpooled.buffer().writeByte(type).writeInt(4);
+        if (accepted) {
+            assertThat(ch.writeInbound(empty)).isTrue();
+            assertFrame(ch.readInbound(), type, new byte[] {(byte) type, 0, 0, 0, 4});
+        } else {
+            assertThatThrownBy(() -> ch.writeInbound(empty))
+                    .isInstanceOf(ProtocolViolation.class)
+                    .hasMessage("invalid " + (side.equals("backend") ? "backend" : "frontend") + " message type "
+                            + (int) type);
+        }
+        ch.finishAndReleaseAll();
+    }
+
+    @Test
     void aLengthBelowFourIsAViolation() {
-        EmbeddedChannel ch = new EmbeddedChannel(new MessageFrameDecoder(100));
+        EmbeddedChannel ch = new EmbeddedChannel(new MessageFrameDecoder(100, FrontendMessage.TYPES));
         assertThatThrownBy(
                         () -> ch.writeInbound(Unpooled.buffer().writeByte('Q').writeInt(3)))
                 .isInstanceOf(ProtocolViolation.class)

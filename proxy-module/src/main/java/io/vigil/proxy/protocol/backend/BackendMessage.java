@@ -1,5 +1,7 @@
 package io.vigil.proxy.protocol.backend;
 
+import io.vigil.proxy.protocol.MessageTypes;
+
 /**
  * A message from the server (backend) to a client. {@link BackendDecoder} decodes the ones the
  * gateway acts on; {@link BackendEncoder} writes the ones the gateway answers clients with itself.
@@ -24,4 +26,7 @@ public sealed interface BackendMessage
     byte PORTAL_SUSPENDED = 's';
     byte DATA_ROW = 'D';
     byte NEGOTIATE_PROTOCOL_VERSION = 'v';
+
+    /** Every regular message a server sends (protocol 3.0 to 3.2). */
+    MessageTypes TYPES = new MessageTypes("backend", "RK23CdcGHWDIEVnNAtS1sZTv");
 }

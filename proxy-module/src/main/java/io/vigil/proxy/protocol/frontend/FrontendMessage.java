@@ -1,5 +1,7 @@
 package io.vigil.proxy.protocol.frontend;
 
+import io.vigil.proxy.protocol.MessageTypes;
+
 /**
  * A message from a client (frontend) to the server. Each record carries the exact protocol name and
  * decodes itself from a frame body with a static {@code decode}; {@link FrontendEncoder} writes the
@@ -34,4 +36,13 @@ public sealed interface FrontendMessage
     byte COPY_DONE = 'c';
     byte COPY_FAIL = 'f';
     byte TERMINATE = 'X';
+
+    /** What an authenticated client may send: every regular message but the password family. */
+    MessageTypes TYPES = new MessageTypes("frontend", "QPBDECSHFdcfX");
+
+    /**
+     * What a client may send while it authenticates: the password family, and every other regular
+     * type so that the authentication can say which message it expected instead.
+     */
+    MessageTypes TYPES_AUTHENTICATING = new MessageTypes("frontend", "pQPBDECSHFdcfX");
 }
