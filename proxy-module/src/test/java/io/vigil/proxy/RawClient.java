@@ -46,6 +46,7 @@ final class RawClient implements AutoCloseable {
 
     private final Socket socket;
     private final DataInputStream in;
+    private int lastLength;
 
     RawClient(int port) throws IOException {
         socket = new Socket("127.0.0.1", port);
@@ -74,6 +75,22 @@ final class RawClient implements AutoCloseable {
         byte[] body = new byte[in.readInt() - 4];
         in.readFully(body);
         return new Reply(type, body);
+    }
+
+    /** The next message, of which only the first {@code keep} bytes of the body are kept. */
+    Reply readKeeping(int keep) throws IOException {
+        char type = (char) in.readUnsignedByte();
+        int length = in.readInt() - 4;
+        byte[] start = new byte[Math.min(keep, length)];
+        in.readFully(start);
+        in.skipNBytes(length - start.length);
+        lastLength = length;
+        return new Reply(type, start);
+    }
+
+    /** The body length of the message {@link #readKeeping} read last. */
+    int lastLength() {
+        return lastLength;
     }
 
     /** Whether the gateway has closed the connection (after whatever it still had to say). */

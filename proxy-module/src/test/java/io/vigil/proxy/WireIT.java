@@ -7,11 +7,14 @@ import static io.vigil.proxy.RawClient.saslInitialResponse;
 import static io.vigil.proxy.RawClient.startup;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.vigil.db.jooq.tables.records.StatementViewRecord;
 import io.vigil.proxy.RawClient.Reply;
+import io.vigil.proxy.audit.Outcome;
 import io.vigil.proxy.auth.ScramClient;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -33,11 +36,12 @@ class WireIT {
     static Path dir;
 
     static TestEnvironment env;
+    static UUID agent;
 
     @BeforeAll
     static void start() {
         env = new TestEnvironment(dir);
-        env.agent(AGENT, "owner", SECRET);
+        agent = env.agent(AGENT, "owner", SECRET);
     }
 
     @AfterAll
@@ -110,6 +114,52 @@ class WireIT {
             assertThat(error.field('M')).isEqualTo("invalid frontend message type " + type);
             assertThat(client.closedAfterDraining()).isTrue();
         }
+    }
+
+    @Test
+    void aHugeValueStreamsThroughWithoutTheGatewayHoldingIt() throws Exception {
+        try (RawClient client = new RawClient(port());
+                DirectMemoryPeak peak = new DirectMemoryPeak()) {
+            client.logIn(AGENT, SECRET);
+            client.send(query("select repeat('x', 100000000)"));
+            assertThat(client.read().type()).as("RowDescription").isEqualTo('T');
+            Reply row = client.readKeeping(16);
+            assertThat(row.type()).isEqualTo('D');
+            assertThat(client.lastLength()).isEqualTo(2 + 4 + 100_000_000);
+            assertThat(client.read().field('C')).isNull(); // CommandComplete's body is its tag
+            assertThat(client.read().type()).isEqualTo('Z');
+            assertThat(peak.highest())
+                    .as("the gateway's direct memory above where it started")
+                    .isLessThan(32L << 20);
+        }
+    }
+
+    @Test
+    void aHugeErrorReachesTheClientWholeAndTheTrailKeepsItsStart() throws Exception {
+        String raise = "DO $$ BEGIN RAISE EXCEPTION '%', repeat('y', 50000000); END $$";
+        try (RawClient client = new RawClient(port());
+                DirectMemoryPeak peak = new DirectMemoryPeak()) {
+            client.logIn(AGENT, SECRET);
+            client.send(query(raise));
+            Reply error = client.readKeeping(64);
+            assertThat(error.type()).isEqualTo('E');
+            assertThat(error.field('C')).isEqualTo("P0001");
+            assertThat(client.lastLength()).isGreaterThan(50_000_000);
+            assertThat(client.read().type()).isEqualTo('Z');
+            client.send(query("select 7"));
+            assertThat(dataRowsUntilReady(client)).as("the session goes on").isEqualTo("7");
+            assertThat(peak.highest()).isLessThan(32L << 20);
+        }
+        StatementViewRecord recorded = TestEnvironment.await(
+                        () -> env.statementsOf(agent).stream()
+                                .filter(r -> r.getSqlText().equals(raise))
+                                .findFirst(),
+                        found -> found.isPresent() && found.get().getSqlstate() != null)
+                .orElseThrow();
+        assertThat(recorded.getSqlstate()).isEqualTo("P0001");
+        String message = recorded.getErrorMessage();
+        assertThat(message.substring(Outcome.MAX_ERROR_MESSAGE)).isEqualTo(" [cut by Vigil after 16384 characters]");
+        assertThat(message.substring(0, Outcome.MAX_ERROR_MESSAGE)).matches("y+");
     }
 
     /** The first column of every DataRow up to ReadyForQuery, joined by commas. */

@@ -34,8 +34,25 @@ public record Outcome(Status status, String commandTag, Long rows, String sqlSta
         return new Outcome(Status.COMPLETED, commandTag, rows, null, null);
     }
 
+    /** The longest error message kept in the trail; a longer one is cut, and says so. */
+    public static final int MAX_ERROR_MESSAGE = 16 * 1024;
+
+    /**
+     * The target's error. Its message is the target's text, which a statement can make as long as it
+     * likes ({@code RAISE EXCEPTION '%', repeat('x', 100000000)}): the trail keeps its start.
+     */
     public static Outcome failed(String sqlState, String message) {
-        return new Outcome(Status.FAILED, null, null, sqlState, message);
+        return new Outcome(Status.FAILED, null, null, sqlState, cut(message));
+    }
+
+    static String cut(String message) {
+        if (message == null || message.length() <= MAX_ERROR_MESSAGE) {
+            return message;
+        }
+        int end = Character.isHighSurrogate(message.charAt(MAX_ERROR_MESSAGE - 1))
+                ? MAX_ERROR_MESSAGE - 1
+                : MAX_ERROR_MESSAGE;
+        return message.substring(0, end) + " [cut by Vigil after " + end + " characters]";
     }
 
     public static Outcome skipped() {

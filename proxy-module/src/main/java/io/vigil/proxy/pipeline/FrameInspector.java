@@ -4,6 +4,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.ReferenceCountUtil;
 import io.vigil.proxy.protocol.PgFrame;
+import io.vigil.proxy.protocol.PgFramePart;
 
 /**
  * A handler that looks at each frame on its way through and passes it on, unless it keeps it back.
@@ -13,6 +14,11 @@ abstract class FrameInspector extends ChannelInboundHandlerAdapter {
 
     @Override
     public final void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (msg instanceof PgFramePart) {
+            // The rest of a long frame this handler has already looked at.
+            ctx.fireChannelRead(msg);
+            return;
+        }
         PgFrame frame = (PgFrame) msg;
         boolean pass;
         try {

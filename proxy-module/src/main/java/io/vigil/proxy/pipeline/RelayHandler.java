@@ -1,11 +1,11 @@
 package io.vigil.proxy.pipeline;
 
+import io.netty.buffer.ByteBufHolder;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.ReferenceCountUtil;
-import io.vigil.proxy.protocol.PgFrame;
 import io.vigil.proxy.session.ReadPause;
 
 /**
@@ -35,7 +35,7 @@ final class RelayHandler extends ChannelInboundHandlerAdapter {
             ReferenceCountUtil.release(msg);
             return;
         }
-        peer.write(msg instanceof PgFrame frame ? frame.content() : msg, peer.voidPromise());
+        peer.write(msg instanceof ByteBufHolder frame ? frame.content() : msg, peer.voidPromise());
         if (!peer.isWritable()) {
             ownReads.pause(ReadPause.Reason.PEER_BACKLOG);
         }

@@ -51,6 +51,12 @@ final class ResponseAuditHandler extends FrameInspector {
             case BackendMessage.PORTAL_SUSPENDED -> session.recordAll(statements.portalSuspended());
             case BackendMessage.ERROR_RESPONSE -> {
                 Refused refused = statements.refusalAwaitingReply();
+                if (refused != null && !frame.complete()) {
+                    // The substitute's error is a short one of PostgreSQL's; this one is not.
+                    ReferenceCountUtil.release(frame);
+                    session.terminate(SqlState.PROTOCOL_VIOLATION, "the target answered out of turn");
+                    return false;
+                }
                 if (refused != null) {
                     // The target's answer to the substitute for a refused statement: say why instead.
                     session.recordAll(statements.refusalAnswered());

@@ -43,6 +43,13 @@ final class SessionStart {
     /** The one clock a session's statement durations and idle wait are measured on. */
     private static final LongSupplier MONOTONIC = System::nanoTime;
 
+    /**
+     * The target's DataRow, CopyData, NoticeResponse and ErrorResponse messages longer than this are
+     * relayed as they arrive: a huge value costs the gateway a read buffer, not its size. The target's
+     * other messages are read whole and capped like the agent's.
+     */
+    private static final int STREAM_ABOVE = 64 * 1024;
+
     private final GatewayContext context;
     private final ChannelHandlerContext ctx;
     private final AgentLogin agent;
@@ -90,7 +97,9 @@ final class SessionStart {
                         ch.pipeline()
                                 .addLast(
                                         PipelineNames.FRAME_DECODER,
-                                        new MessageFrameDecoder(Integer.MAX_VALUE, BackendMessage.TYPES))
+                                        new MessageFrameDecoder(
+                                                        context.limits().maxMessageLength(), BackendMessage.TYPES)
+                                                .streaming(BackendMessage.STREAMED, STREAM_ABOVE))
                                 .addLast(
                                         PipelineNames.UPSTREAM_LOGIN,
                                         new UpstreamLoginHandler(agent.target(), forwarded, context.random(), login));

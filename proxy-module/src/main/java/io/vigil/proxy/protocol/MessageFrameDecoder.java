@@ -12,10 +12,25 @@ public final class MessageFrameDecoder extends FramingDecoder {
 
     private int maxLength;
     private MessageTypes types;
+    private MessageTypes streamed = new MessageTypes("any", "");
+    private int streamAbove = Integer.MAX_VALUE;
+    /** Body bytes of a message passed on in parts that are still to come. */
+    private int partsToCome;
 
     public MessageFrameDecoder(int maxLength, MessageTypes types) {
         this.maxLength = maxLength;
         this.types = types;
+    }
+
+    /**
+     * Passes messages of the {@code streamed} types longer than {@code above} bytes on as they arrive
+     * ({@link PgFrame#head}, then {@link PgFramePart}s) instead of buffering them whole: their length
+     * is then not capped, as the gateway holds no more of them than a read at a time.
+     */
+    public MessageFrameDecoder streaming(MessageTypes streamed, int above) {
+        this.streamed = streamed;
+        this.streamAbove = above;
+        return this;
     }
 
     /**
@@ -30,6 +45,12 @@ public final class MessageFrameDecoder extends FramingDecoder {
     @Override
     protected void frame(ByteBuf in, List<Object> out) {
         while (in.isReadable()) {
+            if (partsToCome > 0) {
+                int part = Math.min(partsToCome, in.readableBytes());
+                partsToCome -= part;
+                out.add(new PgFramePart(in.readRetainedSlice(part)));
+                continue;
+            }
             int start = in.readerIndex();
             byte type = in.getByte(start);
             types.check(type);
@@ -41,12 +62,22 @@ public final class MessageFrameDecoder extends FramingDecoder {
                 throw new ProtocolViolation(
                         "invalid message length " + length + " for message type '" + printable(type) + "'");
             }
+            if (length > streamAbove && streamed.allows(type)) {
+                if (in.readableBytes() < streamAbove) {
+                    return; // the head is always as long, whatever the reads: its decoding does not vary
+                }
+                long whole = length + 1L;
+                int head = (int) Math.min(in.readableBytes(), whole);
+                partsToCome = (int) (whole - head);
+                out.add(PgFrame.head(type, in.readRetainedSlice(head)));
+                continue;
+            }
             if (length > maxLength) {
                 throw new ProtocolViolation(
                         SqlState.PROGRAM_LIMIT_EXCEEDED,
                         "message of " + length + " bytes exceeds the limit of " + maxLength + " bytes");
             }
-            if (in.readableBytes() < length + 1) {
+            if (in.readableBytes() - 1 < length) {
                 return;
             }
             out.add(new PgFrame(type, in.readRetainedSlice(length + 1)));

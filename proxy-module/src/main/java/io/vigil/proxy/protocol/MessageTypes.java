@@ -22,9 +22,13 @@ public final class MessageTypes {
         }
     }
 
+    boolean allows(byte type) {
+        return allowed[type & 0xff];
+    }
+
     /** @throws ProtocolViolation if {@code type} is not one of these */
     void check(byte type) {
-        if (!allowed[type & 0xff]) {
+        if (!allows(type)) {
             throw new ProtocolViolation("invalid " + side + " message type " + (type & 0xff));
         }
     }

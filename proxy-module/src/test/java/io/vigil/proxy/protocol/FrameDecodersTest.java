@@ -4,15 +4,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufHolder;
+import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
+import io.vigil.proxy.protocol.backend.BackendDecoder;
 import io.vigil.proxy.protocol.backend.BackendMessage;
+import io.vigil.proxy.protocol.backend.ErrorResponse;
 import io.vigil.proxy.protocol.frontend.CancelRequest;
 import io.vigil.proxy.protocol.frontend.FrontendMessage;
 import io.vigil.proxy.protocol.frontend.SSLRequest;
 import io.vigil.proxy.protocol.frontend.StartupFrameDecoder;
 import io.vigil.proxy.protocol.frontend.StartupMessage;
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -101,6 +108,77 @@ class FrameDecodersTest {
                     .hasMessage("invalid " + (side.equals("backend") ? "backend" : "frontend") + " message type "
                             + (int) type);
         }
+        ch.finishAndReleaseAll();
+    }
+
+    @Test
+    void aLongDataRowIsPassedOnAsItArrivesAndWhatFollowsIsFramedAsBefore() {
+        EmbeddedChannel ch = new EmbeddedChannel(
+                new MessageFrameDecoder(100, BackendMessage.TYPES).streaming(BackendMessage.STREAMED, 64));
+        byte[] row = new byte[5 + 1000];
+        row[0] = 'D';
+        ByteBuffer.wrap(row, 1, 4).putInt(4 + 1000);
+        for (int i = 5; i < row.length; i++) {
+            row[i] = (byte) i; // a pattern that shows any byte out of place
+        }
+        byte[] wire = concat(row, new byte[] {'Z', 0, 0, 0, 5, 'I'});
+        ByteArrayOutputStream relayed = new ByteArrayOutputStream();
+        for (int at = 0; at < wire.length; at += 100) {
+            ch.writeInbound(Unpooled.wrappedBuffer(Arrays.copyOfRange(wire, at, Math.min(wire.length, at + 100))));
+        }
+        Object first = ch.readInbound();
+        assertThat(first).isInstanceOfSatisfying(PgFrame.class, head -> {
+            assertThat(head.type()).isEqualTo((byte) 'D');
+            assertThat(head.complete()).isFalse();
+        });
+        int parts = 0;
+        Object message = first;
+        while (!(message instanceof PgFrame frame && frame.complete())) {
+            ByteBuf bytes = ((ByteBufHolder) message).content();
+            relayed.writeBytes(ByteBufUtil.getBytes(bytes));
+            ((ByteBufHolder) message).release();
+            parts += message instanceof PgFramePart ? 1 : 0;
+            message = ch.readInbound();
+        }
+        assertThat(relayed.toByteArray()).as("the DataRow, byte for byte").isEqualTo(row);
+        assertThat(parts).as("one part per read after the first").isEqualTo(10);
+        assertFrame((PgFrame) message, 'Z', new byte[] {'Z', 0, 0, 0, 5, 'I'});
+        assertThat(ch.finish()).isFalse();
+    }
+
+    @Test
+    void aLongErrorResponseIsDecodedFromItsHeadAsFarAsItCame() {
+        EmbeddedChannel ch = new EmbeddedChannel(
+                new MessageFrameDecoder(100, BackendMessage.TYPES).streaming(BackendMessage.STREAMED, 64));
+        byte[] fields = ("SERROR\0VERROR\0CP0001\0M" + "x".repeat(1000) + "\0\0").getBytes(StandardCharsets.US_ASCII);
+        ByteBuf error =
+                Unpooled.buffer().writeByte('E').writeInt(4 + fields.length).writeBytes(fields);
+        ch.writeInbound(error.readRetainedSlice(100));
+        ch.writeInbound(error);
+        PgFrame head = ch.readInbound();
+        try {
+            ErrorResponse decoded = (ErrorResponse) BackendDecoder.decode(head);
+            assertThat(decoded.sqlState()).isEqualTo("P0001");
+            assertThat(decoded.fatal()).isFalse();
+            assertThat(decoded.message()).isEqualTo("x".repeat(100 - 5 - 22));
+        } finally {
+            head.release();
+        }
+        ch.finishAndReleaseAll();
+    }
+
+    @Test
+    void aShortDataRowIsOneWholeFrameAndALongMessageOfAnotherTypeIsStillCapped() {
+        EmbeddedChannel ch = new EmbeddedChannel(
+                new MessageFrameDecoder(100, BackendMessage.TYPES).streaming(BackendMessage.STREAMED, 64));
+        ch.writeInbound(Unpooled.buffer().writeByte('D').writeInt(4 + 60).writeZero(60));
+        PgFrame row = ch.readInbound();
+        assertThat(row.complete()).isTrue();
+        row.release();
+        assertThatThrownBy(
+                        () -> ch.writeInbound(Unpooled.buffer().writeByte('T').writeInt(1 << 20)))
+                .isInstanceOf(ProtocolViolation.class)
+                .hasMessageContaining("exceeds the limit of 100 bytes");
         ch.finishAndReleaseAll();
     }
 

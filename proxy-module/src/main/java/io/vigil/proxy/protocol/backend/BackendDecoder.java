@@ -12,6 +12,7 @@ import io.vigil.proxy.protocol.backend.Authentication.AuthenticationSASL;
 import io.vigil.proxy.protocol.backend.Authentication.AuthenticationSASLContinue;
 import io.vigil.proxy.protocol.backend.Authentication.AuthenticationSASLFinal;
 import io.vigil.proxy.protocol.backend.Authentication.AuthenticationUnsupported;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -29,6 +30,13 @@ public final class BackendDecoder {
      */
     public static BackendMessage decode(PgFrame frame) {
         ByteBuf body = frame.body();
+        if (!frame.complete()) {
+            if (frame.type() != BackendMessage.ERROR_RESPONSE) {
+                throw new ProtocolViolation("a partial " + frame + " cannot be decoded");
+            }
+            // A huge error (a RAISE of a huge text): its fields as far as they came, the last one cut.
+            return new ErrorResponse(fieldsAsFarAsTheyCame(body));
+        }
         BackendMessage message =
                 switch (frame.type()) {
                     case BackendMessage.AUTHENTICATION -> authentication(body);
@@ -93,6 +101,21 @@ public final class BackendDecoder {
             }
             fields.put((char) code, Wire.readCStringLenient(body));
         }
+    }
+
+    private static SequencedMap<Character, String> fieldsAsFarAsTheyCame(ByteBuf body) {
+        SequencedMap<Character, String> fields = new LinkedHashMap<>();
+        while (body.isReadable()) {
+            byte code = body.readByte();
+            if (code == 0) {
+                break;
+            }
+            int end = body.indexOf(body.readerIndex(), body.writerIndex(), (byte) 0);
+            int length = (end < 0 ? body.writerIndex() : end) - body.readerIndex();
+            fields.put((char) code, body.toString(body.readerIndex(), length, StandardCharsets.UTF_8));
+            body.skipBytes(Math.min(length + 1, body.readableBytes()));
+        }
+        return fields;
     }
 
     private static void requireLength(ByteBuf body, int length, String message) {

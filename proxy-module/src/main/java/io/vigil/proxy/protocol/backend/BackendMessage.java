@@ -29,4 +29,11 @@ public sealed interface BackendMessage
 
     /** Every regular message a server sends (protocol 3.0 to 3.2). */
     MessageTypes TYPES = new MessageTypes("backend", "RK23CdcGHWDIEVnNAtS1sZTv");
+
+    /**
+     * What a long message may be relayed in parts as it arrives, since the gateway needs no more of
+     * it than its start: DataRow and CopyData (counted or not read at all), NoticeResponse (not
+     * read), ErrorResponse (its severity and SQLSTATE come first, its message is recorded cut).
+     */
+    MessageTypes STREAMED = new MessageTypes("backend", "DdNE");
 }
