@@ -319,6 +319,88 @@ class GatewayIT {
     }
 
     @Test
+    void aStatementLeftRunningByAVanishedClientIsCancelledAtTheTargetAndItsOutcomeRecorded() throws Exception {
+        UUID agent = env.agent("vanishing-bot", "owner", "s3cret-vanishing");
+        String sleep = "select pg_sleep(60)";
+        try (RawClient client = new RawClient(env.gateway.address().getPort())) {
+            client.logIn("vanishing-bot", "s3cret-vanishing");
+            client.send(RawClient.query(sleep));
+            awaitRunningAtTarget(sleep);
+        } // gone without a Terminate, as a killed process goes
+        awaitNotRunningAtTarget(sleep);
+        StatementViewRecord recorded = TestEnvironment.await(
+                        () -> statementsOf(agent).stream()
+                                .filter(r -> r.getSqlText().equals(sleep))
+                                .findFirst(),
+                        found -> found.isPresent() && found.get().getOutcome() != null)
+                .orElseThrow();
+        assertThat(recorded.getOutcome()).isEqualTo("failed");
+        assertThat(recorded.getSqlstate()).isEqualTo("57014");
+        var cancel = env.store
+                .selectFrom(CANCEL_REQUEST)
+                .where(CANCEL_REQUEST.SESSION_ID.eq(recorded.getSessionId()))
+                .fetchSingle();
+        assertThat(cancel.getClientAddr()).as("cancelled by Vigil itself").isEqualTo("vigil");
+        assertThat(cancel.getSeq()).isEqualTo(recorded.getSeq());
+        var session = TestEnvironment.await(
+                () -> env.store
+                        .selectFrom(SESSION_VIEW)
+                        .where(SESSION_VIEW.ID.eq(recorded.getSessionId()))
+                        .fetchSingle(),
+                r -> r.getEndedAt() != null);
+        assertThat(session.getEndReason()).contains("the client left while a statement ran");
+    }
+
+    @Test
+    void aStatementSentJustBeforeTerminateRunsToItsEndAndItsOutcomeIsRecorded() throws Exception {
+        UUID agent = env.agent("leaving-bot", "owner", "s3cret-leaving");
+        String work = "select count(*) from pg_sleep(1), generate_series(1, 3)";
+        try (RawClient client = new RawClient(env.gateway.address().getPort())) {
+            client.logIn("leaving-bot", "s3cret-leaving");
+            // PostgreSQL runs the query, then reads the Terminate: so does the target behind Vigil.
+            client.send(RawClient.query(work), RawClient.message('X', new byte[0]));
+        }
+        StatementViewRecord recorded = TestEnvironment.await(
+                        () -> statementsOf(agent).stream()
+                                .filter(r -> r.getSqlText().equals(work))
+                                .findFirst(),
+                        found -> found.isPresent() && found.get().getOutcome() != null)
+                .orElseThrow();
+        assertThat(recorded.getOutcome()).isEqualTo("completed");
+        assertThat(recorded.getCommandTag()).isEqualTo("SELECT 1");
+        assertThat(env.store.fetchCount(CANCEL_REQUEST, CANCEL_REQUEST.SESSION_ID.eq(recorded.getSessionId())))
+                .isZero();
+    }
+
+    @Test
+    void endingASessionAlsoStopsTheStatementItIsRunning() throws Exception {
+        UUID agent = env.agent("runaway-bot", "owner", "s3cret-runaway");
+        String sleep = "select pg_sleep(61)";
+        try (RawClient client = new RawClient(env.gateway.address().getPort())) {
+            client.logIn("runaway-bot", "s3cret-runaway");
+            client.send(RawClient.query(sleep));
+            awaitRunningAtTarget(sleep);
+            UUID session = TestEnvironment.await(
+                    () -> env.store
+                            .select(SESSION_VIEW.ID)
+                            .from(SESSION_VIEW)
+                            .where(SESSION_VIEW.AGENT_ID.eq(agent))
+                            .fetchOne(SESSION_VIEW.ID),
+                    java.util.Objects::nonNull);
+            aliceAsksToEnd(session, "runaway query");
+            assertThat(client.read().field('C')).isEqualTo("57P01");
+        }
+        awaitNotRunningAtTarget(sleep);
+        StatementViewRecord recorded = TestEnvironment.await(
+                        () -> statementsOf(agent).stream()
+                                .filter(r -> r.getSqlText().equals(sleep))
+                                .findFirst(),
+                        found -> found.isPresent() && found.get().getOutcome() != null)
+                .orElseThrow();
+        assertThat(recorded.getSqlstate()).isEqualTo("57014");
+    }
+
+    @Test
     void revokingAnAgentEndsItsLiveSessionWithinASecondAndRefusesNewLogins() throws Exception {
         UUID agent = env.agent("revoked-bot", "owner", "s3cret-revoked");
         try (Connection c = env.connect("revoked-bot", "s3cret-revoked");
@@ -360,13 +442,7 @@ class GatewayIT {
                             .and(SESSION_VIEW.APPLICATION_NAME.eq("to-end"))
                             .fetchOne(SESSION_VIEW.ID),
                     java.util.Objects::nonNull);
-            env.store
-                    .insertInto(SESSION_END_REQUEST)
-                    .set(SESSION_END_REQUEST.SESSION_ID, session)
-                    .set(SESSION_END_REQUEST.REQUESTED_BY, "alice")
-                    .set(SESSION_END_REQUEST.REQUESTED_AT, java.time.OffsetDateTime.now())
-                    .set(SESSION_END_REQUEST.REASON, "runaway loop")
-                    .execute();
+            aliceAsksToEnd(session, "runaway loop");
             Ended byAdmin = runUntilEnded(s);
             assertThat(byAdmin.sqlState()).isEqualTo("57P01");
             assertThat(byAdmin.message()).contains("session ended by alice in Vigil: runaway loop");
@@ -433,11 +509,32 @@ class GatewayIT {
         return new Ended("still running", "", Duration.ofSeconds(5));
     }
 
+    /** What the web app does when an administrator ends a session. */
+    private static void aliceAsksToEnd(UUID session, String reason) {
+        env.store
+                .insertInto(SESSION_END_REQUEST)
+                .set(SESSION_END_REQUEST.SESSION_ID, session)
+                .set(SESSION_END_REQUEST.REQUESTED_BY, "alice")
+                .set(SESSION_END_REQUEST.REQUESTED_AT, java.time.OffsetDateTime.now())
+                .set(SESSION_END_REQUEST.REASON, reason)
+                .execute();
+    }
+
     /** Waits until the target is running {@code sql}, so a cancel has something to cancel. */
     static void awaitRunningAtTarget(String sql) throws Exception {
+        awaitTargetBackends("state = 'active' and query = ?", sql, n -> n > 0);
+    }
+
+    /** Until no backend at the target is left that last ran {@code sql}: it ended and went. */
+    static void awaitNotRunningAtTarget(String sql) throws Exception {
+        awaitTargetBackends("backend_type = 'client backend' and query = ?", sql, n -> n == 0);
+    }
+
+    private static void awaitTargetBackends(String condition, String sql, java.util.function.IntPredicate done)
+            throws Exception {
         try (Connection admin = env.postgres.superuserDataSource("postgres").getConnection();
-                PreparedStatement running = admin.prepareStatement(
-                        "select count(*) from pg_stat_activity where state = 'active' and query = ?")) {
+                PreparedStatement running =
+                        admin.prepareStatement("select count(*) from pg_stat_activity where " + condition)) {
             running.setString(1, sql);
             TestEnvironment.await(
                     () -> {
@@ -448,7 +545,7 @@ class GatewayIT {
                             throw new IllegalStateException(e);
                         }
                     },
-                    n -> n > 0);
+                    done::test);
         }
     }
 

@@ -18,15 +18,20 @@ final class RelayHandler extends ChannelInboundHandlerAdapter {
     private final Channel peer;
     private final ReadPause ownReads;
     private final ReadPause peerReads;
+    private final boolean closePeerWhenDone;
 
     /**
      * @param ownReads pauses reading this side while the peer is backed up
      * @param peerReads lets the peer read again once this side has drained
+     * @param closePeerWhenDone close the peer, once what was relayed is written, when this side
+     *     closes (the target's side does; the client's leaves that to the session, see
+     *     SessionStart#clientGone)
      */
-    RelayHandler(Channel peer, ReadPause ownReads, ReadPause peerReads) {
+    RelayHandler(Channel peer, ReadPause ownReads, ReadPause peerReads, boolean closePeerWhenDone) {
         this.peer = peer;
         this.ownReads = ownReads;
         this.peerReads = peerReads;
+        this.closePeerWhenDone = closePeerWhenDone;
     }
 
     @Override
@@ -58,7 +63,7 @@ final class RelayHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        if (peer.isActive()) {
+        if (closePeerWhenDone && peer.isActive()) {
             peer.writeAndFlush(io.netty.buffer.Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
         }
         ctx.fireChannelInactive();

@@ -76,6 +76,12 @@ final class ResponseAuditHandler extends FrameInspector {
             case BackendMessage.READY_FOR_QUERY -> {
                 session.transactionStatus(((ReadyForQuery) BackendDecoder.decode(frame)).status());
                 session.recordAll(statements.readyForQuery());
+                if (!session.client().isActive() && statements.inFlight() == 0) {
+                    // The client has gone and what it left running has answered: nothing to wait for.
+                    ReferenceCountUtil.release(frame);
+                    ctx.close();
+                    return false;
+                }
                 if (session.awaitsIdle()) {
                     // After the relay has written this ReadyForQuery, the gateway's own reply follows.
                     ctx.executor().execute(session::targetAnswered);

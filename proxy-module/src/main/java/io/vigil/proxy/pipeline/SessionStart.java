@@ -23,8 +23,10 @@ import io.vigil.proxy.protocol.frontend.StartupMessage;
 import io.vigil.proxy.session.Session;
 import io.vigil.proxy.session.StatementTracker;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,6 +51,9 @@ final class SessionStart {
      * other messages are read whole and capped like the agent's.
      */
     private static final int STREAM_ABOVE = 64 * 1024;
+
+    /** How long a statement cancelled because its client left may take to answer before Vigil hangs up. */
+    private static final Duration CANCELLED_STATEMENT_LIMIT = Duration.ofSeconds(10);
 
     private final GatewayContext context;
     private final ChannelHandlerContext ctx;
@@ -111,7 +116,13 @@ final class SessionStart {
                 login.tryFailure(f.cause());
             }
         });
-        ctx.channel().closeFuture().addListener(f -> connect.channel().close());
+        // A client that leaves during the login takes the half-made target connection with it; once
+        // relaying, what happens to the target's connection is clientGone's decision.
+        ctx.channel().closeFuture().addListener(f -> {
+            if (!login.isDone()) {
+                connect.channel().close();
+            }
+        });
         login.addListener((Future<UpstreamLogin> f) -> {
             if (f.isSuccess()) {
                 relay(connect.channel(), f.getNow());
@@ -175,16 +186,27 @@ final class SessionStart {
         session.upstreamKey(new BackendKeyData(login.processId(), login.secretKey()));
         BackendKeyData clientKey = context.cancelKeys().issue(session);
         context.liveSessions().add(session);
+        // The session ends in the trail once both connections have closed: the target's answers to
+        // what the client left running are still recorded after the client has gone.
+        int[] open = {2};
+        Runnable oneClosed = () -> {
+            if (--open[0] == 0) {
+                session.recordClosed(context.clock().instant());
+            }
+        };
         client.closeFuture().addListener(f -> {
             context.liveSessions().remove(session);
             context.cancelKeys().release(clientKey);
-            session.recordClosed(context.clock().instant());
-            upstream.close();
+            clientGone(session, upstream);
+            oneClosed.run();
         });
+        upstream.closeFuture().addListener(f -> oneClosed.run());
         upstream.pipeline()
                 .replace(PipelineNames.UPSTREAM_LOGIN, PipelineNames.RESPONSE_AUDIT, new ResponseAuditHandler(session));
         upstream.pipeline()
-                .addLast(PipelineNames.RELAY, new RelayHandler(client, session.upstreamReads(), session.clientReads()));
+                .addLast(
+                        PipelineNames.RELAY,
+                        new RelayHandler(client, session.upstreamReads(), session.clientReads(), true));
         client.pipeline()
                 .get(MessageFrameDecoder.class)
                 .expect(context.limits().maxMessageLength(), FrontendMessage.TYPES);
@@ -197,7 +219,7 @@ final class SessionStart {
                 .addBefore(
                         PipelineNames.ERRORS,
                         PipelineNames.RELAY,
-                        new RelayHandler(upstream, session.clientReads(), session.upstreamReads()));
+                        new RelayHandler(upstream, session.clientReads(), session.upstreamReads(), false));
         client.pipeline()
                 .addBefore(
                         PipelineNames.FRAME_DECODER,
@@ -212,6 +234,43 @@ final class SessionStart {
         Replies.write(client, new ReadyForQuery(login.transactionStatus()));
         client.flush();
         client.config().setAutoRead(true);
+    }
+
+    /**
+     * The client's connection has closed. A statement still running at the target is not left to run
+     * on unobserved, as PostgreSQL itself would until it next wrote to the vanished client: if the
+     * client vanished, or the gateway ended the session, the statement is cancelled at the target;
+     * if the client said Terminate, the target runs what it was sent and then closes, as it would
+     * without Vigil. Either way the outcome is recorded when it comes, and the target's connection
+     * closes at its next ReadyForQuery ({@link ResponseAuditHandler}) or after a time limit.
+     *
+     * <pre>
+     * client         Vigil                                       PostgreSQL
+     *   | Query        |  record the start                         |
+     *   |------------->|------------------------------------------>|  runs it
+     *   X (gone)       |  CancelRequest (recorded, from "vigil")   |
+     *                  |------------------------------------------>|
+     *                  |           ErrorResponse 57014, ReadyForQuery
+     *                  |<------------------------------------------|
+     *                  |  record the outcome, close                |
+     * </pre>
+     */
+    private void clientGone(Session session, Channel upstream) {
+        if (!upstream.isActive()) {
+            return;
+        }
+        if (session.statements().inFlight() == 0) {
+            upstream.close();
+            return;
+        }
+        Duration limit = context.idleTimeout();
+        if (!session.clientTerminated()) {
+            session.closeReason("the client left while a statement ran at the target; Vigil cancelled it");
+            session.recordCancel(context.clock().instant(), "vigil");
+            CancelForwarder.forward(session, upstream.eventLoop(), context.upstreamChannel());
+            limit = CANCELLED_STATEMENT_LIMIT;
+        }
+        upstream.eventLoop().schedule(() -> upstream.close(), limit.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     static String address(Channel channel) {

@@ -147,10 +147,7 @@ final class StatementAuditHandler extends ChannelInboundHandlerAdapter {
                 }
             }
             case FrontendMessage.SYNC -> statements.sync();
-            case FrontendMessage.TERMINATE -> {
-                session.closeReason("client terminated");
-                session.expectClose();
-            }
+            case FrontendMessage.TERMINATE -> session.clientTerminates();
             case FrontendMessage.FUNCTION_CALL -> {
                 refuseFunctionCall(ctx, frame);
                 return;

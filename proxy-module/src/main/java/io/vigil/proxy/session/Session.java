@@ -34,6 +34,7 @@ public final class Session {
     private String closeReason;
     private BackendKeyData upstreamKey;
     private boolean closeExpected;
+    private boolean clientTerminated;
     private byte transactionStatus = 'I';
     private Runnable deferredReply;
     private final TrailChain chain = new TrailChain();
@@ -103,15 +104,26 @@ public final class Session {
         return closeExpected;
     }
 
+    /** The client said Terminate: it is leaving on purpose, after what it sent before. */
+    public void clientTerminates() {
+        closeReason("client terminated");
+        expectClose();
+        clientTerminated = true;
+    }
+
+    public boolean clientTerminated() {
+        return clientTerminated;
+    }
+
     /**
-     * Ends the session from the gateway's side: the client gets a FATAL error saying why, then
-     * both connections close. Safe from any thread.
+     * Ends the session from the gateway's side: the client gets a FATAL error saying why, then its
+     * connection closes, and with it the target's (after cancelling a statement still running there).
+     * Safe from any thread.
      */
     public void terminate(String sqlState, String message) {
         client.eventLoop().execute(() -> {
             closeReason(message);
             expectClose();
-            upstream.close();
             if (client.isActive()) {
                 client.writeAndFlush(BackendEncoder.encode(ErrorResponse.fatal(sqlState, message), client.alloc()))
                         .addListener(ChannelFutureListener.CLOSE);
