@@ -509,6 +509,35 @@ class GatewayIT {
         return new Ended("still running", "", Duration.ofSeconds(5));
     }
 
+    @Test
+    void aClientThatStopsReadingIsStillEndedAndItsStatementStopped() throws Exception {
+        UUID agent = env.agent("stalled-bot", "owner", "s3cret-stalled");
+        String flood = "select repeat('x', 1000), g from generate_series(1, 10000000) g";
+        try (RawClient client = new RawClient(env.gateway.address().getPort())) {
+            client.logIn("stalled-bot", "s3cret-stalled");
+            client.send(RawClient.query(flood)); // and never reads the answer
+            awaitRunningAtTarget(flood);
+            UUID session = TestEnvironment.await(
+                    () -> env.store
+                            .select(SESSION_VIEW.ID)
+                            .from(SESSION_VIEW)
+                            .where(SESSION_VIEW.AGENT_ID.eq(agent))
+                            .fetchOne(SESSION_VIEW.ID),
+                    java.util.Objects::nonNull);
+            Thread.sleep(2_000); // every buffer on the way to the client fills up
+            aliceAsksToEnd(session, "stalled");
+            // Its FATAL error waits behind everything it did not read: it is cut off all the same.
+            awaitNotRunningAtTarget(flood);
+            var ended = TestEnvironment.await(
+                    () -> env.store
+                            .selectFrom(SESSION_VIEW)
+                            .where(SESSION_VIEW.ID.eq(session))
+                            .fetchSingle(),
+                    r -> r.getEndedAt() != null);
+            assertThat(ended.getEndReason()).contains("session ended by alice");
+        }
+    }
+
     /** What the web app does when an administrator ends a session. */
     private static void aliceAsksToEnd(UUID session, String reason) {
         env.store

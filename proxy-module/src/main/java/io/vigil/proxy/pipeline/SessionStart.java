@@ -20,6 +20,7 @@ import io.vigil.proxy.protocol.backend.BackendMessage;
 import io.vigil.proxy.protocol.backend.ReadyForQuery;
 import io.vigil.proxy.protocol.frontend.FrontendMessage;
 import io.vigil.proxy.protocol.frontend.StartupMessage;
+import io.vigil.proxy.session.ReadPause;
 import io.vigil.proxy.session.Session;
 import io.vigil.proxy.session.StatementTracker;
 import java.net.InetSocketAddress;
@@ -263,6 +264,8 @@ final class SessionStart {
             upstream.close();
             return;
         }
+        // Nobody is left to be backed up for: what the target still says is recorded and dropped.
+        session.upstreamReads().resume(ReadPause.Reason.PEER_BACKLOG);
         Duration limit = context.idleTimeout();
         if (!session.clientTerminated()) {
             session.closeReason("the client left while a statement ran at the target; Vigil cancelled it");

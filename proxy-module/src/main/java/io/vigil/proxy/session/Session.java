@@ -15,6 +15,7 @@ import io.vigil.proxy.protocol.backend.ErrorResponse;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 
 /**
  * One authenticated connection: the agent, its client and upstream channels, and its statements in
@@ -24,6 +25,9 @@ import java.util.UUID;
 public final class Session {
 
     public static final AttributeKey<Session> KEY = AttributeKey.valueOf("vigil.session");
+
+    /** How long a client ended by the gateway has to take its FATAL error before it is cut off. */
+    private static final long FATAL_WRITE_LIMIT_MILLIS = 1_000;
 
     private final UUID id;
     private final AgentLogin agent;
@@ -127,6 +131,8 @@ public final class Session {
             if (client.isActive()) {
                 client.writeAndFlush(BackendEncoder.encode(ErrorResponse.fatal(sqlState, message), client.alloc()))
                         .addListener(ChannelFutureListener.CLOSE);
+                // A client that does not read would keep that write, and so the session, pending.
+                client.eventLoop().schedule(() -> client.close(), FATAL_WRITE_LIMIT_MILLIS, TimeUnit.MILLISECONDS);
             }
         });
     }
