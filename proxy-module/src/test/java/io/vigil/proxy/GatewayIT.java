@@ -380,13 +380,7 @@ class GatewayIT {
             client.logIn("runaway-bot", "s3cret-runaway");
             client.send(RawClient.query(sleep));
             awaitRunningAtTarget(sleep);
-            UUID session = TestEnvironment.await(
-                    () -> env.store
-                            .select(SESSION_VIEW.ID)
-                            .from(SESSION_VIEW)
-                            .where(SESSION_VIEW.AGENT_ID.eq(agent))
-                            .fetchOne(SESSION_VIEW.ID),
-                    java.util.Objects::nonNull);
+            UUID session = onlySessionOf(agent);
             aliceAsksToEnd(session, "runaway query");
             assertThat(client.read().field('C')).isEqualTo("57P01");
         }
@@ -398,6 +392,34 @@ class GatewayIT {
                         found -> found.isPresent() && found.get().getOutcome() != null)
                 .orElseThrow();
         assertThat(recorded.getSqlstate()).isEqualTo("57014");
+    }
+
+    @Test
+    void aStormOfCancelsForOneStatementReachesTheTargetOnceOrTwiceNotOnceEach() throws Exception {
+        UUID agent = env.agent("storm-bot", "owner", "s3cret-storm");
+        String sleep = "select pg_sleep(30)";
+        int port = env.gateway.address().getPort();
+        try (RawClient client = new RawClient(port)) {
+            client.logIn("storm-bot", "s3cret-storm");
+            client.send(RawClient.query(sleep));
+            awaitRunningAtTarget(sleep);
+            for (int i = 0; i < 300; i++) {
+                try (java.net.Socket cancel = new java.net.Socket("127.0.0.1", port)) {
+                    cancel.getOutputStream().write(RawClient.cancelRequest(client.backendKey()));
+                }
+            }
+            assertThat(client.read().type()).as("RowDescription").isEqualTo('T');
+            assertThat(client.read().field('C')).isEqualTo("57014");
+            assertThat(client.read().type()).isEqualTo('Z');
+        }
+        UUID session = onlySessionOf(agent);
+        TestEnvironment.await(
+                () -> env.store.fetchCount(
+                        SESSION_VIEW, SESSION_VIEW.ID.eq(session).and(SESSION_VIEW.ENDED_AT.isNotNull())),
+                n -> n == 1);
+        // Each cancel passed on costs the target a connection (a process): one while the statement ran.
+        assertThat(env.store.fetchCount(CANCEL_REQUEST, CANCEL_REQUEST.SESSION_ID.eq(session)))
+                .isBetween(1, 3);
     }
 
     @Test
@@ -517,13 +539,7 @@ class GatewayIT {
             client.logIn("stalled-bot", "s3cret-stalled");
             client.send(RawClient.query(flood)); // and never reads the answer
             awaitRunningAtTarget(flood);
-            UUID session = TestEnvironment.await(
-                    () -> env.store
-                            .select(SESSION_VIEW.ID)
-                            .from(SESSION_VIEW)
-                            .where(SESSION_VIEW.AGENT_ID.eq(agent))
-                            .fetchOne(SESSION_VIEW.ID),
-                    java.util.Objects::nonNull);
+            UUID session = onlySessionOf(agent);
             Thread.sleep(2_000); // every buffer on the way to the client fills up
             aliceAsksToEnd(session, "stalled");
             // Its FATAL error waits behind everything it did not read: it is cut off all the same.
@@ -536,6 +552,16 @@ class GatewayIT {
                     r -> r.getEndedAt() != null);
             assertThat(ended.getEndReason()).contains("session ended by alice");
         }
+    }
+
+    private static UUID onlySessionOf(UUID agent) throws InterruptedException {
+        return TestEnvironment.await(
+                () -> env.store
+                        .select(SESSION_VIEW.ID)
+                        .from(SESSION_VIEW)
+                        .where(SESSION_VIEW.AGENT_ID.eq(agent))
+                        .fetchOne(SESSION_VIEW.ID),
+                java.util.Objects::nonNull);
     }
 
     /** What the web app does when an administrator ends a session. */

@@ -47,6 +47,7 @@ final class RawClient implements AutoCloseable {
     private final Socket socket;
     private final DataInputStream in;
     private int lastLength;
+    private byte[] backendKey;
 
     RawClient(int port) throws IOException {
         socket = new Socket("127.0.0.1", port);
@@ -125,7 +126,23 @@ final class RawClient implements AutoCloseable {
         Reply reply;
         do {
             reply = read();
+            if (reply.type() == 'K') {
+                backendKey = reply.body();
+            }
         } while (reply.type() != 'Z');
+    }
+
+    /** The BackendKeyData the gateway gave this session: process id and secret, as on the wire. */
+    byte[] backendKey() {
+        return backendKey;
+    }
+
+    static byte[] cancelRequest(byte[] backendKey) {
+        return ByteBuffer.allocate(16)
+                .putInt(16)
+                .putInt(80877102)
+                .put(backendKey)
+                .array();
     }
 
     Reply expectAuthentication(int code) throws IOException {

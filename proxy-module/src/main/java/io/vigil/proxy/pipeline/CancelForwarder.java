@@ -2,6 +2,7 @@ package io.vigil.proxy.pipeline;
 
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -16,7 +17,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Passes a client's cancel on to the target, with the target's own key for that session.
+ * Passes a client's cancel on to the target, with the target's own key for that session, and tells
+ * the session when it has gone ({@link Session#cancelDelivered}).
  *
  * <pre>
  * client (new connection)           Vigil                         PostgreSQL (new connection)
@@ -52,13 +54,16 @@ final class CancelForwarder {
                     }
                 })
                 .connect(target.host(), target.port())
-                .addListener(f -> {
+                .addListener((ChannelFuture f) -> {
                     if (!f.isSuccess()) {
                         log.warn(
                                 "cannot pass a cancel on to target {}: {}",
                                 target.name(),
                                 f.cause().toString());
                     }
+                    f.channel()
+                            .closeFuture()
+                            .addListener(closed -> session.client().eventLoop().execute(session::cancelDelivered));
                 });
     }
 }

@@ -269,8 +269,10 @@ final class SessionStart {
         Duration limit = context.idleTimeout();
         if (!session.clientTerminated()) {
             session.closeReason("the client left while a statement ran at the target; Vigil cancelled it");
-            session.recordCancel(context.clock().instant(), "vigil");
-            CancelForwarder.forward(session, upstream.eventLoop(), context.upstreamChannel());
+            if (session.takeCancel()) {
+                session.recordCancel(context.clock().instant(), "vigil");
+                CancelForwarder.forward(session, upstream.eventLoop(), context.upstreamChannel());
+            } // else the client's own cancel is on its way
             limit = CANCELLED_STATEMENT_LIMIT;
         }
         upstream.eventLoop().schedule(() -> upstream.close(), limit.toMillis(), TimeUnit.MILLISECONDS);

@@ -95,8 +95,12 @@ final class StartupHandler extends SimpleChannelInboundHandler<FrontendMessage> 
                             EventLoop loop = ctx.channel().eventLoop();
                             // The session's chain is written on its own event loop only.
                             session.client().eventLoop().execute(() -> {
-                                session.recordCancel(context.clock().instant(), from);
-                                CancelForwarder.forward(session, loop, context.upstreamChannel());
+                                if (session.takeCancel()) {
+                                    session.recordCancel(context.clock().instant(), from);
+                                    CancelForwarder.forward(session, loop, context.upstreamChannel());
+                                } else {
+                                    log.debug("cancel for session {} not passed on: nothing to cancel", session.id());
+                                }
                             });
                         },
                         () -> log.info(

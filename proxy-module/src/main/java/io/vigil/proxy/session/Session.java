@@ -39,6 +39,7 @@ public final class Session {
     private BackendKeyData upstreamKey;
     private boolean closeExpected;
     private boolean clientTerminated;
+    private boolean cancelOnItsWay;
     private byte transactionStatus = 'I';
     private Runnable deferredReply;
     private final TrailChain chain = new TrailChain();
@@ -190,6 +191,25 @@ public final class Session {
     public void recordClosed(Instant at) {
         closed = true;
         record(new SessionClosed(id, at, closeReason()));
+    }
+
+    /**
+     * Whether a cancel should be passed on to the target now: only while a statement runs there (the
+     * target ignores one otherwise), and one at a time, so that a storm of cancels for one statement
+     * costs the target a connection or two, not one each, and the trail a record or two. The caller
+     * then records and forwards it, and calls {@link #cancelDelivered}. On the session's event loop.
+     */
+    public boolean takeCancel() {
+        if (closed || cancelOnItsWay || statements.inFlight() == 0) {
+            return false;
+        }
+        cancelOnItsWay = true;
+        return true;
+    }
+
+    /** The cancel taken has reached the target, or could not. On the session's event loop. */
+    public void cancelDelivered() {
+        cancelOnItsWay = false;
     }
 
     /**
