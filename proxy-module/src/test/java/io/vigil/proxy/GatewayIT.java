@@ -352,6 +352,31 @@ class GatewayIT {
     }
 
     @Test
+    void aCopyFromStdinLeftByAVanishedClientIsEndedAtTheTargetAtOnce() throws Exception {
+        UUID agent = env.agent("copying-bot", "owner", "s3cret-copying");
+        String copy = "copy copied_rows from stdin";
+        try (RawClient client = new RawClient(env.gateway.address().getPort())) {
+            client.logIn("copying-bot", "s3cret-copying");
+            client.send(RawClient.query("create table copied_rows (n int)"));
+            while (client.read().type() != 'Z') {
+                // CommandComplete, ReadyForQuery
+            }
+            client.send(RawClient.query(copy));
+            assertThat(client.read().type()).as("CopyInResponse").isEqualTo('G');
+            client.send(RawClient.message('d', "1\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
+        } // gone mid-COPY: PostgreSQL holds a cancel off while it waits for COPY data
+        StatementViewRecord recorded = TestEnvironment.await(
+                        () -> statementsOf(agent).stream()
+                                .filter(r -> r.getSqlText().equals(copy))
+                                .findFirst(),
+                        found -> found.isPresent() && found.get().getOutcome() != null)
+                .orElseThrow();
+        assertThat(recorded.getSqlstate()).isEqualTo("57014");
+        assertThat(recorded.getErrorMessage()).contains("the client disconnected");
+        awaitNotRunningAtTarget(copy);
+    }
+
+    @Test
     void aStatementSentJustBeforeTerminateRunsToItsEndAndItsOutcomeIsRecorded() throws Exception {
         UUID agent = env.agent("leaving-bot", "owner", "s3cret-leaving");
         String work = "select count(*) from pg_sleep(1), generate_series(1, 3)";

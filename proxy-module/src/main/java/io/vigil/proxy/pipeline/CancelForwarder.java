@@ -60,6 +60,9 @@ final class CancelForwarder {
                                 "cannot pass a cancel on to target {}: {}",
                                 target.name(),
                                 f.cause().toString());
+                        // A channel that could not be made may never report its close.
+                        session.client().eventLoop().execute(session::cancelDelivered);
+                        return;
                     }
                     f.channel()
                             .closeFuture()

@@ -103,6 +103,9 @@ final class ClientAuthHandler extends SimpleChannelInboundHandler<PgFrame> {
     }
 
     private void lookedUp(ChannelHandlerContext ctx, Optional<AgentLogin> found, Throwable error) {
+        if (state == State.REFUSED || !ctx.channel().isActive()) {
+            return; // refused while it was looked up (too many early messages), or gone
+        }
         if (error != null) {
             log.error("cannot look up agent: {}", error.toString());
             refuse(ctx, SqlState.CANNOT_CONNECT_NOW, "Vigil cannot reach its store; try again later", null);
@@ -281,6 +284,9 @@ final class ClientAuthHandler extends SimpleChannelInboundHandler<PgFrame> {
     }
 
     private void tokenVerified(ChannelHandlerContext ctx, Object result, Throwable error) {
+        if (state == State.REFUSED || !ctx.channel().isActive()) {
+            return;
+        }
         if (error != null) {
             log.error("cannot verify a workload token: {}", error.toString());
             refuse(ctx, SqlState.CANNOT_CONNECT_NOW, "Vigil cannot verify tokens now; try again later", null);

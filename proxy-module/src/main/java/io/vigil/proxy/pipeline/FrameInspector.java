@@ -12,14 +12,22 @@ import io.vigil.proxy.protocol.PgFramePart;
  */
 abstract class FrameInspector extends ChannelInboundHandlerAdapter {
 
+    /** Whether the parts coming belong to a frame this handler kept back. */
+    private boolean droppingParts;
+
     @Override
     public final void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (msg instanceof PgFramePart) {
-            // The rest of a long frame this handler has already looked at.
-            ctx.fireChannelRead(msg);
+            // The rest of a long frame this handler has already looked at: it goes where its head went.
+            if (droppingParts) {
+                ReferenceCountUtil.release(msg);
+            } else {
+                ctx.fireChannelRead(msg);
+            }
             return;
         }
         PgFrame frame = (PgFrame) msg;
+        droppingParts = false;
         boolean pass;
         try {
             pass = inspect(ctx, frame);
@@ -29,6 +37,8 @@ abstract class FrameInspector extends ChannelInboundHandlerAdapter {
         }
         if (pass) {
             ctx.fireChannelRead(frame);
+        } else {
+            droppingParts = !frame.complete();
         }
     }
 

@@ -100,8 +100,8 @@ final class ResponseAuditHandler extends FrameInspector {
     public void channelInactive(ChannelHandlerContext ctx) {
         if (!session.closeExpected()) {
             session.closeReason("the target closed the connection unexpectedly");
-            Replies.fatal(
-                    session.client(), SqlState.CONNECTION_FAILURE, "the connection to the target database was lost");
+            session.endClient(
+                    ErrorResponse.fatal(SqlState.CONNECTION_FAILURE, "the connection to the target database was lost"));
         }
         ctx.fireChannelInactive();
     }

@@ -18,8 +18,11 @@ import io.vigil.proxy.protocol.backend.Authentication.AuthenticationSASLFinal;
 import io.vigil.proxy.protocol.backend.BackendKeyData;
 import io.vigil.proxy.protocol.backend.BackendMessage;
 import io.vigil.proxy.protocol.backend.ReadyForQuery;
+import io.vigil.proxy.protocol.frontend.CopyFail;
+import io.vigil.proxy.protocol.frontend.FrontendEncoder;
 import io.vigil.proxy.protocol.frontend.FrontendMessage;
 import io.vigil.proxy.protocol.frontend.StartupMessage;
+import io.vigil.proxy.protocol.frontend.Sync;
 import io.vigil.proxy.session.ReadPause;
 import io.vigil.proxy.session.Session;
 import io.vigil.proxy.session.StatementTracker;
@@ -105,7 +108,11 @@ final class SessionStart {
                                         PipelineNames.FRAME_DECODER,
                                         new MessageFrameDecoder(
                                                         context.limits().maxMessageLength(), BackendMessage.TYPES)
-                                                .streaming(BackendMessage.STREAMED, STREAM_ABOVE))
+                                                .streaming(
+                                                        BackendMessage.STREAMED,
+                                                        Math.min(
+                                                                STREAM_ABOVE,
+                                                                context.limits().maxMessageLength())))
                                 .addLast(
                                         PipelineNames.UPSTREAM_LOGIN,
                                         new UpstreamLoginHandler(agent.target(), forwarded, context.random(), login));
@@ -201,7 +208,11 @@ final class SessionStart {
             clientGone(session, upstream);
             oneClosed.run();
         });
-        upstream.closeFuture().addListener(f -> oneClosed.run());
+        upstream.closeFuture().addListener(f -> {
+            oneClosed.run();
+            // The session is over without its target: a client that does not read is not waited for.
+            client.eventLoop().schedule(() -> client.close(), 1, TimeUnit.SECONDS);
+        });
         upstream.pipeline()
                 .replace(PipelineNames.UPSTREAM_LOGIN, PipelineNames.RESPONSE_AUDIT, new ResponseAuditHandler(session));
         upstream.pipeline()
@@ -273,6 +284,10 @@ final class SessionStart {
                 session.recordCancel(context.clock().instant(), "vigil");
                 CancelForwarder.forward(session, upstream.eventLoop(), context.upstreamChannel());
             } // else the client's own cancel is on its way
+            // A COPY FROM STDIN waiting for data holds off cancels: end it as the client would have.
+            // Outside a COPY the target ignores CopyFail, and the Sync ends any pipeline left open.
+            upstream.write(FrontendEncoder.encode(new CopyFail("the client disconnected"), upstream.alloc()));
+            upstream.writeAndFlush(FrontendEncoder.encode(new Sync(), upstream.alloc()));
             limit = CANCELLED_STATEMENT_LIMIT;
         }
         upstream.eventLoop().schedule(() -> upstream.close(), limit.toMillis(), TimeUnit.MILLISECONDS);

@@ -87,6 +87,11 @@ final class StatementAuditHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void inspectReleasingOnFailure(ChannelHandlerContext ctx, PgFrame frame) {
+        if (session.ended()) {
+            // The gateway has ended the session: nothing the client sends now reaches the target.
+            ReferenceCountUtil.release(frame);
+            return;
+        }
         try {
             inspect(ctx, frame);
         } catch (RuntimeException e) {

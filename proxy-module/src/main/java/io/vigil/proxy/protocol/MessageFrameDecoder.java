@@ -42,6 +42,11 @@ public final class MessageFrameDecoder extends FramingDecoder {
         this.types = types;
     }
 
+    /** Whether a message passed on in parts is not over yet: its next bytes are still to come. */
+    public boolean midMessage() {
+        return partsToCome > 0;
+    }
+
     @Override
     protected void frame(ByteBuf in, List<Object> out) {
         while (in.isReadable()) {

@@ -18,7 +18,9 @@ public final class ReadPause {
         /** A statement is being parsed on a parser thread; what follows it waits. */
         PARSING,
         /** A reply of the gateway's own waits for the target's answers in flight. */
-        REPLY_PENDING
+        REPLY_PENDING,
+        /** The gateway has ended the session: nothing more is read from the client. */
+        ENDED
     }
 
     private final Channel channel;

@@ -9,6 +9,7 @@ import io.vigil.proxy.audit.AuditEvent.SessionClosed;
 import io.vigil.proxy.audit.AuditSink;
 import io.vigil.proxy.audit.TrailChain;
 import io.vigil.proxy.directory.AgentLogin;
+import io.vigil.proxy.protocol.MessageFrameDecoder;
 import io.vigil.proxy.protocol.backend.BackendEncoder;
 import io.vigil.proxy.protocol.backend.BackendKeyData;
 import io.vigil.proxy.protocol.backend.ErrorResponse;
@@ -40,6 +41,7 @@ public final class Session {
     private boolean closeExpected;
     private boolean clientTerminated;
     private boolean cancelOnItsWay;
+    private boolean ended;
     private byte transactionStatus = 'I';
     private Runnable deferredReply;
     private final TrailChain chain = new TrailChain();
@@ -129,13 +131,34 @@ public final class Session {
         client.eventLoop().execute(() -> {
             closeReason(message);
             expectClose();
-            if (client.isActive()) {
-                client.writeAndFlush(BackendEncoder.encode(ErrorResponse.fatal(sqlState, message), client.alloc()))
-                        .addListener(ChannelFutureListener.CLOSE);
-                // A client that does not read would keep that write, and so the session, pending.
-                client.eventLoop().schedule(() -> client.close(), FATAL_WRITE_LIMIT_MILLIS, TimeUnit.MILLISECONDS);
-            }
+            ended = true;
+            clientReads.pause(ReadPause.Reason.ENDED);
+            endClient(ErrorResponse.fatal(sqlState, message));
         });
+    }
+
+    /** Whether the gateway has ended the session: what the client still sends is dropped. */
+    public boolean ended() {
+        return ended;
+    }
+
+    /**
+     * Sends the client its last error and closes its connection. An error cannot go in the middle of
+     * one of the target's messages the client is part-way through (a long row relayed as it came):
+     * then the connection just closes. A client that does not read would keep the error, and so the
+     * session, pending: it is cut off after a second. On the session's event loop.
+     */
+    public void endClient(ErrorResponse error) {
+        if (!client.isActive()) {
+            return;
+        }
+        MessageFrameDecoder targetFrames = upstream.pipeline().get(MessageFrameDecoder.class);
+        if (targetFrames != null && targetFrames.midMessage()) {
+            client.close();
+            return;
+        }
+        client.writeAndFlush(BackendEncoder.encode(error, client.alloc())).addListener(ChannelFutureListener.CLOSE);
+        client.eventLoop().schedule(() -> client.close(), FATAL_WRITE_LIMIT_MILLIS, TimeUnit.MILLISECONDS);
     }
 
     /** The transaction status of the target's last ReadyForQuery ('I', 'T' or 'E'). */

@@ -61,6 +61,12 @@ public final class FrontendEncoder {
                 buf.writeShort(0);
                 Wire.endFrame(buf, at);
             }
+            case CopyFail m -> {
+                int at = Wire.beginFrame(buf, 'f');
+                Wire.writeCString(buf, m.message());
+                Wire.endFrame(buf, at);
+            }
+            case Sync m -> Wire.endFrame(buf, Wire.beginFrame(buf, 'S'));
             case Bind m -> throw unsupported(m, buf);
             case Execute m -> throw unsupported(m, buf);
             case Close m -> throw unsupported(m, buf);

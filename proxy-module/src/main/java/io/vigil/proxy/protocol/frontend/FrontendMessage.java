@@ -19,7 +19,9 @@ public sealed interface FrontendMessage
                 Parse,
                 Bind,
                 Execute,
-                Close {
+                Close,
+                CopyFail,
+                Sync {
 
     // Type bytes of regular messages ('p' is shared by all password-family messages).
     byte PASSWORD_FAMILY = 'p';
