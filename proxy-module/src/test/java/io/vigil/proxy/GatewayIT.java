@@ -420,7 +420,7 @@ class GatewayIT {
     }
 
     @Test
-    void aStormOfCancelsForOneStatementReachesTheTargetOnceOrTwiceNotOnceEach() throws Exception {
+    void aStormOfCancelsForOneStatementReachesTheTargetOnceNotOnceEach() throws Exception {
         UUID agent = env.agent("storm-bot", "owner", "s3cret-storm");
         String sleep = "select pg_sleep(30)";
         int port = env.gateway.address().getPort();
@@ -442,9 +442,10 @@ class GatewayIT {
                 () -> env.store.fetchCount(
                         SESSION_VIEW, SESSION_VIEW.ID.eq(session).and(SESSION_VIEW.ENDED_AT.isNotNull())),
                 n -> n == 1);
-        // Each cancel passed on costs the target a connection (a process): one while the statement ran.
+        // Each cancel passed on costs the target a connection (a process): one for the statement (a
+        // second only if the target took over a second to act on the first, as on a loaded machine).
         assertThat(env.store.fetchCount(CANCEL_REQUEST, CANCEL_REQUEST.SESSION_ID.eq(session)))
-                .isBetween(1, 3);
+                .isBetween(1, 2);
     }
 
     @Test

@@ -27,6 +27,9 @@ public final class Session {
 
     public static final AttributeKey<Session> KEY = AttributeKey.valueOf("vigil.session");
 
+    /** How long after a cancel was delivered without effect another one may go. */
+    private static final long CANCEL_RETRY_MILLIS = 1_000;
+
     /** How long a client ended by the gateway has to take its FATAL error before it is cut off. */
     private static final long FATAL_WRITE_LIMIT_MILLIS = 1_000;
 
@@ -218,9 +221,12 @@ public final class Session {
 
     /**
      * Whether a cancel should be passed on to the target now: only while a statement runs there (the
-     * target ignores one otherwise), and one at a time, so that a storm of cancels for one statement
-     * costs the target a connection or two, not one each, and the trail a record or two. The caller
-     * then records and forwards it, and calls {@link #cancelDelivered}. On the session's event loop.
+     * target ignores one otherwise), and one per statement, so that a storm of cancels costs the
+     * target one connection (a process), not one each, and the trail one record. The gate opens
+     * again when an outcome comes in (the cancel has done its work, or the statement ended anyway),
+     * or a second after the cancel was delivered (the target let it pass: the client may try again).
+     * The caller records and forwards it, and calls {@link #cancelDelivered}. On the session's event
+     * loop.
      */
     public boolean takeCancel() {
         if (closed || cancelOnItsWay || statements.inFlight() == 0) {
@@ -232,7 +238,7 @@ public final class Session {
 
     /** The cancel taken has reached the target, or could not. On the session's event loop. */
     public void cancelDelivered() {
-        cancelOnItsWay = false;
+        client.eventLoop().schedule(() -> cancelOnItsWay = false, CANCEL_RETRY_MILLIS, TimeUnit.MILLISECONDS);
     }
 
     /**
@@ -247,6 +253,9 @@ public final class Session {
 
     /** Passes completions to the trail. */
     public void recordAll(List<? extends AuditEvent> events) {
+        if (!events.isEmpty()) {
+            cancelOnItsWay = false; // an outcome came: a cancel on its way has nothing left to stop
+        }
         for (AuditEvent event : events) {
             record(event);
         }
