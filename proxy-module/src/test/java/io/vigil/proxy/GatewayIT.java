@@ -328,12 +328,7 @@ class GatewayIT {
             awaitRunningAtTarget(sleep);
         } // gone without a Terminate, as a killed process goes
         awaitNotRunningAtTarget(sleep);
-        StatementViewRecord recorded = TestEnvironment.await(
-                        () -> statementsOf(agent).stream()
-                                .filter(r -> r.getSqlText().equals(sleep))
-                                .findFirst(),
-                        found -> found.isPresent() && found.get().getOutcome() != null)
-                .orElseThrow();
+        StatementViewRecord recorded = env.awaitOutcome(agent, sleep);
         assertThat(recorded.getOutcome()).isEqualTo("failed");
         assertThat(recorded.getSqlstate()).isEqualTo("57014");
         var cancel = env.store
@@ -365,12 +360,7 @@ class GatewayIT {
             assertThat(client.read().type()).as("CopyInResponse").isEqualTo('G');
             client.send(RawClient.message('d', "1\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
         } // gone mid-COPY: PostgreSQL holds a cancel off while it waits for COPY data
-        StatementViewRecord recorded = TestEnvironment.await(
-                        () -> statementsOf(agent).stream()
-                                .filter(r -> r.getSqlText().equals(copy))
-                                .findFirst(),
-                        found -> found.isPresent() && found.get().getOutcome() != null)
-                .orElseThrow();
+        StatementViewRecord recorded = env.awaitOutcome(agent, copy);
         assertThat(recorded.getSqlstate()).isEqualTo("57014");
         assertThat(recorded.getErrorMessage()).contains("the client disconnected");
         awaitNotRunningAtTarget(copy);
@@ -385,12 +375,7 @@ class GatewayIT {
             // PostgreSQL runs the query, then reads the Terminate: so does the target behind Vigil.
             client.send(RawClient.query(work), RawClient.message('X', new byte[0]));
         }
-        StatementViewRecord recorded = TestEnvironment.await(
-                        () -> statementsOf(agent).stream()
-                                .filter(r -> r.getSqlText().equals(work))
-                                .findFirst(),
-                        found -> found.isPresent() && found.get().getOutcome() != null)
-                .orElseThrow();
+        StatementViewRecord recorded = env.awaitOutcome(agent, work);
         assertThat(recorded.getOutcome()).isEqualTo("completed");
         assertThat(recorded.getCommandTag()).isEqualTo("SELECT 1");
         assertThat(env.store.fetchCount(CANCEL_REQUEST, CANCEL_REQUEST.SESSION_ID.eq(recorded.getSessionId())))
@@ -410,12 +395,7 @@ class GatewayIT {
             assertThat(client.read().field('C')).isEqualTo("57P01");
         }
         awaitNotRunningAtTarget(sleep);
-        StatementViewRecord recorded = TestEnvironment.await(
-                        () -> statementsOf(agent).stream()
-                                .filter(r -> r.getSqlText().equals(sleep))
-                                .findFirst(),
-                        found -> found.isPresent() && found.get().getOutcome() != null)
-                .orElseThrow();
+        StatementViewRecord recorded = env.awaitOutcome(agent, sleep);
         assertThat(recorded.getSqlstate()).isEqualTo("57014");
     }
 

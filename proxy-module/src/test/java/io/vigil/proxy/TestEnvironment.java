@@ -205,6 +205,16 @@ public final class TestEnvironment implements AutoCloseable {
         return bytes;
     }
 
+    /** The first statement of {@code agent} with text {@code sql}, once its outcome is in the store. */
+    StatementViewRecord awaitOutcome(UUID agent, String sql) throws InterruptedException {
+        return await(
+                        () -> statementsOf(agent).stream()
+                                .filter(r -> r.getSqlText().equals(sql))
+                                .findFirst(),
+                        java.util.Optional::isPresent)
+                .orElseThrow();
+    }
+
     /** The recorded statements of {@code agent} whose outcome is known, in the order they ran. */
     List<StatementViewRecord> statementsOf(UUID agent) {
         return store.select(STATEMENT_VIEW.fields())

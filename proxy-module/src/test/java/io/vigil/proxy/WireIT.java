@@ -150,12 +150,7 @@ class WireIT {
             assertThat(dataRowsUntilReady(client)).as("the session goes on").isEqualTo("7");
             assertThat(peak.highest()).isLessThan(32L << 20);
         }
-        StatementViewRecord recorded = TestEnvironment.await(
-                        () -> env.statementsOf(agent).stream()
-                                .filter(r -> r.getSqlText().equals(raise))
-                                .findFirst(),
-                        found -> found.isPresent() && found.get().getSqlstate() != null)
-                .orElseThrow();
+        StatementViewRecord recorded = env.awaitOutcome(agent, raise);
         assertThat(recorded.getSqlstate()).isEqualTo("P0001");
         String message = recorded.getErrorMessage();
         assertThat(message.substring(Outcome.MAX_ERROR_MESSAGE)).isEqualTo(" [cut by Vigil after 16384 characters]");
