@@ -16,8 +16,8 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.util.concurrent.FastThreadLocalThread;
+import io.vigil.proxy.audit.AuditEvent;
 import io.vigil.proxy.audit.AuditSink;
-import io.vigil.proxy.audit.TrailCodec;
 import io.vigil.proxy.directory.AgentDirectory;
 import io.vigil.proxy.identity.TokenVerifier;
 import io.vigil.proxy.pipeline.ClientChannelInitializer;
@@ -97,7 +97,7 @@ public final class Gateway implements AutoCloseable {
                 random,
                 mockKey,
                 // To the microsecond, as the store keeps them: a stored event re-encodes to what was hashed.
-                () -> TrailCodec.micros(Instant.now()),
+                () -> AuditEvent.canonical(Instant.now()),
                 new CancelKeys(random),
                 new LiveSessions(),
                 config.tls() == null ? null : config.tls().serverContext(),

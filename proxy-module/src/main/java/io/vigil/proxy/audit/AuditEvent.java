@@ -2,6 +2,7 @@ package io.vigil.proxy.audit;
 
 import io.vigil.proxy.sql.StatementShape;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.UUID;
 
@@ -12,6 +13,16 @@ import java.util.UUID;
 public sealed interface AuditEvent {
 
     UUID sessionId();
+
+    /**
+     * An instant as the trail keeps it: to the microsecond, PostgreSQL's precision. Every event
+     * canonicalises its instants when it is constructed, so the bytes hashed when it is recorded are
+     * the bytes re-created from the store, whatever clock stamped it (PostgreSQL rounds a nanosecond
+     * time to the microsecond where a cut would truncate, so one half of raw times would not match).
+     */
+    static Instant canonical(Instant instant) {
+        return instant == null ? null : instant.truncatedTo(ChronoUnit.MICROS);
+    }
 
     /** An agent authenticated and the gateway logged in to its target for it. */
     record SessionOpened(
@@ -25,7 +36,11 @@ public sealed interface AuditEvent {
             String upstreamRole,
             boolean tls,
             Instant startedAt)
-            implements AuditEvent {}
+            implements AuditEvent {
+        public SessionOpened {
+            startedAt = canonical(startedAt);
+        }
+    }
 
     /**
      * The gateway is about to forward a statement (or has refused it, then its completion follows).
@@ -44,14 +59,26 @@ public sealed interface AuditEvent {
             StatementShape shape,
             List<String> parameters,
             String parametersHash)
-            implements AuditEvent {}
+            implements AuditEvent {
+        public StatementStarted {
+            startedAt = canonical(startedAt);
+        }
+    }
 
     /** The database answered a statement, or it never ran (see {@link Outcome.Status}). */
     record StatementCompleted(UUID sessionId, long seq, Instant startedAt, long durationMicros, Outcome outcome)
-            implements AuditEvent {}
+            implements AuditEvent {
+        public StatementCompleted {
+            startedAt = canonical(startedAt);
+        }
+    }
 
     /** The connection ended. */
-    record SessionClosed(UUID sessionId, Instant endedAt, String reason) implements AuditEvent {}
+    record SessionClosed(UUID sessionId, Instant endedAt, String reason) implements AuditEvent {
+        public SessionClosed {
+            endedAt = canonical(endedAt);
+        }
+    }
 
     /**
      * A login the gateway refused. No session opened, so the attempt is a chain of its own: this
@@ -74,7 +101,11 @@ public sealed interface AuditEvent {
             String database,
             String sqlState,
             String reason)
-            implements AuditEvent {}
+            implements AuditEvent {
+        public LoginRefused {
+            at = canonical(at);
+        }
+    }
 
     /**
      * A client asked, on a connection of its own, to cancel what this session is running.
@@ -82,7 +113,11 @@ public sealed interface AuditEvent {
      * @param seq the statement running then (the oldest still in flight), 0 if none was
      * @param clientAddress where the cancel request came from
      */
-    record CancelRequested(UUID sessionId, Instant at, long seq, String clientAddress) implements AuditEvent {}
+    record CancelRequested(UUID sessionId, Instant at, long seq, String clientAddress) implements AuditEvent {
+        public CancelRequested {
+            at = canonical(at);
+        }
+    }
 
     /**
      * Something a person did in the web app (created an agent, rotated its secret, changed its
@@ -106,7 +141,11 @@ public sealed interface AuditEvent {
             UUID subjectId,
             String subjectName,
             String detail)
-            implements AuditEvent {}
+            implements AuditEvent {
+        public PersonActed {
+            at = canonical(at);
+        }
+    }
 
     /**
      * A record retention removed: its content is gone, its place in its chain and its spool's tree
@@ -115,7 +154,11 @@ public sealed interface AuditEvent {
      *
      * @param before the record was older than this (the end of the dropped partition)
      */
-    record Pruned(UUID sessionId, Instant before) implements AuditEvent {}
+    record Pruned(UUID sessionId, Instant before) implements AuditEvent {
+        public Pruned {
+            before = canonical(before);
+        }
+    }
 
     /** How the statement reached the gateway. */
     enum Protocol {

@@ -25,6 +25,10 @@ import java.util.UUID;
  */
 public record Checkpoint(UUID spoolId, long treeSize, byte[] root, Instant signedAt, String keyId, byte[] signature) {
 
+    public Checkpoint {
+        signedAt = AuditEvent.canonical(signedAt);
+    }
+
     public byte[] signedText() {
         return ("vigil trail checkpoint v1\n"
                         + "spool " + spoolId + "\n"

@@ -49,11 +49,6 @@ public final class TrailCodec {
 
     private TrailCodec() {}
 
-    /** Truncates to the microsecond: events are created with this, so they survive a round trip. */
-    public static Instant micros(Instant instant) {
-        return instant.truncatedTo(ChronoUnit.MICROS);
-    }
-
     public static byte[] encode(AuditEvent event) {
         return encode(event, 0);
     }

@@ -107,7 +107,7 @@ public final class TrailSigner {
     }
 
     public Checkpoint sign(UUID spoolId, long treeSize, byte[] root, Instant at) {
-        Checkpoint unsigned = new Checkpoint(spoolId, treeSize, root, TrailCodec.micros(at), keyId, new byte[0]);
+        Checkpoint unsigned = new Checkpoint(spoolId, treeSize, root, AuditEvent.canonical(at), keyId, new byte[0]);
         try {
             Signature ed25519 = Signature.getInstance("Ed25519");
             ed25519.initSign(privateKey);

@@ -188,7 +188,7 @@ class SpoolTest {
                 "JIRA-7",
                 "shop_gateway",
                 true,
-                TrailCodec.micros(java.time.Instant.now()));
+                AuditEvent.canonical(java.time.Instant.now()));
         assertThat(TrailCodec.decode(TrailCodec.encode(opened))).isEqualTo(opened);
         var completed = new AuditEvent.StatementCompleted(
                 opened.sessionId(), 3, opened.startedAt(), 12, Outcome.completed("SELECT 1", 1L));
