@@ -12,9 +12,13 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.stream.Stream;
@@ -46,6 +50,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class Spool implements AutoCloseable {
 
+    private static final Set<PosixFilePermission> OWNER_ONLY_DIR = PosixFilePermissions.fromString("rwx------");
+    private static final Set<PosixFilePermission> OWNER_ONLY_FILE = PosixFilePermissions.fromString("rw-------");
     private static final int HEADER = 8;
     private static final String ID_FILE = "spool.id";
 
@@ -102,10 +108,17 @@ public final class Spool implements AutoCloseable {
         this.capacityBytes = capacityBytes;
         try {
             Files.createDirectories(dir);
+            // Every statement and its parameters are in here: the owner's alone, like the secrets
+            // (a spool made before this rule is tightened too).
+            ownerOnly(dir, OWNER_ONLY_DIR);
             this.id = readOrCreateId(dir.resolve(ID_FILE));
             try (Stream<Path> files = Files.list(dir)) {
-                files.filter(f -> f.getFileName().toString().startsWith("segment-"))
-                        .forEach(f -> segments.put(startOf(f), f));
+                for (Path f : (Iterable<Path>) files::iterator) {
+                    ownerOnly(f, OWNER_ONLY_FILE);
+                    if (f.getFileName().toString().startsWith("segment-")) {
+                        segments.put(startOf(f), f);
+                    }
+                }
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open the spool in " + dir, e);
@@ -419,7 +432,9 @@ public final class Spool implements AutoCloseable {
         Files.deleteIfExists(file);
         long size = Math.max(segmentBytes, room);
         FileChannel channel = FileChannel.open(
-                file, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE);
+                file,
+                Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE),
+                PosixFilePermissions.asFileAttribute(OWNER_ONLY_FILE));
         Arena mapping = Arena.ofShared();
         try {
             Preallocation.reserve(file, size);
@@ -463,8 +478,15 @@ public final class Spool implements AutoCloseable {
             return UUID.fromString(Files.readString(file).strip());
         }
         UUID id = UUID.randomUUID();
+        Files.createFile(file, PosixFilePermissions.asFileAttribute(OWNER_ONLY_FILE));
         Files.writeString(file, id.toString());
         return id;
+    }
+
+    private static void ownerOnly(Path path, Set<PosixFilePermission> permissions) throws IOException {
+        if (Files.getFileAttributeView(path, PosixFileAttributeView.class) != null) {
+            Files.setPosixFilePermissions(path, permissions);
+        }
     }
 
     @Override

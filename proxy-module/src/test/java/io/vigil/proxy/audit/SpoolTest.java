@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -18,6 +19,29 @@ class SpoolTest {
 
     @TempDir
     Path dir;
+
+    @Test
+    void onlyItsOwnerCanReadTheSpool() throws IOException {
+        Files.createDirectories(dir);
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+        try (Spool spool = open(100, 10_000)) {
+            for (int i = 0; i < 20; i++) {
+                spool.append(bytes("select secret " + i));
+            }
+        }
+        // What an older spool left world-readable is tightened when it is opened again.
+        Path leftOver = dir.resolve("segment-0000000000000000.spool");
+        Files.setPosixFilePermissions(leftOver, PosixFilePermissions.fromString("rw-r--r--"));
+        open(100, 10_000).close();
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir)))
+                .isEqualTo("rwx------");
+        try (var files = Files.list(dir)) {
+            assertThat(files.toList()).hasSizeGreaterThan(2).allSatisfy(f -> assertThat(
+                            PosixFilePermissions.toString(Files.getPosixFilePermissions(f)))
+                    .as(f.toString())
+                    .isEqualTo("rw-------"));
+        }
+    }
 
     @Test
     void recordsComeBackInOrderAcrossSegments() {
