@@ -117,7 +117,7 @@ class TlsIT {
     }
 
     @Test
-    void bytesSentBehindTheSslRequestCloseTheConnection() throws Exception {
+    void bytesSentBehindTheSslRequestAreRefusedWithoutAcceptingTls() throws Exception {
         try (Socket socket = new Socket("127.0.0.1", env.gateway.address().getPort())) {
             socket.setSoTimeout(5_000);
             // SSLRequest and, in the same packet, a plaintext StartupMessage an attacker prepended.
@@ -133,9 +133,14 @@ class TlsIT {
             socket.getOutputStream().write(packet.toByteArray());
             socket.getOutputStream().flush();
             DataInputStream in = new DataInputStream(socket.getInputStream());
-            int answer = in.read();
-            // Closed without accepting TLS: no 'S', nothing read from the injected bytes.
-            assertThat(answer).isEqualTo(-1);
+            // Refused in the clear without accepting TLS: no 'S', nothing read from the injected bytes.
+            assertThat(in.read()).isEqualTo('E');
+            byte[] error = new byte[in.readInt() - 4];
+            in.readFully(error);
+            assertThat(new String(error, java.nio.charset.StandardCharsets.US_ASCII))
+                    .contains("C08P01")
+                    .contains("received unencrypted data after SSL request");
+            assertThat(in.read()).isEqualTo(-1);
         } catch (java.net.SocketException | EOFException closed) {
             // A reset is a close too.
         }

@@ -74,12 +74,21 @@ class WireIT {
         }
     }
 
-    @Test
-    void aStartupMessageSentBehindADeclinedGssEncRequestIsRead() throws Exception {
+    /**
+     * Whatever follows an encryption request in the same packet was not sent after its answer, as
+     * the client must: PostgreSQL refuses it, declined or not, and so does Vigil.
+     */
+    @ParameterizedTest(name = "behind request code {0}")
+    @ValueSource(ints = {RawClient.GSSENC_REQUEST, RawClient.SSL_REQUEST})
+    void plaintextSentBehindAnEncryptionRequestIsRefused(int code) throws Exception {
         try (RawClient client = new RawClient(port())) {
-            client.send(request(RawClient.GSSENC_REQUEST), startup(AGENT, "shop"));
+            client.send(request(code), startup(AGENT, "shop"));
             assertThat(client.encryptionAnswer()).isEqualTo('N');
-            client.expectAuthentication(10);
+            Reply error = client.read();
+            assertThat(error.field('S')).isEqualTo("FATAL");
+            assertThat(error.field('C')).isEqualTo("08P01");
+            assertThat(error.field('M')).startsWith("received unencrypted data after ");
+            assertThat(client.closedAfterDraining()).isTrue();
         }
     }
 

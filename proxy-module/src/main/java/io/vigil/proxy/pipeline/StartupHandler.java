@@ -50,7 +50,7 @@ final class StartupHandler extends SimpleChannelInboundHandler<FrontendMessage> 
             case GSSENCRequest r
             when !gssRequested -> {
                 gssRequested = true;
-                decline(ctx);
+                decline(ctx, "GSSAPI encryption request");
             }
             case SSLRequest r -> Replies.fatal(ctx.channel(), SqlState.PROTOCOL_VIOLATION, "SSLRequest sent twice");
             case GSSENCRequest r ->
@@ -63,21 +63,14 @@ final class StartupHandler extends SimpleChannelInboundHandler<FrontendMessage> 
 
     /**
      * Accepts TLS when the gateway has a certificate: answers 'S' in the clear, then everything
-     * after it goes through the TLS handler. A client must wait for that answer before its
-     * handshake, so bytes that arrived behind the SSLRequest were not sent by it inside TLS:
-     * someone in the middle could have put them there (the CVE-2021-3935 class), and the
-     * connection is closed rather than read on.
+     * after it goes through the TLS handler.
      */
     private void startTls(ChannelHandlerContext ctx) {
         if (context.tls() == null || ctx.pipeline().get(SslHandler.class) != null) {
-            decline(ctx);
+            decline(ctx, "SSL request");
             return;
         }
-        if (ctx.pipeline().get(StartupFrameDecoder.class).hasBufferedBytes()) {
-            log.warn(
-                    "closing {}: data arrived after SSLRequest before the TLS handshake",
-                    ctx.channel().remoteAddress());
-            ctx.close();
+        if (sentUnencryptedData(ctx, "SSL request")) {
             return;
         }
         ctx.pipeline().addFirst(PipelineNames.TLS, context.tls().newHandler(ctx.alloc()));
@@ -109,19 +102,27 @@ final class StartupHandler extends SimpleChannelInboundHandler<FrontendMessage> 
         ctx.close();
     }
 
-    /**
-     * Answers 'N': the client goes on in the clear. A packet it sent behind its request without
-     * waiting for the answer is already buffered, and no read would come for it: it is decoded once
-     * this read is done (the startup decoder takes one packet per read).
-     */
-    private static void decline(ChannelHandlerContext ctx) {
+    /** Answers 'N': the client goes on in the clear, or with TLS after a declined GSSENCRequest. */
+    private static void decline(ChannelHandlerContext ctx, String request) {
         ctx.writeAndFlush(Unpooled.wrappedBuffer(new byte[] {DECLINED}));
-        ctx.executor().execute(() -> {
-            StartupFrameDecoder decoder = ctx.pipeline().get(StartupFrameDecoder.class);
-            if (decoder != null && decoder.hasBufferedBytes() && ctx.channel().isActive()) {
-                ctx.pipeline().fireChannelRead(Unpooled.EMPTY_BUFFER);
-            }
-        });
+        sentUnencryptedData(ctx, request);
+    }
+
+    /**
+     * A client must wait for the answer to an encryption request before it sends anything else, so
+     * bytes that arrived behind the request were not sent by it after the answer: someone in the
+     * middle could have put them there (the CVE-2021-23214 class). PostgreSQL refuses them whether
+     * it accepts the request or not, and so does Vigil.
+     *
+     * @return true if the connection is being refused
+     */
+    private static boolean sentUnencryptedData(ChannelHandlerContext ctx, String request) {
+        if (!ctx.pipeline().get(StartupFrameDecoder.class).hasBufferedBytes()) {
+            return false;
+        }
+        log.warn("refusing {}: data arrived behind its {}", ctx.channel().remoteAddress(), request);
+        Replies.fatal(ctx.channel(), SqlState.PROTOCOL_VIOLATION, "received unencrypted data after " + request);
+        return true;
     }
 
     private void startup(ChannelHandlerContext ctx, StartupMessage startup) {
