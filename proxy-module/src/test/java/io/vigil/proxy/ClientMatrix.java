@@ -25,7 +25,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * Standard clients, unchanged, through the gateway: pgjdbc in its protocol modes, psql (with \copy
- * and Ctrl-C), pgbench in all three query modes, pg_dump and pg_restore, node-postgres and psycopg2.
+ * and Ctrl-C), pgbench in all three query modes, pg_dump and pg_restore, node-postgres, psycopg2 and
+ * asyncpg.
  * Runs once per PostgreSQL major version (see the subclasses).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -240,6 +241,28 @@ abstract class ClientMatrix {
                 .ok();
         assertThat(run.out().strip())
                 .isEqualTo("{\"marker\": \"" + marker + "\", \"sum\": 6, \"error\": \"22012\", \"after\": 1}");
+    }
+
+    @Test
+    void asyncpgWorksUnchanged() throws Exception {
+        Path script = Path.of("src/test/clients/client_asyncpg.py").toAbsolutePath();
+        String marker = "asyncpg-" + UUID.randomUUID();
+        Cli run = Cli.run(
+                        dir,
+                        Map.of(),
+                        Duration.ofMinutes(1),
+                        List.of(
+                                "/usr/bin/python3",
+                                script.toString(),
+                                "127.0.0.1",
+                                port(),
+                                "shop",
+                                AGENT,
+                                SECRET,
+                                marker))
+                .ok();
+        assertThat(run.out().strip())
+                .isEqualTo("{\"marker\": \"" + marker + "\", \"sum\": 15, \"error\": \"22012\", \"after\": 1}");
     }
 
     /** Waits until the target is running {@code sql}, so a cancel has something to cancel. */

@@ -1,7 +1,6 @@
 package io.vigil.proxy.sql;
 
 import java.util.Locale;
-import java.util.Map;
 import java.util.Set;
 
 /**
@@ -13,18 +12,43 @@ import java.util.Set;
  */
 public final class LexingSettings {
 
-    /** SQL_ASCII lexes exactly like UTF-8; text that is not UTF-8 is refused anyway. */
-    private static final Map<String, Set<String>> ALLOWED = Map.of(
-            "client_encoding", Set.of("utf8", "utf-8", "unicode", "sql_ascii"),
-            "standard_conforming_strings", Set.of("on", "true", "yes", "1"));
+    /**
+     * Encoding names as PostgreSQL compares them ({@code clean_encoding_name}: letters and digits
+     * only, lower-cased, so {@code 'UTF-8'} with its quotes is {@code utf8}). SQL_ASCII lexes exactly
+     * like UTF-8; text that is not UTF-8 is refused anyway.
+     */
+    private static final Set<String> READABLE_ENCODINGS = Set.of("utf8", "unicode", "sqlascii");
 
     private LexingSettings() {}
 
     /** True unless {@code name} changes lexing and {@code value} is not one Vigil reads SQL under. */
     public static boolean allows(String name, String value) {
-        Set<String> allowed = ALLOWED.get(name.toLowerCase(Locale.ROOT));
-        return allowed == null
-                || value != null && allowed.contains(value.strip().toLowerCase(Locale.ROOT));
+        return switch (name.toLowerCase(Locale.ROOT)) {
+            case "client_encoding" -> value != null && READABLE_ENCODINGS.contains(encodingKey(value));
+            case "standard_conforming_strings" -> value != null && isTrue(value);
+            default -> true;
+        };
+    }
+
+    /** PostgreSQL's {@code clean_encoding_name}. */
+    static String encodingKey(String name) {
+        StringBuilder key = new StringBuilder(name.length());
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            if (c < 128 && Character.isLetterOrDigit(c)) {
+                key.append(Character.toLowerCase(c));
+            }
+        }
+        return key.toString();
+    }
+
+    /**
+     * Whether PostgreSQL's {@code parse_bool} reads {@code value} as true: {@code on}, {@code 1}, or
+     * any prefix of {@code true} or {@code yes}, in any case, nothing around it.
+     */
+    static boolean isTrue(String value) {
+        String v = value.toLowerCase(Locale.ROOT);
+        return !v.isEmpty() && ("true".startsWith(v) || "yes".startsWith(v)) || v.equals("on") || v.equals("1");
     }
 
     /** Why a session may not take {@code value} for {@code name}. */

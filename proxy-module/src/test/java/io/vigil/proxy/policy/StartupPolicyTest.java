@@ -16,6 +16,7 @@ class StartupPolicyTest {
     @ParameterizedTest(name = "{0}={1} -> {2}")
     @CsvSource(
             delimiter = '|',
+            quoteCharacter = '"', // single quotes are part of the values here
             value = {
                 "application_name | psql                    | forward",
                 "DateStyle        | ISO                     | forward",
@@ -31,10 +32,23 @@ class StartupPolicyTest {
                 "log_statement    | none                    | refuse",
                 "client_encoding  | UTF8                    | forward",
                 "client_encoding  | unicode                 | forward",
+                "client_encoding  | 'utf-8'                 | forward", // asyncpg, quotes and all
+                "client_encoding  | Utf_8                   | forward",
+                "client_encoding  | SQL_ASCII               | forward",
+                "client_encoding  | 'latin1'                | refuse",
+                "client_encoding  | utf16                   | refuse",
                 "client_encoding  | SJIS                    | refuse",
                 "client_encoding  | LATIN1                  | refuse",
                 "standard_conforming_strings | on           | forward",
                 "standard_conforming_strings | off          | refuse",
+                "standard_conforming_strings | TRUE         | forward",
+                "standard_conforming_strings | t            | forward",
+                "standard_conforming_strings | ye           | forward",
+                "standard_conforming_strings | 1            | forward",
+                "standard_conforming_strings | o            | refuse", // ambiguous to PostgreSQL too
+                "standard_conforming_strings | 'on'         | refuse", // PostgreSQL refuses it too
+                "standard_conforming_strings | 0            | refuse",
+                "standard_conforming_strings | false        | refuse",
                 "_pq_.command_trace | on                    | decline"
             })
     void decidesEachParameter(String name, String value, String expected) {
