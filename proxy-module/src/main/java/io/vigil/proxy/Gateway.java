@@ -90,6 +90,7 @@ public final class Gateway implements AutoCloseable {
         GatewayContext context = new GatewayContext(
                 config.limits(),
                 config.authenticationTimeout(),
+                config.storeTimeout(),
                 config.idleTimeout(),
                 directory,
                 audit,

@@ -12,6 +12,7 @@ import java.time.Duration;
  * @param host the address to bind, normally loopback or a private interface
  * @param port the port to bind; 0 picks a free one
  * @param authenticationTimeout how long a connection may take to authenticate
+ * @param storeTimeout how long a login waits for Vigil's store before it is refused (57P03)
  * @param idleTimeout how long a session may sit with no statement in flight and nothing from the
  *     client (counted from the later of its last message and the end of its last statement)
  * @param ioThreads event-loop threads; each connection and its upstream share one
@@ -25,6 +26,7 @@ public record GatewayConfig(
         int port,
         WireLimits limits,
         Duration authenticationTimeout,
+        Duration storeTimeout,
         Duration idleTimeout,
         int ioThreads,
         Duration revocationCheck,
@@ -49,6 +51,7 @@ public record GatewayConfig(
         private final String host;
         private final int port;
         private Duration idleTimeout = Duration.ofHours(1);
+        private Duration storeTimeout = Duration.ofSeconds(3);
         private int ioThreads = Runtime.getRuntime().availableProcessors();
         private TlsSettings tls;
         private WorkloadIdentity workloadIdentity;
@@ -62,6 +65,11 @@ public record GatewayConfig(
 
         public Builder idleTimeout(Duration timeout) {
             this.idleTimeout = timeout;
+            return this;
+        }
+
+        public Builder storeTimeout(Duration timeout) {
+            this.storeTimeout = timeout;
             return this;
         }
 
@@ -96,6 +104,7 @@ public record GatewayConfig(
                     port,
                     WireLimits.DEFAULT,
                     Duration.ofSeconds(60),
+                    storeTimeout,
                     idleTimeout,
                     ioThreads,
                     Duration.ofMillis(250),

@@ -26,6 +26,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -98,7 +99,9 @@ final class ClientAuthHandler extends SimpleChannelInboundHandler<PgFrame> {
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         ctx.channel().config().setAutoRead(false);
+        // A store that is down must not hold the client for its pool's timeout: it is told at once.
         CompletableFuture.supplyAsync(() -> context.directory().find(startup.user()), context.blocking())
+                .orTimeout(context.storeTimeout().toMillis(), TimeUnit.MILLISECONDS)
                 .whenComplete((found, error) -> ctx.executor().execute(() -> lookedUp(ctx, found, error)));
     }
 
@@ -107,7 +110,7 @@ final class ClientAuthHandler extends SimpleChannelInboundHandler<PgFrame> {
             return; // refused while it was looked up (too many early messages), or gone
         }
         if (error != null) {
-            log.error("cannot look up agent: {}", error.toString());
+            log.error("cannot look up agent {}: {}", startup.user(), error.toString());
             refuse(ctx, SqlState.CANNOT_CONNECT_NOW, "Vigil cannot reach its store; try again later", null);
             return;
         }

@@ -18,6 +18,7 @@ import java.util.concurrent.Executor;
 /**
  * What every connection's handlers share.
  *
+ * @param storeTimeout how long a login waits for the store's answer before it is refused
  * @param blocking where store lookups run, never on an event loop
  * @param mockKey the secret behind the mock SCRAM salts of unknown users
  * @param cancelKeys the cancel keys handed to clients, and the sessions they cancel
@@ -30,6 +31,7 @@ import java.util.concurrent.Executor;
 public record GatewayContext(
         WireLimits limits,
         Duration authenticationTimeout,
+        Duration storeTimeout,
         Duration idleTimeout,
         AgentDirectory directory,
         AuditSink audit,

@@ -29,6 +29,7 @@ public final class PreAuthentication {
         return new GatewayContext(
                 limits,
                 Duration.ofSeconds(60),
+                Duration.ofSeconds(3),
                 Duration.ofHours(1),
                 new NoAgents(),
                 audit,
