@@ -82,7 +82,7 @@ public final class Gateway implements AutoCloseable {
                 epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
         Class<? extends Channel> channel = epoll ? EpollSocketChannel.class : NioSocketChannel.class;
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(config.ioThreads(), eventLoopThreads(), io);
-        SqlAnalyzer analyzer = new SqlAnalyzer(config.sql());
+        SqlAnalyzer analyzer = new SqlAnalyzer(config.sql(), config.redaction());
         ExecutorService blocking = Executors.newVirtualThreadPerTaskExecutor();
         SecureRandom random = new SecureRandom();
         byte[] mockKey = new byte[32];

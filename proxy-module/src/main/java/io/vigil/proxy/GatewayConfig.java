@@ -2,6 +2,7 @@ package io.vigil.proxy;
 
 import io.vigil.proxy.identity.WorkloadIdentity;
 import io.vigil.proxy.protocol.WireLimits;
+import io.vigil.proxy.sql.Redaction;
 import io.vigil.proxy.sql.SqlLimits;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -20,6 +21,7 @@ import java.time.Duration;
  * @param tls the certificate for agents that ask for TLS, or null to decline TLS
  * @param workloadIdentity the token issuer agents with an OIDC identity use, or null for none
  * @param upstreamCa PEM file of CAs trusted for targets in verify-full mode, or null for the JDK's
+ * @param redaction how secrets in statements are marked in the trail (keyed in production)
  */
 public record GatewayConfig(
         String host,
@@ -33,7 +35,8 @@ public record GatewayConfig(
         TlsSettings tls,
         WorkloadIdentity workloadIdentity,
         Path upstreamCa,
-        SqlLimits sql) {
+        SqlLimits sql,
+        Redaction redaction) {
 
     /** The defaults for listening on {@code host}:{@code port}. */
     public static GatewayConfig defaults(String host, int port) {
@@ -57,6 +60,7 @@ public record GatewayConfig(
         private WorkloadIdentity workloadIdentity;
         private Path upstreamCa;
         private SqlLimits sql = SqlLimits.defaults();
+        private Redaction redaction = Redaction.unkeyed();
 
         private Builder(String host, int port) {
             this.host = host;
@@ -98,6 +102,11 @@ public record GatewayConfig(
             return this;
         }
 
+        public Builder redaction(Redaction redaction) {
+            this.redaction = redaction;
+            return this;
+        }
+
         public GatewayConfig build() {
             return new GatewayConfig(
                     host,
@@ -111,7 +120,8 @@ public record GatewayConfig(
                     tls,
                     workloadIdentity,
                     upstreamCa,
-                    sql);
+                    sql,
+                    redaction);
         }
     }
 }

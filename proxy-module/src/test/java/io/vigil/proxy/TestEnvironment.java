@@ -20,6 +20,7 @@ import io.vigil.proxy.auth.ScramSha256.Verifier;
 import io.vigil.proxy.directory.JooqAgentDirectory;
 import io.vigil.proxy.directory.SecretBox;
 import io.vigil.proxy.identity.WorkloadIdentity;
+import io.vigil.proxy.sql.Redaction;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.sql.Connection;
@@ -132,6 +133,7 @@ public final class TestEnvironment implements AutoCloseable {
                         .tls(tls)
                         .workloadIdentity(identity)
                         .upstreamCa(upstreamCa)
+                        .redaction(Redaction.keyed(randomBytes(32)))
                         .build(),
                 new JooqAgentDirectory(store, secrets, InstantSource.system()),
                 audit);

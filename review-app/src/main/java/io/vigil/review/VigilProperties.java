@@ -35,6 +35,9 @@ public record VigilProperties(
      * @param webhookToken sent to it as {@code Authorization: Bearer …}
      * @param retention how long statements are kept (whole months are dropped once all of them are
      *     older); unset keeps them for ever. Sessions, refused logins and every record's hash stay.
+     * @param redactionKey a file holding the key of the HMAC that marks redacted secrets (a
+     *     password in a statement becomes {@code [redacted hmac:...]}); unset: generated into
+     *     {@code <data-dir>/secrets/redaction.key}
      */
     public record Trail(
             Path signingKey,
@@ -42,7 +45,8 @@ public record VigilProperties(
             Path exportFile,
             java.net.URI webhookUrl,
             String webhookToken,
-            java.time.Duration retention) {
+            java.time.Duration retention,
+            Path redactionKey) {
 
         /** Without the token: settings get printed. */
         @Override
@@ -57,6 +61,13 @@ public record VigilProperties(
         return trail.signingKey() != null
                 ? trail.signingKey()
                 : dataDir.resolve("secrets").resolve("trail-signing.key");
+    }
+
+    /** The file of the key that marks redacted secrets: configured, or the data directory's own. */
+    public Path trailRedactionKey() {
+        return trail.redactionKey() != null
+                ? trail.redactionKey()
+                : dataDir.resolve("secrets").resolve("redaction.key");
     }
 
     /**

@@ -171,7 +171,11 @@ final class SessionStart {
                 client,
                 upstream,
                 new StatementTracker(
-                        sessionId, context.clock(), MONOTONIC, agent.target().hashParameters()),
+                        sessionId,
+                        context.clock(),
+                        MONOTONIC,
+                        agent.target().hashParameters(),
+                        context.analyzer().redaction()),
                 context.audit());
         if (!session.record(new SessionOpened(
                 session.id(),

@@ -6,6 +6,7 @@ import io.vigil.proxy.audit.AuditEvent.StatementCompleted;
 import io.vigil.proxy.audit.AuditEvent.StatementStarted;
 import io.vigil.proxy.audit.Outcome;
 import io.vigil.proxy.audit.TrailChain;
+import io.vigil.proxy.sql.Redaction;
 import io.vigil.proxy.sql.SqlAnalysis;
 import io.vigil.proxy.sql.SqlAnalysis.Refused;
 import io.vigil.proxy.sql.SqlAnalysis.Understood;
@@ -20,6 +21,7 @@ import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.function.LongSupplier;
 
@@ -47,6 +49,7 @@ public final class StatementTracker {
     private final InstantSource clock;
     private final LongSupplier nanoTime;
     private final boolean hashParameters;
+    private final Redaction redaction;
     private final Map<String, Prepared> preparedStatements = new HashMap<>();
     private final Map<String, Portal> portals = new HashMap<>();
     private final Map<String, StatementShape> sqlPrepared = new HashMap<>();
@@ -58,7 +61,17 @@ public final class StatementTracker {
      * @param hashParameters keep only a SHA-256 of bind parameters, not their values (per target)
      */
     public StatementTracker(UUID sessionId, InstantSource clock, LongSupplier nanoTime, boolean hashParameters) {
+        this(sessionId, clock, nanoTime, hashParameters, Redaction.unkeyed());
+    }
+
+    /**
+     * @param hashParameters keep only a SHA-256 of bind parameters, not their values (per target)
+     * @param redaction clears secret parameters before they are recorded or hashed
+     */
+    public StatementTracker(
+            UUID sessionId, InstantSource clock, LongSupplier nanoTime, boolean hashParameters, Redaction redaction) {
         this.sessionId = sessionId;
+        this.redaction = redaction;
         this.clock = clock;
         this.nanoTime = nanoTime;
         this.hashParameters = hashParameters;
@@ -110,7 +123,7 @@ public final class StatementTracker {
      * target's answer to the substitute is to be replaced with the refusal.
      */
     public List<AuditEvent> refuseQuery(String sql, Refused refused) {
-        List<AuditEvent> events = refuse(sql, Protocol.SIMPLE, refused);
+        List<AuditEvent> events = refuse(refused.recorded(sql), Protocol.SIMPLE, refused);
         pending.add(new QueryEnd());
         return events;
     }
@@ -118,13 +131,18 @@ public final class StatementTracker {
     /** A Parse: remembered under its name; a refused one is recorded now, as refused. */
     public List<AuditEvent> parse(String statement, String sql, SqlAnalysis analysis) {
         if (analysis instanceof Refused refused) {
-            preparedStatements.put(statement, new Prepared(sql, null, refused));
-            return refuse(sql, Protocol.EXTENDED, refused);
+            String recorded = refused.recorded(sql);
+            preparedStatements.put(statement, new Prepared(recorded, null, refused));
+            return refuse(recorded, Protocol.EXTENDED, refused);
         }
         List<StatementShape> shapes = ((Understood) analysis).statements();
         // More than one statement in a Parse: the target refuses it; it is recorded as the first.
         StatementShape shape = shapes.isEmpty() ? null : resolveSqlPrepared(shapes.getFirst());
-        preparedStatements.put(statement, new Prepared(sql, shape, null));
+        boolean redacted = shapes.stream().anyMatch(StatementShape::redacted);
+        String recorded = redacted
+                ? String.join(";\n", shapes.stream().map(StatementShape::text).toList())
+                : sql;
+        preparedStatements.put(statement, new Prepared(recorded, shape, null));
         return List.of();
     }
 
@@ -195,8 +213,11 @@ public final class StatementTracker {
                         sessionId, started.seq(), now, 0, Outcome.refused(refused.sqlState(), refused.message())));
     }
 
-    private StatementStarted start(String sql, Protocol protocol, StatementShape shape, List<String> parameters) {
-        boolean hasParameters = parameters != null && !parameters.isEmpty();
+    private StatementStarted start(String sql, Protocol protocol, StatementShape shape, List<String> bound) {
+        boolean hasParameters = bound != null && !bound.isEmpty();
+        List<String> parameters = hasParameters
+                ? redaction.parameters(bound, shape == null ? Set.of() : shape.secretParameters())
+                : bound;
         StatementStarted started = new StatementStarted(
                 sessionId,
                 nextSeq++,

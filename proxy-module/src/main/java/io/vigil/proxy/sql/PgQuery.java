@@ -46,6 +46,16 @@ final class PgQuery {
             ADDRESS.withName("stderr_buffer"),
             ADDRESS.withName("error"));
 
+    // typedef struct { PgQueryProtobuf pbuf {size_t len; char* data}; char* stderr_buffer; PgQueryError* error; }
+    private static final StructLayout SCAN_RESULT = MemoryLayout.structLayout(
+            JAVA_LONG.withName("len"),
+            ADDRESS.withName("data"),
+            ADDRESS.withName("stderr_buffer"),
+            ADDRESS.withName("error"));
+
+    private static final long SCAN_LENGTH = SCAN_RESULT.byteOffset(MemoryLayout.PathElement.groupElement("len"));
+    private static final long SCAN_DATA = SCAN_RESULT.byteOffset(MemoryLayout.PathElement.groupElement("data"));
+    private static final long SCAN_ERROR = SCAN_RESULT.byteOffset(MemoryLayout.PathElement.groupElement("error"));
     private static final long PARSE_TREE = PARSE_RESULT.byteOffset(MemoryLayout.PathElement.groupElement("parse_tree"));
     private static final long PARSE_ERROR = PARSE_RESULT.byteOffset(MemoryLayout.PathElement.groupElement("error"));
     private static final long FINGERPRINT =
@@ -59,6 +69,8 @@ final class PgQuery {
     private final MethodHandle freeParse;
     private final MethodHandle fingerprint;
     private final MethodHandle freeFingerprint;
+    private final MethodHandle scan;
+    private final MethodHandle freeScan;
 
     private PgQuery(SymbolLookup library) {
         Linker linker = Linker.nativeLinker();
@@ -70,6 +82,9 @@ final class PgQuery {
                 library.findOrThrow("pg_query_fingerprint"), FunctionDescriptor.of(FINGERPRINT_RESULT, ADDRESS));
         freeFingerprint = linker.downcallHandle(
                 library.findOrThrow("pg_query_free_fingerprint_result"), FunctionDescriptor.ofVoid(FINGERPRINT_RESULT));
+        scan = linker.downcallHandle(library.findOrThrow("pg_query_scan"), FunctionDescriptor.of(SCAN_RESULT, ADDRESS));
+        freeScan = linker.downcallHandle(
+                library.findOrThrow("pg_query_free_scan_result"), FunctionDescriptor.ofVoid(SCAN_RESULT));
     }
 
     /** @throws IllegalStateException if the library is not installed */
@@ -118,6 +133,28 @@ final class PgQuery {
                         : new Result(HexFormat.of().toHexDigits(result.get(JAVA_LONG, FINGERPRINT)), null, 0);
             } finally {
                 freeFingerprint.invokeExact(result);
+            }
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /**
+     * PostgreSQL's lexer over {@code sql}: every token with its byte range, or null if the text
+     * does not lex (an unterminated literal or comment). Same hazards as {@link #parse}: only for
+     * text {@link SqlGate} let through.
+     */
+    SqlTokens scan(String sql) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment result = (MemorySegment) scan.invokeExact((SegmentAllocator) arena, arena.allocateFrom(sql));
+            try {
+                if (!result.get(ADDRESS, SCAN_ERROR).equals(MemorySegment.NULL)) {
+                    return null;
+                }
+                long length = result.get(JAVA_LONG, SCAN_LENGTH);
+                return SqlTokens.decode(result.get(ADDRESS, SCAN_DATA).reinterpret(length));
+            } finally {
+                freeScan.invokeExact(result);
             }
         } catch (Throwable t) {
             throw rethrow(t);

@@ -46,7 +46,10 @@ public final class SqlAnalyzer implements AutoCloseable {
     /** Texts longer than this are analysed but not cached: they are rarely repeated. */
     private static final int MAX_CACHED_LENGTH = 4 << 10;
 
+    private static final int[] NO_ANCHORS = {};
+
     private final SqlLimits limits;
+    private final Redaction redaction;
     private final PgQuery parser;
     private final JsonMapper json;
     private final ThreadPoolExecutor parserThreads;
@@ -55,7 +58,13 @@ public final class SqlAnalyzer implements AutoCloseable {
     private final LongAdder parses = new LongAdder();
 
     public SqlAnalyzer(SqlLimits limits) {
+        this(limits, Redaction.unkeyed());
+    }
+
+    /** @param redaction how the texts this analyses are cleared of secrets for the trail */
+    public SqlAnalyzer(SqlLimits limits, Redaction redaction) {
         this.limits = limits;
+        this.redaction = redaction;
         this.parser = PgQuery.load();
         // The tree is ~3 JSON levels per SQL level; deeper trees are refused, not walked.
         StreamReadConstraints constraints = StreamReadConstraints.builder()
@@ -97,7 +106,9 @@ public final class SqlAnalyzer implements AutoCloseable {
         }
         String key = ShapeKey.of(sql);
         StatementShape shape = key == null ? null : shapes.get(key);
-        if (shape != null) {
+        // A shape is shared only by texts whose literals hold no secret its structure would show;
+        // one whose content might (a connection string, SQL with a password) is read on its own.
+        if (shape != null && !Redaction.contentMightHoldSecret(sql)) {
             return new Understood(List.of(shape.withText(sql.strip())));
         }
         if (measure.utf8Bytes() > limits.inlineBytes() || measure.nesting() > limits.inlineNesting()) {
@@ -128,6 +139,11 @@ public final class SqlAnalyzer implements AutoCloseable {
     public SqlAnalysis analyze(String sql) {
         SqlAnalysis now = analyzeNow(sql);
         return now != null ? now : analyzeOnParserThread(sql).join();
+    }
+
+    /** How this analyser redacts: bound parameters are cleared with it too. */
+    public Redaction redaction() {
+        return redaction;
     }
 
     private SqlAnalysis remember(String sql, String key, Parsed parsed) {
@@ -166,8 +182,14 @@ public final class SqlAnalyzer implements AutoCloseable {
         parses.increment();
         PgQuery.Result tree = parser.parse(sql);
         if (!tree.ok()) {
-            // Like the server, the parser reports a 1-based position in characters, not bytes.
-            return new Parsed(new Refused(SYNTAX_ERROR, tree.error(), tree.cursor()));
+            // Nothing says what its literals are, so none of them is kept; the parser's message
+            // quotes the token it stopped at, which may be one of them.
+            Redaction.Redacted redacted = redaction.redact(sql, parser.scan(sql), NO_ANCHORS, true);
+            return new Parsed(new Refused(
+                    SYNTAX_ERROR,
+                    Redaction.scrub(tree.error(), redacted.removed()),
+                    tree.cursor(),
+                    redacted.text().strip()));
         }
         JsonNode root;
         try {
@@ -180,13 +202,21 @@ public final class SqlAnalyzer implements AutoCloseable {
         byte[] utf8 = statements.size() > 1 ? sql.getBytes(StandardCharsets.UTF_8) : null;
         List<StatementShape> shapes = new ArrayList<>(statements.size());
         boolean readConstants = false;
+        boolean secrets = false;
         for (JsonNode raw : statements) {
-            String text = utf8 == null ? sql.strip() : slice(utf8, raw).strip();
+            String source = utf8 == null ? sql : slice(utf8, raw);
             TreeClassifier.Facts facts = TreeClassifier.classify(raw.path("stmt"));
+            Redaction.Redacted redacted = redact(
+                    source, facts, utf8 == null ? 0 : raw.path("stmt_location").asInt(0));
+            boolean hasSecrets =
+                    !redacted.removed().isEmpty() || !facts.secretParameters().isEmpty();
+            secrets |= hasSecrets;
+            String text = redacted.text().strip();
             if (facts.refusal() != null) {
-                return new Parsed(new Refused(FEATURE_NOT_SUPPORTED, facts.refusal(), 0));
+                return new Parsed(new Refused(FEATURE_NOT_SUPPORTED, facts.refusal(), 0, text));
             }
             readConstants |= facts.readConstants();
+            // Over the redacted text: a fingerprint of a secret would be a plain hash of it.
             PgQuery.Result fingerprint = parser.fingerprint(text);
             shapes.add(new StatementShape(
                     facts.kind(),
@@ -196,12 +226,31 @@ public final class SqlAnalyzer implements AutoCloseable {
                     facts.writes(),
                     facts.functions(),
                     fingerprint.ok() ? fingerprint.text() : null,
-                    facts.preparedName()));
+                    facts.preparedName(),
+                    facts.secretParameters(),
+                    !redacted.removed().isEmpty()));
         }
         boolean shareable = shapes.size() == 1
                 && !readConstants
+                && !secrets
                 && SHAREABLE_COMMANDS.contains(shapes.getFirst().command());
         return new Parsed(new Understood(shapes), shareable);
+    }
+
+    /**
+     * One statement's text with its secrets out. Its tokens are read only where the tree found a
+     * secret or a word in it suggests one: most statements are kept as they are, unscanned.
+     *
+     * @param base where the statement starts in the whole query, in bytes (the tree's offsets are
+     *     the whole query's)
+     */
+    private Redaction.Redacted redact(String source, TreeClassifier.Facts facts, int base) {
+        if (facts.secretLocations().isEmpty() && !Redaction.mightHoldSecret(source)) {
+            return new Redaction.Redacted(source, List.of());
+        }
+        int[] anchors =
+                facts.secretLocations().stream().mapToInt(at -> at - base).toArray();
+        return redaction.redact(source, parser.scan(source), anchors, false);
     }
 
     /** One statement's text out of a multi-statement string; offsets are in UTF-8 bytes. */

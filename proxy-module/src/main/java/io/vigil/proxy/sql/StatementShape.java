@@ -1,6 +1,7 @@
 package io.vigil.proxy.sql;
 
 import java.util.List;
+import java.util.Set;
 
 /**
  * One statement as the parser understood it.
@@ -13,6 +14,9 @@ import java.util.List;
  * @param functions functions it calls, as written
  * @param fingerprint the statement's shape, the same for the same statement with other constants
  * @param preparedName the name a PREPARE, EXECUTE or DEALLOCATE statement refers to, else null
+ * @param secretParameters parameters ($n, 1-based) bound to a secret (a pgcrypto key): the trail
+ *     keeps them redacted
+ * @param redacted whether {@code text} had secrets taken out of it (see {@link Redaction})
  */
 public record StatementShape(
         StatementKind kind,
@@ -22,17 +26,37 @@ public record StatementShape(
         List<String> writes,
         List<String> functions,
         String fingerprint,
-        String preparedName) {
+        String preparedName,
+        Set<Integer> secretParameters,
+        boolean redacted) {
 
     public StatementShape {
         reads = List.copyOf(reads);
         writes = List.copyOf(writes);
         functions = List.copyOf(functions);
+        secretParameters = Set.copyOf(secretParameters);
     }
 
-    /** The same statement shape under another text of it (the same with other constants). */
+    /** A shape without secrets, as the trail's readers re-create it. */
+    public StatementShape(
+            StatementKind kind,
+            String command,
+            String text,
+            List<String> reads,
+            List<String> writes,
+            List<String> functions,
+            String fingerprint,
+            String preparedName) {
+        this(kind, command, text, reads, writes, functions, fingerprint, preparedName, Set.of(), false);
+    }
+
+    /**
+     * The same statement shape under another text of it (the same with other constants). Only for
+     * shapes without secrets: their texts may be shared.
+     */
     public StatementShape withText(String otherText) {
-        return new StatementShape(kind, command, otherText, reads, writes, functions, fingerprint, preparedName);
+        return new StatementShape(
+                kind, command, otherText, reads, writes, functions, fingerprint, preparedName, Set.of(), false);
     }
 
     public boolean isPrepare() {
@@ -60,6 +84,8 @@ public record StatementShape(
                 prepared.writes,
                 prepared.functions,
                 fingerprint,
-                preparedName);
+                preparedName,
+                secretParameters,
+                redacted);
     }
 }

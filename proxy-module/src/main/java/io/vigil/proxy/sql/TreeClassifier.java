@@ -44,6 +44,24 @@ final class TreeClassifier {
     /** How a boolean option is turned off (PostgreSQL accepts prefixes of these too, as the parser keeps them). */
     private static final Set<String> OFF = Set.of("off", "of", "false", "fals", "fal", "fa", "f", "no", "n", "0");
 
+    /**
+     * Arguments (1-based) that are keys or passwords, by function: pgcrypto's. A connection string
+     * needs no entry here: its content gives it away wherever it is (see {@link Redaction}).
+     */
+    private static final Map<String, Set<Integer>> SECRET_ARGUMENTS = Map.ofEntries(
+            Map.entry("pgp_sym_encrypt", Set.of(2)),
+            Map.entry("pgp_sym_encrypt_bytea", Set.of(2)),
+            Map.entry("pgp_sym_decrypt", Set.of(2)),
+            Map.entry("pgp_sym_decrypt_bytea", Set.of(2)),
+            Map.entry("pgp_pub_decrypt", Set.of(2, 3)),
+            Map.entry("pgp_pub_decrypt_bytea", Set.of(2, 3)),
+            Map.entry("encrypt", Set.of(2)),
+            Map.entry("decrypt", Set.of(2)),
+            Map.entry("encrypt_iv", Set.of(2)),
+            Map.entry("decrypt_iv", Set.of(2)),
+            Map.entry("hmac", Set.of(2)),
+            Map.entry("crypt", Set.of(1)));
+
     private static final Set<String> DATA_CHANGES = Set.of("InsertStmt", "UpdateStmt", "DeleteStmt", "MergeStmt");
 
     private static final Set<String> PRIVILEGE_COMMANDS = Set.of(
@@ -101,7 +119,9 @@ final class TreeClassifier {
             List<String> functions,
             String preparedName,
             String refusal,
-            boolean readConstants) {}
+            boolean readConstants,
+            List<Integer> secretLocations,
+            Set<Integer> secretParameters) {}
 
     private final Set<String> reads = new LinkedHashSet<>();
     private final Set<String> writes = new LinkedHashSet<>();
@@ -110,6 +130,10 @@ final class TreeClassifier {
     private boolean changesData;
     private String refusal;
     private boolean readConstants;
+    /** Where literals that are secrets start (byte offsets in the whole query), and secret $n. */
+    private final List<Integer> secretLocations = new ArrayList<>();
+
+    private final Set<Integer> secretParameters = new java.util.TreeSet<>();
 
     private TreeClassifier() {}
 
@@ -142,7 +166,17 @@ final class TreeClassifier {
         }
         read.removeAll(written);
         String name = body.path("name").isString() ? body.get("name").stringValue() : null;
-        return new Facts(kind, command, read, written, new ArrayList<>(functions), name, refusal, readConstants);
+        return new Facts(
+                kind,
+                command,
+                read,
+                written,
+                new ArrayList<>(functions),
+                name,
+                refusal,
+                readConstants,
+                List.copyOf(secretLocations),
+                Set.copyOf(secretParameters));
     }
 
     private StatementKind kindOf(String command, JsonNode body) {
@@ -280,6 +314,13 @@ final class TreeClassifier {
     private void function(JsonNode call) {
         String name = dotted(call.path("funcname"));
         functions.add(name);
+        Set<Integer> secret = SECRET_ARGUMENTS.getOrDefault(name.substring(name.lastIndexOf('.') + 1), Set.of());
+        JsonNode arguments = call.path("args");
+        for (int position : secret) {
+            if (position <= arguments.size()) {
+                secrets(arguments.get(position - 1));
+            }
+        }
         if (name.equals("set_config") || name.equals("pg_catalog.set_config")) {
             JsonNode args = call.path("args");
             String setting = constant(args.path(0));
@@ -288,6 +329,23 @@ final class TreeClassifier {
             if (setting != null) {
                 checkLexingSetting(setting, constant(args.path(1)));
             }
+        }
+    }
+
+    /** Every literal and parameter in a secret argument, however it is wrapped (casts, concatenation). */
+    private void secrets(JsonNode value) {
+        if (value.isObject()) {
+            if (value.has("A_Const")) {
+                secretLocations.add(value.path("A_Const").path("location").asInt(0));
+                return;
+            }
+            if (value.has("ParamRef")) {
+                secretParameters.add(value.path("ParamRef").path("number").asInt(0));
+                return;
+            }
+        }
+        for (JsonNode field : value) {
+            secrets(field);
         }
     }
 

@@ -8,8 +8,10 @@ import io.vigil.proxy.TlsSettings;
 import io.vigil.proxy.directory.JooqAgentDirectory;
 import io.vigil.proxy.directory.SecretBox;
 import io.vigil.proxy.identity.WorkloadIdentity;
+import io.vigil.proxy.sql.Redaction;
 import io.vigil.review.VigilProperties;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.InstantSource;
 import org.jooq.DSLContext;
@@ -39,6 +41,8 @@ public class EmbeddedGateway implements SmartLifecycle {
                         properties.gateway().host(), properties.gateway().port())
                 .tls(tls())
                 .workloadIdentity(workloadIdentity())
+                .redaction(Redaction.keyed(LocalSecrets.readOrCreate(properties.trailRedactionKey(), 32)
+                        .getBytes(StandardCharsets.UTF_8)))
                 .build();
         gateway =
                 Gateway.start(config, new JooqAgentDirectory(store, credentials, InstantSource.system()), trail.sink());
