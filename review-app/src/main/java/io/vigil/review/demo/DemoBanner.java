@@ -72,7 +72,7 @@ class DemoBanner {
                 .append("\"\n");
         b.append("\n  Check the audit trail (public key only):\n    VIGIL_STORE_PASSWORD=\"$(cat ")
                 .append(properties.dataDir().resolve("secrets/store.password"))
-                .append(")\" java -jar review-app/target/vigil.jar audit verify --public-key ")
+                .append(")\" ./vigil audit verify --public-key ")
                 .append(TrailSigner.publicKeyFile(properties.trailSigningKey()))
                 .append(" --store ")
                 .append(postgres.jdbcUrl(DemoDatabaseConfiguration.STORE_DATABASE))
