@@ -11,6 +11,7 @@ import java.sql.Statement;
 import java.util.Map;
 import javax.sql.DataSource;
 import org.postgresql.ds.PGSimpleDataSource;
+import org.slf4j.LoggerFactory;
 
 /**
  * A PostgreSQL server run from the zonky binaries, kept in a directory of its own so it survives
@@ -51,6 +52,7 @@ public final class EmbeddedDatabaseServer implements AutoCloseable {
             Path directory, int port, Path binariesJar, Map<String, String> serverConfig) {
         try {
             Files.createDirectories(directory);
+            stopOrphan(directory.resolve("data"));
             Path passwordFile = directory.resolve("superuser.password");
             String password = LocalSecrets.readOrCreate(passwordFile, 24);
             EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
@@ -64,8 +66,10 @@ public final class EmbeddedDatabaseServer implements AutoCloseable {
                     .setConnectConfig("password", password)
                     .setServerConfig("listen_addresses", "127.0.0.1")
                     .setServerConfig("password_encryption", "scram-sha-256")
-                    // zonky turns this off for speed; Vigil's store is an audit trail, so a commit
-                    // must mean durable.
+                    // zonky turns both off for speed (fsync with -F, which this -c overrides); Vigil's
+                    // store is an audit trail and the demo's data is evidence too: a commit must mean
+                    // durable.
+                    .setServerConfig("fsync", "on")
                     .setServerConfig("synchronous_commit", "on");
             if (port > 0) {
                 builder.setPort(port);
@@ -77,6 +81,52 @@ public final class EmbeddedDatabaseServer implements AutoCloseable {
             return new EmbeddedDatabaseServer(builder.start(), password);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start the embedded PostgreSQL in " + directory, e);
+        }
+    }
+
+    /**
+     * Stops a server still running on {@code dataDir} from an earlier start whose JVM was killed
+     * (kill -9 skips the shutdown that would have stopped it): it holds the directory and its port,
+     * and nothing else would ever stop it. Only a {@code postgres} process whose command line names
+     * this directory is stopped, so a reused process id is left alone. A stale pid file with no
+     * process behind it is PostgreSQL's to handle.
+     */
+    static void stopOrphan(Path dataDir) throws IOException {
+        Path pidFile = dataDir.resolve("postmaster.pid");
+        if (!Files.exists(pidFile)) {
+            return;
+        }
+        long pid;
+        try {
+            pid = Long.parseLong(Files.readAllLines(pidFile).getFirst().strip());
+        } catch (NumberFormatException | java.util.NoSuchElementException e) {
+            return;
+        }
+        ProcessHandle orphan = ProcessHandle.of(pid)
+                .filter(ProcessHandle::isAlive)
+                .filter(p -> p.info()
+                        .commandLine()
+                        .filter(line -> line.contains("postgres")
+                                && line.contains(
+                                        dataDir.toAbsolutePath().normalize().toString()))
+                        .isPresent())
+                .orElse(null);
+        if (orphan == null) {
+            return;
+        }
+        LoggerFactory.getLogger(EmbeddedDatabaseServer.class)
+                .warn("stopping the PostgreSQL (pid {}) left running on {} by an earlier start", pid, dataDir);
+        orphan.destroy(); // SIGTERM: PostgreSQL's smart shutdown; its clients died with their JVM
+        try {
+            orphan.onExit().get(30, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            orphan.destroyForcibly();
+            orphan.onExit().join();
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IOException("cannot stop the PostgreSQL left running on " + dataDir, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while stopping the PostgreSQL left running on " + dataDir, e);
         }
     }
 

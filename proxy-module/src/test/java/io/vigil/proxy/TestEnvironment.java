@@ -172,6 +172,31 @@ public final class TestEnvironment implements AutoCloseable {
         return id;
     }
 
+    /**
+     * Creates an active agent that logs in to the target as a role of its own ({@code role}, with
+     * {@code rolePassword}, which the caller creates at the target); returns its id.
+     */
+    public UUID agentWithRole(String name, String secret, String role, String rolePassword) {
+        UUID id = agent(name, "owner@example.com", secret);
+        store.update(AGENT)
+                .set(AGENT.UPSTREAM_USER, role)
+                .set(AGENT.UPSTREAM_SECRET, secrets.seal(rolePassword, JooqAgentDirectory.agentCredentialOwner(id)))
+                .where(AGENT.ID.eq(id))
+                .execute();
+        return id;
+    }
+
+    /** Names {@code role} as Vigil's management login on the target (its secret is never used here). */
+    public void managementRole(String role) {
+        store.update(TARGET)
+                .set(TARGET.MANAGEMENT_USER, role)
+                .set(
+                        TARGET.MANAGEMENT_SECRET,
+                        secrets.seal("unused", JooqAgentDirectory.managementCredentialOwner(targetId)))
+                .where(TARGET.ID.eq(targetId))
+                .execute();
+    }
+
     /** Creates an active agent that proves who it is with workload tokens; returns its id. */
     public UUID tokenAgent(String name, String owner) {
         return insertAgent(name, owner, "oidc");

@@ -76,8 +76,15 @@ abstract class DemoStack {
     @Autowired
     AgentSecrets agentSecrets;
 
+    /** The demo target's server (database shop). */
     @Autowired
+    @org.springframework.beans.factory.annotation.Qualifier("target")
     io.vigil.db.EmbeddedDatabaseServer postgres;
+
+    /** The server of Vigil's store (database vigil), apart from the target's. */
+    @Autowired
+    @org.springframework.beans.factory.annotation.Qualifier("store")
+    io.vigil.db.EmbeddedDatabaseServer storeServer;
 
     @Autowired
     io.vigil.review.store.StatementRetention retention;
@@ -88,6 +95,8 @@ abstract class DemoStack {
         registry.add("vigil.data-dir", DATA_DIR::toString);
         registry.add("server.port", () -> HTTP_PORT);
         registry.add("vigil.gateway.port", () -> 0);
+        registry.add("vigil.demo-store-port", () -> 0);
+        registry.add("vigil.demo-target-port", () -> 0);
         registry.add("vigil.trail.export-file", () -> DATA_DIR.resolve("siem/trail.jsonl")
                 .toString());
         registry.add("vigil.trail.checkpoint-interval", () -> "200ms");

@@ -259,7 +259,7 @@ class SessionsPageIT extends DemoStack {
         String sql = "select 'tamper-" + UUID.randomUUID() + "' as marker";
         runAs("analytics-etl", sql);
         UUID session = sessionOf(sql);
-        try (Connection c = postgres.superuserDataSource("vigil").getConnection();
+        try (Connection c = storeServer.superuserDataSource("vigil").getConnection();
                 Statement s = c.createStatement()) {
             s.execute("set session_replication_role = replica");
             s.execute("update vigil.statement set sql_text = 'select ''nothing happened''' where session_id = '"

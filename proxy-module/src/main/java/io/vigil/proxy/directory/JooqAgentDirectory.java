@@ -106,12 +106,18 @@ public final class JooqAgentDirectory implements AgentDirectory {
                         ? secrets.open(agentSecret, agentCredentialOwner(agentId))
                         : secrets.open(t.getUpstreamSecret(), credentialOwner(t.getId())),
                 Target.TlsMode.of(t.getTlsMode()),
-                t.getParameterMode().equals("hash"));
+                t.getParameterMode().equals("hash"),
+                t.getManagementUser());
     }
 
     /** The associated data that binds a sealed upstream credential to its target row. */
     public static String credentialOwner(UUID targetId) {
         return "vigil.target/" + targetId;
+    }
+
+    /** The associated data that binds a target's sealed management credential to its row. */
+    public static String managementCredentialOwner(UUID targetId) {
+        return "vigil.target-management/" + targetId;
     }
 
     /** The associated data that binds an agent's own sealed upstream credential to its row. */

@@ -7,6 +7,9 @@ import java.util.UUID;
  * A database Vigil fronts, with the credential the gateway logs in with. Agents name it by {@code
  * name} in their connection string; the gateway connects to {@code database} on {@code host}, with
  * TLS as {@code tlsMode} demands.
+ *
+ * @param managementUser Vigil's own login on the target (catalog reads, remediation), which no
+ *     agent may log in as or be a member of; null if none is set
  */
 public record Target(
         UUID id,
@@ -17,7 +20,8 @@ public record Target(
         String upstreamUser,
         String upstreamPassword,
         TlsMode tlsMode,
-        boolean hashParameters) {
+        boolean hashParameters,
+        String managementUser) {
 
     /** How the gateway protects its connection to the target, named as libpq's sslmode. */
     public enum TlsMode {

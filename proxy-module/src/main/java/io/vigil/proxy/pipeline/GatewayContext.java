@@ -27,6 +27,7 @@ import java.util.concurrent.Executor;
  * @param tokens validates workload tokens, or null when no issuer is configured
  * @param upstreamTls TLS contexts for connections to targets
  * @param upstreamChannel the channel type for upstream connections (matches the server's transport)
+ * @param roleChecks the agents' upstream roles that passed the role check lately
  */
 public record GatewayContext(
         WireLimits limits,
@@ -45,4 +46,46 @@ public record GatewayContext(
         TokenVerifier tokens,
         UpstreamTls upstreamTls,
         SqlAnalyzer analyzer,
-        Class<? extends Channel> upstreamChannel) {}
+        Class<? extends Channel> upstreamChannel,
+        RoleChecks roleChecks) {
+
+    /** A context whose role checks are cached on {@code System.nanoTime}. */
+    public GatewayContext(
+            WireLimits limits,
+            Duration authenticationTimeout,
+            Duration storeTimeout,
+            Duration idleTimeout,
+            AgentDirectory directory,
+            AuditSink audit,
+            Executor blocking,
+            SecureRandom random,
+            byte[] mockKey,
+            InstantSource clock,
+            CancelKeys cancelKeys,
+            LiveSessions liveSessions,
+            SslContext tls,
+            TokenVerifier tokens,
+            UpstreamTls upstreamTls,
+            SqlAnalyzer analyzer,
+            Class<? extends Channel> upstreamChannel) {
+        this(
+                limits,
+                authenticationTimeout,
+                storeTimeout,
+                idleTimeout,
+                directory,
+                audit,
+                blocking,
+                random,
+                mockKey,
+                clock,
+                cancelKeys,
+                liveSessions,
+                tls,
+                tokens,
+                upstreamTls,
+                analyzer,
+                upstreamChannel,
+                new RoleChecks(System::nanoTime));
+    }
+}

@@ -115,7 +115,12 @@ final class SessionStart {
                                                                 context.limits().maxMessageLength())))
                                 .addLast(
                                         PipelineNames.UPSTREAM_LOGIN,
-                                        new UpstreamLoginHandler(agent.target(), forwarded, context.random(), login));
+                                        new UpstreamLoginHandler(
+                                                agent.target(),
+                                                forwarded,
+                                                context.random(),
+                                                context.roleChecks(),
+                                                login));
                     }
                 });
         var connect = bootstrap.connect(agent.target().host(), agent.target().port());
@@ -143,6 +148,20 @@ final class SessionStart {
                 connect.channel().close();
                 if (!ctx.channel().isActive()) {
                     return; // the client left during the login: nothing was refused
+                }
+                if (f.cause() instanceof RoleRefused refused) {
+                    LoginRefusal.refuse(
+                            context,
+                            ctx.channel(),
+                            startup,
+                            agent.agentId(),
+                            SqlState.INVALID_AUTHORIZATION_SPECIFICATION,
+                            "Vigil will not log in to target \""
+                                    + agent.target().name() + "\" as role \""
+                                    + agent.target().upstreamUser()
+                                    + "\": its privileges reach past Vigil; the agent's owner can see why in Vigil",
+                            refused.getMessage());
+                    return;
                 }
                 LoginRefusal.refuse(
                         context,

@@ -8,6 +8,7 @@ import io.vigil.proxy.auth.AuthenticationFailed;
 import io.vigil.proxy.auth.Md5Password;
 import io.vigil.proxy.auth.ScramClient;
 import io.vigil.proxy.auth.ScramSha256;
+import io.vigil.proxy.directory.RoleSafety;
 import io.vigil.proxy.directory.Target;
 import io.vigil.proxy.protocol.PgFrame;
 import io.vigil.proxy.protocol.backend.Authentication;
@@ -25,6 +26,7 @@ import io.vigil.proxy.protocol.backend.ReadyForQuery;
 import io.vigil.proxy.protocol.frontend.FrontendEncoder;
 import io.vigil.proxy.protocol.frontend.FrontendMessage;
 import io.vigil.proxy.protocol.frontend.PasswordMessage;
+import io.vigil.proxy.protocol.frontend.Query;
 import io.vigil.proxy.protocol.frontend.SASLInitialResponse;
 import io.vigil.proxy.protocol.frontend.SASLResponse;
 import io.vigil.proxy.protocol.frontend.StartupMessage;
@@ -47,9 +49,15 @@ import java.util.Map;
  *   |<-------------------------------------------->|
  *   | AuthenticationOk, ParameterStatus*, BackendKeyData, ReadyForQuery
  *   |<---------------------------------------------|
+ *   | Query(may this role be used? RoleSafety)      |   unless checked in the last minute
+ *   |--------------------------------------------->|
+ *   | RowDescription, DataRow(reasons), CommandComplete, ReadyForQuery
+ *   |<---------------------------------------------|
  * </pre>
  *
- * Cleartext password requests are refused: they would send the credential in the clear.
+ * Cleartext password requests are refused: they would send the credential in the clear. A role
+ * that could step around Vigil (see {@link RoleSafety}) is refused with {@link RoleRefused}: the
+ * target answers for its own catalog, on the very connection the agent would get.
  */
 final class UpstreamLoginHandler extends SimpleChannelInboundHandler<PgFrame> {
 
@@ -61,12 +69,23 @@ final class UpstreamLoginHandler extends SimpleChannelInboundHandler<PgFrame> {
     private ScramClient scram;
     private BackendKeyData keyData = new BackendKeyData(0, 0);
     private boolean authenticated;
+    private final RoleChecks roleChecks;
+    /** The role check's query, while it runs. */
+    private boolean checking;
+
+    private String reasons;
+    private String checkError;
 
     UpstreamLoginHandler(
-            Target target, Map<String, String> clientParameters, SecureRandom random, Promise<UpstreamLogin> result) {
+            Target target,
+            Map<String, String> clientParameters,
+            SecureRandom random,
+            RoleChecks roleChecks,
+            Promise<UpstreamLogin> result) {
         this.target = target;
         this.clientParameters = clientParameters;
         this.random = random;
+        this.roleChecks = roleChecks;
         this.result = result;
     }
 
@@ -98,9 +117,13 @@ final class UpstreamLoginHandler extends SimpleChannelInboundHandler<PgFrame> {
     }
 
     @Override
-    protected void channelRead0(ChannelHandlerContext ctx, PgFrame frame) throws AuthenticationFailed {
+    protected void channelRead0(ChannelHandlerContext ctx, PgFrame frame) throws AuthenticationFailed, RoleRefused {
         if (frame.type() == BackendMessage.NOTICE_RESPONSE
                 || frame.type() == BackendMessage.NEGOTIATE_PROTOCOL_VERSION) {
+            return;
+        }
+        if (checking) {
+            roleCheckAnswer(frame);
             return;
         }
         switch (BackendDecoder.decode(frame)) {
@@ -108,14 +131,58 @@ final class UpstreamLoginHandler extends SimpleChannelInboundHandler<PgFrame> {
             case ParameterStatus p -> parameters.add(p);
             case BackendKeyData k -> keyData = k;
             case ReadyForQuery ready
-            when authenticated ->
-                result.trySuccess(
-                        new UpstreamLogin(parameters, keyData.processId(), keyData.secretKey(), ready.status()));
+            when authenticated -> {
+                if (roleChecks.fresh(target)) {
+                    loggedIn(ready);
+                } else {
+                    checking = true;
+                    send(ctx, new Query(RoleSafety.query("CURRENT_USER", target.managementUser()), true));
+                }
+            }
             case ErrorResponse error ->
                 throw new AuthenticationFailed(
                         "the target refused the login: " + error.sqlState() + " " + error.message());
             default -> throw new AuthenticationFailed("unexpected message from the target during login");
         }
+    }
+
+    private void loggedIn(ReadyForQuery ready) {
+        result.trySuccess(new UpstreamLogin(parameters, keyData.processId(), keyData.secretKey(), ready.status()));
+    }
+
+    /** The role check's answer: one row with the reasons the role is refused, empty if none. */
+    private void roleCheckAnswer(PgFrame frame) throws RoleRefused {
+        switch (frame.type()) {
+            case BackendMessage.DATA_ROW -> reasons = firstColumn(frame.body());
+            case BackendMessage.ERROR_RESPONSE -> checkError = ((ErrorResponse) BackendDecoder.decode(frame)).message();
+            case BackendMessage.READY_FOR_QUERY -> {
+                checking = false;
+                if (checkError != null || reasons == null) {
+                    // Fail closed: a role Vigil cannot check is not used.
+                    throw new RoleRefused("Vigil could not check role \"" + target.upstreamUser() + "\": "
+                            + (checkError != null ? checkError : "no such role"));
+                }
+                if (!reasons.isEmpty()) {
+                    throw new RoleRefused(RoleSafety.refusal(target.upstreamUser(), reasons));
+                }
+                roleChecks.passed(target);
+                loggedIn((ReadyForQuery) BackendDecoder.decode(frame));
+            }
+            default -> {} // RowDescription, CommandComplete
+        }
+    }
+
+    /** A DataRow's first column as text, "" if it is null. */
+    private static String firstColumn(io.netty.buffer.ByteBuf row) {
+        io.netty.buffer.ByteBuf body = row.duplicate();
+        if (body.readShort() < 1) {
+            return "";
+        }
+        int length = body.readInt();
+        return length < 0
+                ? ""
+                : body.readCharSequence(length, java.nio.charset.StandardCharsets.UTF_8)
+                        .toString();
     }
 
     private void authenticate(ChannelHandlerContext ctx, Authentication request) throws AuthenticationFailed {

@@ -24,19 +24,19 @@ class DemoBanner {
     private final ObjectProvider<DemoUsers> users;
     private final DemoAgents agents;
     private final EmbeddedGateway gateway;
-    private final EmbeddedDatabaseServer postgres;
+    private final EmbeddedDatabaseServer store;
 
     DemoBanner(
             VigilProperties properties,
             ObjectProvider<DemoUsers> users,
             DemoAgents agents,
             EmbeddedGateway gateway,
-            EmbeddedDatabaseServer postgres) {
+            @org.springframework.beans.factory.annotation.Qualifier("store") EmbeddedDatabaseServer store) {
         this.properties = properties;
         this.users = users;
         this.agents = agents;
         this.gateway = gateway;
-        this.postgres = postgres;
+        this.store = store;
     }
 
     @EventListener(ApplicationReadyEvent.class)
@@ -75,7 +75,7 @@ class DemoBanner {
                 .append(")\" ./vigil audit verify --public-key ")
                 .append(TrailSigner.publicKeyFile(properties.trailSigningKey()))
                 .append(" --store ")
-                .append(postgres.jdbcUrl(DemoDatabaseConfiguration.STORE_DATABASE))
+                .append(store.jdbcUrl(DemoDatabaseConfiguration.STORE_DATABASE))
                 .append(" --user ")
                 .append(DemoDatabaseConfiguration.STORE_ROLE)
                 .append("\n");
