@@ -349,6 +349,72 @@ class TrailTamperingIT {
                         + " \\S+ covers [0-9]+ records, only [0-9]+ are left");
     }
 
+    /**
+     * The tail cut together with every checkpoint that covered it: the store alone cannot tell, the
+     * auditor's own copy of the checkpoints (here the SIEM's file) can, before the next is signed.
+     */
+    @Test
+    void aCutTailWithItsCheckpointsDeletedIsCaughtByTheAuditorsCopy() throws Exception {
+        UUID session = sessions.get("tail");
+        String s = "'" + session + "'";
+        asOwner(
+                "create table vigil.kept_session as select * from vigil.session where id = " + s,
+                "create table vigil.kept_statement as select * from vigil.statement where session_id = " + s,
+                "create table vigil.kept_outcome as select * from vigil.statement_outcome where session_id = " + s,
+                "create table vigil.kept_end as select * from vigil.session_end where session_id = " + s,
+                "create table vigil.kept_checkpoint as select * from vigil.trail_checkpoint where tree_size >"
+                        + " (select leaf from vigil.session where id = " + s + ")",
+                "delete from vigil.trail_checkpoint where tree_size > (select leaf from vigil.session where id = " + s
+                        + ")",
+                "delete from vigil.session_end where session_id = " + s,
+                "delete from vigil.statement_outcome where session_id = " + s,
+                "delete from vigil.statement where session_id = " + s,
+                "delete from vigil.session where id = " + s);
+        undo.addAll(List.of(
+                "insert into vigil.session select * from vigil.kept_session",
+                "insert into vigil.statement select * from vigil.kept_statement",
+                "insert into vigil.statement_outcome select * from vigil.kept_outcome",
+                "insert into vigil.session_end select * from vigil.kept_end",
+                "insert into vigil.trail_checkpoint select * from vigil.kept_checkpoint",
+                "drop table vigil.kept_session, vigil.kept_statement, vigil.kept_outcome, vigil.kept_end,"
+                        + " vigil.kept_checkpoint"));
+        assertThat(verify().out()).as("the store alone cannot tell").contains("verdict: intact");
+        String siemCopy = dir.resolve("siem/trail.jsonl").toString();
+        AuditCli.Verification v = run(
+                "verify",
+                "--public-key",
+                publicKey.toString(),
+                "--store",
+                storeUrl(),
+                "--user",
+                TestEnvironment.STORE_USER,
+                "--checkpoints",
+                siemCopy);
+        assertThat(v.status()).as(v.out()).isEqualTo(1);
+        assertThat(v.out())
+                .contains("the tail was cut")
+                .contains("that the auditor's copy holds: deleted")
+                .containsPattern("checked against [0-9]+ checkpoint\\(s\\) from the auditor's copy \\("
+                        + java.util.regex.Pattern.quote(siemCopy)
+                        + "\\); the newest, of [0-9,]+ records, was signed \\S+, \\S+ ago");
+    }
+
+    @Test
+    void anIntactStoreAgreesWithTheAuditorsCopy() {
+        AuditCli.Verification v = run(
+                "verify",
+                "--public-key",
+                publicKey.toString(),
+                "--store",
+                storeUrl(),
+                "--user",
+                TestEnvironment.STORE_USER,
+                "--checkpoints",
+                dir.resolve("siem/trail.jsonl").toString());
+        assertThat(v.status()).as(v.out()).isZero();
+        assertThat(v.out()).contains("verdict: intact").contains("from the auditor's copy");
+    }
+
     @Test
     void aForgedCheckpointIsNamed() throws Exception {
         asOwner("insert into vigil.trail_checkpoint select spool_id, tree_size + 1000, root, now(), key_id,"

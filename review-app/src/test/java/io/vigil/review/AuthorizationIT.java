@@ -309,6 +309,7 @@ class AuthorizationIT extends DemoStack {
     }
 
     TargetSettings targetSettings(String name) {
-        return new TargetSettings(name, "127.0.0.1", 5432, "nowhere", "disable", "nobody", "secret", "store", "");
+        return new TargetSettings(
+                name, "127.0.0.1", 5432, "nowhere", "disable", "nobody", "secret", "manager", "secret", "store", "");
     }
 }

@@ -343,12 +343,16 @@ public class AgentService {
         }
         // A role of its own: a review that revokes this agent takes the role's login away, which
         // must not cut off the target's login role or another agent.
-        var target = db.select(AGENT.TARGET_ID, TARGET.UPSTREAM_USER)
+        var target = db.select(AGENT.TARGET_ID, TARGET.UPSTREAM_USER, TARGET.MANAGEMENT_USER)
                 .from(AGENT)
                 .join(TARGET)
                 .on(TARGET.ID.eq(AGENT.TARGET_ID))
                 .where(AGENT.ID.eq(id))
                 .fetchOne();
+        if (role.equals(target.value3())) {
+            throw new IllegalArgumentException(
+                    role + " is Vigil's own management login on the target; no agent may log in as it");
+        }
         if (role.equals(target.value2())
                 || db.fetchExists(
                         AGENT,

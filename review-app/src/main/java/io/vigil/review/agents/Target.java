@@ -7,6 +7,7 @@ import java.util.UUID;
  * A database Vigil fronts, as the inventory shows it: never its credential.
  *
  * @param loginUser the role Vigil logs in as for agents without a role of their own
+ * @param managementUser Vigil's own login for catalog reads and remediation, null if not set
  * @param tlsMode disable, require or verify-full
  * @param parameterMode store (bind parameters kept) or hash (only their SHA-256)
  */
@@ -18,6 +19,7 @@ public record Target(
         String database,
         String tlsMode,
         String loginUser,
+        String managementUser,
         String parameterMode,
         String description,
         OffsetDateTime createdAt) {}

@@ -1,5 +1,6 @@
 package io.vigil.review.agents;
 
+import static io.vigil.db.jooq.Tables.AGENT;
 import static io.vigil.db.jooq.Tables.TARGET;
 
 import io.vigil.db.jooq.tables.records.TargetRecord;
@@ -80,6 +81,10 @@ public class TargetService {
         if (settings.password() == null || settings.password().isEmpty()) {
             throw new IllegalArgumentException("enter the login role's password");
         }
+        if (settings.managementPassword() == null
+                || settings.managementPassword().isEmpty()) {
+            throw new IllegalArgumentException("enter the management login's password");
+        }
         if (db.fetchExists(TARGET, TARGET.NAME.eq(settings.name()))) {
             throw new IllegalArgumentException("a target named " + settings.name() + " exists already");
         }
@@ -111,6 +116,24 @@ public class TargetService {
             throw new IllegalArgumentException(
                     "a new host, port, database, login role or TLS mode needs the login role's password again");
         }
+        boolean newManagement = settings.managementPassword() != null
+                && !settings.managementPassword().isEmpty();
+        if (!newManagement && (row.getManagementSecret() == null || movesManagement(row, settings))) {
+            throw new IllegalArgumentException(
+                    "a new host, port, database, management login or TLS mode needs the management login's"
+                            + " password again");
+        }
+        String ownRole = db.select(AGENT.NAME)
+                .from(AGENT)
+                .where(AGENT.TARGET_ID.eq(id))
+                .and(AGENT.UPSTREAM_USER.eq(settings.managementUser().strip()))
+                .limit(1)
+                .fetchOne(AGENT.NAME);
+        if (ownRole != null) {
+            throw new IllegalArgumentException("agent " + ownRole + " logs in as "
+                    + settings.managementUser().strip()
+                    + ": Vigil's management login must be a role no agent logs in as");
+        }
         String before = describe(target(row));
         apply(row, settings);
         row.update();
@@ -120,23 +143,64 @@ public class TargetService {
                 "target",
                 id,
                 settings.name(),
-                before + " -> " + describe(target(row)) + (newCredential ? "; new credential" : ""));
+                before + " -> " + describe(target(row)) + (newCredential ? "; new credential" : "")
+                        + (newManagement ? "; new management credential" : ""));
     }
 
-    /** Logs in to the target as Vigil does, and says what it found. */
+    /**
+     * Why agents may not log in to {@code targetId} as {@code role}, read from the target's catalog
+     * through Vigil's management login: empty if they may, else the reasons, or why it could not be
+     * read. For anyone who may see the target.
+     */
+    public String roleProblem(UUID targetId, String role) {
+        if (!viewer.get().hasAnyRole()) {
+            throw new AccessDeniedException("no Vigil role");
+        }
+        try {
+            String reasons = connections.roleProblem(targetId, role);
+            return reasons.isEmpty() ? "" : "refused at login: it has " + reasons;
+        } catch (SQLException e) {
+            return "not checked: " + Objects.toString(e.getMessage(), e.toString());
+        }
+    }
+
+    /**
+     * Logs in to the target both ways Vigil does (as its management login, and as the role agents
+     * share), checks that role may be used by agents, and says what it found.
+     */
     public ConnectionCheck test(UUID id) {
         requireAdmin();
-        try (Connection c = connections.open(id);
-                ResultSet r = c.createStatement()
-                        .executeQuery("select current_user, current_setting('server_version'), "
-                                + "coalesce((select ssl from pg_stat_ssl where pid = pg_backend_pid()), false)")) {
-            r.next();
-            return new ConnectionCheck(
-                    true,
-                    "logged in as " + r.getString(1) + " to PostgreSQL " + r.getString(2)
-                            + (r.getBoolean(3) ? " over TLS" : " without TLS"));
+        String management;
+        try (Connection c = connections.open(id)) {
+            management = "management login: " + loggedIn(c);
         } catch (SQLException e) {
-            return new ConnectionCheck(false, "could not log in: " + Objects.toString(e.getMessage(), e.toString()));
+            return new ConnectionCheck(
+                    false, "management login failed: " + Objects.toString(e.getMessage(), e.toString()));
+        }
+        String agents;
+        try (Connection c = connections.openAsAgents(id)) {
+            agents = "agents' login: " + loggedIn(c);
+        } catch (SQLException e) {
+            return new ConnectionCheck(
+                    false, management + "; agents' login failed: " + Objects.toString(e.getMessage(), e.toString()));
+        }
+        String loginUser = db.select(TARGET.UPSTREAM_USER)
+                .from(TARGET)
+                .where(TARGET.ID.eq(id))
+                .fetchOne(TARGET.UPSTREAM_USER);
+        String problem = roleProblem(id, loginUser);
+        return new ConnectionCheck(
+                problem.isEmpty(),
+                management + "; " + agents + (problem.isEmpty() ? "" : "; " + loginUser + " " + problem));
+    }
+
+    private static String loggedIn(Connection c) throws SQLException {
+        try (ResultSet r = c.createStatement()
+                .executeQuery("select current_user, current_setting('server_version'), "
+                        + "coalesce((select ssl from pg_stat_ssl where pid = pg_backend_pid()), false)")) {
+            r.next();
+            return "logged in as " + r.getString(1) + " to PostgreSQL " + r.getString(2)
+                    + (r.getBoolean(3) ? " over TLS" : " without TLS");
         }
     }
 
@@ -145,6 +209,14 @@ public class TargetService {
                 || row.getPort() != s.port()
                 || !row.getDatabaseName().equals(s.database().strip())
                 || !row.getUpstreamUser().equals(s.loginUser().strip())
+                || !row.getTlsMode().equals(s.tlsMode());
+    }
+
+    private static boolean movesManagement(TargetRecord row, TargetSettings s) {
+        return !row.getHost().equals(s.host().strip())
+                || row.getPort() != s.port()
+                || !row.getDatabaseName().equals(s.database().strip())
+                || !s.managementUser().strip().equals(row.getManagementUser())
                 || !row.getTlsMode().equals(s.tlsMode());
     }
 
@@ -159,6 +231,11 @@ public class TargetService {
         row.setDescription(s.description() == null ? "" : s.description().strip());
         if (s.password() != null && !s.password().isEmpty()) {
             row.setUpstreamSecret(credentials.seal(s.password(), JooqAgentDirectory.credentialOwner(row.getId())));
+        }
+        row.setManagementUser(s.managementUser().strip());
+        if (s.managementPassword() != null && !s.managementPassword().isEmpty()) {
+            row.setManagementSecret(credentials.seal(
+                    s.managementPassword(), JooqAgentDirectory.managementCredentialOwner(row.getId())));
         }
     }
 
@@ -182,6 +259,14 @@ public class TargetService {
                 || s.loginUser().length() > 63
                 || s.loginUser().chars().anyMatch(Character::isISOControl)) {
             problems.add("enter the role Vigil logs in as");
+        }
+        if (blank(s.managementUser())
+                || s.managementUser().length() > 63
+                || s.managementUser().chars().anyMatch(Character::isISOControl)) {
+            problems.add("enter Vigil's management login");
+        } else if (!blank(s.loginUser())
+                && s.managementUser().strip().equals(s.loginUser().strip())) {
+            problems.add("Vigil's management login must be a role no agent logs in as, not the agents' login role");
         }
         if (s.tlsMode() == null || !TLS_MODES.contains(s.tlsMode())) {
             problems.add("TLS is disable, require or verify-full");
@@ -213,7 +298,7 @@ public class TargetService {
     /** What the trail says of a target: where it is and how Vigil reaches it, never its credential. */
     private static String describe(Target t) {
         return t.loginUser() + "@" + t.host() + ":" + t.port() + "/" + t.database() + " tls " + t.tlsMode()
-                + ", parameters " + t.parameterMode();
+                + ", parameters " + t.parameterMode() + ", managed as " + t.managementUser();
     }
 
     private static Target target(TargetRecord r) {
@@ -225,6 +310,7 @@ public class TargetService {
                 r.getDatabaseName(),
                 r.getTlsMode(),
                 r.getUpstreamUser(),
+                r.getManagementUser(),
                 r.getParameterMode(),
                 r.getDescription(),
                 r.getCreatedAt());

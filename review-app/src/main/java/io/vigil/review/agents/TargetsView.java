@@ -61,7 +61,11 @@ class TargetsView extends VerticalLayout {
         grid.addColumn(t -> t.host() + ":" + t.port() + "/" + t.database())
                 .setHeader("Database")
                 .setAutoWidth(true);
-        grid.addColumn(Target::loginUser).setHeader("Vigil logs in as").setAutoWidth(true);
+        grid.addColumn(Target::loginUser).setHeader("Agents log in as").setAutoWidth(true);
+        grid.addComponentColumn(this::roleCheck).setHeader("May agents use it?").setAutoWidth(true);
+        grid.addColumn(t -> t.managementUser() == null ? "not set" : t.managementUser())
+                .setHeader("Vigil manages as")
+                .setAutoWidth(true);
         grid.addColumn(Target::tlsMode).setHeader("TLS").setAutoWidth(true);
         grid.addColumn(t -> t.parameterMode().equals("hash") ? "hashed" : "stored")
                 .setHeader("Parameters")
@@ -71,6 +75,15 @@ class TargetsView extends VerticalLayout {
             grid.addComponentColumn(this::actions).setHeader("").setAutoWidth(true);
         }
         grid.setSizeFull();
+    }
+
+    /** The target's own answer: may agents log in as its shared role? Read through the management login. */
+    private Component roleCheck(Target target) {
+        String problem = targets.roleProblem(target.id(), target.loginUser());
+        Span badge = new Span(problem.isEmpty() ? "yes" : problem);
+        badge.getElement().getThemeList().add(problem.isEmpty() ? "badge success" : "badge error");
+        badge.setId("role-check-" + target.name());
+        return badge;
     }
 
     private Component actions(Target target) {
@@ -108,9 +121,16 @@ class TargetsView extends VerticalLayout {
         tls.setId("target-tls");
         tls.setItems("verify-full", "require", "disable");
         tls.setValue("verify-full");
-        TextField user = Forms.text("Role Vigil logs in as", "target-user");
+        TextField user = Forms.text("Role agents without one of their own log in as", "target-user");
         PasswordField password = new PasswordField(existing == null ? "Its password" : "New password (blank keeps it)");
         password.setId("target-password");
+        TextField managementUser = Forms.text("Vigil's management login (no agent's role)", "target-management-user");
+        managementUser.setHelperText("reads the catalog and remediates reviews; needs CREATEROLE");
+        PasswordField managementPassword = new PasswordField(
+                existing == null || existing.managementUser() == null
+                        ? "Its password"
+                        : "New password (blank keeps it)");
+        managementPassword.setId("target-management-password");
         Select<String> parameters = new Select<>();
         parameters.setLabel("Bind parameters in the trail");
         parameters.setId("target-parameters");
@@ -124,10 +144,22 @@ class TargetsView extends VerticalLayout {
             database.setValue(existing.database());
             tls.setValue(existing.tlsMode());
             user.setValue(existing.loginUser());
+            managementUser.setValue(existing.managementUser() == null ? "" : existing.managementUser());
             parameters.setValue(existing.parameterMode());
             description.setValue(existing.description());
         }
-        dialog.add(new FormLayout(name, host, port, database, tls, user, password, parameters, description));
+        dialog.add(new FormLayout(
+                name,
+                host,
+                port,
+                database,
+                tls,
+                user,
+                password,
+                managementUser,
+                managementPassword,
+                parameters,
+                description));
         Forms.footer(dialog, "Save", "save-target", e -> {
             TargetSettings settings = new TargetSettings(
                     name.getValue(),
@@ -137,6 +169,8 @@ class TargetsView extends VerticalLayout {
                     tls.getValue(),
                     user.getValue(),
                     password.getValue(),
+                    managementUser.getValue(),
+                    managementPassword.getValue(),
                     parameters.getValue(),
                     description.getValue());
             boolean saved = Feedback.attempt(() -> {

@@ -88,6 +88,8 @@ public class DemoAgents {
                 .fetchOptional(TARGET.ID)
                 .orElseGet(UUID::randomUUID);
         byte[] sealed = credentials.seal(shop.gatewayPassword(), JooqAgentDirectory.credentialOwner(id));
+        byte[] management =
+                credentials.seal(shop.managementPassword(), JooqAgentDirectory.managementCredentialOwner(id));
         db.insertInto(TARGET)
                 .set(TARGET.ID, id)
                 .set(TARGET.NAME, ShopDatabase.DATABASE)
@@ -96,10 +98,14 @@ public class DemoAgents {
                 .set(TARGET.DATABASE_NAME, ShopDatabase.DATABASE)
                 .set(TARGET.UPSTREAM_USER, ShopDatabase.GATEWAY_ROLE)
                 .set(TARGET.UPSTREAM_SECRET, sealed)
+                .set(TARGET.MANAGEMENT_USER, ShopDatabase.MANAGEMENT_ROLE)
+                .set(TARGET.MANAGEMENT_SECRET, management)
                 .onConflict(TARGET.ID)
                 .doUpdate()
                 .set(TARGET.PORT, shop.port())
                 .set(TARGET.UPSTREAM_SECRET, sealed)
+                .set(TARGET.MANAGEMENT_USER, ShopDatabase.MANAGEMENT_ROLE)
+                .set(TARGET.MANAGEMENT_SECRET, management)
                 .execute();
         return id;
     }

@@ -28,6 +28,7 @@ import com.vaadin.flow.server.streams.DownloadResponse;
 import io.vigil.review.agents.Agent;
 import io.vigil.review.agents.AgentService;
 import io.vigil.review.agents.SecretDialog;
+import io.vigil.review.agents.TargetService;
 import io.vigil.review.sessions.SessionFilter;
 import io.vigil.review.sessions.SessionService;
 import io.vigil.review.sessions.SessionSummary;
@@ -62,9 +63,16 @@ class AgentView extends VerticalLayout implements HasUrlParameter<String> {
     private final transient UsageService usage;
     private final transient GrantService grants;
     private final transient SessionService sessions;
+    private final transient TargetService targets;
     private transient Agent agent;
 
-    AgentView(AgentService agents, UsageService usage, GrantService grants, SessionService sessions) {
+    AgentView(
+            AgentService agents,
+            UsageService usage,
+            GrantService grants,
+            SessionService sessions,
+            TargetService targets) {
+        this.targets = targets;
         this.agents = agents;
         this.usage = usage;
         this.grants = grants;
@@ -103,6 +111,12 @@ class AgentView extends VerticalLayout implements HasUrlParameter<String> {
                 details,
                 "Upstream role",
                 agent.upstreamRole() + (agent.ownRole() ? " (its own)" : " (the target's login role, shared)"));
+        String problem = targets.roleProblem(agent.targetId(), agent.upstreamRole());
+        Span check = new Span(problem.isEmpty() ? "may be used: it cannot reach past Vigil" : problem);
+        check.setId("upstream-role-check");
+        check.getElement().getThemeList().add(problem.isEmpty() ? "badge success" : "badge error");
+        Div role = new Div(new Span("Upstream role check: "), check);
+        details.add(role);
         line(
                 details,
                 "Proves who it is with",

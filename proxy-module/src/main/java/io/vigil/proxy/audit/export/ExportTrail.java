@@ -59,4 +59,31 @@ public record ExportTrail(List<TrailRecord> records, List<Checkpoint> checkpoint
         }
         return new ExportTrail(records, checkpoints);
     }
+
+    /**
+     * The checkpoints in a JSON-lines file an auditor kept (an export, the SIEM file, or what a
+     * webhook receiver stored, with its gap lines): the rest of it is not read.
+     *
+     * @throws IOException if the file cannot be read or a checkpoint line is malformed
+     */
+    public static List<Checkpoint> checkpointsIn(Path file) throws IOException {
+        List<Checkpoint> checkpoints = new ArrayList<>();
+        try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            int number = 0;
+            for (String line = in.readLine(); line != null; line = in.readLine()) {
+                number++;
+                if (!line.contains("\"type\":\"checkpoint\"")) {
+                    continue;
+                }
+                try {
+                    if (TrailJson.parse(line) instanceof Checkpoint c) {
+                        checkpoints.add(c);
+                    }
+                } catch (RuntimeException e) {
+                    throw new IOException(file + " line " + number + ": " + e.getMessage(), e);
+                }
+            }
+        }
+        return checkpoints;
+    }
 }

@@ -93,6 +93,63 @@ public final class TrailVerifier {
     }
 
     /**
+     * Checks the trail against the checkpoints an auditor kept apart from it too (an export, the
+     * SIEM's copy): a checkpoint the store no longer holds, with the records it covered cut or
+     * changed, is caught by the auditor's copy even before the next one is signed. Each of theirs the
+     * store lacks is a finding of its own: checkpoints are never deleted.
+     *
+     * @param theirs checkpoints from the auditor's copy
+     */
+    public static Report verify(
+            List<TrailRecord> records,
+            List<Checkpoint> checkpoints,
+            List<Checkpoint> theirs,
+            Map<String, PublicKey> keys) {
+        List<Checkpoint> merged = new ArrayList<>(checkpoints);
+        List<Finding> missing = new ArrayList<>();
+        for (Checkpoint c : theirs) {
+            if (merged.stream().anyMatch(held -> same(held, c))) {
+                continue;
+            }
+            PublicKey key = keys.get(c.keyId());
+            if (key == null || !c.signedBy(key)) {
+                missing.add(new Finding(
+                        c.spoolId(),
+                        null,
+                        null,
+                        "the auditor's copy holds a checkpoint of " + c.treeSize() + " records signed at "
+                                + c.signedAt() + " that key " + c.keyId() + " did not sign: that copy was altered"));
+                continue;
+            }
+            merged.add(c);
+            missing.add(new Finding(
+                    c.spoolId(),
+                    null,
+                    null,
+                    "the store lacks the checkpoint of " + c.treeSize() + " records signed at " + c.signedAt()
+                            + " that the auditor's copy holds: deleted"));
+        }
+        Report report = verify(records, merged, keys);
+        List<Finding> findings = new ArrayList<>(report.findings());
+        findings.addAll(missing);
+        return new Report(
+                report.records(),
+                report.sessions(),
+                report.unanchored(),
+                report.pruned(),
+                report.prunedBefore(),
+                report.spools(),
+                findings);
+    }
+
+    private static boolean same(Checkpoint a, Checkpoint b) {
+        return a.spoolId().equals(b.spoolId())
+                && a.treeSize() == b.treeSize()
+                && Arrays.equals(a.root(), b.root())
+                && a.signedAt().equals(b.signedAt());
+    }
+
+    /**
      * One session's chain alone, what a page showing that session can afford: edited, deleted and
      * reordered records inside it. Whether its tail was cut, or the chain rewritten with fresh
      * hashes, only the tree and its signed checkpoints tell ({@link #verify}).

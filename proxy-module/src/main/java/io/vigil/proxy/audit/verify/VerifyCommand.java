@@ -9,6 +9,7 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.security.PublicKey;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -20,6 +21,7 @@ import java.util.stream.Stream;
  *
  * <pre>
  *   vigil audit verify --public-key trail-signing.key.pub --store jdbc:postgresql://db/vigil --user auditor
+ *   vigil audit verify --public-key trail-signing.key.pub --store jdbc:postgresql://db/vigil --checkpoints siem.jsonl
  *   vigil audit verify --public-key trail-signing.key.pub --export trail.jsonl
  *   vigil audit verify --public-key trail-signing.key.pub --pack evidence-pack.zip
  * </pre>
@@ -34,9 +36,12 @@ public final class VerifyCommand {
     public static final int CANNOT_CHECK = 2;
 
     private static final String USAGE = """
-            usage: vigil audit verify --public-key FILE [--public-key FILE ...] (--store JDBC-URL [--user NAME] | --export FILE | --pack FILE)
+            usage: vigil audit verify --public-key FILE [--public-key FILE ...] (--store JDBC-URL [--user NAME] | --export FILE | --pack FILE) [--checkpoints FILE ...]
               --public-key  an Ed25519 public key (PEM) checkpoints may be signed with; repeat for rotated keys
               --store       the live store; the password is read from VIGIL_STORE_PASSWORD
+              --checkpoints the auditor's own copy of the checkpoints, kept apart from the store (an export,
+                            the SIEM's JSON lines, what a webhook receiver kept): the store is checked against
+                            them too, so records cut together with the checkpoints that covered them are caught
               --export      a JSON-lines export (vigil audit export, or the SIEM file sink)
               --pack        an evidence pack (the zip the web app serves, or the directory it was unpacked into)
             exit status: 0 intact, 1 tampering found, 2 could not check""";
@@ -46,7 +51,8 @@ public final class VerifyCommand {
     public static int run(List<String> args, Map<String, String> environment, PrintStream out) {
         Map<String, List<String>> options;
         try {
-            options = options(args, List.of("--public-key", "--store", "--user", "--export", "--pack"));
+            options =
+                    options(args, List.of("--public-key", "--store", "--user", "--export", "--pack", "--checkpoints"));
         } catch (IllegalArgumentException e) {
             out.println(e.getMessage());
             out.println(USAGE);
@@ -73,8 +79,15 @@ public final class VerifyCommand {
             ExportTrail trail = store
                     ? StoreTrail.snapshot(source, single(options, "--user"), environment.get("VIGIL_STORE_PASSWORD"))
                     : ExportTrail.read(Path.of(source));
-            TrailVerifier.Report report = TrailVerifier.verify(trail.records(), trail.checkpoints(), keys);
+            List<Checkpoint> theirs = new ArrayList<>();
+            for (String file : options.getOrDefault("--checkpoints", List.of())) {
+                theirs.addAll(ExportTrail.checkpointsIn(Path.of(file)));
+            }
+            TrailVerifier.Report report = TrailVerifier.verify(trail.records(), trail.checkpoints(), theirs, keys);
             print(source, keys, report, out);
+            if (options.containsKey("--checkpoints")) {
+                printFreshness(options.get("--checkpoints"), theirs, keys, Instant.now(), out);
+            }
             return report.intact() ? INTACT : TAMPERED;
         } catch (IOException | SQLException | RuntimeException e) {
             out.println("cannot check the trail: " + e.getMessage());
@@ -132,6 +145,37 @@ public final class VerifyCommand {
                 report.intact()
                         ? "verdict: intact"
                         : "verdict: TAMPERED, " + report.findings().size() + " finding(s)");
+    }
+
+    /**
+     * How much the auditor's copy vouches for: records up to its newest checkpoint are proven against
+     * it; anything after is proven by the store's own checkpoints and chains only.
+     */
+    static void printFreshness(
+            List<String> files, List<Checkpoint> theirs, Map<String, PublicKey> keys, Instant now, PrintStream out) {
+        Checkpoint newest = theirs.stream()
+                .filter(c -> keys.containsKey(c.keyId()) && c.signedBy(keys.get(c.keyId())))
+                .max(java.util.Comparator.comparing(Checkpoint::signedAt))
+                .orElse(null);
+        if (newest == null) {
+            out.println("the auditor's copy (" + String.join(", ", files)
+                    + ") holds no valid checkpoint: the store was checked against its own only");
+            return;
+        }
+        java.time.Duration age = java.time.Duration.between(newest.signedAt(), now);
+        out.printf(
+                "checked against %d checkpoint(s) from the auditor's copy (%s); the newest, of %,d records, was"
+                        + " signed %s, %s ago: records after it are vouched for by the store alone%n",
+                theirs.size(),
+                String.join(", ", files),
+                newest.treeSize(),
+                newest.signedAt(),
+                age.isNegative()
+                        ? "0s"
+                        : age.truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
+                                .toString()
+                                .substring(2)
+                                .toLowerCase(java.util.Locale.ROOT));
     }
 
     /**
