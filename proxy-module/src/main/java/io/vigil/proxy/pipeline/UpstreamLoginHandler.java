@@ -30,6 +30,7 @@ import io.vigil.proxy.protocol.frontend.Query;
 import io.vigil.proxy.protocol.frontend.SASLInitialResponse;
 import io.vigil.proxy.protocol.frontend.SASLResponse;
 import io.vigil.proxy.protocol.frontend.StartupMessage;
+import io.vigil.proxy.sql.LexingSettings;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
@@ -132,6 +133,7 @@ final class UpstreamLoginHandler extends SimpleChannelInboundHandler<PgFrame> {
             case BackendKeyData k -> keyData = k;
             case ReadyForQuery ready
             when authenticated -> {
+                refuseOtherLexing();
                 if (roleChecks.fresh(target)) {
                     loggedIn(ready);
                 } else {
@@ -143,6 +145,20 @@ final class UpstreamLoginHandler extends SimpleChannelInboundHandler<PgFrame> {
                 throw new AuthenticationFailed(
                         "the target refused the login: " + error.sqlState() + " " + error.message());
             default -> throw new AuthenticationFailed("unexpected message from the target during login");
+        }
+    }
+
+    /**
+     * A session whose role or database sets a lexing setting (ALTER ROLE/DATABASE ... SET) would
+     * read SQL otherwise than Vigil's parser: it is not used.
+     */
+    private void refuseOtherLexing() throws RoleRefused {
+        for (ParameterStatus p : parameters) {
+            if (!LexingSettings.allows(p.name(), p.value())) {
+                throw new RoleRefused("the target's sessions for role \"" + target.upstreamUser() + "\" start with "
+                        + p.name() + " = " + p.value() + " (set for the role or the database): "
+                        + LexingSettings.refusal(p.name(), p.value()));
+            }
         }
     }
 

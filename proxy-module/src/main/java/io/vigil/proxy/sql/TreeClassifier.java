@@ -248,6 +248,10 @@ final class TreeClassifier {
             case "FuncCall" -> function(body);
             case "CommonTableExpr" -> cteNames.add(body.path("ctename").asString(""));
             case "VariableSetStmt" -> checkLexingSetting(body);
+            case "AlterRoleStmt" -> refusePasswordChange(body);
+            // Kept for the role's or database's next sessions: a lexing setting there would make them
+            // read SQL otherwise than Vigil does.
+            case "AlterRoleSetStmt", "AlterDatabaseSetStmt" -> checkLexingSetting(body.path("setstmt"));
             default -> {
                 if (DATA_CHANGES.contains(type)) {
                     changesData = true;
@@ -358,6 +362,20 @@ final class TreeClassifier {
             String name = dotted(names);
             if (!name.isEmpty()) {
                 writes.add(name);
+            }
+        }
+    }
+
+    /**
+     * An agent's role may change its own password in PostgreSQL; then the agent knows a password
+     * of its upstream role and can log in around Vigil (and Vigil's sealed one stops working). Vigil
+     * holds that credential, so the change is refused whatever role it names.
+     */
+    private void refusePasswordChange(JsonNode alter) {
+        for (JsonNode option : alter.path("options")) {
+            if (option.path("DefElem").path("defname").asString("").equals("password")) {
+                refusal = "changing a role's password is not allowed through Vigil: Vigil keeps the upstream"
+                        + " credential, and one the agent knew would let it log in around Vigil";
             }
         }
     }

@@ -64,23 +64,23 @@ class RedactionTest {
 
     @Test
     void theSameSecretGetsTheSameMarkUnderOneKeyAndNoneWithoutIt() {
-        String one = recordedTexts("alter role a password 'hunter2'").getFirst();
-        String two = recordedTexts("alter role b password 'hunter2'").getFirst();
+        String one = recordedTexts("create role a password 'hunter2'").getFirst();
+        String two = recordedTexts("create role b password 'hunter2'").getFirst();
         assertThat(one.substring(one.indexOf('['))).isEqualTo(two.substring(two.indexOf('[')));
         try (SqlAnalyzer unkeyed = new SqlAnalyzer(SqlLimits.defaults())) {
-            Understood u = (Understood) unkeyed.analyze("alter role a password 'hunter2'");
-            assertThat(u.statements().getFirst().text()).isEqualTo("alter role a password '[redacted]'");
+            Understood u = (Understood) unkeyed.analyze("create role a password 'hunter2'");
+            assertThat(u.statements().getFirst().text()).isEqualTo("create role a password '[redacted]'");
         }
     }
 
     @Test
     void theFingerprintIsOfTheRedactedText() {
-        StatementShape a = only("alter role a password 'hunter2'");
-        StatementShape b = only("alter role a password 'other'");
+        StatementShape a = only("create role a password 'hunter2'");
+        StatementShape b = only("create role a password 'other'");
         // A fingerprint over the password would be an unkeyed hash of it.
         assertThat(a.fingerprint()).isNotEqualTo(b.fingerprint());
         assertThat(a.fingerprint())
-                .isEqualTo(only("alter role a password 'hunter2'").fingerprint());
+                .isEqualTo(only("create role a password 'hunter2'").fingerprint());
     }
 
     @Test

@@ -173,6 +173,11 @@ class SqlAnalyzerTest {
             set client_encoding = 'LATIN1'                       | 0A000
             select set_config('standard_conforming_strings', 'off', false) | 0A000
             IDENTIFY_SYSTEM                                      | 42601
+            alter role current_user password 'mine-now'          | 0A000
+            ALTER USER shop_support WITH ENCRYPTED PASSWORD 'x'   | 0A000
+            alter role me password null                           | 0A000
+            alter role me set standard_conforming_strings = off  | 0A000
+            alter database shop set client_encoding = 'LATIN1'  | 0A000
             """)
     void refuses(String sql, String sqlState) {
         assertThat(analyzer.analyze(sql)).isInstanceOfSatisfying(Refused.class, r -> assertThat(r.sqlState())
