@@ -76,13 +76,16 @@ public record VigilProperties(
      *     generates a self-signed one when none is set
      * @param keyStorePassword the key store's password
      * @param tokens the workload-token issuer, if any
+     * @param maxStatementBytes longer statements are refused (54000) unparsed; parsing one this long
+     *     takes about 18 times its size in memory, on at most two threads at once
      */
     public record Gateway(
             @DefaultValue("127.0.0.1") String host,
             @DefaultValue("6432") int port,
             Path keyStore,
             String keyStorePassword,
-            Tokens tokens) {}
+            Tokens tokens,
+            @DefaultValue("4194304") int maxStatementBytes) {}
 
     /**
      * The issuer whose access tokens agents with a workload identity present ({@code

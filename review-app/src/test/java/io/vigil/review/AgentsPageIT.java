@@ -1,6 +1,7 @@
 package io.vigil.review;
 
 import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
+import static io.vigil.db.jooq.Tables.PERSON;
 import static io.vigil.db.jooq.Tables.PERSON_ACTION;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -20,6 +21,17 @@ import org.junit.jupiter.api.Test;
 class AgentsPageIT extends DemoStack {
 
     static final Path SCREENSHOTS = Path.of("target/screenshots");
+
+    /** The web app's own authentication at the provider's token endpoint is not a person signing in. */
+    @Test
+    void onlyPeopleWhoSignInBecomePeople() {
+        try (Page page = signedIn("approver", Role.APPROVER)) {
+            assertThat(page.url()).startsWith(BASE_URL);
+            assertThat(store.fetchExists(PERSON, PERSON.LOGIN.eq("approver"))).isTrue();
+            assertThat(store.fetchExists(PERSON, PERSON.LOGIN.eq("vigil-review")))
+                    .isFalse();
+        }
+    }
 
     @Test
     void anAdminCreatesAnAgentAndItsSecretWorksThroughPsql() throws Exception {
@@ -105,9 +117,24 @@ class AgentsPageIT extends DemoStack {
             assertThat(page.locator("#upstream-role")).hasCount(0);
             assertThat(page.locator("#activity-chart")).isVisible();
             assertThat(page.locator("#matrix")).isVisible();
+            assertThat(page.locator("#upstream-role-check")).hasText("may be used: it cannot reach past Vigil");
             page.screenshot(new Page.ScreenshotOptions()
                     .setPath(SCREENSHOTS.resolve("agent-page.png"))
                     .setFullPage(true));
+
+            // Rotating asks first, and says how long the current secret goes on working.
+            long credentials = store.fetchCount(
+                    io.vigil.db.jooq.Tables.AGENT_CREDENTIAL,
+                    io.vigil.db.jooq.Tables.AGENT_CREDENTIAL.AGENT_ID.eq(agentId("support-copilot")));
+            page.locator("#rotate-secret").click();
+            assertThat(page.locator("#confirm-text")).containsText("keeps working for 24 h");
+            page.locator("#action-cancel").click();
+            assertThat(page.locator("#confirm-text")).hasCount(0);
+            org.assertj.core.api.Assertions.assertThat(store.fetchCount(
+                            io.vigil.db.jooq.Tables.AGENT_CREDENTIAL,
+                            io.vigil.db.jooq.Tables.AGENT_CREDENTIAL.AGENT_ID.eq(agentId("support-copilot"))))
+                    .as("nothing rotated on Cancel")
+                    .isEqualTo(credentials);
 
             page.navigate(BASE_URL + "/agent/" + agentId("analytics-etl"));
             assertThat(page.locator("#no-agent")).isVisible();

@@ -243,6 +243,12 @@ class CampaignIT extends DemoStack {
                 "the escalation's mail",
                 Duration.ofSeconds(5),
                 () -> mailTo("admin@shop.example", "Escalated") ? true : null);
+        // People read these: times to the minute in UTC, never Java's nanosecond instants.
+        assertThat(mailBodies())
+                .isNotEmpty()
+                .noneMatch(body -> body.matches("(?s).*\\d{2}:\\d{2}:\\d{2}\\.\\d+.*"))
+                .anyMatch(body -> body.contains("attest, revoke, reduce or flag"))
+                .anyMatch(body -> body.matches("(?s).*\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2} UTC.*"));
         signIn("admin", Role.ADMIN);
         ReviewItem escalated = item(reviews.worklist(), "silent");
         Decided refused = reviews.decide(List.of(escalated.id()), "attest", "fine by me");
@@ -669,6 +675,12 @@ class CampaignIT extends DemoStack {
                 return false;
             }
         });
+    }
+
+    private static List<String> mailBodies() {
+        return Arrays.stream(MAIL.getReceivedMessages())
+                .map(com.icegreen.greenmail.util.GreenMailUtil::getBody)
+                .toList();
     }
 
     private static String subject(MimeMessage m) throws jakarta.mail.MessagingException {

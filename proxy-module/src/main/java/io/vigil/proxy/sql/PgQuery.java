@@ -121,6 +121,66 @@ final class PgQuery {
         }
     }
 
+    /**
+     * Parses {@code sql} and hands the parse tree's JSON to {@code reader} as a stream over the
+     * library's own buffer, freed after: a large statement's tree (about six times its text) is not
+     * copied into a Java string first.
+     *
+     * @return the reader's result, or null if the text does not parse (then {@link #parse} says why)
+     */
+    <T> T parseTree(String sql, java.util.function.Function<java.io.InputStream, T> reader) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment result = (MemorySegment) parse.invokeExact((SegmentAllocator) arena, arena.allocateFrom(sql));
+            try {
+                if (!result.get(ADDRESS, PARSE_ERROR).equals(MemorySegment.NULL)) {
+                    return null;
+                }
+                MemorySegment tree = result.get(ADDRESS, PARSE_TREE).reinterpret(Long.MAX_VALUE);
+                long length = strlen(tree);
+                return reader.apply(new SegmentInput(tree.asSlice(0, length)));
+            } finally {
+                freeParse.invokeExact(result);
+            }
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    private static long strlen(MemorySegment cString) {
+        long n = 0;
+        while (cString.get(java.lang.foreign.ValueLayout.JAVA_BYTE, n) != 0) {
+            n++;
+        }
+        return n;
+    }
+
+    /** Reads a native segment as a stream, without copying it whole. */
+    private static final class SegmentInput extends java.io.InputStream {
+        private final MemorySegment data;
+        private long at;
+
+        SegmentInput(MemorySegment data) {
+            this.data = data;
+        }
+
+        @Override
+        public int read() {
+            return at < data.byteSize() ? data.get(java.lang.foreign.ValueLayout.JAVA_BYTE, at++) & 0xff : -1;
+        }
+
+        @Override
+        public int read(byte[] into, int offset, int length) {
+            long left = data.byteSize() - at;
+            if (left <= 0) {
+                return -1;
+            }
+            int n = (int) Math.min(length, left);
+            MemorySegment.copy(data, java.lang.foreign.ValueLayout.JAVA_BYTE, at, into, offset, n);
+            at += n;
+            return n;
+        }
+    }
+
     /** The statement's shape as 16 hex digits: the same for the same statement with other constants. */
     Result fingerprint(String sql) {
         try (Arena arena = Arena.ofConfined()) {

@@ -180,23 +180,27 @@ public final class SqlAnalyzer implements AutoCloseable {
 
     private Parsed parse(String sql) {
         parses.increment();
-        PgQuery.Result tree = parser.parse(sql);
-        if (!tree.ok()) {
+        JsonNode root;
+        try {
+            root = parser.parseTree(sql, in -> {
+                try (tools.jackson.core.JsonParser p = json.createParser(in)) {
+                    return TreeReader.read(p);
+                }
+            });
+        } catch (JacksonException e) {
+            return new Parsed(new Refused(
+                    SqlGate.STATEMENT_TOO_COMPLEX, "statement is too deeply nested for Vigil to inspect", 0));
+        }
+        if (root == null) {
+            PgQuery.Result error = parser.parse(sql);
             // Nothing says what its literals are, so none of them is kept; the parser's message
             // quotes the token it stopped at, which may be one of them.
             Redaction.Redacted redacted = redaction.redact(sql, parser.scan(sql), NO_ANCHORS, true);
             return new Parsed(new Refused(
                     SYNTAX_ERROR,
-                    Redaction.scrub(tree.error(), redacted.removed()),
-                    tree.cursor(),
+                    Redaction.scrub(error.error(), redacted.removed()),
+                    error.cursor(),
                     redacted.text().strip()));
-        }
-        JsonNode root;
-        try {
-            root = json.readTree(tree.text());
-        } catch (JacksonException e) {
-            return new Parsed(new Refused(
-                    SqlGate.STATEMENT_TOO_COMPLEX, "statement is too deeply nested for Vigil to inspect", 0));
         }
         JsonNode statements = root.path("stmts");
         byte[] utf8 = statements.size() > 1 ? sql.getBytes(StandardCharsets.UTF_8) : null;

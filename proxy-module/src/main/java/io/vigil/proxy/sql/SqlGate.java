@@ -60,7 +60,7 @@ final class SqlGate {
             return new Refused(
                     PROGRAM_LIMIT_EXCEEDED,
                     "statement of " + m.utf8Bytes() + " bytes exceeds Vigil's limit of " + limits.maxStatementBytes()
-                            + " bytes",
+                            + " bytes (set by " + SqlLimits.MAX_STATEMENT_SETTING + ")",
                     0);
         }
         if (m.nesting() > limits.maxNesting()) {

@@ -37,9 +37,36 @@ class SqlAbuseTest {
     }
 
     @Test
-    void aOneMegabyteStatementIsRefused() {
-        String sql = "select '" + "x".repeat(1 << 20) + "'";
-        assertRefused(sql, "54000");
+    void aStatementOverTheLimitIsRefusedNamingTheLimitAndItsSetting() {
+        String sql = "select '" + "x".repeat(4 << 20) + "'";
+        assertThat(analyzer.analyze(sql)).isInstanceOfSatisfying(Refused.class, r -> {
+            assertThat(r.sqlState()).isEqualTo("54000");
+            assertThat(r.message())
+                    .isEqualTo("statement of " + (sql.length()) + " bytes exceeds Vigil's limit of 4194304 bytes"
+                            + " (set by vigil.gateway.max-statement-bytes)");
+        });
+    }
+
+    /** A bulk load as applications send it: 10,000 rows of VALUES, 0.7 MB of text. */
+    @Test
+    void anInsertOfTenThousandRowsIsUnderstood() {
+        StringBuilder sql = new StringBuilder("insert into orders (id, customer_id, total, status, note) values ");
+        for (int i = 0; i < 10_000; i++) {
+            sql.append(i == 0 ? "" : ", ")
+                    .append('(')
+                    .append(i)
+                    .append(", ")
+                    .append(i * 7 % 2000)
+                    .append(", ")
+                    .append(i * 1.25)
+                    .append(", 'shipped', 'note number ")
+                    .append(i)
+                    .append(" about this order')");
+        }
+        assertThat(analyzer.analyze(sql.toString()))
+                .isInstanceOfSatisfying(
+                        SqlAnalysis.Understood.class,
+                        u -> assertThat(u.statements().getFirst().writes()).containsExactly("orders"));
     }
 
     @Test

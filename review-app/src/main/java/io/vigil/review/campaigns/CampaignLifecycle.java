@@ -11,6 +11,7 @@ import static org.jooq.impl.DSL.count;
 import io.vigil.db.jooq.tables.records.CampaignItemRecord;
 import io.vigil.db.jooq.tables.records.CampaignRecord;
 import io.vigil.review.gateway.AuditTrail;
+import io.vigil.review.ui.Feedback;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.OffsetDateTime;
@@ -129,8 +130,9 @@ class CampaignLifecycle {
                         reviewer.getKey(),
                         reviewer.getValue(),
                         "Review " + reviewer.getValue() + " agent(s) by " + due.toLocalDate(),
-                        "The access review " + c.name() + " has started. Please attest, revoke or flag the "
-                                + reviewer.getValue() + " agent(s) assigned to you by " + due + ".");
+                        "The access review " + c.name() + " has started. Please attest, revoke, reduce or flag"
+                                + " the " + reviewer.getValue() + " agent(s) assigned to you by " + Feedback.utc(due)
+                                + ".");
             }
         });
     }
@@ -152,7 +154,7 @@ class CampaignLifecycle {
                         "Reminder: " + pending.getValue() + " agent(s) to review by "
                                 + c.getDueAt().toLocalDate(),
                         "You still have " + pending.getValue() + " undecided item(s) in " + c.getName()
-                                + ". They are due at " + c.getDueAt() + ".");
+                                + ". They are due at " + Feedback.utc(c.getDueAt()) + ".");
             }
         });
     }
@@ -190,8 +192,8 @@ class CampaignLifecycle {
                         fallback,
                         moved,
                         "Escalated: " + moved + " overdue agent review(s) in " + c.getName(),
-                        moved + " item(s) of " + c.getName() + " were not decided by " + c.getDueAt()
-                                + " and are now yours. The stage closes at " + c.getClosesAt() + ".");
+                        moved + " item(s) of " + c.getName() + " were not decided by " + Feedback.utc(c.getDueAt())
+                                + " and are now yours. The stage closes at " + Feedback.utc(c.getClosesAt()) + ".");
             }
         });
     }
@@ -483,7 +485,8 @@ class CampaignLifecycle {
                 s.secondReviewer(),
                 moved,
                 "Second-stage review: " + moved + " agent(s) by " + due.toLocalDate(),
-                moved + " item(s) of " + c.getName() + " need your second-stage decision by " + due + ".");
+                moved + " item(s) of " + c.getName() + " need your second-stage decision by " + Feedback.utc(due)
+                        + ".");
         return true;
     }
 

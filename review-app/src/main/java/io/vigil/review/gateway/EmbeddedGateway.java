@@ -9,6 +9,7 @@ import io.vigil.proxy.directory.JooqAgentDirectory;
 import io.vigil.proxy.directory.SecretBox;
 import io.vigil.proxy.identity.WorkloadIdentity;
 import io.vigil.proxy.sql.Redaction;
+import io.vigil.proxy.sql.SqlLimits;
 import io.vigil.review.VigilProperties;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -41,6 +42,8 @@ public class EmbeddedGateway implements SmartLifecycle {
                         properties.gateway().host(), properties.gateway().port())
                 .tls(tls())
                 .workloadIdentity(workloadIdentity())
+                .sql(SqlLimits.defaults()
+                        .withMaxStatementBytes(properties.gateway().maxStatementBytes()))
                 .redaction(Redaction.keyed(LocalSecrets.readOrCreate(properties.trailRedactionKey(), 32)
                         .getBytes(StandardCharsets.UTF_8)))
                 .build();

@@ -91,14 +91,18 @@ public class People {
         trail.record(actor, gone ? "person.gone" : "person.back", "person", null, name, gone ? "marked gone" : "back");
     }
 
-    /** Every successful sign-in (the provider manager publishes it for the OIDC login too). */
+    /**
+     * Every sign-in to Vigil: an OpenID Connect login. Other authentications in the same process
+     * are not people signing in (the built-in provider's own form, and the web app authenticating
+     * to its token endpoint as the client {@code vigil-review}).
+     */
     @EventListener
     void signedIn(AuthenticationSuccessEvent event) {
-        String email = event.getAuthentication().getPrincipal() instanceof OidcUser oidc
-                        && Boolean.TRUE.equals(oidc.getEmailVerified())
-                ? oidc.getEmail()
-                : null;
-        seen(event.getAuthentication().getName(), email);
+        if (event.getAuthentication().getPrincipal() instanceof OidcUser oidc) {
+            seen(
+                    event.getAuthentication().getName(),
+                    Boolean.TRUE.equals(oidc.getEmailVerified()) ? oidc.getEmail() : null);
+        }
     }
 
     /** Records a sign-in; a verified address from the provider replaces the one Vigil had. */

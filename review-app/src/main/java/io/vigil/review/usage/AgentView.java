@@ -150,13 +150,20 @@ class AgentView extends VerticalLayout implements HasUrlParameter<String> {
             return bar;
         }
         if (!agent.workloadIdentity()) {
-            bar.add(button("Rotate secret", "rotate-secret", () -> {
-                String secret = agents.rotateSecret(agent.id());
-                reload();
-                new SecretDialog(agent.name(), secret, agents.connectionHint(agent)).open();
-                Feedback.success("New secret issued; the old one works for "
-                        + agents.rotationOverlap().toHours() + " h");
-            }));
+            bar.add(button(
+                    "Rotate secret",
+                    "rotate-secret",
+                    () -> confirm(
+                            "Rotate the secret of " + agent.name() + "?",
+                            "A new secret is issued and shown once. The current one keeps working for "
+                                    + agents.rotationOverlap().toHours() + " h, then stops: whatever uses it"
+                                    + " must get the new one by then.",
+                            () -> {
+                                String secret = agents.rotateSecret(agent.id());
+                                new SecretDialog(agent.name(), secret, agents.connectionHint(agent)).open();
+                                Feedback.success("New secret issued; the old one works for "
+                                        + agents.rotationOverlap().toHours() + " h");
+                            })));
         }
         if (agent.active()) {
             bar.add(button(
@@ -216,6 +223,27 @@ class AgentView extends VerticalLayout implements HasUrlParameter<String> {
         Button b = new Button(label, e -> Feedback.attempt(action));
         b.setId(id);
         return b;
+    }
+
+    /** Asks before an action that cannot be undone; runs {@code then} on Confirm. */
+    private void confirm(String title, String text, Runnable then) {
+        Dialog dialog = new Dialog();
+        dialog.setHeaderTitle(title);
+        Paragraph explanation = new Paragraph(text);
+        explanation.setId("confirm-text");
+        dialog.add(explanation);
+        Button confirm = new Button("Confirm", e -> {
+            if (Feedback.attempt(then)) {
+                dialog.close();
+                reload();
+            }
+        });
+        confirm.setId("action-confirm");
+        confirm.addThemeVariants(ButtonVariant.LUMO_PRIMARY);
+        Button cancel = new Button("Cancel", e -> dialog.close());
+        cancel.setId("action-cancel");
+        dialog.getFooter().add(cancel, confirm);
+        dialog.open();
     }
 
     /** A small dialog asking for one value (and a password when {@code withPassword}); runs {@code then}. */
