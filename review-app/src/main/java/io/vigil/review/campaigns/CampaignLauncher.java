@@ -2,6 +2,7 @@ package io.vigil.review.campaigns;
 
 import static io.vigil.db.jooq.Tables.AGENT;
 import static io.vigil.db.jooq.Tables.AGENT_GRANT;
+import static io.vigil.db.jooq.Tables.AGENT_GRANT_READ;
 import static io.vigil.db.jooq.Tables.CAMPAIGN;
 import static io.vigil.db.jooq.Tables.CAMPAIGN_ITEM;
 import static io.vigil.db.jooq.Tables.PERSON;
@@ -13,6 +14,7 @@ import static org.jooq.impl.DSL.coalesce;
 import static org.jooq.impl.DSL.max;
 import static org.jooq.impl.DSL.sum;
 
+import io.vigil.db.jooq.tables.records.AgentGrantReadRecord;
 import io.vigil.db.jooq.tables.records.CampaignItemRecord;
 import io.vigil.review.campaigns.Recommender.Recommendation;
 import io.vigil.review.usage.Grant;
@@ -50,12 +52,24 @@ class CampaignLauncher {
         this.db = db;
     }
 
-    Launched launch(CampaignDefinition d, OffsetDateTime now) {
+    /** The agents a launch of {@code d} would freeze. */
+    List<UUID> agentsInScope(CampaignDefinition d) {
+        return db.select(AGENT.ID).from(AGENT).where(scope(d)).fetch(AGENT.ID);
+    }
+
+    /**
+     * @param privilegesSince privileges read before this (or never, or whose last read failed) are
+     *     unknown: the item is flagged, with why, in its evidence
+     */
+    Launched launch(CampaignDefinition d, OffsetDateTime now, OffsetDateTime privilegesSince) {
         OffsetDateTime periodStart = now.minus(d.lookback());
         Condition scope = scope(d);
         SelectConditionStep<Record1<UUID>> inScope =
                 db.select(AGENT.ID).from(AGENT).where(scope);
         Map<UUID, List<Grant>> grants = grants(inScope);
+        Map<UUID, AgentGrantReadRecord> reads = db.selectFrom(AGENT_GRANT_READ)
+                .where(AGENT_GRANT_READ.AGENT_ID.in(inScope))
+                .fetchMap(AGENT_GRANT_READ.AGENT_ID);
         Map<UUID, List<RelationUse>> usage = usage(inScope, periodStart);
         Map<UUID, long[]> totals = totals(inScope, periodStart);
         Map<UUID, OffsetDateTime> last = lastActivity(inScope);
@@ -85,6 +99,7 @@ class CampaignLauncher {
                 .fetch()) {
             UUID id = agent.value1();
             long[] t = totals.getOrDefault(id, new long[3]);
+            AgentGrantReadRecord read = reads.get(id);
             Evidence e = new Evidence(
                     agent.value4(),
                     last.get(id),
@@ -92,7 +107,9 @@ class CampaignLauncher {
                     t[1],
                     t[2],
                     grants.getOrDefault(id, List.of()),
-                    usage.getOrDefault(id, List.of()));
+                    usage.getOrDefault(id, List.of()),
+                    read == null ? null : read.getReadAt(),
+                    unknownPrivileges(read, privilegesSince));
             String role = agent.value6();
             Recommendation r = Recommender.recommend(e, role, rules);
             String json = EvidenceJson.write(e, periodStart, now);
@@ -141,6 +158,23 @@ class CampaignLauncher {
             db.batchInsert(items.subList(i, Math.min(items.size(), i + 1_000))).execute();
         }
         return new Launched(campaignId, name, items.size(), population, byReviewer);
+    }
+
+    /** Why an agent's privileges as read cannot be trusted at launch, null if they can. */
+    static String unknownPrivileges(AgentGrantReadRecord read, OffsetDateTime since) {
+        if (read == null || read.getReadAt() == null) {
+            return "never read from the target"
+                    + (read != null && read.getError() != null ? " (" + read.getError() + ")" : "");
+        }
+        if (read.getFailedAt() != null && read.getFailedAt().isAfter(read.getReadAt())) {
+            return "the last read, at " + read.getFailedAt().toInstant() + ", failed (" + read.getError()
+                    + "); the last good one is from " + read.getReadAt().toInstant();
+        }
+        if (read.getReadAt().isBefore(since)) {
+            return "last read at " + read.getReadAt().toInstant() + ", before " + since.toInstant()
+                    + ", the oldest a launch accepts";
+        }
+        return null;
     }
 
     /**

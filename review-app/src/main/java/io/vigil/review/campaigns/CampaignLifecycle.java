@@ -12,6 +12,7 @@ import io.vigil.db.jooq.tables.records.CampaignItemRecord;
 import io.vigil.db.jooq.tables.records.CampaignRecord;
 import io.vigil.review.gateway.AuditTrail;
 import io.vigil.review.ui.Feedback;
+import io.vigil.review.usage.GrantService;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.OffsetDateTime;
@@ -56,6 +57,9 @@ class CampaignLifecycle {
     private final TransactionTemplate transaction;
     private final Clock clock;
 
+    private final GrantService grants;
+    private final java.time.Duration privilegesMaxAge;
+
     CampaignLifecycle(
             DSLContext db,
             DefinitionService definitions,
@@ -65,7 +69,11 @@ class CampaignLifecycle {
             Remediation remediation,
             AuditTrail trail,
             TransactionTemplate transaction,
-            Clock clock) {
+            Clock clock,
+            GrantService grants,
+            CampaignProperties properties) {
+        this.grants = grants;
+        this.privilegesMaxAge = properties.privilegesMaxAge();
         this.db = db;
         this.definitions = definitions;
         this.launcher = launcher;
@@ -83,6 +91,11 @@ class CampaignLifecycle {
      * @param asked an administrator's "launch now" (a disabled definition launches too), not the schedule
      */
     void launch(UUID definitionId, boolean asked) {
+        // Before the launch's transaction: reading a target's catalog can take a while.
+        OffsetDateTime privilegesSince = OffsetDateTime.now(clock).minus(privilegesMaxAge);
+        definitions
+                .find(definitionId)
+                .ifPresent(d -> grants.refreshOlderThan(launcher.agentsInScope(d), privilegesSince));
         transaction.executeWithoutResult(tx -> {
             CampaignDefinition d = definitions.find(definitionId).orElse(null);
             if (d == null || !d.enabled() && !asked) {
@@ -105,7 +118,7 @@ class CampaignLifecycle {
                 return;
             }
             OffsetDateTime now = OffsetDateTime.now(clock);
-            CampaignLauncher.Launched c = launcher.launch(d, now);
+            CampaignLauncher.Launched c = launcher.launch(d, now, privilegesSince);
             OffsetDateTime due = now.plus(d.review());
             scheduler.scheduleStage(
                     c.campaignId(),

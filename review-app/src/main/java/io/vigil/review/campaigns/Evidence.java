@@ -12,6 +12,9 @@ import java.util.List;
  * @param lastActivity its last statement ever, null if it never ran one
  * @param statements statements in the period; {@code ddl} and {@code denials} of them
  * @param usage each relation and operation it used in the period, with its use since the first
+ * @param privilegesReadAt when {@code grants} were read from the target, null if never
+ * @param privilegesUnknown why {@code grants} cannot be trusted (never read, the last read failed,
+ *     or too old), null when they were read fresh
  */
 public record Evidence(
         OffsetDateTime createdAt,
@@ -20,10 +23,24 @@ public record Evidence(
         long ddl,
         long denials,
         List<Grant> grants,
-        List<RelationUse> usage) {
+        List<RelationUse> usage,
+        OffsetDateTime privilegesReadAt,
+        String privilegesUnknown) {
 
     public Evidence {
         grants = List.copyOf(grants);
         usage = List.copyOf(usage);
+    }
+
+    /** Evidence whose privileges were read fresh at {@code readAt}. */
+    public Evidence(
+            OffsetDateTime createdAt,
+            OffsetDateTime lastActivity,
+            long statements,
+            long ddl,
+            long denials,
+            List<Grant> grants,
+            List<RelationUse> usage) {
+        this(createdAt, lastActivity, statements, ddl, denials, grants, usage, createdAt, null);
     }
 }

@@ -42,6 +42,8 @@ final class EvidenceJson {
             grants.add(row);
         }
         m.put("grants", grants);
+        m.put("privileges_read_at", utc(e.privilegesReadAt()));
+        m.put("privileges_unknown", e.privilegesUnknown());
         List<Map<String, Object>> usage = new ArrayList<>();
         for (RelationUse u : e.usage()) {
             Map<String, Object> row = new LinkedHashMap<>();
@@ -82,7 +84,11 @@ final class EvidenceJson {
                 n.path("ddl").asLong(),
                 n.path("denials").asLong(),
                 grants,
-                usage);
+                usage,
+                time(n.path("privileges_read_at")),
+                n.path("privileges_unknown").isString()
+                        ? n.path("privileges_unknown").asString()
+                        : null);
     }
 
     static byte[] sha256(String text) {

@@ -17,6 +17,8 @@ import java.util.regex.Pattern;
  * In order of precedence:
  *
  * <ol>
+ *   <li>flag: privileges unknown (never read, the last read failed, or older than allowed): nothing
+ *       can be said of what the agent may do, so it is never attested or reduced blind;
  *   <li>revoke: no statement for the definition's inactivity period (an agent younger than that
  *       is given its chance);
  *   <li>flag: unusual activity in the period: DDL, denied statements, or the first use of a
@@ -43,6 +45,9 @@ public final class Recommender {
     private Recommender() {}
 
     public static Recommendation recommend(Evidence e, String upstreamRole, Rules rules) {
+        if (e.privilegesUnknown() != null) {
+            return new Recommendation("flag", "privileges unknown: " + e.privilegesUnknown(), List.of());
+        }
         boolean inactive = e.lastActivity() == null || e.lastActivity().isBefore(rules.inactiveSince());
         if (inactive && !e.createdAt().isAfter(rules.inactiveSince())) {
             String last = e.lastActivity() == null

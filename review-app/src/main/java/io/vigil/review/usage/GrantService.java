@@ -94,6 +94,29 @@ public class GrantService {
                 .fetch(r -> new Grant(r.value1(), r.value2(), r.value3(), r.value4()));
     }
 
+    /**
+     * Reads again, for Vigil's own use (a campaign's launch), the privileges of those of {@code
+     * agents} not read successfully since {@code since}: never read, read before it, or whose last
+     * read failed. What still fails is kept as the read's failure, for the launch to see.
+     */
+    public void refreshOlderThan(java.util.Collection<UUID> agents, OffsetDateTime since) {
+        var fresh = db.select(AGENT_GRANT_READ.AGENT_ID)
+                .from(AGENT_GRANT_READ)
+                .where(AGENT_GRANT_READ.AGENT_ID.in(agents))
+                .and(AGENT_GRANT_READ.READ_AT.ge(since))
+                .and(AGENT_GRANT_READ.FAILED_AT.isNull().or(AGENT_GRANT_READ.FAILED_AT.lt(AGENT_GRANT_READ.READ_AT)))
+                .fetchSet(AGENT_GRANT_READ.AGENT_ID);
+        for (UUID agent : agents) {
+            if (!fresh.contains(agent)) {
+                try {
+                    read(agent);
+                } catch (RuntimeException e) {
+                    log.warn("could not read or keep the privileges of agent {}: {}", agent, e.getMessage());
+                }
+            }
+        }
+    }
+
     /** Reads every agent's privileges; what the schedule runs (hourly unless configured). */
     @Scheduled(
             initialDelayString = "${vigil.usage.grants-first-read:PT20S}",

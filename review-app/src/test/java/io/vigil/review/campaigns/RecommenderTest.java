@@ -63,6 +63,27 @@ class RecommenderTest {
         assertThat(r.revokes()).hasSize(decision.equals("reduce") ? 1 : 0);
     }
 
+    /** An empty privilege list read from nowhere is not "read-only": it is unknown. */
+    @Test
+    void anAgentWhosePrivilegesAreUnknownIsFlaggedNeverAttested() {
+        Evidence quiet = evidence(200, 1, 0, 0, "", "public.orders:select", null);
+        assertThat(Recommender.recommend(quiet, "shop_support", RULES).decision())
+                .isEqualTo("attest");
+        Evidence unknown = new Evidence(
+                quiet.createdAt(),
+                quiet.lastActivity(),
+                quiet.statements(),
+                quiet.ddl(),
+                quiet.denials(),
+                quiet.grants(),
+                quiet.usage(),
+                null,
+                "never read from the target (connection refused)");
+        Recommendation r = Recommender.recommend(unknown, "shop_support", RULES);
+        assertThat(r.decision()).isEqualTo("flag");
+        assertThat(r.reason()).isEqualTo("privileges unknown: never read from the target (connection refused)");
+    }
+
     @Test
     void reduceNamesTheExactStatements() {
         Evidence e = evidence(
