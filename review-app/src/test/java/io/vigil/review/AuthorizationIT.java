@@ -273,16 +273,6 @@ class AuthorizationIT extends DemoStack {
     }
 
     /** Waits until the trail's shipper has stored the record {@code record} describes (10 s at most). */
-    private void awaitShipped(org.jooq.Condition record) throws InterruptedException {
-        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(10).toNanos();
-        while (!store.fetchExists(PERSON_ACTION, record)) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("no such trail record was stored within 10 s: " + record);
-            }
-            Thread.sleep(20);
-        }
-    }
-
     UUID shop() {
         return store.select(TARGET.ID)
                 .from(TARGET)

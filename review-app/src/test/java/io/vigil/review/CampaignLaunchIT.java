@@ -4,6 +4,7 @@ import static io.vigil.db.jooq.Tables.CAMPAIGN;
 import static io.vigil.db.jooq.Tables.CAMPAIGN_ITEM;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.microsoft.playwright.Page;
 import io.vigil.review.agents.AgentService;
 import io.vigil.review.agents.CreatedAgent;
 import io.vigil.review.agents.NewAgent;
@@ -96,5 +97,44 @@ class CampaignLaunchIT extends DemoStack {
                 .contains("no role named launch_missing_" + S);
         assertThat(u.getEvidence().data()).contains("\"privileges_unknown\":\"never read from the target");
         assertThat(store.fetchExists(CAMPAIGN, CAMPAIGN.ID.eq(campaign))).isTrue();
+
+        // An administrator closes the stage early, with a reason: the schedule's close, now.
+        signIn("admin", Role.ADMIN);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> campaigns.closeStageNow(campaign, " "))
+                .hasMessageContaining("say why");
+        campaigns.closeStageNow(campaign, "demo walk-through: no need to wait a week");
+        signOut();
+        assertThat(store.select(CAMPAIGN.STATE)
+                        .from(CAMPAIGN)
+                        .where(CAMPAIGN.ID.eq(campaign))
+                        .fetchOne(CAMPAIGN.STATE))
+                .isEqualTo("sign-off");
+        awaitShipped(io.vigil.db.jooq.Tables.PERSON_ACTION
+                .ACTION
+                .eq("campaign.close-stage-early")
+                .and(io.vigil.db.jooq.Tables.PERSON_ACTION.DETAIL.contains("no need to wait a week")));
+
+        // "Launch now" in the browser says what it launched, and the list shows it under a name of its own.
+        try (Page page = signedIn("admin", Role.ADMIN)) {
+            page.navigate(BASE_URL + "/campaigns");
+            page.locator("[id='launch-" + d.name() + "']").click();
+            com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat(
+                            page.locator("vaadin-notification-card").last())
+                    .containsText(
+                            "Launched Launch " + S + " ",
+                            new com.microsoft.playwright.assertions.LocatorAssertions.ContainsTextOptions()
+                                    .setTimeout(20_000));
+            com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat(page.locator("#campaigns"))
+                    .containsText(" #2");
+        }
+        assertThat(store.select(CAMPAIGN.NAME)
+                        .from(CAMPAIGN)
+                        .where(CAMPAIGN.DEFINITION_ID.eq(d.id()))
+                        .fetch(CAMPAIGN.NAME))
+                .hasSize(2)
+                .doesNotHaveDuplicates();
     }
+
+    @Autowired
+    io.vigil.review.campaigns.CampaignService campaigns;
 }

@@ -134,6 +134,17 @@ abstract class DemoStack {
         playwright.close();
     }
 
+    /** Waits for a person's action matching {@code record} to reach the store (10 s at most). */
+    void awaitShipped(org.jooq.Condition record) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (!store.fetchExists(io.vigil.db.jooq.Tables.PERSON_ACTION, record)) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("no such trail record was stored within 10 s: " + record);
+            }
+            Thread.sleep(20);
+        }
+    }
+
     @AfterEach
     void signOut() {
         SecurityContextHolder.clearContext();

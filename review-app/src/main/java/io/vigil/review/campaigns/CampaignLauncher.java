@@ -138,7 +138,7 @@ class CampaignLauncher {
             items.add(item);
         }
         byte[] population = EvidenceJson.sha256(hashes.toByteArray());
-        String name = d.name() + " " + now.withOffsetSameInstant(ZoneOffset.UTC).toLocalDate();
+        String name = distinctName(d, now);
         db.insertInto(CAMPAIGN)
                 .set(CAMPAIGN.ID, campaignId)
                 .set(CAMPAIGN.DEFINITION_ID, d.id())
@@ -158,6 +158,14 @@ class CampaignLauncher {
             db.batchInsert(items.subList(i, Math.min(items.size(), i + 1_000))).execute();
         }
         return new Launched(campaignId, name, items.size(), population, byReviewer);
+    }
+
+    /** The definition's name and the day; a second launch that day is "#2", and so on. */
+    private String distinctName(CampaignDefinition d, OffsetDateTime now) {
+        String day = d.name() + " " + now.withOffsetSameInstant(ZoneOffset.UTC).toLocalDate();
+        // jOOQ escapes the pattern's own % and _.
+        int earlier = db.fetchCount(CAMPAIGN, CAMPAIGN.DEFINITION_ID.eq(d.id()).and(CAMPAIGN.NAME.startsWith(day)));
+        return earlier == 0 ? day : day + " #" + (earlier + 1);
     }
 
     /** Why an agent's privileges as read cannot be trusted at launch, null if they can. */

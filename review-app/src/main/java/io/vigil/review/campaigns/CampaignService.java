@@ -20,6 +20,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import org.jooq.Condition;
 import org.jooq.DSLContext;
@@ -157,6 +158,50 @@ public class CampaignService {
                 c.getName(),
                 "signed off and closed" + (failed == 0 ? "" : " with " + failed + " failed remediation(s)") + ": "
                         + text);
+    }
+
+    /** Whether the viewer may close a stage early (administrators). */
+    public boolean mayCloseStages() {
+        return viewer.get().has(Role.ADMIN);
+    }
+
+    /**
+     * Closes the campaign's current stage now instead of at its close date, as the schedule would:
+     * undecided items take the default, then the second stage starts or remediation runs. The
+     * reason is kept in the trail.
+     */
+    public void closeStageNow(UUID campaignId, String reason) {
+        Viewer v = requireAdmin();
+        if (reason == null || reason.isBlank() || reason.length() > 1000) {
+            throw new IllegalArgumentException("say why the stage closes early (up to 1000 characters)");
+        }
+        CampaignRecord c = visibleCampaign(campaignId);
+        if (!c.getState().equals("review")) {
+            throw new IllegalArgumentException("only a campaign under review has a stage to close");
+        }
+        trail.record(
+                v.name(),
+                "campaign.close-stage-early",
+                "campaign",
+                campaignId,
+                c.getName(),
+                "stage " + c.getStage() + " closed early (due " + c.getDueAt().toInstant() + "): " + reason.strip());
+        lifecycle.closeStage(campaignId, c.getStage());
+    }
+
+    /**
+     * The campaign a definition launched at or after {@code since}, for the administrator who just
+     * asked for a launch (it runs in the scheduler a moment later).
+     */
+    public Optional<CampaignSummary> launchedSince(UUID definitionId, OffsetDateTime since) {
+        requireAdmin();
+        return db.selectFrom(CAMPAIGN)
+                .where(CAMPAIGN.DEFINITION_ID.eq(definitionId))
+                .and(CAMPAIGN.LAUNCHED_AT.ge(since))
+                .orderBy(CAMPAIGN.LAUNCHED_AT.desc())
+                .limit(1)
+                .fetchOptional()
+                .map(this::summary);
     }
 
     /** Runs the failed remediations of a campaign waiting for its sign-off again. */

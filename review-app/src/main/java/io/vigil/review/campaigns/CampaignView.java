@@ -81,6 +81,9 @@ class CampaignView extends VerticalLayout implements HasUrlParameter<String> {
         } else if (campaigns.maySignOff(c)) {
             add(signOff(c));
         }
+        if (c.state().equals("review") && campaigns.mayCloseStages()) {
+            add(closeStage(c));
+        }
         if (c.state().equals("sign-off")
                 && c.remediation().getOrDefault("failed", 0) + c.remediation().getOrDefault("pending", 0) > 0) {
             Button retry = new Button("Remediate again", e -> {
@@ -171,6 +174,22 @@ class CampaignView extends VerticalLayout implements HasUrlParameter<String> {
         Span detail = new Span(i.remediationDetail() == null ? "" : " " + i.remediationDetail());
         detail.getStyle().set("font-size", "var(--lumo-font-size-s)");
         return new Span(s, detail);
+    }
+
+    /** Closes the stage before its date, with a reason for the trail: the schedule's close, now. */
+    private Component closeStage(CampaignSummary c) {
+        TextArea reason = new TextArea("Why close stage " + c.stage() + " now (kept in the trail)");
+        reason.setId("close-stage-reason");
+        reason.setWidthFull();
+        Button close = new Button("Close stage " + c.stage() + " now", e -> {
+            if (Feedback.attempt(() -> campaigns.closeStageNow(id, reason.getValue()))) {
+                Feedback.success("Stage " + c.stage() + " of " + c.name()
+                        + " is closed: undecided items took the default, and what follows has started.");
+                render();
+            }
+        });
+        close.setId("close-stage");
+        return new VerticalLayout(reason, close);
     }
 
     private Component signOff(CampaignSummary c) {

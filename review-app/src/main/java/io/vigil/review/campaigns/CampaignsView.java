@@ -1,6 +1,7 @@
 package io.vigil.review.campaigns;
 
 import com.vaadin.flow.component.Component;
+import com.vaadin.flow.component.UI;
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.button.ButtonVariant;
 import com.vaadin.flow.component.dialog.Dialog;
@@ -15,12 +16,16 @@ import com.vaadin.flow.component.progressbar.ProgressBar;
 import com.vaadin.flow.component.textfield.TextArea;
 import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.Route;
+import com.vaadin.flow.shared.Registration;
 import io.vigil.review.agents.TargetService;
 import io.vigil.review.ui.Feedback;
 import io.vigil.review.ui.Forms;
 import io.vigil.review.ui.Grids;
 import io.vigil.review.ui.MainLayout;
 import jakarta.annotation.security.PermitAll;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.List;
 
 /**
@@ -127,13 +132,38 @@ class CampaignsView extends VerticalLayout {
 
     private Component definitionActions(CampaignDefinition d) {
         Button edit = new Button("Edit", e -> new DefinitionForm(definitions, targets, d, this::refresh).open());
-        Button launch = new Button("Launch now", e -> {
-            if (Feedback.attempt(() -> definitions.launchNow(d.id()))) {
-                Feedback.success("Launching " + d.name() + "; it shows here in a few seconds.");
-            }
-        });
+        Button launch = new Button("Launch now", e -> launchNow(d));
         launch.setId("launch-" + d.name());
         return new HorizontalLayout(edit, launch);
+    }
+
+    /**
+     * Asks for a launch, then watches for the campaign it makes (the scheduler runs it a moment
+     * later) and says what was launched, with the list refreshed to show it.
+     */
+    private void launchNow(CampaignDefinition d) {
+        OffsetDateTime asked = OffsetDateTime.now(ZoneOffset.UTC).minusSeconds(1);
+        String[] said = new String[1];
+        if (!Feedback.attempt(() -> said[0] = definitions.launchNow(d.id()))) {
+            return;
+        }
+        Feedback.success(said[0]);
+        UI ui = UI.getCurrent();
+        long until = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        ui.setPollInterval(500);
+        Registration[] watch = new Registration[1];
+        watch[0] = ui.addPollListener(poll -> {
+            var launched = campaigns.launchedSince(d.id(), asked);
+            if (launched.isPresent() || System.nanoTime() > until) {
+                watch[0].remove();
+                ui.setPollInterval(-1);
+                launched.ifPresent(c -> {
+                    Feedback.success("Launched " + c.name() + ": " + c.items() + " agent(s) under review, due "
+                            + Feedback.utc(c.dueAt()));
+                    refresh();
+                });
+            }
+        });
     }
 
     private void configureFlags() {

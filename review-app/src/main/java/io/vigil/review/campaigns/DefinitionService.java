@@ -1,5 +1,6 @@
 package io.vigil.review.campaigns;
 
+import static io.vigil.db.jooq.Tables.CAMPAIGN;
 import static io.vigil.db.jooq.Tables.CAMPAIGN_DEFINITION;
 
 import io.vigil.db.jooq.tables.records.CampaignDefinitionRecord;
@@ -117,14 +118,28 @@ public class DefinitionService {
         return saved;
     }
 
-    /** Launches a campaign of the definition now, besides its schedule. */
+    /**
+     * Launches a campaign of the definition now, besides its schedule (in the scheduler, a moment
+     * later: see {@link CampaignService#launchedSince}).
+     *
+     * @return what will happen, for the administrator who asked
+     */
     @Transactional
-    public void launchNow(UUID id) {
+    public String launchNow(UUID id) {
         String actor = requireAdmin();
         CampaignDefinition d = find(id).orElseThrow(() -> new IllegalArgumentException("no such campaign definition"));
         scheduler.launchNow(id);
         trail.record(
                 actor, "campaign-definition.launch-now", "campaign-definition", id, d.name(), "asked to launch now");
+        String open = db.select(CAMPAIGN.NAME)
+                .from(CAMPAIGN)
+                .where(CAMPAIGN.DEFINITION_ID.eq(id))
+                .and(CAMPAIGN.STATE.eq("review"))
+                .limit(1)
+                .fetchOne(CAMPAIGN.NAME);
+        return open == null
+                ? "Launching " + d.name() + "…"
+                : "Not launched: " + open + " is still under review (close its stage first)";
     }
 
     /** For Vigil's own jobs: no viewer. */
