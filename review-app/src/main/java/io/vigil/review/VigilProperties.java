@@ -56,6 +56,9 @@ public record VigilProperties(
         }
     }
 
+    /** The audience of the built-in provider's workload tokens, which the demo's gateway accepts. */
+    public static final String DEMO_TOKEN_AUDIENCE = "vigil-gateway";
+
     /** The checkpoint signing key's file: configured, or the data directory's own. */
     public Path trailSigningKey() {
         return trail.signingKey() != null

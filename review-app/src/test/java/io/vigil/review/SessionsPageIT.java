@@ -117,19 +117,34 @@ class SessionsPageIT extends DemoStack {
 
     @Test
     void aRotatedSecretOverlapsWithTheOldOneThenTheOldOneStops() throws Exception {
-        UUID agent = agentId("ci-migrations");
-        String old = agents.secretOf("ci-migrations");
+        // An agent of its own: no other test may hold a secret this one retires.
+        signIn("admin", Role.ADMIN);
+        var created = agentService.create(new io.vigil.review.agents.NewAgent(
+                "rotating-" + System.nanoTime() % 100_000, "admin", "rotation test", shop(), null, null, false));
+        signOut();
+        UUID agent = created.id();
+        String name = created.name();
+        String old = created.secret();
         String url = "jdbc:postgresql://127.0.0.1:" + gateway.address().getPort() + "/shop";
         String fresh = agentSecrets.rotate(agent, Duration.ofSeconds(2));
-        DriverManager.getConnection(url, "ci-migrations", old).close();
-        DriverManager.getConnection(url, "ci-migrations", fresh).close();
+        DriverManager.getConnection(url, name, old).close();
+        DriverManager.getConnection(url, name, fresh).close();
         Thread.sleep(2_500);
-        assertThatThrownBy(() ->
-                        DriverManager.getConnection(url, "ci-migrations", old).close())
+        assertThatThrownBy(() -> DriverManager.getConnection(url, name, old).close())
                 .isInstanceOf(SQLException.class)
                 .extracting(e -> ((SQLException) e).getSQLState())
                 .isEqualTo("28P01");
-        DriverManager.getConnection(url, "ci-migrations", fresh).close();
+        DriverManager.getConnection(url, name, fresh).close();
+    }
+
+    @org.springframework.beans.factory.annotation.Autowired
+    io.vigil.review.agents.AgentService agentService;
+
+    private UUID shop() {
+        return store.select(io.vigil.db.jooq.Tables.TARGET.ID)
+                .from(io.vigil.db.jooq.Tables.TARGET)
+                .where(io.vigil.db.jooq.Tables.TARGET.NAME.eq("shop"))
+                .fetchSingle(io.vigil.db.jooq.Tables.TARGET.ID);
     }
 
     @Test

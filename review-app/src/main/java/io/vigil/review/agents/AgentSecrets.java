@@ -73,15 +73,22 @@ public class AgentSecrets {
     /** Issues a new secret for {@code agentId} and revokes every earlier one; returns the secret. */
     @Transactional
     public String replace(UUID agentId) {
+        OffsetDateTime now = revokeAll(agentId);
+        String secret = newSecret();
+        store(agentId, Verifier.of(secret, random), now);
+        return secret;
+    }
+
+    /** Revokes every live secret of {@code agentId} (one that now proves who it is with tokens). */
+    @Transactional
+    public OffsetDateTime revokeAll(UUID agentId) {
         OffsetDateTime now = OffsetDateTime.now(clock);
         db.update(AGENT_CREDENTIAL)
                 .set(AGENT_CREDENTIAL.REVOKED_AT, now)
                 .where(AGENT_CREDENTIAL.AGENT_ID.eq(agentId))
                 .and(AGENT_CREDENTIAL.REVOKED_AT.isNull())
                 .execute();
-        String secret = newSecret();
-        store(agentId, Verifier.of(secret, random), now);
-        return secret;
+        return now;
     }
 
     private String newSecret() {

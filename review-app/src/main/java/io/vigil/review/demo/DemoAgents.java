@@ -7,6 +7,7 @@ import io.vigil.proxy.directory.JooqAgentDirectory;
 import io.vigil.proxy.directory.SecretBox;
 import io.vigil.review.agents.AgentSecrets;
 import io.vigil.review.gateway.AuditTrail;
+import io.vigil.review.security.DemoWorkloadClient;
 import io.vigil.review.store.StoreMigration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,8 +29,15 @@ public class DemoAgents {
     /**
      * A demo agent: who is accountable for it, what it is for, and the upstream role of its own it
      * logs in as (null: the shop's login role, which owns the tables).
+     *
+     * @param tokens it proves who it is with the built-in provider's access tokens, not a secret
      */
-    public record DemoAgent(String name, String owner, String purpose, String upstreamRole) {}
+    public record DemoAgent(String name, String owner, String purpose, String upstreamRole, boolean tokens) {
+
+        DemoAgent(String name, String owner, String purpose, String upstreamRole) {
+            this(name, owner, purpose, upstreamRole, false);
+        }
+    }
 
     public static final List<DemoAgent> AGENTS = List.of(
             new DemoAgent(
@@ -48,7 +56,11 @@ public class DemoAgents {
                     "Hourly export of order facts to the analytics warehouse",
                     "shop_analytics"),
             new DemoAgent(
-                    "ci-migrations", "admin", "CI pipeline applying schema migrations to the shop database", null));
+                    DemoWorkloadClient.AGENT,
+                    "admin",
+                    "CI pipeline applying schema migrations to the shop database",
+                    null,
+                    true));
 
     private final Map<String, String> secrets;
 
@@ -64,6 +76,15 @@ public class DemoAgents {
         for (DemoAgent agent : AGENTS) {
             UUID id = ensureAgent(db, agent, target, trail);
             sealUpstream(db, credentials, shop, agent, id);
+            if (agent.tokens()) {
+                // Its tokens come from the built-in provider; a secret of an earlier demo is revoked.
+                db.update(AGENT)
+                        .set(AGENT.IDENTITY, "oidc")
+                        .where(AGENT.ID.eq(id))
+                        .execute();
+                agentSecrets.revokeAll(id);
+                continue;
+            }
             issued.put(agent.name(), agentSecrets.replace(id));
             trail.record(
                     AuditTrail.VIGIL,
@@ -76,7 +97,7 @@ public class DemoAgents {
         this.secrets = Map.copyOf(issued);
     }
 
-    /** The secret each demo agent was issued at this start. */
+    /** The secret each demo agent was issued at this start (none for one that logs in with tokens). */
     public String secretOf(String agent) {
         return secrets.get(agent);
     }

@@ -5,6 +5,7 @@ import io.vigil.proxy.audit.TrailSigner;
 import io.vigil.review.VigilProperties;
 import io.vigil.review.gateway.EmbeddedGateway;
 import io.vigil.review.security.DemoUsers;
+import io.vigil.review.security.DemoWorkloadClient;
 import java.io.PrintStream;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
@@ -22,6 +23,7 @@ class DemoBanner {
 
     private final VigilProperties properties;
     private final ObjectProvider<DemoUsers> users;
+    private final ObjectProvider<DemoWorkloadClient> workload;
     private final DemoAgents agents;
     private final EmbeddedGateway gateway;
     private final EmbeddedDatabaseServer store;
@@ -29,11 +31,13 @@ class DemoBanner {
     DemoBanner(
             VigilProperties properties,
             ObjectProvider<DemoUsers> users,
+            ObjectProvider<DemoWorkloadClient> workload,
             DemoAgents agents,
             EmbeddedGateway gateway,
             @org.springframework.beans.factory.annotation.Qualifier("store") EmbeddedDatabaseServer store) {
         this.properties = properties;
         this.users = users;
+        this.workload = workload;
         this.agents = agents;
         this.gateway = gateway;
         this.store = store;
@@ -61,8 +65,11 @@ class DemoBanner {
                 .append(port)
                 .append("   target database: shop   (TLS: sslmode=require; the certificate is self-signed)\n");
         b.append("  Demo agents and their secrets (new at every start; Vigil keeps only verifiers):\n");
-        DemoAgents.AGENTS.forEach(
-                a -> b.append("    %-19s owner %-11s %s%n".formatted(a.name(), a.owner(), agents.secretOf(a.name()))));
+        DemoAgents.AGENTS.forEach(a -> b.append("    %-19s owner %-11s %s%n"
+                .formatted(
+                        a.name(),
+                        a.owner(),
+                        a.tokens() ? "(no secret: logs in with tokens, below)" : agents.secretOf(a.name()))));
         b.append("\n  Connect as an agent:\n    PGPASSWORD='")
                 .append(agents.secretOf(first))
                 .append("' psql \"host=127.0.0.1 port=")
@@ -70,6 +77,20 @@ class DemoBanner {
                 .append(" dbname=shop user=")
                 .append(first)
                 .append("\"\n");
+        workload.ifAvailable(
+                client -> b.append("\n  Connect as the CI job, with a workload token from the built-in provider"
+                                + " (acting for a person, on a task):\n    TOKEN=$(curl -s -u ")
+                        .append(client.clientId())
+                        .append(':')
+                        .append(client.clientSecret())
+                        .append(" -d grant_type=client_credentials -d on_behalf_of=admin -d task=MIG-42 ")
+                        .append(properties.publicUrl())
+                        .append("/oauth2/token | sed -E 's/.*\"access_token\":\"([^\"]+)\".*/\\1/')\n")
+                        .append("    PGPASSWORD=\"$TOKEN\" psql \"host=127.0.0.1 port=")
+                        .append(port)
+                        .append(" dbname=shop user=")
+                        .append(client.clientId())
+                        .append("\"\n"));
         b.append("\n  Check the audit trail (public key only):\n    VIGIL_STORE_PASSWORD=\"$(cat ")
                 .append(properties.dataDir().resolve("secrets/store.password"))
                 .append(")\" ./vigil audit verify --public-key ")

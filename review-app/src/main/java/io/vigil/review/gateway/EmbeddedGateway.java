@@ -29,7 +29,16 @@ public class EmbeddedGateway implements SmartLifecycle {
     private final AuditTrail trail;
     private Gateway gateway;
 
-    EmbeddedGateway(VigilProperties properties, DSLContext store, SecretBox credentials, AuditTrail trail) {
+    /** The demo's built-in identity provider runs: the gateway accepts its workload tokens. */
+    private final boolean builtinIdp;
+
+    EmbeddedGateway(
+            VigilProperties properties,
+            DSLContext store,
+            SecretBox credentials,
+            AuditTrail trail,
+            @org.springframework.beans.factory.annotation.Value("${vigil.idp.builtin:false}") boolean builtinIdp) {
+        this.builtinIdp = builtinIdp;
         this.properties = properties;
         this.store = store;
         this.credentials = credentials;
@@ -54,7 +63,16 @@ public class EmbeddedGateway implements SmartLifecycle {
     private WorkloadIdentity workloadIdentity() {
         VigilProperties.Tokens tokens = properties.gateway().tokens();
         if (tokens == null || tokens.issuer() == null) {
-            return null;
+            // The demo's own provider issues its CI job's tokens (client credentials).
+            return properties.demo() && builtinIdp
+                    ? new WorkloadIdentity(
+                            properties.publicUrl(),
+                            VigilProperties.DEMO_TOKEN_AUDIENCE,
+                            java.net.URI.create(properties.publicUrl() + "/oauth2/jwks"),
+                            "sub",
+                            "act.sub",
+                            "task_id")
+                    : null;
         }
         return new WorkloadIdentity(
                 tokens.issuer(),

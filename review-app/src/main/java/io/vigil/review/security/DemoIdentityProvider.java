@@ -12,7 +12,10 @@ import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.security.interfaces.RSAPrivateKey;
 import java.security.interfaces.RSAPublicKey;
+import java.time.Duration;
 import java.util.Base64;
+import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.context.annotation.Bean;
@@ -33,11 +36,13 @@ import org.springframework.security.oauth2.core.AuthorizationGrantType;
 import org.springframework.security.oauth2.core.ClientAuthenticationMethod;
 import org.springframework.security.oauth2.core.oidc.OidcScopes;
 import org.springframework.security.oauth2.core.oidc.endpoint.OidcParameterNames;
+import org.springframework.security.oauth2.server.authorization.authentication.OAuth2AuthorizationGrantAuthenticationToken;
 import org.springframework.security.oauth2.server.authorization.client.InMemoryRegisteredClientRepository;
 import org.springframework.security.oauth2.server.authorization.client.RegisteredClient;
 import org.springframework.security.oauth2.server.authorization.client.RegisteredClientRepository;
 import org.springframework.security.oauth2.server.authorization.settings.AuthorizationServerSettings;
 import org.springframework.security.oauth2.server.authorization.settings.ClientSettings;
+import org.springframework.security.oauth2.server.authorization.settings.TokenSettings;
 import org.springframework.security.oauth2.server.authorization.token.JwtEncodingContext;
 import org.springframework.security.oauth2.server.authorization.token.OAuth2TokenCustomizer;
 import org.springframework.security.provisioning.InMemoryUserDetailsManager;
@@ -124,8 +129,25 @@ class DemoIdentityProvider {
                 .toList());
     }
 
+    /** The demo CI job: an agent that proves who it is with this provider's access tokens. */
     @Bean
-    RegisteredClientRepository registeredClients(VigilProperties properties) {
+    DemoWorkloadClient demoWorkloadClient() {
+        return new DemoWorkloadClient(DemoWorkloadClient.AGENT, randomSecret());
+    }
+
+    @Bean
+    RegisteredClientRepository registeredClients(VigilProperties properties, DemoWorkloadClient workload) {
+        RegisteredClient ciJob = RegisteredClient.withId(UUID.randomUUID().toString())
+                .clientId(workload.clientId())
+                .clientSecret(PasswordEncoderFactories.createDelegatingPasswordEncoder()
+                        .encode(workload.clientSecret()))
+                .clientAuthenticationMethod(ClientAuthenticationMethod.CLIENT_SECRET_BASIC)
+                .clientAuthenticationMethod(ClientAuthenticationMethod.CLIENT_SECRET_POST)
+                .authorizationGrantType(AuthorizationGrantType.CLIENT_CREDENTIALS)
+                .tokenSettings(TokenSettings.builder()
+                        .accessTokenTimeToLive(Duration.ofMinutes(15))
+                        .build())
+                .build();
         RegisteredClient webApp = RegisteredClient.withId(UUID.randomUUID().toString())
                 .clientId(CLIENT_ID)
                 .clientSecret(PasswordEncoderFactories.createDelegatingPasswordEncoder()
@@ -140,7 +162,7 @@ class DemoIdentityProvider {
                         .requireAuthorizationConsent(false)
                         .build())
                 .build();
-        return new InMemoryRegisteredClientRepository(webApp);
+        return new InMemoryRegisteredClientRepository(webApp, ciJob);
     }
 
     /** The web app's side of the same registration. */
@@ -190,6 +212,10 @@ class DemoIdentityProvider {
     @Bean
     OAuth2TokenCustomizer<JwtEncodingContext> rolesInIdToken() {
         return context -> {
+            if (AuthorizationGrantType.CLIENT_CREDENTIALS.equals(context.getAuthorizationGrantType())) {
+                workloadClaims(context);
+                return;
+            }
             if (OidcParameterNames.ID_TOKEN.equals(context.getTokenType().getValue())) {
                 context.getClaims()
                         .claim(
@@ -205,6 +231,26 @@ class DemoIdentityProvider {
                         .claim("email_verified", true);
             }
         };
+    }
+
+    /**
+     * A workload's access token: for the gateway, and naming the human the job acts for and its
+     * task when the job's token request says so ({@code on_behalf_of}, {@code task}), as a CI
+     * system's token would name the pipeline's trigger. This demo provider takes the job's word for
+     * it; an organisation's provider would check it.
+     */
+    private static void workloadClaims(JwtEncodingContext context) {
+        context.getClaims().audience(List.of(DemoWorkloadClient.AUDIENCE));
+        if (context.getAuthorizationGrant() instanceof OAuth2AuthorizationGrantAuthenticationToken grant) {
+            Object human = grant.getAdditionalParameters().get("on_behalf_of");
+            Object task = grant.getAdditionalParameters().get("task");
+            if (human instanceof String h && !h.isBlank()) {
+                context.getClaims().claim("act", Map.of("sub", h.strip()));
+            }
+            if (task instanceof String t && !t.isBlank()) {
+                context.getClaims().claim("task_id", t.strip());
+            }
+        }
     }
 
     private static HttpSessionRequestCache providerRequestCache() {
