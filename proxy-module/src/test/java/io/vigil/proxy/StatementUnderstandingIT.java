@@ -77,21 +77,21 @@ class StatementUnderstandingIT {
         }
 
         List<String> expected = List.of(
-                "create table customers (id int primary key, email text) | simple | ddl | - | customers | completed",
-                "create table orders (id int, customer_id int, total numeric) | simple | ddl | - | orders | completed",
-                "insert into customers values (1, 'a@example.com'), (2, 'b@example.com') | simple | write | - | customers | completed",
+                "create table customers (id int primary key, email text) | simple | ddl | - | public.customers | completed",
+                "create table orders (id int, customer_id int, total numeric) | simple | ddl | - | public.orders | completed",
+                "insert into customers values (1, 'a@example.com'), (2, 'b@example.com') | simple | write | - | public.customers | completed",
                 "begin | simple | transaction | - | - | completed",
-                "insert into orders select id, id, 10 * id from customers | simple | write | customers | orders | completed",
+                "insert into orders select id, id, 10 * id from customers | simple | write | public.customers | public.orders | completed",
                 "commit | simple | transaction | - | - | completed",
-                "select c.email, sum(o.total) from customers c join orders o on o.customer_id = c.id group by c.email | simple | read | customers,orders | - | completed",
-                "prepare purge(numeric) as delete from orders where total > $1 | simple | write | - | orders | completed",
-                "execute purge(100) | simple | write | - | orders | completed",
-                "copy customers to stdout | simple | read | customers | - | completed",
-                "copy orders from stdin | simple | write | - | orders | completed",
+                "select c.email, sum(o.total) from customers c join orders o on o.customer_id = c.id group by c.email | simple | read | public.customers,public.orders | - | completed",
+                "prepare purge(numeric) as delete from orders where total > $1 | simple | write | - | public.orders | completed",
+                "execute purge(100) | simple | write | - | public.orders | completed",
+                "copy customers to stdout | simple | read | public.customers | - | completed",
+                "copy orders from stdin | simple | write | - | public.orders | completed",
                 "selec 1 | simple | null | - | - | refused",
-                "with gone as (delete from orders where total < 0 returning *) select count(*) from gone | simple | write | - | orders | completed",
+                "with gone as (delete from orders where total < 0 returning *) select count(*) from gone | simple | write | - | public.orders | completed",
                 "set role postgres | simple | privilege | - | - | failed",
-                "update customers set email = $1 where id = $2 | extended | write | - | customers | completed");
+                "update customers set email = $1 where id = $2 | extended | write | - | public.customers | completed");
         // pgjdbc's own setup statements are left out, before counting: they are not in the table.
         List<StatementViewRecord> recorded = TestEnvironment.await(
                 () -> env.statementsOf(agent).stream()
@@ -148,7 +148,7 @@ class StatementUnderstandingIT {
         }
         var recorded = env.awaitOutcome(agent, sql.toString());
         assertThat(recorded.getRowCount()).isEqualTo(10_000L);
-        assertThat(recorded.getWrites()).containsExactly("bulk_rows");
+        assertThat(recorded.getWrites()).containsExactly("public.bulk_rows");
     }
 
     @Test

@@ -99,6 +99,11 @@ class UsageIT extends DemoStack {
                 s.executeQuery("select o.id from orders o join customers c on c.id = o.customer_id limit 5")
                         .close();
                 s.executeQuery("select count(*) from public.orders").close();
+                s.executeQuery("select count(*) from pg_stat_activity").close();
+                assertThatThrownBy(() -> s.executeQuery("select * from nosuch"))
+                        .isInstanceOf(SQLException.class)
+                        .extracting(e -> ((SQLException) e).getSQLState())
+                        .isEqualTo("42P01");
                 assertThatThrownBy(() -> s.executeQuery("select card_number from payments"))
                         .isInstanceOf(SQLException.class)
                         .extracting(e -> ((SQLException) e).getSQLState())
@@ -129,15 +134,17 @@ class UsageIT extends DemoStack {
         signIn("auditor", Role.AUDITOR);
         LocalDate today = LocalDate.now(ZoneOffset.UTC);
         assertThat(summary(usage.relations(reader.id(), today)))
-                .containsEntry("customers select", "4 statements, 0 errors, 0 denials")
-                .containsEntry("orders select", "1 statements, 0 errors, 0 denials")
-                .containsEntry("public.orders select", "1 statements, 0 errors, 0 denials")
-                .containsEntry("payments select", "1 statements, 1 errors, 1 denials")
-                .hasSize(4);
+                // Named as the target resolved them: "orders" and "public.orders" are one table.
+                .containsEntry("public.customers select", "4 statements, 0 errors, 0 denials")
+                .containsEntry("public.orders select", "2 statements, 0 errors, 0 denials")
+                .containsEntry("public.payments select", "1 statements, 1 errors, 1 denials")
+                .containsEntry("pg_catalog.pg_stat_activity select", "1 statements, 0 errors, 0 denials")
+                .containsEntry("?nosuch select", "1 statements, 1 errors, 0 denials")
+                .hasSize(5);
         assertThat(summary(usage.relations(writer.id(), today)))
-                .containsEntry("payments insert", "2 statements, 0 errors, 0 denials")
-                .containsEntry("payments update", "1 statements, 0 errors, 0 denials")
-                .containsEntry("payments select", "1 statements, 0 errors, 0 denials")
+                .containsEntry("public.payments insert", "2 statements, 0 errors, 0 denials")
+                .containsEntry("public.payments update", "1 statements, 0 errors, 0 denials")
+                .containsEntry("public.payments select", "1 statements, 0 errors, 0 denials")
                 .hasSize(3);
         assertThat(usage.relations(writer.id(), today))
                 .filteredOn(u -> u.operation().equals("update"))
@@ -147,7 +154,7 @@ class UsageIT extends DemoStack {
         assertThat(usage.relations(idle.id(), today)).isEmpty();
         // pgjdbc sets application_name with a statement of its own after logging in: counted, as a utility.
         assertThat(activity(reader))
-                .isEqualTo(Map.of("read", "6 statements, 1 denials", "utility", "1 statements, 0 denials"));
+                .isEqualTo(Map.of("read", "8 statements, 1 denials", "utility", "1 statements, 0 denials"));
         assertThat(activity(writer))
                 .isEqualTo(Map.of(
                         "write", "3 statements, 0 denials",
@@ -180,6 +187,9 @@ class UsageIT extends DemoStack {
                 .as("denied by the database")
                 .isTrue();
         assertThat(reads.unusedWrites()).isEmpty();
+        assertThat(reads.byRelation()).doesNotContainKeys("pg_catalog.pg_stat_activity", "public.pg_stat_activity");
+        assertThat(reads.catalogReads()).containsExactly("pg_catalog.pg_stat_activity");
+        assertThat(reads.missing()).containsExactly("nosuch");
     }
 
     @Test

@@ -28,6 +28,7 @@ import java.util.concurrent.Executor;
  * @param upstreamTls TLS contexts for connections to targets
  * @param upstreamChannel the channel type for upstream connections (matches the server's transport)
  * @param roleChecks the agents' upstream roles that passed the role check lately
+ * @param catalogs the targets' catalogs as read lately, to resolve relation names against
  */
 public record GatewayContext(
         WireLimits limits,
@@ -47,9 +48,10 @@ public record GatewayContext(
         UpstreamTls upstreamTls,
         SqlAnalyzer analyzer,
         Class<? extends Channel> upstreamChannel,
-        RoleChecks roleChecks) {
+        RoleChecks roleChecks,
+        Catalogs catalogs) {
 
-    /** A context whose role checks are cached on {@code System.nanoTime}. */
+    /** A context whose role checks and catalogs are cached on {@code System.nanoTime}. */
     public GatewayContext(
             WireLimits limits,
             Duration authenticationTimeout,
@@ -86,6 +88,7 @@ public record GatewayContext(
                 upstreamTls,
                 analyzer,
                 upstreamChannel,
-                new RoleChecks(System::nanoTime));
+                new RoleChecks(System::nanoTime),
+                new Catalogs(System::nanoTime));
     }
 }

@@ -8,13 +8,17 @@ import io.vigil.proxy.protocol.backend.BackendDecoder;
 import io.vigil.proxy.protocol.backend.BackendEncoder;
 import io.vigil.proxy.protocol.backend.BackendMessage;
 import io.vigil.proxy.protocol.backend.CommandComplete;
+import io.vigil.proxy.protocol.backend.DataRow;
 import io.vigil.proxy.protocol.backend.ErrorResponse;
 import io.vigil.proxy.protocol.backend.ParameterStatus;
 import io.vigil.proxy.protocol.backend.ReadyForQuery;
 import io.vigil.proxy.session.Session;
 import io.vigil.proxy.session.StatementTracker;
 import io.vigil.proxy.sql.LexingSettings;
+import io.vigil.proxy.sql.SessionRelations;
 import io.vigil.proxy.sql.SqlAnalysis.Refused;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Upstream side of the audit: reads each statement's outcome from the target's answers. Only
@@ -23,6 +27,10 @@ import io.vigil.proxy.sql.SqlAnalysis.Refused;
 final class ResponseAuditHandler extends FrameInspector {
 
     private final Session session;
+    /** The lookup's rows, used once its answer is complete and without error. */
+    private final List<DataRow> rows = new ArrayList<>();
+
+    private boolean lookupFailed;
 
     ResponseAuditHandler(Session session) {
         this.session = session;
@@ -30,6 +38,10 @@ final class ResponseAuditHandler extends FrameInspector {
 
     @Override
     boolean inspect(ChannelHandlerContext ctx, PgFrame frame) {
+        if (session.lookup() != null) {
+            lookupAnswer(frame);
+            return false;
+        }
         StatementTracker statements = session.statements();
         switch (frame.type()) {
             case BackendMessage.DATA_ROW -> statements.dataRow();
@@ -90,6 +102,47 @@ final class ResponseAuditHandler extends FrameInspector {
             default -> {}
         }
         return true;
+    }
+
+    /**
+     * A frame of the target's answer to the gateway's own relation lookup: read here, never relayed.
+     * An error (a cancel, say) leaves the session believing what it believed.
+     */
+    private void lookupAnswer(PgFrame frame) {
+        try {
+            switch (frame.type()) {
+                case BackendMessage.DATA_ROW -> rows.add((DataRow) BackendDecoder.decode(frame));
+                case BackendMessage.ERROR_RESPONSE -> lookupFailed = true;
+                case BackendMessage.READY_FOR_QUERY -> {
+                    session.transactionStatus(((ReadyForQuery) BackendDecoder.decode(frame)).status());
+                    finishLookup();
+                }
+                default -> {} // RowDescription, CommandComplete, a notice
+            }
+        } catch (RuntimeException e) {
+            lookupFailed = true; // what does not read is not used
+            if (frame.type() == BackendMessage.READY_FOR_QUERY) {
+                finishLookup();
+            }
+        } finally {
+            ReferenceCountUtil.release(frame);
+        }
+    }
+
+    private void finishLookup() {
+        SessionRelations.Lookup lookup = session.lookup();
+        try {
+            if (!lookupFailed) {
+                rows.forEach(lookup::row);
+                lookup.answered();
+            }
+        } catch (RuntimeException e) {
+            // An answer that does not read is not used: the session believes what it believed.
+        } finally {
+            rows.clear();
+            lookupFailed = false;
+            session.lookupAnswered();
+        }
     }
 
     /**

@@ -26,6 +26,7 @@ import io.vigil.proxy.protocol.frontend.Sync;
 import io.vigil.proxy.session.ReadPause;
 import io.vigil.proxy.session.Session;
 import io.vigil.proxy.session.StatementTracker;
+import io.vigil.proxy.sql.SessionRelations;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Map;
@@ -120,6 +121,7 @@ final class SessionStart {
                                                 forwarded,
                                                 context.random(),
                                                 context.roleChecks(),
+                                                context.catalogs(),
                                                 login));
                     }
                 });
@@ -194,7 +196,12 @@ final class SessionStart {
                         context.clock(),
                         MONOTONIC,
                         agent.target().hashParameters(),
-                        context.analyzer().redaction()),
+                        context.analyzer().redaction(),
+                        new SessionRelations(
+                                agent.target().database(),
+                                agent.target().upstreamUser(),
+                                login.catalog(),
+                                login.searchPath())),
                 context.audit());
         if (!session.record(new SessionOpened(
                 session.id(),

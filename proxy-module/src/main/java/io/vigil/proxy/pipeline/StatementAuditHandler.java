@@ -19,6 +19,7 @@ import io.vigil.proxy.protocol.frontend.Query;
 import io.vigil.proxy.session.ReadPause;
 import io.vigil.proxy.session.Session;
 import io.vigil.proxy.session.StatementTracker;
+import io.vigil.proxy.sql.SessionRelations;
 import io.vigil.proxy.sql.SqlAnalysis;
 import io.vigil.proxy.sql.SqlAnalysis.Refused;
 import io.vigil.proxy.sql.SqlAnalysis.Understood;
@@ -75,6 +76,9 @@ final class StatementAuditHandler extends ChannelInboundHandlerAdapter {
             return preparedName == null;
         }
     }
+
+    /** A statement waiting for the target's answer to a relation lookup. */
+    private boolean lookingUp;
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
@@ -193,11 +197,79 @@ final class StatementAuditHandler extends ChannelInboundHandlerAdapter {
             ctx.fireExceptionCaught(e);
             return;
         }
+        if (!lookingUp) {
+            stopWaiting(ctx);
+        }
+    }
+
+    /**
+     * Asks the target where the statement's relations are before it is recorded, when the session's
+     * resolver cannot tell from what it has (see {@link SessionRelations#lookup}): once the target
+     * owes the client nothing, if the session is then outside a transaction. What follows waits.
+     *
+     * <pre>
+     *   client                      Vigil                                   target
+     *     | Query "select ... t"      | t not in the catalog as read           |
+     *     |-------------------------->| (after the answers still owed)         |
+     *     |                           |--- Query(current_schemas, to_regclass) |
+     *     |                           |<-- rows, ReadyForQuery (not relayed) --|
+     *     |                           | record "select ... t" as resolved      |
+     *     |                           |--------------------------------------->|
+     * </pre>
+     *
+     * @return true if the statement waits for the lookup
+     */
+    private boolean lookupFirst(ChannelHandlerContext ctx, Statement statement, Understood understood) {
+        SessionRelations relations = session.statements().relations();
+        if (relations == null || session.statements().midBatch()) {
+            return false;
+        }
+        SessionRelations.Lookup lookup = relations.lookup(understood.statements());
+        if (lookup == null) {
+            return false;
+        }
+        lookingUp = true;
+        waiting = true;
+        session.clientReads().pause(ReadPause.Reason.LOOKUP);
+        session.replyWhenIdle(() -> {
+            if (session.transactionStatus() == 'I' && session.upstream().isActive()) {
+                session.lookUp(lookup, () -> lookedUp(ctx, statement, understood));
+            } else {
+                lookedUp(ctx, statement, understood);
+            }
+        });
+        return true;
+    }
+
+    private void lookedUp(ChannelHandlerContext ctx, Statement statement, Understood understood) {
+        lookingUp = false;
+        session.clientReads().resume(ReadPause.Reason.LOOKUP);
+        if (!ctx.channel().isActive() || session.ended()) {
+            ReferenceCountUtil.release(statement.frame());
+            return;
+        }
+        try {
+            record(ctx, statement, understood);
+        } catch (RuntimeException e) {
+            ReferenceCountUtil.release(statement.frame());
+            ctx.fireExceptionCaught(e);
+            return;
+        }
         stopWaiting(ctx);
     }
 
-    /** Records the statement, then forwards it, or a substitute if it was refused. */
+    /**
+     * Records the statement, then forwards it, or a substitute if it was refused; first asks the
+     * target where its relations are if need be.
+     */
     private void forward(ChannelHandlerContext ctx, Statement statement, SqlAnalysis analysis) {
+        if (analysis instanceof Understood understood && lookupFirst(ctx, statement, understood)) {
+            return;
+        }
+        record(ctx, statement, analysis);
+    }
+
+    private void record(ChannelHandlerContext ctx, Statement statement, SqlAnalysis analysis) {
         StatementTracker statements = session.statements();
         List<AuditEvent> events =
                 switch (analysis) {

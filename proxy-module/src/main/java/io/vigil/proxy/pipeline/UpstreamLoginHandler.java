@@ -20,6 +20,7 @@ import io.vigil.proxy.protocol.backend.Authentication.AuthenticationSASLFinal;
 import io.vigil.proxy.protocol.backend.BackendDecoder;
 import io.vigil.proxy.protocol.backend.BackendKeyData;
 import io.vigil.proxy.protocol.backend.BackendMessage;
+import io.vigil.proxy.protocol.backend.DataRow;
 import io.vigil.proxy.protocol.backend.ErrorResponse;
 import io.vigil.proxy.protocol.backend.ParameterStatus;
 import io.vigil.proxy.protocol.backend.ReadyForQuery;
@@ -31,6 +32,8 @@ import io.vigil.proxy.protocol.frontend.SASLInitialResponse;
 import io.vigil.proxy.protocol.frontend.SASLResponse;
 import io.vigil.proxy.protocol.frontend.StartupMessage;
 import io.vigil.proxy.sql.LexingSettings;
+import io.vigil.proxy.sql.RelationCatalog;
+import io.vigil.proxy.sql.SearchPath;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
@@ -54,6 +57,10 @@ import java.util.Map;
  *   |--------------------------------------------->|
  *   | RowDescription, DataRow(reasons), CommandComplete, ReadyForQuery
  *   |<---------------------------------------------|
+ *   | Query(schemas, relations; search_path)        |   unless read in the last minute
+ *   |--------------------------------------------->|
+ *   | RowDescription, DataRow*, CommandComplete (twice), ReadyForQuery
+ *   |<---------------------------------------------|
  * </pre>
  *
  * Cleartext password requests are refused: they would send the credential in the clear. A role
@@ -71,23 +78,41 @@ final class UpstreamLoginHandler extends SimpleChannelInboundHandler<PgFrame> {
     private BackendKeyData keyData = new BackendKeyData(0, 0);
     private boolean authenticated;
     private final RoleChecks roleChecks;
-    /** The role check's query, while it runs. */
-    private boolean checking;
+    private final Catalogs catalogs;
+    /** The search_path the client asked for at startup, null if none. */
+    private final String startupSearchPath;
 
+    /** What the login waits for: the login itself, the role check's answer, the catalog's. */
+    private enum Phase {
+        LOGIN,
+        ROLE_CHECK,
+        CATALOG
+    }
+
+    private Phase phase = Phase.LOGIN;
     private String reasons;
     private String checkError;
+    private RelationCatalog.Builder catalog;
+    private String searchPath;
 
     UpstreamLoginHandler(
             Target target,
             Map<String, String> clientParameters,
             SecureRandom random,
             RoleChecks roleChecks,
+            Catalogs catalogs,
             Promise<UpstreamLogin> result) {
         this.target = target;
         this.clientParameters = clientParameters;
         this.random = random;
         this.roleChecks = roleChecks;
+        this.catalogs = catalogs;
         this.result = result;
+        this.startupSearchPath = clientParameters.entrySet().stream()
+                .filter(p -> p.getKey().equalsIgnoreCase("search_path"))
+                .map(Map.Entry::getValue)
+                .findFirst()
+                .orElse(null);
     }
 
     @Override
@@ -123,8 +148,12 @@ final class UpstreamLoginHandler extends SimpleChannelInboundHandler<PgFrame> {
                 || frame.type() == BackendMessage.NEGOTIATE_PROTOCOL_VERSION) {
             return;
         }
-        if (checking) {
-            roleCheckAnswer(frame);
+        if (phase == Phase.ROLE_CHECK) {
+            roleCheckAnswer(ctx, frame);
+            return;
+        }
+        if (phase == Phase.CATALOG) {
+            catalogAnswer(frame);
             return;
         }
         switch (BackendDecoder.decode(frame)) {
@@ -135,9 +164,9 @@ final class UpstreamLoginHandler extends SimpleChannelInboundHandler<PgFrame> {
             when authenticated -> {
                 refuseOtherLexing();
                 if (roleChecks.fresh(target)) {
-                    loggedIn(ready);
+                    readCatalog(ctx, ready);
                 } else {
-                    checking = true;
+                    phase = Phase.ROLE_CHECK;
                     send(ctx, new Query(RoleSafety.query("CURRENT_USER", target.managementUser()), true));
                 }
             }
@@ -162,17 +191,66 @@ final class UpstreamLoginHandler extends SimpleChannelInboundHandler<PgFrame> {
         }
     }
 
-    private void loggedIn(ReadyForQuery ready) {
-        result.trySuccess(new UpstreamLogin(parameters, keyData.processId(), keyData.secretKey(), ready.status()));
+    /** The catalog to resolve the session's relation names against, read unless read lately. */
+    private void readCatalog(ChannelHandlerContext ctx, ReadyForQuery ready) {
+        Catalogs.Read read = catalogs.fresh(target, startupSearchPath);
+        if (read != null) {
+            loggedIn(ready, read);
+            return;
+        }
+        phase = Phase.CATALOG;
+        catalog = RelationCatalog.builder();
+        send(ctx, new Query(RelationCatalog.QUERY + ";\nselect pg_catalog.current_setting('search_path')", true));
+    }
+
+    /** Rows of (schema, relation, usable), then one of the search_path setting. */
+    private void catalogAnswer(PgFrame frame) throws RoleRefused {
+        switch (frame.type()) {
+            case BackendMessage.DATA_ROW -> {
+                DataRow row = (DataRow) BackendDecoder.decode(frame);
+                if (row.columns().size() == 1) {
+                    searchPath = row.column(0);
+                } else if (row.column(1) == null) {
+                    catalog.schema(row.column(0), "t".equals(row.column(2)));
+                } else {
+                    catalog.relation(row.column(0), row.column(1));
+                }
+            }
+            case BackendMessage.ERROR_RESPONSE -> checkError = ((ErrorResponse) BackendDecoder.decode(frame)).message();
+            case BackendMessage.READY_FOR_QUERY -> {
+                List<String> names = searchPath == null ? null : SearchPath.split(searchPath);
+                if (checkError != null || names == null) {
+                    // Fail closed: a session whose relations Vigil cannot name is not opened.
+                    throw new RoleRefused("Vigil could not read the target's catalog as role \"" + target.upstreamUser()
+                            + "\": " + (checkError != null ? checkError : "no search_path"));
+                }
+                loggedIn(
+                        (ReadyForQuery) BackendDecoder.decode(frame),
+                        catalogs.read(target, startupSearchPath, catalog.build(), names));
+            }
+            default -> {} // RowDescription, CommandComplete
+        }
+    }
+
+    private void loggedIn(ReadyForQuery ready, Catalogs.Read read) {
+        result.trySuccess(new UpstreamLogin(
+                parameters,
+                keyData.processId(),
+                keyData.secretKey(),
+                ready.status(),
+                read.catalog(),
+                read.searchPath()));
     }
 
     /** The role check's answer: one row with the reasons the role is refused, empty if none. */
-    private void roleCheckAnswer(PgFrame frame) throws RoleRefused {
+    private void roleCheckAnswer(ChannelHandlerContext ctx, PgFrame frame) throws RoleRefused {
         switch (frame.type()) {
-            case BackendMessage.DATA_ROW -> reasons = firstColumn(frame.body());
+            case BackendMessage.DATA_ROW -> {
+                String first = ((DataRow) BackendDecoder.decode(frame)).column(0);
+                reasons = first == null ? "" : first;
+            }
             case BackendMessage.ERROR_RESPONSE -> checkError = ((ErrorResponse) BackendDecoder.decode(frame)).message();
             case BackendMessage.READY_FOR_QUERY -> {
-                checking = false;
                 if (checkError != null || reasons == null) {
                     // Fail closed: a role Vigil cannot check is not used.
                     throw new RoleRefused("Vigil could not check role \"" + target.upstreamUser() + "\": "
@@ -182,23 +260,10 @@ final class UpstreamLoginHandler extends SimpleChannelInboundHandler<PgFrame> {
                     throw new RoleRefused(RoleSafety.refusal(target.upstreamUser(), reasons));
                 }
                 roleChecks.passed(target);
-                loggedIn((ReadyForQuery) BackendDecoder.decode(frame));
+                readCatalog(ctx, (ReadyForQuery) BackendDecoder.decode(frame));
             }
             default -> {} // RowDescription, CommandComplete
         }
-    }
-
-    /** A DataRow's first column as text, "" if it is null. */
-    private static String firstColumn(io.netty.buffer.ByteBuf row) {
-        io.netty.buffer.ByteBuf body = row.duplicate();
-        if (body.readShort() < 1) {
-            return "";
-        }
-        int length = body.readInt();
-        return length < 0
-                ? ""
-                : body.readCharSequence(length, java.nio.charset.StandardCharsets.UTF_8)
-                        .toString();
     }
 
     private void authenticate(ChannelHandlerContext ctx, Authentication request) throws AuthenticationFailed {

@@ -17,6 +17,8 @@ public final class ReadPause {
         TRAIL_CONGESTED,
         /** A statement is being parsed on a parser thread; what follows it waits. */
         PARSING,
+        /** The target is asked where a statement's relations are; what follows it waits. */
+        LOOKUP,
         /** A reply of the gateway's own waits for the target's answers in flight. */
         REPLY_PENDING,
         /** The gateway has ended the session: nothing more is read from the client. */

@@ -13,6 +13,9 @@ import io.vigil.proxy.protocol.MessageFrameDecoder;
 import io.vigil.proxy.protocol.backend.BackendEncoder;
 import io.vigil.proxy.protocol.backend.BackendKeyData;
 import io.vigil.proxy.protocol.backend.ErrorResponse;
+import io.vigil.proxy.protocol.frontend.FrontendEncoder;
+import io.vigil.proxy.protocol.frontend.Query;
+import io.vigil.proxy.sql.SessionRelations;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
@@ -47,6 +50,8 @@ public final class Session {
     private boolean ended;
     private byte transactionStatus = 'I';
     private Runnable deferredReply;
+    private SessionRelations.Lookup lookup;
+    private Runnable afterLookup;
     private final TrailChain chain = new TrailChain();
     private boolean closed;
     private final ReadPause clientReads;
@@ -200,6 +205,31 @@ public final class Session {
             deferredReply = null;
             reply.run();
         }
+    }
+
+    /**
+     * Sends the gateway's own relation lookup on the target connection; {@code then} runs once the
+     * target has answered it. Only while the target owes the client nothing (see {@link
+     * #replyWhenIdle}) and the session is outside a transaction: the answer is read off the
+     * connection and never reaches the client. On the session's event loop.
+     */
+    public void lookUp(SessionRelations.Lookup lookup, Runnable then) {
+        this.lookup = lookup;
+        this.afterLookup = then;
+        upstream.writeAndFlush(FrontendEncoder.encode(new Query(lookup.query(), true), upstream.alloc()));
+    }
+
+    /** The lookup the target is answering, null if none. */
+    public SessionRelations.Lookup lookup() {
+        return lookup;
+    }
+
+    /** The target has answered the lookup: what waited for it goes on. */
+    public void lookupAnswered() {
+        Runnable then = afterLookup;
+        lookup = null;
+        afterLookup = null;
+        then.run();
     }
 
     /** Why the session ended; the first reason given wins. */

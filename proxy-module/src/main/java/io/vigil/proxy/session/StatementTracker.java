@@ -7,6 +7,7 @@ import io.vigil.proxy.audit.AuditEvent.StatementStarted;
 import io.vigil.proxy.audit.Outcome;
 import io.vigil.proxy.audit.TrailChain;
 import io.vigil.proxy.sql.Redaction;
+import io.vigil.proxy.sql.SessionRelations;
 import io.vigil.proxy.sql.SqlAnalysis;
 import io.vigil.proxy.sql.SqlAnalysis.Refused;
 import io.vigil.proxy.sql.SqlAnalysis.Understood;
@@ -50,11 +51,15 @@ public final class StatementTracker {
     private final LongSupplier nanoTime;
     private final boolean hashParameters;
     private final Redaction redaction;
+    /** Resolves relation names as the target does; null: they are recorded as written. */
+    private final SessionRelations relations;
+
     private final Map<String, Prepared> preparedStatements = new HashMap<>();
     private final Map<String, Portal> portals = new HashMap<>();
     private final Map<String, StatementShape> sqlPrepared = new HashMap<>();
     private final ArrayDeque<Pending> pending = new ArrayDeque<>();
     private long nextSeq = 1;
+    private boolean midBatch;
     private long readyAtNanos;
 
     /**
@@ -70,6 +75,21 @@ public final class StatementTracker {
      */
     public StatementTracker(
             UUID sessionId, InstantSource clock, LongSupplier nanoTime, boolean hashParameters, Redaction redaction) {
+        this(sessionId, clock, nanoTime, hashParameters, redaction, null);
+    }
+
+    /**
+     * @param relations resolves the relations statements name as the target does, null to record
+     *     them as written
+     */
+    public StatementTracker(
+            UUID sessionId,
+            InstantSource clock,
+            LongSupplier nanoTime,
+            boolean hashParameters,
+            Redaction redaction,
+            SessionRelations relations) {
+        this.relations = relations;
         this.sessionId = sessionId;
         this.redaction = redaction;
         this.clock = clock;
@@ -112,8 +132,11 @@ public final class StatementTracker {
     public List<AuditEvent> query(Understood understood) {
         List<AuditEvent> events = new ArrayList<>(understood.statements().size());
         for (StatementShape shape : understood.statements()) {
-            events.add(start(shape.text(), Protocol.SIMPLE, resolveSqlPrepared(shape), null));
+            StatementShape resolved = resolveSqlPrepared(resolve(shape));
+            events.add(start(shape.text(), Protocol.SIMPLE, resolved, null));
+            ran(resolved);
         }
+        midBatch = false;
         pending.add(new QueryEnd());
         return events;
     }
@@ -130,6 +153,7 @@ public final class StatementTracker {
 
     /** A Parse: remembered under its name; a refused one is recorded now, as refused. */
     public List<AuditEvent> parse(String statement, String sql, SqlAnalysis analysis) {
+        midBatch = true;
         if (analysis instanceof Refused refused) {
             String recorded = refused.recorded(sql);
             preparedStatements.put(statement, new Prepared(recorded, null, refused));
@@ -137,7 +161,7 @@ public final class StatementTracker {
         }
         List<StatementShape> shapes = ((Understood) analysis).statements();
         // More than one statement in a Parse: the target refuses it; it is recorded as the first.
-        StatementShape shape = shapes.isEmpty() ? null : resolveSqlPrepared(shapes.getFirst());
+        StatementShape shape = shapes.isEmpty() ? null : resolveSqlPrepared(resolve(shapes.getFirst()));
         boolean redacted = shapes.stream().anyMatch(StatementShape::redacted);
         String recorded = redacted
                 ? String.join(";\n", shapes.stream().map(StatementShape::text).toList())
@@ -147,6 +171,7 @@ public final class StatementTracker {
     }
 
     public void bind(String portal, String statement, List<String> parameters) {
+        midBatch = true;
         Prepared prepared = preparedStatements.get(statement);
         if (prepared == null) {
             prepared = new Prepared("-- unknown prepared statement \"" + statement + "\"", null, null);
@@ -156,22 +181,52 @@ public final class StatementTracker {
 
     /** An Execute is about to be forwarded: it runs the statement its portal was bound from. */
     public StatementStarted execute(String portal) {
+        midBatch = true;
         Portal p = portals.get(portal);
         if (p == null) {
             return start("-- unknown portal \"" + portal + "\"", Protocol.EXTENDED, null, List.of());
         }
-        return start(p.prepared().sql(), Protocol.EXTENDED, p.prepared().shape(), p.parameters());
+        StatementStarted started =
+                start(p.prepared().sql(), Protocol.EXTENDED, p.prepared().shape(), p.parameters());
+        ran(p.prepared().shape());
+        return started;
+    }
+
+    private StatementShape resolve(StatementShape shape) {
+        return relations == null ? shape : relations.resolve(shape);
+    }
+
+    private void ran(StatementShape resolved) {
+        if (relations != null) {
+            relations.ran(resolved);
+        }
+    }
+
+    /** The session's relation resolver, null if relations are recorded as written. */
+    public SessionRelations relations() {
+        return relations;
+    }
+
+    /**
+     * Whether extended-protocol messages went since the last Sync (or simple Query): the target
+     * is part-way through a pipeline, so no query of the gateway's own may go in now.
+     */
+    public boolean midBatch() {
+        return midBatch;
     }
 
     public void closeStatement(String statement) {
+        midBatch = true;
         preparedStatements.remove(statement);
     }
 
     public void closePortal(String portal) {
+        midBatch = true;
         portals.remove(portal);
     }
 
     public void sync() {
+        midBatch = false;
         pending.add(new SyncPoint());
     }
 

@@ -232,7 +232,8 @@ public final class SqlAnalyzer implements AutoCloseable {
                     fingerprint.ok() ? fingerprint.text() : null,
                     facts.preparedName(),
                     facts.secretParameters(),
-                    !redacted.removed().isEmpty()));
+                    !redacted.removed().isEmpty(),
+                    facts.pathChange()));
         }
         boolean shareable = shapes.size() == 1
                 && !readConstants

@@ -9,14 +9,16 @@ import java.util.Set;
  * @param kind what it does
  * @param command the parse tree's node type, e.g. {@code SelectStmt}
  * @param text the statement's own text (one statement of a multi-statement query)
- * @param reads relations it reads, as written (schema-qualified when the statement qualified them)
- * @param writes relations and objects it changes
+ * @param reads relations it reads, as written (see {@link RelationName}); in the trail, as the
+ *     session resolved them (see {@link SessionRelations})
+ * @param writes relations and objects it changes, likewise
  * @param functions functions it calls, as written
  * @param fingerprint the statement's shape, the same for the same statement with other constants
  * @param preparedName the name a PREPARE, EXECUTE or DEALLOCATE statement refers to, else null
  * @param secretParameters parameters ($n, 1-based) bound to a secret (a pgcrypto key): the trail
  *     keeps them redacted
  * @param redacted whether {@code text} had secrets taken out of it (see {@link Redaction})
+ * @param pathChange what it does to the session's search_path, null if nothing
  */
 public record StatementShape(
         StatementKind kind,
@@ -28,13 +30,39 @@ public record StatementShape(
         String fingerprint,
         String preparedName,
         Set<Integer> secretParameters,
-        boolean redacted) {
+        boolean redacted,
+        PathChange pathChange) {
 
     public StatementShape {
         reads = List.copyOf(reads);
         writes = List.copyOf(writes);
         functions = List.copyOf(functions);
         secretParameters = Set.copyOf(secretParameters);
+    }
+
+    public StatementShape(
+            StatementKind kind,
+            String command,
+            String text,
+            List<String> reads,
+            List<String> writes,
+            List<String> functions,
+            String fingerprint,
+            String preparedName,
+            Set<Integer> secretParameters,
+            boolean redacted) {
+        this(
+                kind,
+                command,
+                text,
+                reads,
+                writes,
+                functions,
+                fingerprint,
+                preparedName,
+                secretParameters,
+                redacted,
+                null);
     }
 
     /** A shape without secrets, as the trail's readers re-create it. */
@@ -56,7 +84,33 @@ public record StatementShape(
      */
     public StatementShape withText(String otherText) {
         return new StatementShape(
-                kind, command, otherText, reads, writes, functions, fingerprint, preparedName, Set.of(), false);
+                kind,
+                command,
+                otherText,
+                reads,
+                writes,
+                functions,
+                fingerprint,
+                preparedName,
+                Set.of(),
+                false,
+                pathChange);
+    }
+
+    /** The same statement with its relations named as the session resolved them. */
+    public StatementShape withRelations(List<String> resolvedReads, List<String> resolvedWrites) {
+        return new StatementShape(
+                kind,
+                command,
+                text,
+                resolvedReads,
+                resolvedWrites,
+                functions,
+                fingerprint,
+                preparedName,
+                secretParameters,
+                redacted,
+                pathChange);
     }
 
     public boolean isPrepare() {
@@ -86,6 +140,7 @@ public record StatementShape(
                 fingerprint,
                 preparedName,
                 secretParameters,
-                redacted);
+                redacted,
+                prepared.pathChange);
     }
 }

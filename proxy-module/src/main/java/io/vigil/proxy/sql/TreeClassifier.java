@@ -121,7 +121,8 @@ final class TreeClassifier {
             String refusal,
             boolean readConstants,
             List<Integer> secretLocations,
-            Set<Integer> secretParameters) {}
+            Set<Integer> secretParameters,
+            PathChange pathChange) {}
 
     private final Set<String> reads = new LinkedHashSet<>();
     private final Set<String> writes = new LinkedHashSet<>();
@@ -134,6 +135,8 @@ final class TreeClassifier {
     private final List<Integer> secretLocations = new ArrayList<>();
 
     private final Set<Integer> secretParameters = new java.util.TreeSet<>();
+    /** What the statement does to the search_path, null if nothing. */
+    private PathChange pathChange;
 
     private TreeClassifier() {}
 
@@ -155,6 +158,9 @@ final class TreeClassifier {
         }
         if (command.equals("DropStmt")) {
             droppedObjects(body);
+            if (body.path("removeType").asString("").equals("OBJECT_SCHEMA")) {
+                pathChange = PathChange.UNKNOWN;
+            }
         }
         reads.removeAll(cteNames);
         List<String> read = new ArrayList<>(reads);
@@ -176,7 +182,8 @@ final class TreeClassifier {
                 refusal,
                 readConstants,
                 List.copyOf(secretLocations),
-                Set.copyOf(secretParameters));
+                Set.copyOf(secretParameters),
+                pathChange);
     }
 
     private StatementKind kindOf(String command, JsonNode body) {
@@ -247,7 +254,20 @@ final class TreeClassifier {
         switch (type) {
             case "FuncCall" -> function(body);
             case "CommonTableExpr" -> cteNames.add(body.path("ctename").asString(""));
-            case "VariableSetStmt" -> checkLexingSetting(body);
+            case "VariableSetStmt" -> {
+                checkLexingSetting(body);
+                setsPath(body);
+            }
+            // Each may change the search_path in a way only the server knows: a procedure or block
+            // that sets it, a schema the path names that now exists or no longer does.
+            case "DoStmt", "CallStmt", "DiscardStmt", "CreateSchemaStmt" -> pathChange = PathChange.UNKNOWN;
+            case "RenameStmt", "GrantStmt" -> {
+                String objectType = body.path(type.equals("RenameStmt") ? "renameType" : "objtype")
+                        .asString("");
+                if (objectType.equals("OBJECT_SCHEMA")) {
+                    pathChange = PathChange.UNKNOWN;
+                }
+            }
             case "AlterRoleStmt" -> refusePasswordChange(body);
             // Kept for the role's or database's next sessions: a lexing setting there would make them
             // read SQL otherwise than Vigil does.
@@ -302,17 +322,62 @@ final class TreeClassifier {
         }
     }
 
+    /** A relation as written; a temporary one the statement does not qualify is in {@code pg_temp}. */
     private void relation(JsonNode rangeVar, boolean written) {
-        StringBuilder name = new StringBuilder();
+        List<String> parts = new ArrayList<>(3);
         for (String part : List.of("catalogname", "schemaname", "relname")) {
             if (rangeVar.path(part).isString()) {
-                if (!name.isEmpty()) {
-                    name.append('.');
-                }
-                name.append(rangeVar.get(part).stringValue());
+                parts.add(rangeVar.get(part).stringValue());
             }
         }
-        (written ? writes : reads).add(name.toString());
+        if (parts.size() == 1 && rangeVar.path("relpersistence").asString("").equals("t")) {
+            parts.addFirst(SearchPath.TEMP);
+        }
+        (written ? writes : reads).add(RelationName.render(parts));
+    }
+
+    /** SET [LOCAL] search_path ..., RESET, SET ROLE (which changes what $user means). */
+    private void setsPath(JsonNode set) {
+        String name = set.path("name").asString("");
+        String kind = set.path("kind").asString("");
+        boolean local = set.path("is_local").asBoolean(false);
+        if (kind.equals("VAR_RESET_ALL")) {
+            pathChange = new PathChange(PathChange.Kind.RESET, List.of(), false);
+        } else if (identityChange(set)) {
+            pathChange = PathChange.UNKNOWN;
+        } else if (name.equals("search_path")) {
+            if (kind.equals("VAR_SET_VALUE")) {
+                List<String> names = new ArrayList<>();
+                for (JsonNode arg : set.path("args")) {
+                    String value = constant(arg);
+                    if (value == null || value.isEmpty()) {
+                        pathChange = PathChange.UNKNOWN;
+                        return;
+                    }
+                    names.add(value);
+                }
+                pathChange = new PathChange(PathChange.Kind.SET, names, local);
+            } else if (kind.equals("VAR_SET_DEFAULT") || kind.equals("VAR_RESET")) {
+                pathChange = new PathChange(PathChange.Kind.RESET, List.of(), local);
+            } else {
+                pathChange = PathChange.UNKNOWN;
+            }
+        }
+    }
+
+    /** {@code set_config('search_path', 'a, b', false)}: known when every argument is a constant. */
+    private void setConfigPath(JsonNode args, String setting) {
+        if (setting != null && !setting.equalsIgnoreCase("search_path")) {
+            return;
+        }
+        String value = constant(args.path(1));
+        String local = constant(args.path(2));
+        List<String> names = value == null ? null : SearchPath.split(value);
+        if (setting == null || names == null || local == null) {
+            pathChange = PathChange.UNKNOWN;
+        } else {
+            pathChange = new PathChange(PathChange.Kind.SET, names, !OFF.contains(local.toLowerCase(Locale.ROOT)));
+        }
     }
 
     private void function(JsonNode call) {
@@ -333,6 +398,7 @@ final class TreeClassifier {
             if (setting != null) {
                 checkLexingSetting(setting, constant(args.path(1)));
             }
+            setConfigPath(args, setting);
         }
     }
 
@@ -359,9 +425,9 @@ final class TreeClassifier {
         }
         for (JsonNode object : drop.path("objects")) {
             JsonNode names = object.has("List") ? object.path("List").path("items") : object;
-            String name = dotted(names);
-            if (!name.isEmpty()) {
-                writes.add(name);
+            List<String> parts = parts(names);
+            if (!parts.isEmpty()) {
+                writes.add(RelationName.render(parts));
             }
         }
     }
@@ -413,16 +479,17 @@ final class TreeClassifier {
 
     /** A list of {@code {"String": {"sval": ...}}} joined with dots: a qualified name. */
     private static String dotted(JsonNode names) {
-        StringBuilder name = new StringBuilder();
+        return String.join(".", parts(names));
+    }
+
+    private static List<String> parts(JsonNode names) {
+        List<String> parts = new ArrayList<>(3);
         for (JsonNode part : names) {
             JsonNode string = part.path("String").path("sval");
             if (string.isString()) {
-                if (!name.isEmpty()) {
-                    name.append('.');
-                }
-                name.append(string.stringValue());
+                parts.add(string.stringValue());
             }
         }
-        return name.toString();
+        return parts;
     }
 }

@@ -1,5 +1,6 @@
 package io.vigil.review.sessions;
 
+import io.vigil.review.ui.RelationLabels;
 import java.time.OffsetDateTime;
 import java.util.List;
 
@@ -71,8 +72,8 @@ public record StatementEntry(
 
     /** Relations read and written, as {@code reads → writes}. */
     public String relationsText() {
-        String read = String.join(", ", reads);
-        String written = String.join(", ", writes);
+        String read = RelationLabels.labels(reads);
+        String written = RelationLabels.labels(writes);
         if (written.isEmpty()) {
             return read;
         }

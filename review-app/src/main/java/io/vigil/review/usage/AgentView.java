@@ -35,6 +35,7 @@ import io.vigil.review.sessions.SessionSummary;
 import io.vigil.review.ui.Feedback;
 import io.vigil.review.ui.Grids;
 import io.vigil.review.ui.MainLayout;
+import io.vigil.review.ui.RelationLabels;
 import jakarta.annotation.security.PermitAll;
 import java.io.ByteArrayInputStream;
 import java.net.URLEncoder;
@@ -300,7 +301,9 @@ class AgentView extends VerticalLayout implements HasUrlParameter<String> {
         Grid<RelationUsage> grid = new Grid<>(RelationUsage.class, false);
         grid.setId("relations");
         grid.addThemeVariants(GridVariant.LUMO_COMPACT, GridVariant.LUMO_ROW_STRIPES);
-        grid.addColumn(RelationUsage::relation).setHeader("Relation").setAutoWidth(true);
+        grid.addColumn(u -> RelationLabels.label(u.relation()))
+                .setHeader("Relation")
+                .setAutoWidth(true);
         grid.addColumn(RelationUsage::operation).setHeader("Operation").setAutoWidth(true);
         grid.addColumn(RelationUsage::statements).setHeader("Statements").setTextAlign(ColumnTextAlign.END);
         grid.addColumn(RelationUsage::rows).setHeader("Rows").setTextAlign(ColumnTextAlign.END);
@@ -351,8 +354,25 @@ class AgentView extends VerticalLayout implements HasUrlParameter<String> {
                                                         + g.via() + ")")
                                                 .toList()));
         other.setId("other-grants");
+        Paragraph catalogs = new Paragraph(
+                matrix.catalogReads().isEmpty()
+                        ? "Read no PostgreSQL catalogs."
+                        : "PostgreSQL catalogs read (not the agent's tables): "
+                                + String.join(", ", matrix.catalogReads()));
+        catalogs.setId("catalog-reads");
+        Paragraph missing = new Paragraph(
+                matrix.missing().isEmpty()
+                        ? "Named no relation that did not exist."
+                        : "Named but did not exist when the statement ran: " + String.join(", ", matrix.missing()));
+        missing.setId("missing-relations");
         return new VerticalLayout(
-                new H3("Privileges held and used"), new HorizontalLayout(state, refresh), legend, grid, other);
+                new H3("Privileges held and used"),
+                new HorizontalLayout(state, refresh),
+                legend,
+                grid,
+                other,
+                catalogs,
+                missing);
     }
 
     private String readState() {

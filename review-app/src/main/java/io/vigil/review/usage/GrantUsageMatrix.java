@@ -1,5 +1,6 @@
 package io.vigil.review.usage;
 
+import io.vigil.proxy.sql.RelationName;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -15,8 +16,16 @@ import java.util.TreeSet;
  * Privileges held next to privileges used, per relation: what an access review needs to see that
  * an agent holds more than it uses. A pure function of the catalog's grants and the rolled-up
  * usage, so it is tested from tables.
+ *
+ * <p>The gateway records relations as the target resolved them ({@code public.orders}, {@code
+ * pg_catalog.pg_authid}, {@code ?nosuch} for one that did not exist). PostgreSQL's own catalogs
+ * and relations that did not exist are kept out of the rows, in {@link #catalogReads} and {@link
+ * #missing}: they are not the agent's tables.
+ *
+ * @param catalogReads PostgreSQL catalogs the agent read (pg_catalog, information_schema)
+ * @param missing relations statements named that did not exist, as the statements named them
  */
-public record GrantUsageMatrix(List<Row> rows) {
+public record GrantUsageMatrix(List<Row> rows, List<String> catalogReads, List<String> missing) {
 
     /** The privileges the matrix shows, in order; OWNER stands for DDL (alter, drop). */
     public static final List<String> PRIVILEGES = List.of("SELECT", "INSERT", "UPDATE", "DELETE", "TRUNCATE", "OWNER");
@@ -75,8 +84,18 @@ public record GrantUsageMatrix(List<Row> rows) {
             }
         }
         Map<String, Map<String, OffsetDateTime>> used = new TreeMap<>();
+        Set<String> catalogReads = new TreeSet<>();
+        Set<String> missing = new TreeSet<>();
         for (RelationUsage u : usage) {
-            String relation = resolve(u.relation(), held.keySet());
+            if (RelationName.missing(u.relation())) {
+                missing.add(u.relation().substring(1));
+                continue;
+            }
+            String relation = resolve(plain(u.relation()), held.keySet());
+            if (RelationName.catalog(relation)) {
+                catalogReads.add(relation);
+                continue;
+            }
             for (var privilege : USED_BY.entrySet()) {
                 if (privilege.getValue().contains(u.operation())) {
                     used.computeIfAbsent(relation, r -> new HashMap<>())
@@ -97,7 +116,16 @@ public record GrantUsageMatrix(List<Row> rows) {
             }
             rows.add(new Row(relation, List.copyOf(cells)));
         }
-        return new GrantUsageMatrix(List.copyOf(rows));
+        return new GrantUsageMatrix(List.copyOf(rows), List.copyOf(catalogReads), List.copyOf(missing));
+    }
+
+    /**
+     * A recorded name as the catalog's grants name relations: {@code schema.relation} without
+     * quotes ({@code shop."Order Lines"} is {@code shop.Order Lines} there).
+     */
+    static String plain(String recorded) {
+        List<String> parts = RelationName.parts(recorded);
+        return parts == null ? recorded : String.join(".", parts);
     }
 
     /** Held write or DDL privileges no statement used in the window, as "relation PRIVILEGE". */
@@ -114,8 +142,10 @@ public record GrantUsageMatrix(List<Row> rows) {
     }
 
     /**
-     * The catalog's schema.relation that a statement's relation name means: itself when qualified;
-     * unqualified, the only held relation of that name, else the one in {@code public}.
+     * The catalog's schema.relation that a statement's relation name means: itself when qualified
+     * (the gateway qualifies every name it resolved). An unqualified one is from a trail written
+     * before the gateway resolved names: the only held relation of that name, else a PostgreSQL
+     * catalog if it is named like one and not held, else the one in {@code public}.
      */
     static String resolve(String written, Set<String> catalog) {
         if (written.contains(".")) {
@@ -127,6 +157,9 @@ public record GrantUsageMatrix(List<Row> rows) {
                 .toList();
         if (candidates.size() == 1) {
             return candidates.getFirst();
+        }
+        if (candidates.isEmpty() && written.startsWith("pg_")) {
+            return "pg_catalog." + written;
         }
         return candidates.contains("public." + written) || candidates.isEmpty()
                 ? "public." + written

@@ -125,6 +125,31 @@ class GrantUsageMatrixTest {
                 .isEqualTo(T);
     }
 
+    /** The matrix: catalogs as "used, not held", a table that does not exist, among the agent's tables. */
+    @Test
+    void catalogsAndRelationsThatDidNotExistAreKeptApartFromTheAgentsTables() {
+        GrantUsageMatrix matrix = GrantUsageMatrix.of(
+                table("public.orders", "SELECT"),
+                List.of(
+                        new RelationUsage("public.orders", "select", 4, 4, 0, 0, T),
+                        new RelationUsage("pg_catalog.pg_authid", "select", 1, 0, 1, 0, T),
+                        new RelationUsage("pg_catalog.pg_stat_activity", "select", 2, 9, 0, 0, T),
+                        new RelationUsage("information_schema.tables", "select", 1, 3, 0, 0, T),
+                        new RelationUsage("?nosuch", "select", 1, 0, 1, 0, T),
+                        new RelationUsage("?archive.orders", "delete", 1, 0, 1, 0, T),
+                        new RelationUsage("shop.\"Order Lines\"", "select", 1, 1, 0, 0, T),
+                        // recorded before the gateway resolved names
+                        new RelationUsage("pg_class", "select", 1, 1, 0, 0, T)));
+        assertThat(matrix.byRelation().keySet()).containsExactly("public.orders", "shop.Order Lines");
+        assertThat(matrix.catalogReads())
+                .containsExactly(
+                        "information_schema.tables",
+                        "pg_catalog.pg_authid",
+                        "pg_catalog.pg_class",
+                        "pg_catalog.pg_stat_activity");
+        assertThat(matrix.missing()).containsExactly("archive.orders", "nosuch");
+    }
+
     private static Arguments row(String what, List<Grant> grants, List<RelationUsage> usage, String cell, String says) {
         return Arguments.of(what, grants, usage, cell, says);
     }

@@ -52,10 +52,28 @@ public final class BackendDecoder {
                     }
                     case BackendMessage.COMMAND_COMPLETE -> new CommandComplete(Wire.readCStringLenient(body));
                     case BackendMessage.ERROR_RESPONSE -> new ErrorResponse(fields(body));
+                    case BackendMessage.DATA_ROW -> dataRow(body);
                     default -> throw new ProtocolViolation("unexpected backend message type " + frame);
                 };
         Wire.requireConsumed(body, message.getClass().getSimpleName());
         return message;
+    }
+
+    private static DataRow dataRow(ByteBuf body) {
+        requireAtLeast(body, 2);
+        int count = body.readUnsignedShort();
+        List<String> columns = new ArrayList<>(Math.min(count, 64));
+        for (int i = 0; i < count; i++) {
+            requireAtLeast(body, 4);
+            int length = body.readInt();
+            if (length < 0) {
+                columns.add(null);
+                continue;
+            }
+            requireAtLeast(body, length);
+            columns.add(body.readCharSequence(length, StandardCharsets.UTF_8).toString());
+        }
+        return new DataRow(columns);
     }
 
     private static Authentication authentication(ByteBuf body) {
@@ -116,6 +134,12 @@ public final class BackendDecoder {
             body.skipBytes(Math.min(length + 1, body.readableBytes()));
         }
         return fields;
+    }
+
+    private static void requireAtLeast(ByteBuf body, int length) {
+        if (body.readableBytes() < length) {
+            throw new ProtocolViolation("DataRow is truncated");
+        }
     }
 
     private static void requireLength(ByteBuf body, int length, String message) {

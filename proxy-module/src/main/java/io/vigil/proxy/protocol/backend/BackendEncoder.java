@@ -50,6 +50,20 @@ public final class BackendEncoder {
                 m.unrecognizedOptions().forEach(option -> Wire.writeCString(buf, option));
                 Wire.endFrame(buf, at);
             }
+            case DataRow m -> {
+                int at = Wire.beginFrame(buf, 'D');
+                buf.writeShort(m.columns().size());
+                for (String column : m.columns()) {
+                    if (column == null) {
+                        buf.writeInt(-1);
+                    } else {
+                        byte[] bytes = column.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                        buf.writeInt(bytes.length);
+                        buf.writeBytes(bytes);
+                    }
+                }
+                Wire.endFrame(buf, at);
+            }
             case ErrorResponse m -> {
                 int at = Wire.beginFrame(buf, 'E');
                 for (Map.Entry<Character, String> field : m.fields().entrySet()) {

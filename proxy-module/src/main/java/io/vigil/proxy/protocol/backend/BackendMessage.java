@@ -13,7 +13,8 @@ public sealed interface BackendMessage
                 ReadyForQuery,
                 CommandComplete,
                 ErrorResponse,
-                NegotiateProtocolVersion {
+                NegotiateProtocolVersion,
+                DataRow {
 
     byte AUTHENTICATION = 'R';
     byte PARAMETER_STATUS = 'S';
