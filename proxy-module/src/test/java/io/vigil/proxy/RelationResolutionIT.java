@@ -134,6 +134,25 @@ class RelationResolutionIT {
                 .containsExactly("pg_temp.scratch");
     }
 
+    /**
+     * A pipelined statement waits for its lookup until the target has answered the one before it;
+     * a client that leaves meanwhile takes it along: nothing is forwarded, nothing leaks (the
+     * paranoid leak detector runs after each test).
+     */
+    @Test
+    void aClientThatLeavesWhileItsStatementWaitsForALookupLeaksNothing() throws Exception {
+        UUID agent = env.agentWithRole("leaving-bot", "s3cret-leaving", "resolver", PASSWORD);
+        try (RawClient client = new RawClient(env.gateway.address().getPort())) {
+            client.logIn("leaving-bot", "s3cret-leaving");
+            client.send(RawClient.query("select pg_sleep(0.5)"), RawClient.query("select * from made_nowhere"));
+            TestEnvironment.await(() -> env.statementsOfAnyOutcome(agent), r -> !r.isEmpty());
+        }
+        Thread.sleep(1_000);
+        assertThat(env.statementsOfAnyOutcome(agent))
+                .extracting(StatementViewRecord::getSqlText)
+                .containsExactly("select pg_sleep(0.5)");
+    }
+
     private static int firstId(Statement s, String sql) throws SQLException {
         try (ResultSet rs = s.executeQuery(sql)) {
             assertThat(rs.next()).as(sql).isTrue();

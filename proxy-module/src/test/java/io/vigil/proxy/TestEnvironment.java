@@ -254,6 +254,17 @@ public final class TestEnvironment implements AutoCloseable {
                 .fetchInto(STATEMENT_VIEW);
     }
 
+    /** The recorded statements of {@code agent}, whether or not their outcome is known. */
+    List<StatementViewRecord> statementsOfAnyOutcome(UUID agent) {
+        return store.select(STATEMENT_VIEW.fields())
+                .from(STATEMENT_VIEW)
+                .join(SESSION)
+                .on(SESSION.ID.eq(STATEMENT_VIEW.SESSION_ID))
+                .where(SESSION.AGENT_ID.eq(agent))
+                .orderBy(SESSION.STARTED_AT, STATEMENT_VIEW.SEQ)
+                .fetchInto(STATEMENT_VIEW);
+    }
+
     /** Polls {@code probe} until {@code done} holds, for up to 10 s; fails with the last value if not. */
     static <T> T await(Supplier<T> probe, Predicate<T> done) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();

@@ -77,8 +77,8 @@ final class StatementAuditHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
-    /** A statement waiting for the target's answer to a relation lookup. */
-    private boolean lookingUp;
+    /** A statement waiting for the target's answer to a relation lookup, null if none. */
+    private PgFrame awaitingLookup;
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
@@ -197,7 +197,7 @@ final class StatementAuditHandler extends ChannelInboundHandlerAdapter {
             ctx.fireExceptionCaught(e);
             return;
         }
-        if (!lookingUp) {
+        if (awaitingLookup == null) {
             stopWaiting(ctx);
         }
     }
@@ -228,7 +228,7 @@ final class StatementAuditHandler extends ChannelInboundHandlerAdapter {
         if (lookup == null) {
             return false;
         }
-        lookingUp = true;
+        awaitingLookup = statement.frame();
         waiting = true;
         session.clientReads().pause(ReadPause.Reason.LOOKUP);
         session.replyWhenIdle(() -> {
@@ -242,7 +242,10 @@ final class StatementAuditHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void lookedUp(ChannelHandlerContext ctx, Statement statement, Understood understood) {
-        lookingUp = false;
+        if (awaitingLookup == null) {
+            return; // the client has gone, and its statement with it
+        }
+        awaitingLookup = null;
         session.clientReads().resume(ReadPause.Reason.LOOKUP);
         if (!ctx.channel().isActive() || session.ended()) {
             ReferenceCountUtil.release(statement.frame());
@@ -334,6 +337,10 @@ final class StatementAuditHandler extends ChannelInboundHandlerAdapter {
     public void channelInactive(ChannelHandlerContext ctx) {
         for (PgFrame frame = held.poll(); frame != null; frame = held.poll()) {
             ReferenceCountUtil.release(frame);
+        }
+        if (awaitingLookup != null) {
+            ReferenceCountUtil.release(awaitingLookup);
+            awaitingLookup = null;
         }
         ctx.fireChannelInactive();
     }
