@@ -78,6 +78,11 @@ class RelationResolutionIT {
             assertThat(firstId(s, "select id from orders /* computed path */")).isEqualTo(1);
             superuser("create table public.made_later (id int)", "grant select on public.made_later to resolver");
             s.execute("select * from made_later");
+            // A prepared statement is analysed again under a changed search_path, as PostgreSQL does.
+            s.execute("set search_path to sales, public");
+            s.execute("prepare by_path as select id from orders");
+            s.execute("set search_path to public");
+            assertThat(firstId(s, "execute by_path")).isEqualTo(1);
             s.execute("create temp table scratch (id int)");
             s.execute("insert into scratch values (3)");
             assertThat(firstId(s, "select id from scratch")).isEqualTo(3);
@@ -113,6 +118,10 @@ class RelationResolutionIT {
                 "select set_config('search_path', 'pub' || 'lic', false) | -",
                 "select id from orders /* computed path */ | public.orders",
                 "select * from made_later | public.made_later",
+                "set search_path to sales, public | -",
+                "prepare by_path as select id from orders | sales.orders",
+                "set search_path to public | -",
+                "execute by_path | public.orders",
                 "create temp table scratch (id int) | -",
                 "insert into scratch values (3) | -",
                 "select id from scratch | pg_temp.scratch",
@@ -151,6 +160,84 @@ class RelationResolutionIT {
         assertThat(env.statementsOfAnyOutcome(agent))
                 .extracting(StatementViewRecord::getSqlText)
                 .containsExactly("select pg_sleep(0.5)");
+    }
+
+    /**
+     * The gateway's own lookup never goes into the middle of a client's pipeline (after a Describe
+     * and before its Sync the target would answer it out of turn), and never before a named Parse
+     * (a simple query drops the unnamed statement the client may still bind).
+     */
+    @Test
+    void theLookupKeepsOutOfTheClientsPipelineAndItsUnnamedStatement() throws Exception {
+        env.agentWithRole("pipeline-bot", "s3cret-pipeline", "resolver", PASSWORD);
+        try (RawClient client = new RawClient(env.gateway.address().getPort())) {
+            client.logIn("pipeline-bot", "s3cret-pipeline");
+            client.send(parse("s1", "select 1"), RawClient.message('S', new byte[0]));
+            assertThat(types(client, 'Z')).isEqualTo("1Z");
+            client.send(
+                    RawClient.message('D', bytes("Ss1")),
+                    parse("", "select * from made_nowhere"),
+                    RawClient.message('S', new byte[0]));
+            assertThat(types(client, 'Z')).isEqualTo("tTEZ");
+
+            client.send(parse("", "select 7"), RawClient.message('S', new byte[0]));
+            assertThat(types(client, 'Z')).isEqualTo("1Z");
+            client.send(parse("named", "select * from made_nowhere_either"), RawClient.message('S', new byte[0]));
+            assertThat(types(client, 'Z')).isEqualTo("EZ");
+            client.send(
+                    RawClient.message('B', bind()),
+                    RawClient.message('E', execute()),
+                    RawClient.message('S', new byte[0]));
+            assertThat(types(client, 'Z'))
+                    .as("the unnamed statement still there")
+                    .isEqualTo("2DCZ");
+        }
+    }
+
+    private static byte[] parse(String name, String sql) {
+        byte[] names = bytes(name, sql);
+        return RawClient.message(
+                'P',
+                java.nio.ByteBuffer.allocate(names.length + 2)
+                        .put(names)
+                        .putShort((short) 0)
+                        .array());
+    }
+
+    /** Bind the unnamed portal to the unnamed statement, no parameters, text results. */
+    private static byte[] bind() {
+        return java.nio.ByteBuffer.allocate(8)
+                .put((byte) 0)
+                .put((byte) 0)
+                .putShort((short) 0)
+                .putShort((short) 0)
+                .putShort((short) 0)
+                .array();
+    }
+
+    /** Execute the unnamed portal, all rows. */
+    private static byte[] execute() {
+        return java.nio.ByteBuffer.allocate(5).put((byte) 0).putInt(0).array();
+    }
+
+    /** C strings, one after the other. */
+    private static byte[] bytes(String... strings) {
+        StringBuilder all = new StringBuilder();
+        for (String s : strings) {
+            all.append(s).append('\0');
+        }
+        return all.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    /** The types of the messages the client gets, up to and including the first of type {@code last}. */
+    private static String types(RawClient client, char last) throws java.io.IOException {
+        StringBuilder types = new StringBuilder();
+        char type;
+        do {
+            type = client.read().type();
+            types.append(type);
+        } while (type != last);
+        return types.toString();
     }
 
     private static int firstId(Statement s, String sql) throws SQLException {

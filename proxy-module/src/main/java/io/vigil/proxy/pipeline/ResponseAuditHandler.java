@@ -38,7 +38,7 @@ final class ResponseAuditHandler extends FrameInspector {
 
     @Override
     boolean inspect(ChannelHandlerContext ctx, PgFrame frame) {
-        if (session.lookup() != null) {
+        if (session.lookup() != null && answersLookup(frame.type())) {
             lookupAnswer(frame);
             return false;
         }
@@ -105,8 +105,25 @@ final class ResponseAuditHandler extends FrameInspector {
     }
 
     /**
+     * The messages that answer a query. Others that may come meanwhile belong to the client as
+     * ever: a notification, a notice, a setting's new value (checked as always).
+     */
+    private static boolean answersLookup(byte type) {
+        return switch (type) {
+            case BackendMessage.ROW_DESCRIPTION,
+                    BackendMessage.DATA_ROW,
+                    BackendMessage.COMMAND_COMPLETE,
+                    BackendMessage.EMPTY_QUERY_RESPONSE,
+                    BackendMessage.ERROR_RESPONSE,
+                    BackendMessage.READY_FOR_QUERY -> true;
+            default -> false;
+        };
+    }
+
+    /**
      * A frame of the target's answer to the gateway's own relation lookup: read here, never relayed.
-     * An error (a cancel, say) leaves the session believing what it believed.
+     * An error (a cancel, say) leaves the session believing what it believed, but for the search
+     * path if that came before it.
      */
     private void lookupAnswer(PgFrame frame) {
         try {
@@ -132,10 +149,8 @@ final class ResponseAuditHandler extends FrameInspector {
     private void finishLookup() {
         SessionRelations.Lookup lookup = session.lookup();
         try {
-            if (!lookupFailed) {
-                rows.forEach(lookup::row);
-                lookup.answered();
-            }
+            rows.forEach(lookup::row);
+            lookup.answered(!lookupFailed);
         } catch (RuntimeException e) {
             // An answer that does not read is not used: the session believes what it believed.
         } finally {

@@ -156,6 +156,7 @@ final class StatementAuditHandler extends ChannelInboundHandlerAdapter {
                 }
             }
             case FrontendMessage.SYNC -> statements.sync();
+            case FrontendMessage.DESCRIBE, FrontendMessage.FLUSH -> statements.partOfBatch();
             case FrontendMessage.TERMINATE -> session.clientTerminates();
             case FrontendMessage.FUNCTION_CALL -> {
                 refuseFunctionCall(ctx, frame);
@@ -220,8 +221,16 @@ final class StatementAuditHandler extends ChannelInboundHandlerAdapter {
      * @return true if the statement waits for the lookup
      */
     private boolean lookupFirst(ChannelHandlerContext ctx, Statement statement, Understood understood) {
-        SessionRelations relations = session.statements().relations();
-        if (relations == null || session.statements().midBatch()) {
+        StatementTracker statements = session.statements();
+        SessionRelations relations = statements.relations();
+        if (relations == null
+                || statements.midBatch()
+                // A simple Query drops the unnamed prepared statement: only where it is about to go anyway.
+                || !statement.query() && !statement.preparedName().isEmpty()
+                // Decided now if it can be: a lookup that ends at once must not end inside this call.
+                || statements.idle()
+                        && (session.transactionStatus() != 'I'
+                                || !session.upstream().isActive())) {
             return false;
         }
         SessionRelations.Lookup lookup = relations.lookup(understood.statements());

@@ -9,7 +9,8 @@ import java.util.List;
  *
  * @param transactionStatus the status byte of the target's first ReadyForQuery
  * @param catalog the target's relations as the role sees them, to resolve names against
- * @param searchPath the session's search_path setting at its start, split into names
+ * @param searchPath the session's search_path setting at its start, split into names; null if it
+ *     could not be read as a list
  */
 record UpstreamLogin(
         List<ParameterStatus> parameters,
@@ -21,6 +22,6 @@ record UpstreamLogin(
 
     UpstreamLogin {
         parameters = List.copyOf(parameters);
-        searchPath = List.copyOf(searchPath);
+        searchPath = searchPath == null ? null : List.copyOf(searchPath);
     }
 }

@@ -57,9 +57,9 @@ import java.util.Map;
  *   |--------------------------------------------->|
  *   | RowDescription, DataRow(reasons), CommandComplete, ReadyForQuery
  *   |<---------------------------------------------|
- *   | Query(schemas, relations; search_path)        |   unless read in the last minute
+ *   | Query([schemas, relations;] search_path)      |   the catalog unless read in the last minute
  *   |--------------------------------------------->|
- *   | RowDescription, DataRow*, CommandComplete (twice), ReadyForQuery
+ *   | RowDescription, DataRow*, CommandComplete (per statement), ReadyForQuery
  *   |<---------------------------------------------|
  * </pre>
  *
@@ -79,8 +79,6 @@ final class UpstreamLoginHandler extends SimpleChannelInboundHandler<PgFrame> {
     private boolean authenticated;
     private final RoleChecks roleChecks;
     private final Catalogs catalogs;
-    /** The search_path the client asked for at startup, null if none. */
-    private final String startupSearchPath;
 
     /** What the login waits for: the login itself, the role check's answer, the catalog's. */
     private enum Phase {
@@ -92,7 +90,8 @@ final class UpstreamLoginHandler extends SimpleChannelInboundHandler<PgFrame> {
     private Phase phase = Phase.LOGIN;
     private String reasons;
     private String checkError;
-    private RelationCatalog.Builder catalog;
+    private RelationCatalog.Builder catalogRows;
+    private RelationCatalog catalog;
     private String searchPath;
 
     UpstreamLoginHandler(
@@ -108,11 +107,6 @@ final class UpstreamLoginHandler extends SimpleChannelInboundHandler<PgFrame> {
         this.roleChecks = roleChecks;
         this.catalogs = catalogs;
         this.result = result;
-        this.startupSearchPath = clientParameters.entrySet().stream()
-                .filter(p -> p.getKey().equalsIgnoreCase("search_path"))
-                .map(Map.Entry::getValue)
-                .findFirst()
-                .orElse(null);
     }
 
     @Override
@@ -164,7 +158,7 @@ final class UpstreamLoginHandler extends SimpleChannelInboundHandler<PgFrame> {
             when authenticated -> {
                 refuseOtherLexing();
                 if (roleChecks.fresh(target)) {
-                    readCatalog(ctx, ready);
+                    readCatalog(ctx);
                 } else {
                     phase = Phase.ROLE_CHECK;
                     send(ctx, new Query(RoleSafety.query("CURRENT_USER", target.managementUser()), true));
@@ -191,16 +185,20 @@ final class UpstreamLoginHandler extends SimpleChannelInboundHandler<PgFrame> {
         }
     }
 
-    /** The catalog to resolve the session's relation names against, read unless read lately. */
-    private void readCatalog(ChannelHandlerContext ctx, ReadyForQuery ready) {
-        Catalogs.Read read = catalogs.fresh(target, startupSearchPath);
-        if (read != null) {
-            loggedIn(ready, read);
-            return;
-        }
+    /**
+     * The catalog to resolve the session's relation names against (unless read lately) and the
+     * session's search_path (always: the role's own setting may have changed).
+     */
+    private void readCatalog(ChannelHandlerContext ctx) {
         phase = Phase.CATALOG;
-        catalog = RelationCatalog.builder();
-        send(ctx, new Query(RelationCatalog.QUERY + ";\nselect pg_catalog.current_setting('search_path')", true));
+        catalog = catalogs.fresh(target);
+        String setting = "select pg_catalog.current_setting('search_path')";
+        if (catalog != null) {
+            send(ctx, new Query(setting, true));
+        } else {
+            catalogRows = RelationCatalog.builder();
+            send(ctx, new Query(RelationCatalog.QUERY + ";\n" + setting, true));
+        }
     }
 
     /** Rows of (schema, relation, usable), then one of the search_path setting. */
@@ -210,36 +208,40 @@ final class UpstreamLoginHandler extends SimpleChannelInboundHandler<PgFrame> {
                 DataRow row = (DataRow) BackendDecoder.decode(frame);
                 if (row.columns().size() == 1) {
                     searchPath = row.column(0);
+                } else if (catalogRows == null) {
+                    throw new RoleRefused("the target answered Vigil's catalog read out of turn");
                 } else if (row.column(1) == null) {
-                    catalog.schema(row.column(0), "t".equals(row.column(2)));
+                    catalogRows.schema(row.column(0), "t".equals(row.column(2)));
                 } else {
-                    catalog.relation(row.column(0), row.column(1));
+                    catalogRows.relation(row.column(0), row.column(1));
                 }
             }
             case BackendMessage.ERROR_RESPONSE -> checkError = ((ErrorResponse) BackendDecoder.decode(frame)).message();
             case BackendMessage.READY_FOR_QUERY -> {
-                List<String> names = searchPath == null ? null : SearchPath.split(searchPath);
-                if (checkError != null || names == null) {
+                if (checkError != null) {
                     // Fail closed: a session whose relations Vigil cannot name is not opened.
                     throw new RoleRefused("Vigil could not read the target's catalog as role \"" + target.upstreamUser()
-                            + "\": " + (checkError != null ? checkError : "no search_path"));
+                            + "\": " + checkError);
                 }
-                loggedIn(
-                        (ReadyForQuery) BackendDecoder.decode(frame),
-                        catalogs.read(target, startupSearchPath, catalog.build(), names));
+                if (catalog == null) {
+                    catalog = catalogRows.build();
+                    catalogs.read(target, catalog);
+                }
+                loggedIn((ReadyForQuery) BackendDecoder.decode(frame));
             }
             default -> {} // RowDescription, CommandComplete
         }
     }
 
-    private void loggedIn(ReadyForQuery ready, Catalogs.Read read) {
+    /** In; a search_path Vigil cannot read as a list leaves unqualified names as written until a lookup. */
+    private void loggedIn(ReadyForQuery ready) {
         result.trySuccess(new UpstreamLogin(
                 parameters,
                 keyData.processId(),
                 keyData.secretKey(),
                 ready.status(),
-                read.catalog(),
-                read.searchPath()));
+                catalog,
+                searchPath == null ? null : SearchPath.split(searchPath)));
     }
 
     /** The role check's answer: one row with the reasons the role is refused, empty if none. */
@@ -260,7 +262,7 @@ final class UpstreamLoginHandler extends SimpleChannelInboundHandler<PgFrame> {
                     throw new RoleRefused(RoleSafety.refusal(target.upstreamUser(), reasons));
                 }
                 roleChecks.passed(target);
-                readCatalog(ctx, (ReadyForQuery) BackendDecoder.decode(frame));
+                readCatalog(ctx);
             }
             default -> {} // RowDescription, CommandComplete
         }

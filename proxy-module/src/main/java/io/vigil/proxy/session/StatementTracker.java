@@ -120,7 +120,38 @@ public final class StatementTracker {
         }
     }
 
-    private record Prepared(String sql, StatementShape shape, Refused refusal) {}
+    /**
+     * A Parse, kept by name. Its relations are resolved when it runs, as PostgreSQL re-analyses a
+     * prepared statement whose search_path changed; the resolution is kept while it stands.
+     */
+    private static final class Prepared {
+        final String sql;
+        final StatementShape shape;
+        final Refused refusal;
+        private StatementShape resolved;
+        private long resolvedAt = -1;
+
+        Prepared(String sql, StatementShape shape, Refused refusal) {
+            this.sql = sql;
+            this.shape = shape;
+            this.refusal = refusal;
+        }
+
+        String sql() {
+            return sql;
+        }
+
+        StatementShape resolved(SessionRelations relations) {
+            if (relations == null || shape == null) {
+                return shape;
+            }
+            if (resolvedAt != relations.version()) {
+                resolved = relations.resolve(shape);
+                resolvedAt = relations.version();
+            }
+            return resolved;
+        }
+    }
 
     private record Portal(Prepared prepared, List<String> parameters) {}
 
@@ -131,10 +162,16 @@ public final class StatementTracker {
      */
     public List<AuditEvent> query(Understood understood) {
         List<AuditEvent> events = new ArrayList<>(understood.statements().size());
+        if (relations != null) {
+            relations.queryStarts(understood.statements().size());
+        }
         for (StatementShape shape : understood.statements()) {
-            StatementShape resolved = resolveSqlPrepared(resolve(shape));
+            StatementShape resolved = resolve(resolveSqlPrepared(shape));
             events.add(start(shape.text(), Protocol.SIMPLE, resolved, null));
             ran(resolved);
+        }
+        if (relations != null) {
+            relations.queryEnds();
         }
         midBatch = false;
         pending.add(new QueryEnd());
@@ -161,7 +198,7 @@ public final class StatementTracker {
         }
         List<StatementShape> shapes = ((Understood) analysis).statements();
         // More than one statement in a Parse: the target refuses it; it is recorded as the first.
-        StatementShape shape = shapes.isEmpty() ? null : resolveSqlPrepared(resolve(shapes.getFirst()));
+        StatementShape shape = shapes.isEmpty() ? null : resolveSqlPrepared(shapes.getFirst());
         boolean redacted = shapes.stream().anyMatch(StatementShape::redacted);
         String recorded = redacted
                 ? String.join(";\n", shapes.stream().map(StatementShape::text).toList())
@@ -186,9 +223,9 @@ public final class StatementTracker {
         if (p == null) {
             return start("-- unknown portal \"" + portal + "\"", Protocol.EXTENDED, null, List.of());
         }
-        StatementStarted started =
-                start(p.prepared().sql(), Protocol.EXTENDED, p.prepared().shape(), p.parameters());
-        ran(p.prepared().shape());
+        StatementShape resolved = p.prepared().resolved(relations);
+        StatementStarted started = start(p.prepared().sql(), Protocol.EXTENDED, resolved, p.parameters());
+        ran(resolved);
         return started;
     }
 
@@ -205,6 +242,11 @@ public final class StatementTracker {
     /** The session's relation resolver, null if relations are recorded as written. */
     public SessionRelations relations() {
         return relations;
+    }
+
+    /** A Describe or Flush went: part of an extended-protocol pipeline. */
+    public void partOfBatch() {
+        midBatch = true;
     }
 
     /**

@@ -2,7 +2,6 @@ package io.vigil.proxy.sql;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * The schemas PostgreSQL looks in for an unqualified relation name, worked out from the {@code
@@ -18,10 +17,14 @@ public final class SearchPath {
 
     private SearchPath() {}
 
+    /** PostgreSQL's identifier limit, NAMEDATALEN - 1, in bytes. */
+    static final int MAX_NAME_BYTES = 63;
+
     /**
      * The schemas a setting's text names, as PostgreSQL's {@code SplitIdentifierString} reads it:
-     * comma-separated, double quotes keep a name as written, bare names are folded to lower case.
-     * Null if the text is not a list of names (the server would refuse it).
+     * comma-separated, double quotes keep a name as written (even an empty one), bare names have
+     * A to Z folded to lower case (only those, in UTF-8), every name cut to 63 bytes. Null if the
+     * text is not a list of names (the server would refuse it).
      */
     public static List<String> split(String setting) {
         List<String> names = new ArrayList<>();
@@ -56,12 +59,9 @@ public final class SearchPath {
                 if (i == start) {
                     return null;
                 }
-                name.append(setting.substring(start, i).toLowerCase(Locale.ROOT));
+                name.append(foldAscii(setting.substring(start, i)));
             }
-            if (name.isEmpty()) {
-                return null;
-            }
-            names.add(name.toString());
+            names.add(truncate(name.toString()));
             i = skipSpace(setting, i);
             if (i == setting.length()) {
                 return names;
@@ -71,6 +71,33 @@ public final class SearchPath {
             }
             i = skipSpace(setting, i + 1);
         }
+    }
+
+    private static String foldAscii(String name) {
+        StringBuilder folded = new StringBuilder(name.length());
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            folded.append(c >= 'A' && c <= 'Z' ? (char) (c + ('a' - 'A')) : c);
+        }
+        return folded.toString();
+    }
+
+    /** A name cut to {@link #MAX_NAME_BYTES} of UTF-8, at a character's boundary, as the server cuts it. */
+    static String truncate(String name) {
+        if (name.length() * 3 <= MAX_NAME_BYTES) {
+            return name;
+        }
+        int bytes = 0;
+        for (int i = 0; i < name.length(); ) {
+            int cp = name.codePointAt(i);
+            int size = cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+            if (bytes + size > MAX_NAME_BYTES) {
+                return name.substring(0, i);
+            }
+            bytes += size;
+            i += Character.charCount(cp);
+        }
+        return name;
     }
 
     private static int skipSpace(String s, int i) {
@@ -95,7 +122,7 @@ public final class SearchPath {
     public static List<String> effective(List<String> names, String role, RelationCatalog catalog, boolean tempExists) {
         List<String> explicit = new ArrayList<>();
         for (String name : names) {
-            String schema = name.equals("$user") ? role : name;
+            String schema = name.equals("$user") ? role : truncate(name);
             boolean present = schema.equals(TEMP) ? tempExists : catalog.usable(schema);
             if (present && !explicit.contains(schema)) {
                 explicit.add(schema);

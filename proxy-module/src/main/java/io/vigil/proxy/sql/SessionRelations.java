@@ -2,7 +2,6 @@ package io.vigil.proxy.sql;
 
 import io.vigil.proxy.protocol.backend.DataRow;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
@@ -15,22 +14,26 @@ import java.util.TreeMap;
  * Names a session's relations as PostgreSQL resolves them when the statement runs: a qualified
  * name where it is, an unqualified one in the first schema of the session's search path that has
  * it (pg_catalog first unless the path places it, the session's temporary schema before that), a
- * relation a CREATE makes where the server will put it. A relation that does not exist is written
- * as the statement named it, marked {@link RelationName#MISSING}.
+ * relation a CREATE makes where the server will put it. Only what is known is claimed: a name
+ * nothing settles is recorded as the statement wrote it, and one is marked {@link
+ * RelationName#MISSING} only when the target said it does not exist or the session dropped it.
  *
  * <p>What it resolves against: the target's catalog as read at login (see {@link RelationCatalog}),
- * what the session itself created or dropped since, and the search path as the session's own SET,
- * RESET and set_config statements with constant values leave it. That is exact within a statement
- * batch; at the next point where the session is idle outside a transaction, a {@link Lookup} asks
- * the target itself whenever the path may have changed in a way only the server knows (a
- * procedure, a computed value, a rollback of a SET) or a statement names a relation the catalog
- * as read lacks (made by another session since). The caller runs it on the agent's own connection,
- * so the answer is the session's view: its search path, its temporary tables. Not thread-safe: one
- * per session, on its event loop.
+ * what the session itself created, renamed or dropped since, and the search path as the session's
+ * own SET, SET LOCAL, RESET, set_config with constants, COMMIT and ROLLBACK leave it. At each point
+ * where the session is idle outside a transaction, a {@link Lookup} asks the target itself, on the
+ * agent's own connection, when the path may have changed in a way only the server knows or a
+ * statement names a relation the above does not settle; it then asks about every unqualified name
+ * of the statement, so what the session believed is checked, not trusted. Not thread-safe: one per
+ * session, on its event loop.
+ *
+ * <p>Left to the server alone: a function of the agent's that calls set_config, or creates or
+ * drops relations, within a transaction (found at the next lookup); a CREATE that rolls back (its
+ * relation is believed to exist until a lookup says otherwise).
  */
 public final class SessionRelations {
 
-    /** Relations a lookup asks about at most; past that, the catalog as read decides. */
+    /** Relations a lookup asks about at most; past that, what the session believes decides. */
     static final int MAX_LOOKUP_NAMES = 100;
 
     private static final int MAX_KNOWN = 10_000;
@@ -39,33 +42,56 @@ public final class SessionRelations {
     private static final Set<String> CREATES = Set.of(
             "CreateStmt", "CreateTableAsStmt", "ViewStmt", "CreateSeqStmt", "CreateForeignTableStmt", "SelectStmt");
 
+    /** Statements after which the relations they write are gone under that name. */
+    private static final Set<String> REMOVES = Set.of("DropStmt", "RenameStmt", "AlterObjectSchemaStmt");
+
     private final String database;
     private final String role;
     private final RelationCatalog catalog;
     private final List<String> startNames;
+    /** The search_path's names: in effect, as of the last commit, and set in this transaction. */
     private List<String> names;
+
+    private List<String> committedNames;
+    private List<String> sessionNames;
+    private boolean inTransaction;
+    /** The transaction is a multi-statement query's own, ending with it. */
+    private boolean implicitTransaction;
+    /** This transaction set the path or made or dropped relations: its end is checked with the server. */
+    private boolean changedInTransaction;
+
     private List<String> path;
     private boolean tempExists;
     /** Relations this session made, or a lookup found, that the catalog as read may lack. */
     private final Map<String, Set<String>> known = new HashMap<>();
-    /** Relations this session dropped, rendered. */
+    /** Relations this session dropped or renamed away, rendered. */
     private final Set<String> dropped = new HashSet<>();
-    /** The search path may differ from what this object believes: ask the server at the next chance. */
+    /** The last lookup's answers, by name as written, until anything changes: rendered, or missing. */
+    private final Map<String, String> answered = new HashMap<>();
+    /** The search path may differ from what this object believes: unqualified names are not claimed. */
+    private boolean uncertain;
+    /** Ask the server at the next chance. */
     private boolean stale;
+    /** Counts changes of what names resolve to, so a resolution may be reused while it stands. */
+    private long version;
 
     /**
      * @param database the database the session is connected to
      * @param role the role it runs as (what {@code $user} means)
      * @param catalog the target's catalog as that role saw it
-     * @param setting the search_path setting at the session's start (see {@link SearchPath#split})
+     * @param setting the search_path setting at the session's start (see {@link SearchPath#split}),
+     *     null if it could not be read: then unqualified names are not claimed until a lookup
      */
     public SessionRelations(String database, String role, RelationCatalog catalog, List<String> setting) {
         this.database = database;
         this.role = role;
         this.catalog = catalog;
-        this.startNames = List.copyOf(setting);
-        this.names = startNames;
-        this.path = SearchPath.effective(names, role, catalog, false);
+        this.startNames = setting == null ? List.of() : List.copyOf(setting);
+        this.uncertain = setting == null;
+        this.stale = setting == null;
+        setNames(startNames);
+        this.committedNames = startNames;
+        this.sessionNames = startNames;
     }
 
     /** The schemas an unqualified relation is looked for in, in order (as current_schemas(true)). */
@@ -73,10 +99,36 @@ public final class SessionRelations {
         return path;
     }
 
+    /** Changes whenever what a name resolves to may have changed. */
+    public long version() {
+        return version;
+    }
+
+    private void setNames(List<String> newNames) {
+        names = newNames;
+        path = SearchPath.effective(names, role, catalog, tempExists);
+    }
+
     /**
-     * {@code shape} with its relations resolved as PostgreSQL would when it analyses the statement:
-     * for a simple query, just before the statement runs; for the extended protocol, at Parse.
+     * A simple query of several statements runs them in one transaction of its own (unless one is
+     * open): their SET LOCAL lasts until the query's end.
      */
+    public void queryStarts(int statements) {
+        if (statements > 1 && !inTransaction) {
+            inTransaction = true;
+            implicitTransaction = true;
+        }
+    }
+
+    /** The query's own transaction, if it had one, ends with it (a failure is the server's to tell). */
+    public void queryEnds() {
+        if (implicitTransaction && inTransaction) {
+            apply(PathChange.of(PathChange.Kind.COMMIT));
+        }
+        implicitTransaction = false;
+    }
+
+    /** {@code shape} with its relations resolved as the target resolves them now. */
     public StatementShape resolve(StatementShape shape) {
         if (shape == null) {
             return null;
@@ -90,11 +142,32 @@ public final class SessionRelations {
 
     /**
      * A resolved statement is running: its effects on what follows (the search path it sets, the
-     * relations it creates or drops) apply from now.
+     * relations it creates or drops, the transaction it ends) apply from now.
      */
     public void ran(StatementShape resolved) {
-        if (resolved != null) {
-            apply(resolved, creates(resolved), resolved.writes());
+        if (resolved == null) {
+            return;
+        }
+        boolean creates = creates(resolved);
+        boolean removes = REMOVES.contains(resolved.command());
+        if (creates || removes) {
+            changed();
+            // A rollback, or ON COMMIT DROP, may undo it: asked again once the transaction is over.
+            changedInTransaction |= inTransaction;
+        }
+        for (String name : resolved.writes()) {
+            List<String> parts = RelationName.parts(name);
+            if (parts == null || parts.size() != 2) {
+                continue; // as written: nothing settled to change
+            }
+            if (creates) {
+                remember(parts.getFirst(), parts.get(1));
+            } else if (removes) {
+                forget(parts.getFirst(), parts.get(1));
+            }
+        }
+        if (resolved.pathChange() != null) {
+            apply(resolved.pathChange());
         }
     }
 
@@ -114,47 +187,46 @@ public final class SessionRelations {
         return resolved;
     }
 
-    /** One name: resolved, or marked missing, or as written if the catalog cannot tell. */
+    /** One name: where it is, marked missing if that is known, else as written. */
     String resolve(String written, boolean creating) {
-        List<String> parts = local(RelationName.parts(written));
+        List<String> parts = RelationName.parts(written);
         if (parts == null) {
-            return RelationName.missing(written) ? written : missing(written); // another database
+            return written; // already marked
         }
-        String found = found(parts);
-        if (found != null) {
-            return found;
+        if (parts.size() == 3 && !parts.getFirst().equals(database)) {
+            return missing(written); // another database: PostgreSQL refuses it
         }
+        parts = parts.size() == 3 ? parts.subList(1, 3) : parts;
+        String relation = parts.getLast();
         if (creating) {
+            // CREATE puts an unqualified relation in the first schema it may, whatever exists later on.
             String schema = parts.size() == 2
                     ? SearchPath.canonicalSchema(parts.getFirst())
-                    : SearchPath.creationSchema(names, role, catalog);
-            if (schema != null) {
-                return RelationName.render(schema, parts.getLast());
-            }
+                    : uncertain ? null : SearchPath.creationSchema(names, role, catalog);
+            return schema == null ? written : RelationName.render(schema, relation);
         }
-        return catalog.complete() ? missing(written) : written;
-    }
-
-    /**
-     * A name's parts without the database, null if it is marked missing already or names another
-     * database (PostgreSQL refuses that).
-     */
-    private List<String> local(List<String> parts) {
-        if (parts == null || parts.size() == 3 && !parts.getFirst().equals(database)) {
-            return null;
+        String answer = answered.get(written);
+        if (answer != null) {
+            return answer;
         }
-        return parts.size() == 3 ? parts.subList(1, 3) : parts;
-    }
-
-    /** Where the relation is, rendered; null if neither the catalog nor the session knows it. */
-    private String found(List<String> parts) {
         if (parts.size() == 2) {
             String schema = SearchPath.canonicalSchema(parts.getFirst());
-            return exists(schema, parts.get(1)) ? RelationName.render(schema, parts.get(1)) : null;
+            if (exists(schema, relation)) {
+                return RelationName.render(schema, relation);
+            }
+            return dropped.contains(RelationName.render(schema, relation)) ? missing(written) : written;
         }
+        if (uncertain) {
+            return written;
+        }
+        String found = onPath(relation);
+        return found != null ? found : written;
+    }
+
+    private String onPath(String relation) {
         for (String schema : path) {
-            if (exists(schema, parts.getFirst())) {
-                return RelationName.render(schema, parts.getFirst());
+            if (exists(schema, relation)) {
+                return RelationName.render(schema, relation);
             }
         }
         return null;
@@ -174,36 +246,79 @@ public final class SessionRelations {
                 && !dropped.contains(RelationName.render(schema, relation));
     }
 
-    private void apply(StatementShape shape, boolean creates, List<String> writes) {
-        if (creates) {
-            for (String name : writes) {
-                List<String> parts = RelationName.parts(name);
-                if (parts != null && parts.size() == 2) {
-                    remember(parts.getFirst(), parts.get(1));
-                }
-            }
-        } else if (shape.command().equals("DropStmt")) {
-            for (String name : writes) {
-                List<String> parts = RelationName.parts(name);
-                if (parts != null && parts.size() == 2) {
-                    Set<String> made = known.get(parts.getFirst());
-                    if (made != null) {
-                        made.remove(parts.get(1));
-                    }
-                    dropped.add(name);
-                }
-            }
-        }
-        PathChange change = shape.pathChange();
-        if (change != null) {
+    /**
+     * Every change is checked with the server at the next chance, except a transaction's bounds:
+     * those only when the transaction changed something (most transactions cost no lookup).
+     */
+    private void apply(PathChange change) {
+        boolean changes =
+                switch (change.kind()) {
+                    case BEGIN -> false;
+                    case COMMIT, ROLLBACK -> changedInTransaction;
+                    default -> true;
+                };
+        if (changes) {
             stale = true;
-            switch (change.kind()) {
-                case SET -> names = change.names();
-                case RESET -> names = startNames;
-                case UNKNOWN -> {}
-            }
-            path = SearchPath.effective(names, role, catalog, tempExists);
+            changed();
         }
+        changedInTransaction |= inTransaction;
+        switch (change.kind()) {
+            case SET -> set(change.names(), change.local());
+            case RESET -> set(startNames, change.local());
+            case BEGIN -> {
+                if (!implicitTransaction) {
+                    changedInTransaction = false;
+                }
+                inTransaction = true;
+                implicitTransaction = false;
+            }
+            case COMMIT -> {
+                endTransaction();
+                committedNames = sessionNames;
+                setNames(sessionNames);
+            }
+            case ROLLBACK -> {
+                endTransaction();
+                sessionNames = committedNames;
+                setNames(committedNames);
+            }
+            case DISCARD_TEMP -> dropTemporary();
+            case DISCARD_ALL -> {
+                dropTemporary();
+                endTransaction();
+                committedNames = startNames;
+                sessionNames = startNames;
+                setNames(startNames);
+            }
+            case UNKNOWN -> uncertain = true;
+        }
+    }
+
+    private void endTransaction() {
+        inTransaction = false;
+        implicitTransaction = false;
+        changedInTransaction = false;
+    }
+
+    /** SET LOCAL lasts until the transaction ends (outside one it does nothing); SET until undone. */
+    private void set(List<String> newNames, boolean local) {
+        if (local) {
+            if (inTransaction) {
+                setNames(newNames);
+            }
+            return;
+        }
+        sessionNames = newNames;
+        if (!inTransaction) {
+            committedNames = newNames;
+        }
+        setNames(newNames);
+    }
+
+    private void dropTemporary() {
+        known.remove(SearchPath.TEMP);
+        tempExists = false;
+        setNames(names);
     }
 
     private void remember(String schema, String relation) {
@@ -214,55 +329,95 @@ public final class SessionRelations {
         dropped.remove(RelationName.render(schema, relation));
         if (schema.equals(SearchPath.TEMP) && !tempExists) {
             tempExists = true;
-            path = SearchPath.effective(names, role, catalog, true);
+            setNames(names);
         }
+    }
+
+    private void forget(String schema, String relation) {
+        Set<String> made = known.get(schema);
+        if (made != null) {
+            made.remove(relation);
+        }
+        if (dropped.size() < MAX_KNOWN) {
+            dropped.add(RelationName.render(schema, relation));
+        }
+    }
+
+    /** Anything that may change what a name resolves to: earlier answers no longer stand. */
+    private void changed() {
+        answered.clear();
+        version++;
     }
 
     /**
      * What to ask the target before these statements are recorded, null if nothing: the search
-     * path when it may have changed, and where the relations they name that the catalog as read
-     * lacks are. Only for a session idle outside a transaction: the query runs on the agent's
-     * connection, and in a transaction an error of its own would abort the agent's.
+     * path when it may have changed, and where their relations are when any is not settled (then
+     * every unqualified one, so what the session believes is checked too). Only for a session idle
+     * outside a transaction, at a point where a query of the gateway's own may go (see the caller).
      */
     public Lookup lookup(List<StatementShape> shapes) {
         Set<String> created = new HashSet<>();
-        Set<String> unresolved = new LinkedHashSet<>();
         for (StatementShape shape : shapes) {
             if (creates(shape)) {
                 created.addAll(shape.writes());
             }
         }
+        boolean unsettled = false;
+        Set<String> askable = new LinkedHashSet<>();
         for (StatementShape shape : shapes) {
-            for (List<String> names : List.of(shape.reads(), shape.writes())) {
-                for (String name : names) {
-                    if (!created.contains(name) && unresolved.size() < MAX_LOOKUP_NAMES && askable(name)) {
-                        unresolved.add(name);
+            for (List<String> written : List.of(shape.reads(), shape.writes())) {
+                for (String name : written) {
+                    if (created.contains(name)) {
+                        continue;
+                    }
+                    if (askable(name)) {
+                        unsettled |= !settled(name);
+                        if (askable.size() < MAX_LOOKUP_NAMES) {
+                            askable.add(name);
+                        }
                     }
                 }
             }
         }
-        return stale || !unresolved.isEmpty() ? new Lookup(List.copyOf(unresolved)) : null;
+        return stale || unsettled ? new Lookup(List.copyOf(askable)) : null;
+    }
+
+    /** Whether what {@link #resolve} says of the name is known, not just the name as written. */
+    private boolean settled(String written) {
+        List<String> parts = RelationName.parts(written);
+        if (parts == null || parts.size() == 3 && !parts.getFirst().equals(database) || answered.containsKey(written)) {
+            return true;
+        }
+        parts = parts.size() == 3 ? parts.subList(1, 3) : parts;
+        if (parts.size() == 2) {
+            String schema = SearchPath.canonicalSchema(parts.getFirst());
+            return exists(schema, parts.get(1)) || dropped.contains(RelationName.render(schema, parts.get(1)));
+        }
+        return !uncertain && onPath(parts.getFirst()) != null;
     }
 
     /**
-     * A name neither the catalog as read nor the session resolves, that the server can be asked
-     * about safely: to_regclass raises an error for another database's, or one in a schema the
-     * role may not use.
+     * A name the server can be asked about without an error: unqualified, or in a schema the role
+     * may use (to_regclass raises one for another database's and for a schema the role may not use,
+     * and one error would lose the whole answer).
      */
     private boolean askable(String name) {
-        List<String> parts = local(RelationName.parts(name));
-        if (parts == null || found(parts) != null) {
+        List<String> parts = RelationName.parts(name);
+        if (parts == null || parts.size() == 3 && !parts.getFirst().equals(database)) {
             return false;
         }
-        String schema = parts.size() == 2 ? SearchPath.canonicalSchema(parts.getFirst()) : null;
-        return schema == null || schema.equals(SearchPath.TEMP) || !catalog.exists(schema) || catalog.usable(schema);
+        if (parts.size() == 1) {
+            return true;
+        }
+        String schema = SearchPath.canonicalSchema(parts.get(parts.size() - 2));
+        return schema.equals(SearchPath.TEMP) || catalog.usable(schema);
     }
 
     /** The session's view, read from the target on its own connection. */
     public final class Lookup {
         private final List<String> asked;
         private final TreeMap<Long, String> answeredPath = new TreeMap<>();
-        private final Map<Integer, String[]> found = new HashMap<>();
+        private final Map<Integer, String> found = new HashMap<>();
         private String setting;
 
         private Lookup(List<String> asked) {
@@ -270,9 +425,10 @@ public final class SessionRelations {
         }
 
         /**
-         * Rows of (1, position, schema) for the path, (2, 0, setting), (3, position, schema,
-         * relation) for each name found. Every name schema-qualified, every operator spelled out:
-         * it runs under the agent's search path.
+         * Two statements, so the first's answer stands if the second fails: rows of (1, position,
+         * schema) for the path and (2, 0, setting); then (3, position, schema, relation) for each
+         * name found. Every name schema-qualified, every operator spelled out: it runs under the
+         * agent's search path.
          */
         public String query() {
             StringBuilder array = new StringBuilder("array[");
@@ -287,8 +443,7 @@ public final class SessionRelations {
                     select 1, p.o, p.s::pg_catalog.text, null::pg_catalog.text
                       from pg_catalog.unnest(pg_catalog.current_schemas(true)) with ordinality as p(s, o)
                     union all
-                    select 2, 0, pg_catalog.current_setting('search_path'), null
-                    union all
+                    select 2, 0, pg_catalog.current_setting('search_path'), null;
                     select 3, u.o, n.nspname::pg_catalog.text, c.relname::pg_catalog.text
                       from pg_catalog.unnest(%s) with ordinality as u(name, o)
                       join pg_catalog.pg_class c on c.oid OPERATOR(pg_catalog.=) pg_catalog.to_regclass(u.name)
@@ -302,26 +457,48 @@ public final class SessionRelations {
             switch (kind) {
                 case "1" -> answeredPath.put(position, SearchPath.canonicalSchema(row.column(2)));
                 case "2" -> setting = row.column(2);
-                case "3" -> found.put((int) position, new String[] {row.column(2), row.column(3)});
+                case "3" ->
+                    found.put(
+                            (int) position,
+                            RelationName.render(SearchPath.canonicalSchema(row.column(2)), row.column(3)));
                 default -> throw new IllegalArgumentException("unexpected row of the relation lookup: " + kind);
             }
         }
 
-        /** The answer is complete: the session's view replaces what was believed. */
-        public void answered() {
-            if (answeredPath.isEmpty()) {
-                return; // no answer (an error): keep believing what was believed
+        /**
+         * The answer is in: the session's view replaces what was believed.
+         *
+         * @param namesAnswered whether the names' statement answered without an error (if not,
+         *     only the path is taken)
+         */
+        public void answered(boolean namesAnswered) {
+            if (answeredPath.isEmpty() || setting == null) {
+                return; // no answer: keep believing what was believed, and ask again next time
             }
-            path = List.copyOf(answeredPath.values());
-            tempExists = path.contains(SearchPath.TEMP);
-            List<String> split = setting == null ? null : SearchPath.split(setting);
+            changed();
+            List<String> split = SearchPath.split(setting);
+            tempExists = answeredPath.containsValue(SearchPath.TEMP);
             if (split != null) {
+                committedNames = split;
+                sessionNames = split;
                 names = split;
             }
-            found.entrySet().stream()
-                    .sorted(Comparator.comparingInt(Map.Entry::getKey))
-                    .forEach(e -> remember(SearchPath.canonicalSchema(e.getValue()[0]), e.getValue()[1]));
+            path = List.copyOf(answeredPath.values());
+            endTransaction();
+            uncertain = split == null;
             stale = false;
+            if (!namesAnswered) {
+                return;
+            }
+            for (int i = 0; i < asked.size(); i++) {
+                String name = asked.get(i);
+                String where = found.get(i + 1);
+                answered.put(name, where != null ? where : missing(name));
+                if (where != null) {
+                    List<String> parts = RelationName.parts(where);
+                    remember(parts.getFirst(), parts.get(1));
+                }
+            }
         }
 
         List<String> asked() {

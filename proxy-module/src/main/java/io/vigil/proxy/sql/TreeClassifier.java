@@ -260,7 +260,17 @@ final class TreeClassifier {
             }
             // Each may change the search_path in a way only the server knows: a procedure or block
             // that sets it, a schema the path names that now exists or no longer does.
-            case "DoStmt", "CallStmt", "DiscardStmt", "CreateSchemaStmt" -> pathChange = PathChange.UNKNOWN;
+            case "DoStmt", "CallStmt", "CreateSchemaStmt" -> pathChange = PathChange.UNKNOWN;
+            case "DiscardStmt" -> {
+                String target = body.path("target").asString("");
+                if (target.equals("DISCARD_ALL")) {
+                    pathChange = PathChange.of(PathChange.Kind.DISCARD_ALL);
+                } else if (target.equals("DISCARD_TEMP")) {
+                    pathChange = PathChange.of(PathChange.Kind.DISCARD_TEMP);
+                }
+            }
+            case "TransactionStmt" ->
+                pathChange = transactionChange(body.path("kind").asString(""));
             case "RenameStmt", "GrantStmt" -> {
                 String objectType = body.path(type.equals("RenameStmt") ? "renameType" : "objtype")
                         .asString("");
@@ -334,6 +344,17 @@ final class TreeClassifier {
             parts.addFirst(SearchPath.TEMP);
         }
         (written ? writes : reads).add(RelationName.render(parts));
+    }
+
+    /** What ending or beginning a transaction does to the SETs made in it. */
+    private static PathChange transactionChange(String kind) {
+        return switch (kind) {
+            case "TRANS_STMT_BEGIN", "TRANS_STMT_START" -> PathChange.of(PathChange.Kind.BEGIN);
+            case "TRANS_STMT_COMMIT", "TRANS_STMT_PREPARE" -> PathChange.of(PathChange.Kind.COMMIT);
+            case "TRANS_STMT_ROLLBACK" -> PathChange.of(PathChange.Kind.ROLLBACK);
+            case "TRANS_STMT_ROLLBACK_TO" -> PathChange.UNKNOWN;
+            default -> null;
+        };
     }
 
     /** SET [LOCAL] search_path ..., RESET, SET ROLE (which changes what $user means). */

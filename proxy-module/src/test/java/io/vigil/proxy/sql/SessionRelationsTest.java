@@ -51,11 +51,15 @@ class SessionRelationsTest {
     private static List<String> run(SessionRelations session, String... statements) {
         List<String> resolved = new ArrayList<>();
         for (String sql : statements) {
-            for (StatementShape shape : ((Understood) analyzer.analyzeNow(sql)).statements()) {
+            // as the tracker runs a simple query
+            List<StatementShape> shapes = ((Understood) analyzer.analyzeNow(sql)).statements();
+            session.queryStarts(shapes.size());
+            for (StatementShape shape : shapes) {
                 StatementShape r = session.resolve(shape);
                 resolved.add((String.join(",", r.reads()) + " / " + String.join(",", r.writes())).strip());
                 session.ran(r);
             }
+            session.queryEnds();
         }
         return resolved;
     }
@@ -65,7 +69,7 @@ class SessionRelationsTest {
             # statement                                                 | reads / writes
             select * from orders                                        | public.orders /
             select * from pg_authid                                     | pg_catalog.pg_authid /
-            select * from public.pg_stat_activity                       | ?public.pg_stat_activity /
+            select * from public.pg_stat_activity                       | public.pg_stat_activity /
             select * from pg_stat_activity                              | pg_catalog.pg_stat_activity /
             select * from pg_class                                      | pg_catalog.pg_class /
             select * from public.pg_class                               | public.pg_class /
@@ -74,12 +78,13 @@ class SessionRelationsTest {
             select * from shop."Order Lines"                            | `shop."Order Lines" /`
             select * from shopdb.shop.orders                            | shop.orders /
             select * from otherdb.shop.orders                           | ?otherdb.shop.orders /
-            select * from nosuch                                        | ?nosuch /
+            select * from nosuch                                        | nosuch /
             select * from locked.vault                                  | locked.vault /
             select * from information_schema.tables                     | information_schema.tables /
             insert into customers select * from shop.orders             | shop.orders / public.customers
             with c as (select * from customers) select * from c         | public.customers /
             create table staging (id int)                               |  / app.staging
+            create table orders (id int)                                |  / app.orders
             create temp table scratch (id int)                          |  / pg_temp.scratch
             create table shop.new_one (id int)                          |  / shop.new_one
             drop table orders                                           |  / public.orders
@@ -108,11 +113,55 @@ class SessionRelationsTest {
     @Test
     void withinOneQueryEachStatementSeesTheOnesBefore() {
         assertThat(run(session(), "set local search_path = shop; select * from orders; select * from settings"))
-                .containsExactly("/", "shop.orders /", "?settings /");
+                .containsExactly("/", "shop.orders /", "settings /");
         assertThat(run(session(), "create table fresh (id int); insert into fresh values (1); select * from fresh"))
                 .containsExactly("/ app.fresh", "/ app.fresh", "app.fresh /");
         assertThat(run(session(), "drop table shop.orders; select * from shop.orders"))
                 .containsExactly("/ shop.orders", "?shop.orders /");
+    }
+
+    @Test
+    void aTransactionsSetsEndWithIt() {
+        assertThat(run(session(), "begin; set local search_path to shop; commit; select * from orders"))
+                .containsExactly("/", "/", "/", "public.orders /");
+        assertThat(run(session(), "begin", "set search_path to shop", "rollback", "select * from orders"))
+                .containsExactly("/", "/", "/", "public.orders /");
+        assertThat(run(session(), "begin", "set search_path to shop", "commit", "select * from orders"))
+                .containsExactly("/", "/", "/", "shop.orders /");
+        assertThat(run(session(), "set local search_path to shop", "select * from orders"))
+                .as("SET LOCAL outside a transaction does nothing")
+                .containsExactly("/", "public.orders /");
+        assertThat(run(session(), "set local search_path to shop; select * from orders", "select * from orders"))
+                .as("a query of several statements is a transaction of its own")
+                .containsExactly("/", "shop.orders /", "public.orders /");
+    }
+
+    @Test
+    void aTransactionThatChangesNothingCostsNoLookup() {
+        SessionRelations session = session();
+        run(session, "begin", "select * from orders", "commit");
+        assertThat(session.lookup(shapes("select * from orders"))).isNull();
+        run(session, "begin", "create table t1 (id int)", "rollback");
+        assertThat(session.lookup(shapes("select * from orders")))
+                .as("a rolled-back CREATE is checked")
+                .isNotNull();
+    }
+
+    @Test
+    void relationsDiscardedOrRenamedAwayAreNotClaimed() {
+        assertThat(run(session(), "create temp table orders (id int)", "discard temp", "select * from orders"))
+                .containsExactly("/ pg_temp.orders", "/", "public.orders /");
+        assertThat(run(session(), "alter table customers rename to clients", "select * from customers"))
+                .containsExactly("/ public.customers", "customers /");
+    }
+
+    @Test
+    void aPathOnlyTheServerKnowsLeavesUnqualifiedNamesAsWritten() {
+        assertThat(run(
+                        session(),
+                        "select set_config('search_path', 'sh' || 'op', false)",
+                        "select * from orders, shop.orders"))
+                .containsExactly("/", "orders,shop.orders /");
     }
 
     @Test
@@ -144,7 +193,8 @@ class SessionRelationsTest {
         assertThat(session.lookup(shapes("select * from orders"))).isNull();
         assertThat(session.lookup(shapes("select * from made_by_someone_else, orders"))
                         .asked())
-                .containsExactly("made_by_someone_else");
+                .as("once it asks, it asks about every unqualified name: what it believes is checked")
+                .containsExactly("made_by_someone_else", "orders");
         assertThat(session.lookup(shapes("select * from otherdb.s.t"))).isNull();
         // to_regclass raises an error for a schema the role may not use
         assertThat(session.lookup(shapes("select * from locked.other"))).isNull();
@@ -164,7 +214,7 @@ class SessionRelationsTest {
         lookup.row(new DataRow(Arrays.asList("1", "1", "pg_catalog", null)));
         lookup.row(new DataRow(Arrays.asList("2", "0", "shop", null)));
         lookup.row(new DataRow(Arrays.asList("3", "1", "shop", "made_since")));
-        lookup.answered();
+        lookup.answered(true);
         assertThat(session.path()).containsExactly("pg_catalog", "shop");
         assertThat(run(session, "select * from made_since, orders")).containsExactly("shop.made_since,shop.orders /");
         assertThat(session.lookup(shapes("select * from orders"))).isNull();
@@ -194,6 +244,12 @@ class SessionRelationsTest {
         assertThat(SearchPath.split("")).isEmpty();
         assertThat(SearchPath.split("a,,b")).isNull();
         assertThat(SearchPath.split("\"open")).isNull();
+        assertThat(SearchPath.split("ÄRZTE, public")).as("only A to Z fold").containsExactly("Ärzte", "public");
+        assertThat(SearchPath.split("\"\""))
+                .as("what SET search_path = '' stores")
+                .containsExactly("");
+        assertThat(SearchPath.split("x".repeat(70))).containsExactly("x".repeat(63));
+        assertThat(SearchPath.split("é".repeat(40)).getFirst()).isEqualTo("é".repeat(31));
     }
 
     private static List<StatementShape> shapes(String sql) {

@@ -26,6 +26,7 @@ public sealed interface BackendMessage
     byte EMPTY_QUERY_RESPONSE = 'I';
     byte PORTAL_SUSPENDED = 's';
     byte DATA_ROW = 'D';
+    byte ROW_DESCRIPTION = 'T';
     byte NEGOTIATE_PROTOCOL_VERSION = 'v';
 
     /** Every regular message a server sends (protocol 3.0 to 3.2). */
