@@ -116,6 +116,11 @@ class AgentsPageIT extends DemoStack {
             assertThat(page.locator("#transfer-agent")).hasCount(0);
             assertThat(page.locator("#upstream-role")).hasCount(0);
             assertThat(page.locator("#activity-chart")).isVisible();
+            // Drawn in the page: a column per day, a legend, the scale, each day's counts on hover.
+            assertThat(page.locator("#activity-chart .activity-day")).hasCount(30);
+            assertThat(page.locator("#activity-scale")).containsText("statements a day");
+            assertThat(page.locator("#activity-chart .activity-day").last())
+                    .hasAttribute("title", java.util.regex.Pattern.compile("\\d{4}-\\d{2}-\\d{2}: .*"));
             assertThat(page.locator("#matrix")).isVisible();
             assertThat(page.locator("#upstream-role-check")).hasText("may be used: it cannot reach past Vigil");
             page.screenshot(new Page.ScreenshotOptions()
@@ -153,6 +158,10 @@ class AgentsPageIT extends DemoStack {
             page.navigate(BASE_URL + "/dashboard");
             assertThat(page.locator("#by-owner")).containsText("maria.chen");
             assertThat(page.locator("#rebuild-usage")).hasCount(0);
+            // The figures lead: each says what to do when it is not zero.
+            assertThat(page.locator("#figures")).containsText("stale agents");
+            assertThat(page.locator("#figure-unused-writes")).containsText("agents with unused write privileges");
+            assertThat(page.locator("#figure-active")).containsText("active agents");
             page.screenshot(new Page.ScreenshotOptions()
                     .setPath(SCREENSHOTS.resolve("dashboard.png"))
                     .setFullPage(true));

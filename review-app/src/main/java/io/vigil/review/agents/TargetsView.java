@@ -19,6 +19,7 @@ import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.Route;
 import io.vigil.review.ui.Feedback;
 import io.vigil.review.ui.Forms;
+import io.vigil.review.ui.Grids;
 import io.vigil.review.ui.MainLayout;
 import jakarta.annotation.security.PermitAll;
 
@@ -58,9 +59,8 @@ class TargetsView extends VerticalLayout {
         grid.setId("targets");
         grid.addThemeVariants(GridVariant.LUMO_ROW_STRIPES, GridVariant.LUMO_COMPACT);
         grid.addColumn(Target::name).setHeader("Name").setAutoWidth(true);
-        grid.addColumn(t -> t.host() + ":" + t.port() + "/" + t.database())
-                .setHeader("Database")
-                .setAutoWidth(true);
+        Grids.flexible(grid.addColumn(t -> t.host() + ":" + t.port() + "/" + t.database())
+                .setHeader("Database"));
         grid.addColumn(Target::loginUser).setHeader("Agents log in as").setAutoWidth(true);
         grid.addComponentColumn(this::roleCheck).setHeader("May agents use it?").setAutoWidth(true);
         grid.addColumn(t -> t.managementUser() == null ? "not set" : t.managementUser())
@@ -70,9 +70,13 @@ class TargetsView extends VerticalLayout {
         grid.addColumn(t -> t.parameterMode().equals("hash") ? "hashed" : "stored")
                 .setHeader("Parameters")
                 .setAutoWidth(true);
-        grid.addColumn(Target::description).setHeader("Description");
+        Grids.flexible(grid.addColumn(Target::description).setHeader("Description"));
+        Grids.wrapping(grid);
         if (targets.mayManage()) {
-            grid.addComponentColumn(this::actions).setHeader("").setAutoWidth(true);
+            grid.addComponentColumn(this::actions)
+                    .setHeader("")
+                    .setWidth("9rem")
+                    .setFlexGrow(0);
         }
         grid.setSizeFull();
     }
@@ -97,6 +101,8 @@ class TargetsView extends VerticalLayout {
         test.setId("test-" + target.name());
         Button edit = new Button("Edit", e -> editor(target).open());
         edit.setId("edit-" + target.name());
+        test.addThemeVariants(ButtonVariant.LUMO_SMALL);
+        edit.addThemeVariants(ButtonVariant.LUMO_SMALL);
         HorizontalLayout buttons = new HorizontalLayout(test, edit);
         buttons.setSpacing(true);
         return buttons;

@@ -127,16 +127,15 @@ class CampaignView extends VerticalLayout implements HasUrlParameter<String> {
         grid.addThemeVariants(GridVariant.LUMO_ROW_STRIPES, GridVariant.LUMO_COMPACT);
         grid.addColumn(ReviewItem::agent).setHeader("Agent").setAutoWidth(true).setSortable(true);
         grid.addColumn(ReviewItem::owner).setHeader("Owner").setAutoWidth(true);
-        grid.addColumn(i -> i.reviewer() + (i.reviewerReason().equals("owner") ? "" : " (" + i.reviewerReason() + ")"))
-                .setHeader("Reviewer")
-                .setAutoWidth(true);
+        Grids.flexible(grid.addColumn(
+                        i -> i.reviewer() + (i.reviewerReason().equals("owner") ? "" : " (" + i.reviewerReason() + ")"))
+                .setHeader("Reviewer"));
+        Grids.wrapping(grid);
         grid.addComponentColumn(i -> ReviewsView.badge(i.recommendation(), i.recommendationReason()))
                 .setHeader("Recommended")
                 .setAutoWidth(true);
         grid.addComponentColumn(CampaignView::decision).setHeader("Decision").setAutoWidth(true);
-        grid.addComponentColumn(CampaignView::remediation)
-                .setHeader("Remediation")
-                .setAutoWidth(true);
+        Grids.flexible(grid.addComponentColumn(CampaignView::remediation).setHeader("Remediation"));
         grid.setItems(items);
         Grids.fit(grid, items.size());
         return grid;

@@ -17,7 +17,10 @@ import com.vaadin.flow.component.textfield.TextArea;
 import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.Route;
 import com.vaadin.flow.shared.Registration;
+import io.vigil.review.agents.Agent;
+import io.vigil.review.agents.AgentService;
 import io.vigil.review.agents.TargetService;
+import io.vigil.review.security.People;
 import io.vigil.review.ui.Feedback;
 import io.vigil.review.ui.Forms;
 import io.vigil.review.ui.Grids;
@@ -43,6 +46,8 @@ class CampaignsView extends VerticalLayout {
     private final transient CampaignService campaigns;
     private final transient DefinitionService definitions;
     private final transient TargetService targets;
+    private final transient People people;
+    private final transient AgentService agents;
     private final boolean admin;
     private final Grid<CampaignSummary> campaignGrid = new Grid<>(CampaignSummary.class, false);
     private final Grid<CampaignDefinition> definitionGrid = new Grid<>(CampaignDefinition.class, false);
@@ -52,7 +57,11 @@ class CampaignsView extends VerticalLayout {
             CampaignService campaigns,
             DefinitionService definitions,
             TargetService targets,
+            People people,
+            AgentService agents,
             io.vigil.review.security.CurrentViewer viewer) {
+        this.people = people;
+        this.agents = agents;
         this.campaigns = campaigns;
         this.definitions = definitions;
         this.targets = targets;
@@ -64,7 +73,8 @@ class CampaignsView extends VerticalLayout {
         HorizontalLayout definitionHeader = new HorizontalLayout(new H3("Definitions"));
         if (admin) {
             Button create = new Button(
-                    "New definition", e -> new DefinitionForm(definitions, targets, null, this::refresh).open());
+                    "New definition",
+                    e -> new DefinitionForm(definitions, targets, people(), agentOwners(), null, this::refresh).open());
             create.setId("new-definition");
             create.addThemeVariants(ButtonVariant.LUMO_PRIMARY);
             definitionHeader.add(create);
@@ -77,7 +87,8 @@ class CampaignsView extends VerticalLayout {
     private void configureCampaigns() {
         campaignGrid.setId("campaigns");
         campaignGrid.addThemeVariants(GridVariant.LUMO_ROW_STRIPES, GridVariant.LUMO_COMPACT);
-        campaignGrid.addColumn(CampaignSummary::name).setHeader("Campaign").setAutoWidth(true);
+        Grids.flexible(campaignGrid.addColumn(CampaignSummary::name).setHeader("Campaign"));
+        Grids.wrapping(campaignGrid);
         campaignGrid
                 .addColumn(c -> c.state() + (c.state().equals("review") ? " (stage " + c.stage() + ")" : ""))
                 .setHeader("State")
@@ -105,7 +116,10 @@ class CampaignsView extends VerticalLayout {
         definitionGrid
                 .addColumn(CampaignDefinition::name)
                 .setHeader("Definition")
-                .setAutoWidth(true);
+                .setAutoWidth(false)
+                .setWidth("7rem")
+                .setFlexGrow(1);
+        Grids.wrapping(definitionGrid);
         definitionGrid
                 .addColumn(d -> d.enabled()
                         ? definitions.nextLaunch(d.id()).map(Feedback::utc).orElse("—")
@@ -131,7 +145,9 @@ class CampaignsView extends VerticalLayout {
     }
 
     private Component definitionActions(CampaignDefinition d) {
-        Button edit = new Button("Edit", e -> new DefinitionForm(definitions, targets, d, this::refresh).open());
+        Button edit = new Button(
+                "Edit",
+                e -> new DefinitionForm(definitions, targets, people(), agentOwners(), d, this::refresh).open());
         Button launch = new Button("Launch now", e -> launchNow(d));
         launch.setId("launch-" + d.name());
         return new HorizontalLayout(edit, launch);
@@ -173,7 +189,8 @@ class CampaignsView extends VerticalLayout {
         flagGrid.addColumn(f -> f.raisedBy() + ", " + Feedback.utc(f.raisedAt()))
                 .setHeader("Raised")
                 .setAutoWidth(true);
-        flagGrid.addColumn(Flag::reason).setHeader("Why").setAutoWidth(true);
+        Grids.flexible(flagGrid.addColumn(Flag::reason).setHeader("Why"));
+        Grids.wrapping(flagGrid);
         flagGrid.addComponentColumn(this::flagState).setHeader("State").setAutoWidth(true);
     }
 
@@ -246,5 +263,17 @@ class CampaignsView extends VerticalLayout {
             s.append("tags ").append(String.join(", ", d.scopeTags()));
         }
         return s.toString().strip();
+    }
+
+    /** The people a definition may name as reviewers or owner: those Vigil knows and not gone. */
+    private List<String> people() {
+        return people.people().stream()
+                .filter(p -> !p.gone())
+                .map(People.Person::login)
+                .toList();
+    }
+
+    private List<String> agentOwners() {
+        return agents.agents().stream().map(Agent::owner).distinct().toList();
     }
 }

@@ -62,19 +62,15 @@ class EvidenceView extends VerticalLayout {
     private void configureGrid() {
         grid.setId("evidence-campaigns");
         grid.addThemeVariants(GridVariant.LUMO_ROW_STRIPES, GridVariant.LUMO_COMPACT);
-        grid.addColumn(EvidencePacks.CampaignPack::campaign)
-                .setHeader("Campaign")
-                .setAutoWidth(true);
+        Grids.flexible(grid.addColumn(EvidencePacks.CampaignPack::campaign).setHeader("Campaign"));
+        Grids.wrapping(grid);
         grid.addColumn(EvidencePacks.CampaignPack::campaignState)
                 .setHeader("State")
                 .setAutoWidth(true);
         grid.addColumn(c -> Feedback.utc(c.launchedAt())).setHeader("Launched").setAutoWidth(true);
         grid.addColumn(c -> Feedback.utc(c.closedAt())).setHeader("Closed").setAutoWidth(true);
-        grid.addComponentColumn(this::packState)
-                .setHeader("Pack")
-                .setWidth("16rem")
-                .setFlexGrow(0);
-        grid.addComponentColumn(this::actions).setHeader("").setAutoWidth(true);
+        Grids.flexible(grid.addComponentColumn(this::packState).setHeader("Pack"));
+        grid.addComponentColumn(this::actions).setHeader("").setWidth("13rem").setFlexGrow(0);
     }
 
     private Component packState(EvidencePacks.CampaignPack c) {
@@ -105,9 +101,11 @@ class EvidenceView extends VerticalLayout {
         };
     }
 
+    /** The downloads one under the other, then the button: narrow enough for a laptop's width. */
     private Component actions(EvidencePacks.CampaignPack c) {
-        HorizontalLayout row = new HorizontalLayout();
-        row.setSpacing(true);
+        VerticalLayout row = new VerticalLayout();
+        row.setPadding(false);
+        row.setSpacing(false);
         if (c.downloadable()) {
             String base = EvidenceDownloads.BASE + c.campaignId() + "/";
             row.add(

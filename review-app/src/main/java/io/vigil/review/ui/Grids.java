@@ -1,6 +1,7 @@
 package io.vigil.review.ui;
 
 import com.vaadin.flow.component.grid.Grid;
+import com.vaadin.flow.component.grid.GridVariant;
 
 /** Grid sizing the pages share. */
 public final class Grids {
@@ -9,6 +10,20 @@ public final class Grids {
     private static final int ALL_ROWS_UP_TO = 12;
 
     private Grids() {}
+
+    /**
+     * A column of text that may be long (a name, an address, a reason): it takes the width the
+     * other columns leave and wraps, instead of pushing the columns after it (often the actions)
+     * out of sight at a laptop's width. Its grid needs {@link #wrapping}.
+     */
+    public static <T> Grid.Column<T> flexible(Grid.Column<T> column) {
+        return column.setAutoWidth(false).setWidth("7rem").setFlexGrow(1);
+    }
+
+    /** Lets cells wrap their text, for grids with {@link #flexible} columns. */
+    public static void wrapping(Grid<?> grid) {
+        grid.addThemeVariants(GridVariant.LUMO_WRAP_CELL_CONTENT);
+    }
 
     /**
      * Shows a short list whole and a long one in a scrolling box: a grid with every row visible

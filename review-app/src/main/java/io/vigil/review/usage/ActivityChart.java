@@ -1,29 +1,20 @@
 package io.vigil.review.usage;
 
-import java.awt.Color;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.time.LocalDate;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.knowm.xchart.BitmapEncoder;
-import org.knowm.xchart.CategoryChart;
-import org.knowm.xchart.CategoryChartBuilder;
-import org.knowm.xchart.style.Styler;
 
 /**
- * An agent's statements per day, stacked by kind: the activity chart on its page (XChart, drawn to
- * PNG on the server). Days without statements are drawn as zero, so a gap shows as a gap.
+ * An agent's statements per day, stacked by kind: what the activity chart on its page draws (see
+ * {@link ActivityBars}). Days without statements count zero, so a gap shows as a gap.
  */
 public final class ActivityChart {
 
-    /** Kinds in the order they stack, with their colours. */
-    private static final Map<String, Color> KINDS = kinds();
-
-    private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("MM-dd");
+    /** Kinds in the order they stack, with the app's colours for them (Lumo's where it has one). */
+    static final Map<String, String> KINDS = kinds();
 
     private ActivityChart() {}
 
@@ -36,7 +27,7 @@ public final class ActivityChart {
         Map<String, List<Long>> series = new LinkedHashMap<>();
         for (String kind : KINDS.keySet()) {
             if (usage.stream().anyMatch(u -> kindOf(u).equals(kind))) {
-                series.put(kind, new ArrayList<>(java.util.Collections.nCopies(days, 0L)));
+                series.put(kind, new ArrayList<>(Collections.nCopies(days, 0L)));
             }
         }
         for (DayUsage u : usage) {
@@ -49,54 +40,33 @@ public final class ActivityChart {
         return series;
     }
 
-    /** The chart as a PNG image, {@code width} x {@code height} pixels. */
-    public static byte[] png(List<DayUsage> usage, LocalDate from, LocalDate to, int width, int height) {
-        CategoryChart chart = new CategoryChartBuilder()
-                .width(width)
-                .height(height)
-                .xAxisTitle("day (UTC)")
-                .yAxisTitle("statements")
-                .build();
-        chart.getStyler().setStacked(true);
-        chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
-        chart.getStyler().setChartBackgroundColor(Color.WHITE);
-        chart.getStyler().setPlotGridVerticalLinesVisible(false);
-        chart.getStyler().setXAxisLabelRotation(90);
-        chart.getStyler().setOverlapped(false);
-        List<String> days = new ArrayList<>();
-        for (LocalDate d = from; !d.isAfter(to); d = d.plusDays(1)) {
-            days.add(DAY.format(d));
+    /** The most statements of any one day, at least 1 (the scale's top). */
+    public static long busiestDay(Map<String, List<Long>> series) {
+        long max = 1;
+        int days = series.values().stream().mapToInt(List::size).max().orElse(0);
+        for (int d = 0; d < days; d++) {
+            long total = 0;
+            for (List<Long> counts : series.values()) {
+                total += counts.get(d);
+            }
+            max = Math.max(max, total);
         }
-        Map<String, List<Long>> series = series(usage, from, to);
-        if (series.isEmpty()) {
-            series = Map.of("no statements", new ArrayList<>(java.util.Collections.nCopies(days.size(), 0L)));
-        }
-        List<Color> colors = new ArrayList<>();
-        for (var s : series.entrySet()) {
-            chart.addSeries(s.getKey(), days, s.getValue());
-            colors.add(KINDS.getOrDefault(s.getKey(), Color.GRAY));
-        }
-        chart.getStyler().setSeriesColors(colors.toArray(Color[]::new));
-        try {
-            return BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot draw the activity chart", e);
-        }
+        return max;
     }
 
     private static String kindOf(DayUsage u) {
         return KINDS.containsKey(u.kind()) ? u.kind() : "other";
     }
 
-    private static Map<String, Color> kinds() {
-        Map<String, Color> kinds = new LinkedHashMap<>();
-        kinds.put("read", new Color(0x2f, 0x6f, 0xb3));
-        kinds.put("write", new Color(0xe0, 0x8a, 0x1e));
-        kinds.put("ddl", new Color(0xc0, 0x39, 0x2b));
-        kinds.put("privilege", new Color(0x8e, 0x44, 0xad));
-        kinds.put("transaction", new Color(0x7f, 0x8c, 0x8d));
-        kinds.put("utility", new Color(0x95, 0xa5, 0xa6));
-        kinds.put("other", new Color(0x34, 0x49, 0x5e));
-        return kinds;
+    private static Map<String, String> kinds() {
+        Map<String, String> kinds = new LinkedHashMap<>();
+        kinds.put("read", "var(--lumo-primary-color)");
+        kinds.put("write", "var(--lumo-warning-color, #e08a1e)");
+        kinds.put("ddl", "var(--lumo-error-color)");
+        kinds.put("privilege", "#8e44ad");
+        kinds.put("transaction", "var(--lumo-contrast-40pct)");
+        kinds.put("utility", "var(--lumo-contrast-20pct)");
+        kinds.put("other", "var(--lumo-contrast-60pct)");
+        return Collections.unmodifiableMap(kinds);
     }
 }

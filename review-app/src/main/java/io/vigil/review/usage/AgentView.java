@@ -12,7 +12,6 @@ import com.vaadin.flow.component.html.Anchor;
 import com.vaadin.flow.component.html.Div;
 import com.vaadin.flow.component.html.H2;
 import com.vaadin.flow.component.html.H3;
-import com.vaadin.flow.component.html.Image;
 import com.vaadin.flow.component.html.Paragraph;
 import com.vaadin.flow.component.html.Span;
 import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
@@ -23,8 +22,6 @@ import com.vaadin.flow.router.BeforeEvent;
 import com.vaadin.flow.router.HasUrlParameter;
 import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.Route;
-import com.vaadin.flow.server.streams.DownloadHandler;
-import com.vaadin.flow.server.streams.DownloadResponse;
 import io.vigil.review.agents.Agent;
 import io.vigil.review.agents.AgentService;
 import io.vigil.review.agents.SecretDialog;
@@ -37,7 +34,6 @@ import io.vigil.review.ui.Grids;
 import io.vigil.review.ui.MainLayout;
 import io.vigil.review.ui.RelationLabels;
 import jakarta.annotation.security.PermitAll;
-import java.io.ByteArrayInputStream;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
@@ -283,14 +279,7 @@ class AgentView extends VerticalLayout implements HasUrlParameter<String> {
         List<DayUsage> days = usage.activity(agent.id(), from);
         long statements = days.stream().mapToLong(DayUsage::statements).sum();
         long denials = days.stream().mapToLong(DayUsage::denials).sum();
-        byte[] png = ActivityChart.png(days, from, to, 900, 280);
-        Image chart = new Image(
-                DownloadHandler.fromInputStream(e -> new DownloadResponse(
-                                new ByteArrayInputStream(png), "activity.png", "image/png", png.length))
-                        .inline(),
-                "Statements per day by kind over the last " + CHART_DAYS + " days");
-        chart.setId("activity-chart");
-        chart.setMaxWidth("100%");
+        ActivityBars chart = new ActivityBars(ActivityChart.series(days, from, to), from, CHART_DAYS);
         Paragraph totals =
                 new Paragraph(statements + " statements in the last " + CHART_DAYS + " days, " + denials + " denied");
         totals.setId("activity-totals");

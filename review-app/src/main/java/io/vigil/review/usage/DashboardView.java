@@ -5,9 +5,12 @@ import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.grid.ColumnTextAlign;
 import com.vaadin.flow.component.grid.Grid;
 import com.vaadin.flow.component.grid.GridVariant;
+import com.vaadin.flow.component.html.Div;
 import com.vaadin.flow.component.html.H2;
 import com.vaadin.flow.component.html.H3;
 import com.vaadin.flow.component.html.Paragraph;
+import com.vaadin.flow.component.html.Span;
+import com.vaadin.flow.component.orderedlayout.FlexLayout;
 import com.vaadin.flow.component.orderedlayout.VerticalLayout;
 import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.Route;
@@ -42,8 +45,8 @@ class DashboardView extends VerticalLayout {
     DashboardView(UsageService usage, CurrentViewer viewer) {
         Dashboard dashboard = usage.dashboard();
         long days = dashboard.staleAfterDays();
+        add(new H2("Dashboard"), figures(dashboard));
         add(
-                new H2("Dashboard"),
                 flags(
                         "Stale agents",
                         "stale",
@@ -72,6 +75,63 @@ class DashboardView extends VerticalLayout {
             rebuild.setId("rebuild-usage");
             add(rebuild);
         }
+    }
+
+    /**
+     * The few numbers that say where action is needed, first: each names what to do about it, and
+     * is marked when it is not zero. The lists below say which agents.
+     */
+    private static Component figures(Dashboard dashboard) {
+        long active = dashboard.byOwner().stream()
+                .mapToLong(Dashboard.OwnerAgents::active)
+                .sum();
+        FlexLayout figures = new FlexLayout(
+                figure("figure-stale", dashboard.stale().size(), "stale agents", "disable them, or say why not", true),
+                figure(
+                        "figure-unused-writes",
+                        dashboard.unusedWrites().size(),
+                        "agents with unused write privileges",
+                        "reduce them",
+                        true),
+                figure(
+                        "figure-secrets-due",
+                        dashboard.secretsDue().size(),
+                        "secrets due for rotation",
+                        "rotate them",
+                        true),
+                figure("figure-active", active, "active agents", "all you may see", false));
+        figures.setFlexWrap(FlexLayout.FlexWrap.WRAP);
+        figures.getStyle().set("gap", "var(--lumo-space-m)");
+        figures.setId("figures");
+        return figures;
+    }
+
+    private static Component figure(String id, long count, String what, String action, boolean needsAction) {
+        Span number = new Span(Long.toString(count));
+        number.getStyle()
+                .set("font-size", "var(--lumo-font-size-xxxl)")
+                .set("font-weight", "600")
+                .set("line-height", "1");
+        boolean marked = needsAction && count > 0;
+        if (marked) {
+            number.getStyle().set("color", "var(--lumo-error-text-color)");
+        }
+        Span label = new Span(what);
+        label.getStyle().set("font-weight", "500");
+        Span hint = new Span(marked ? action : needsAction ? "nothing to do" : action);
+        hint.getStyle().set("color", "var(--lumo-secondary-text-color)").set("font-size", "var(--lumo-font-size-s)");
+        Div tile = new Div(number, label, hint);
+        tile.setId(id);
+        tile.getStyle()
+                .set("display", "flex")
+                .set("flex-direction", "column")
+                .set("gap", "var(--lumo-space-xs)")
+                .set("padding", "var(--lumo-space-m)")
+                .set("min-width", "13rem")
+                .set("border", "1px solid var(--lumo-contrast-10pct)")
+                .set("border-left", "4px solid " + (marked ? "var(--lumo-error-color)" : "var(--lumo-contrast-20pct)"))
+                .set("border-radius", "var(--lumo-border-radius-l)");
+        return tile;
     }
 
     /** One list of flagged agents: the first {@link #FIRST}, and the rest a click away. */
