@@ -2,8 +2,6 @@ package io.vigil.proxy.pipeline;
 
 import io.vigil.proxy.directory.Target;
 import java.time.Duration;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
 
 /**
@@ -15,29 +13,23 @@ import java.util.function.LongSupplier;
 final class RoleChecks {
 
     static final Duration FRESH = Duration.ofMinutes(1);
-    private static final int MAX_KEPT = 10_000;
 
-    private final Map<String, Long> passedAt = new ConcurrentHashMap<>();
-    private final LongSupplier nanoTime;
+    private final FreshFor<Boolean> passed;
 
     RoleChecks(LongSupplier nanoTime) {
-        this.nanoTime = nanoTime;
+        this.passed = new FreshFor<>(FRESH, 10_000, nanoTime);
     }
 
     boolean fresh(Target target) {
-        Long at = passedAt.get(key(target));
-        return at != null && nanoTime.getAsLong() - at < FRESH.toNanos();
+        return passed.get(key(target)) != null;
     }
 
     void passed(Target target) {
-        if (passedAt.size() >= MAX_KEPT) {
-            passedAt.clear();
-        }
-        passedAt.put(key(target), nanoTime.getAsLong());
+        passed.put(key(target), Boolean.TRUE);
     }
 
     /** The management role is part of the key: a check against another one says nothing. */
     private static String key(Target target) {
-        return target.id() + "/" + target.upstreamUser() + "/" + target.managementUser();
+        return target.id() + "\0" + target.upstreamUser() + "\0" + target.managementUser();
     }
 }

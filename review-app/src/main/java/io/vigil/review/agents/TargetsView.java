@@ -58,14 +58,14 @@ class TargetsView extends VerticalLayout {
     private void configureGrid() {
         grid.setId("targets");
         grid.addThemeVariants(GridVariant.LUMO_ROW_STRIPES, GridVariant.LUMO_COMPACT);
-        grid.addColumn(Target::name).setHeader("Name").setAutoWidth(true);
+        Grids.flexible(grid.addColumn(Target::name).setHeader("Name"));
         Grids.flexible(grid.addColumn(t -> t.host() + ":" + t.port() + "/" + t.database())
                 .setHeader("Database"));
-        grid.addColumn(Target::loginUser).setHeader("Agents log in as").setAutoWidth(true);
-        grid.addComponentColumn(this::roleCheck).setHeader("May agents use it?").setAutoWidth(true);
-        grid.addColumn(t -> t.managementUser() == null ? "not set" : t.managementUser())
-                .setHeader("Vigil manages as")
-                .setAutoWidth(true);
+        Grids.flexible(grid.addColumn(Target::loginUser).setHeader("Agents log in as"));
+        Grids.flexible(grid.addComponentColumn(this::roleCheck).setHeader("May agents use it?"))
+                .setFlexGrow(2);
+        Grids.flexible(grid.addColumn(t -> t.managementUser() == null ? "not set" : t.managementUser())
+                .setHeader("Vigil manages as"));
         grid.addColumn(Target::tlsMode).setHeader("TLS").setAutoWidth(true);
         grid.addColumn(t -> t.parameterMode().equals("hash") ? "hashed" : "stored")
                 .setHeader("Parameters")
@@ -84,10 +84,23 @@ class TargetsView extends VerticalLayout {
     /** The target's own answer: may agents log in as its shared role? Read through the management login. */
     private Component roleCheck(Target target) {
         String problem = targets.roleProblem(target.id(), target.loginUser());
-        Span badge = new Span(problem.isEmpty() ? "yes" : problem);
-        badge.getElement().getThemeList().add(problem.isEmpty() ? "badge success" : "badge error");
-        badge.setId("role-check-" + target.name());
-        return badge;
+        if (problem.isEmpty()) {
+            Span yes = new Span("yes");
+            yes.getElement().getThemeList().add("badge success");
+            yes.setId("role-check-" + target.name());
+            return yes;
+        }
+        // "not checked: <the target's own error>" or "refused at login: it has ...": a short badge,
+        // the reason after it in small type, wrapping in its column.
+        int colon = problem.indexOf(':');
+        Span badge = new Span(problem.startsWith("not checked") ? "not checked" : "no");
+        badge.getElement().getThemeList().add("badge error");
+        Span reason = new Span(
+                " " + (colon < 0 ? problem : problem.substring(colon + 1).strip()));
+        reason.getStyle().set("font-size", "var(--lumo-font-size-xs)").set("color", "var(--lumo-secondary-text-color)");
+        Span check = new Span(badge, reason);
+        check.setId("role-check-" + target.name());
+        return check;
     }
 
     private Component actions(Target target) {
