@@ -4,6 +4,7 @@ import io.vigil.proxy.protocol.backend.DataRow;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -74,6 +75,16 @@ public final class SessionRelations {
     private boolean stale;
     /** Counts changes of what names resolve to, so a resolution may be reused while it stands. */
     private long version;
+    /**
+     * Resolutions and lookup decisions kept while nothing changes, by the identity of a shape's
+     * name list (the analyzer's cache hands the same lists out for the same statement shape): a
+     * repeated statement costs two map lookups, not its names parsed and resolved again.
+     */
+    private final Map<List<String>, Memo> memo = new IdentityHashMap<>();
+
+    private static final int MEMO_KEPT = 256;
+
+    private record Memo(long version, boolean creating, List<String> resolved, boolean settled) {}
 
     /**
      * @param database the database the session is connected to
@@ -180,11 +191,38 @@ public final class SessionRelations {
         if (written.isEmpty()) {
             return written;
         }
+        Memo kept = memo.get(written);
+        if (kept != null && kept.version() == version && kept.creating() == creating) {
+            return kept.resolved();
+        }
         List<String> resolved = new ArrayList<>(written.size());
+        boolean settled = true;
         for (String name : written) {
             resolved.add(resolve(name, creating));
+            settled &= !askable(name) || settled(name);
         }
+        keep(written, new Memo(version, creating, List.copyOf(resolved), settled));
         return resolved;
+    }
+
+    private void keep(List<String> written, Memo m) {
+        if (memo.size() >= MEMO_KEPT) {
+            memo.clear();
+        }
+        memo.put(written, m);
+    }
+
+    /** Whether every name of the list that could be asked about is settled now, from the memo if kept. */
+    private boolean allSettled(List<String> written) {
+        if (written.isEmpty()) {
+            return true;
+        }
+        Memo kept = memo.get(written);
+        if (kept == null || kept.version() != version) {
+            resolveAll(written, false);
+            kept = memo.get(written);
+        }
+        return kept.settled();
     }
 
     /** One name: where it is, marked missing if that is known, else as written. */
@@ -356,6 +394,9 @@ public final class SessionRelations {
      * outside a transaction, at a point where a query of the gateway's own may go (see the caller).
      */
     public Lookup lookup(List<StatementShape> shapes) {
+        if (!stale && shapes.stream().allMatch(s -> allSettled(s.reads()) && allSettled(s.writes()))) {
+            return null; // the usual case: a statement whose relations are all known
+        }
         Set<String> created = new HashSet<>();
         for (StatementShape shape : shapes) {
             if (creates(shape)) {
