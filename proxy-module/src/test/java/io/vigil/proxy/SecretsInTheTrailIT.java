@@ -53,6 +53,9 @@ class SecretsInTheTrailIT {
                 p.setString(1, "postgresql://bob:" + SECRET + "@db/x");
                 attempt(p);
             }
+            // SQL-level: the key reaches the secret parameter through EXECUTE's argument list.
+            attempt(s, "prepare enc(text, text) as select pgp_sym_encrypt($1, $2)");
+            attempt(s, "execute enc('plain data', '" + SECRET + "')");
             s.execute("select 'done'");
         }
         env.awaitOutcome(agent, "select 'done'");
@@ -75,7 +78,8 @@ class SecretsInTheTrailIT {
         assertThat(texts)
                 .anyMatch(t -> t.startsWith("create role leaky login password '[redacted hmac:"))
                 .anyMatch(t -> t.startsWith("create role broken login '[redacted hmac:"))
-                .anyMatch(t -> t.startsWith("select pgp_sym_encrypt($1, $2)plain data,[redacted hmac:"));
+                .anyMatch(t -> t.startsWith("select pgp_sym_encrypt($1, $2)plain data,[redacted hmac:"))
+                .anyMatch(t -> t.startsWith("execute enc('[redacted hmac:"));
         assertThat(env.store.fetchCount(
                         DSL.table("vigil.statement"), DSL.field("sql_text").contains("redacted")))
                 .isGreaterThanOrEqualTo(4);

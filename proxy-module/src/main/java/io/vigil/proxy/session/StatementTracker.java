@@ -167,7 +167,8 @@ public final class StatementTracker {
         }
         for (StatementShape shape : understood.statements()) {
             StatementShape resolved = resolve(resolveSqlPrepared(shape));
-            events.add(start(shape.text(), Protocol.SIMPLE, resolved, null));
+            // An EXECUTE's text is its own, its arguments redacted if they are bound to a secret.
+            events.add(start(resolved.text(), Protocol.SIMPLE, resolved, null));
             ran(resolved);
         }
         if (relations != null) {
@@ -199,10 +200,15 @@ public final class StatementTracker {
         List<StatementShape> shapes = ((Understood) analysis).statements();
         // More than one statement in a Parse: the target refuses it; it is recorded as the first.
         StatementShape shape = shapes.isEmpty() ? null : resolveSqlPrepared(shapes.getFirst());
-        boolean redacted = shapes.stream().anyMatch(StatementShape::redacted);
-        String recorded = redacted
-                ? String.join(";\n", shapes.stream().map(StatementShape::text).toList())
-                : sql;
+        String recorded;
+        if (shapes.size() == 1 && shape.redacted()) {
+            recorded = shape.text(); // an EXECUTE's arguments too, if they are bound to a secret
+        } else if (shapes.stream().anyMatch(StatementShape::redacted)) {
+            recorded =
+                    String.join(";\n", shapes.stream().map(StatementShape::text).toList());
+        } else {
+            recorded = sql;
+        }
         preparedStatements.put(statement, new Prepared(recorded, shape, null));
         return List.of();
     }

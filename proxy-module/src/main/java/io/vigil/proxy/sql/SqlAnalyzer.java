@@ -233,7 +233,11 @@ public final class SqlAnalyzer implements AutoCloseable {
                     facts.preparedName(),
                     facts.secretParameters(),
                     !redacted.removed().isEmpty(),
-                    facts.pathChange()));
+                    facts.pathChange(),
+                    argumentsRedacted(
+                            source,
+                            facts,
+                            utf8 == null ? 0 : raw.path("stmt_location").asInt(0))));
         }
         boolean shareable = shapes.size() == 1
                 && !readConstants
@@ -256,6 +260,19 @@ public final class SqlAnalyzer implements AutoCloseable {
         int[] anchors =
                 facts.secretLocations().stream().mapToInt(at -> at - base).toArray();
         return redaction.redact(source, parser.scan(source), anchors, false);
+    }
+
+    /** An EXECUTE's text with all its literal arguments redacted, null if it has none. */
+    private String argumentsRedacted(String source, TreeClassifier.Facts facts, int base) {
+        if (facts.argumentLocations().isEmpty()) {
+            return null;
+        }
+        int[] anchors =
+                facts.argumentLocations().stream().mapToInt(at -> at - base).toArray();
+        return redaction
+                .redact(source, parser.scan(source), anchors, false)
+                .text()
+                .strip();
     }
 
     /** One statement's text out of a multi-statement string; offsets are in UTF-8 bytes. */

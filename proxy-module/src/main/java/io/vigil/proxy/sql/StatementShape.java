@@ -19,6 +19,9 @@ import java.util.Set;
  *     keeps them redacted
  * @param redacted whether {@code text} had secrets taken out of it (see {@link Redaction})
  * @param pathChange what it does to the session's search_path, null if nothing
+ * @param argumentsRedacted for an EXECUTE with literal arguments, its text with every one of them
+ *     redacted: what the trail keeps if the statement it runs binds one of them to a secret; else
+ *     null
  */
 public record StatementShape(
         StatementKind kind,
@@ -31,7 +34,8 @@ public record StatementShape(
         String preparedName,
         Set<Integer> secretParameters,
         boolean redacted,
-        PathChange pathChange) {
+        PathChange pathChange,
+        String argumentsRedacted) {
 
     public StatementShape {
         reads = List.copyOf(reads);
@@ -62,6 +66,7 @@ public record StatementShape(
                 preparedName,
                 secretParameters,
                 redacted,
+                null,
                 null);
     }
 
@@ -94,7 +99,8 @@ public record StatementShape(
                 preparedName,
                 Set.of(),
                 false,
-                pathChange);
+                pathChange,
+                argumentsRedacted);
     }
 
     /** The same statement with its relations named as the session resolved them. */
@@ -110,7 +116,8 @@ public record StatementShape(
                 preparedName,
                 secretParameters,
                 redacted,
-                pathChange);
+                pathChange,
+                argumentsRedacted);
     }
 
     public boolean isPrepare() {
@@ -127,20 +134,24 @@ public record StatementShape(
 
     /**
      * This shape as run by EXECUTE: the prepared statement's kind, relations and functions, under
-     * the EXECUTE's own text and fingerprint.
+     * the EXECUTE's own text and fingerprint; its literal arguments redacted if the prepared
+     * statement binds one of its parameters to a secret (which argument is which is the server's
+     * to say: all of them go).
      */
     public StatementShape executedAs(StatementShape prepared) {
+        boolean secret = !prepared.secretParameters.isEmpty() && argumentsRedacted != null;
         return new StatementShape(
                 prepared.kind,
                 command,
-                text,
+                secret ? argumentsRedacted : text,
                 prepared.reads,
                 prepared.writes,
                 prepared.functions,
                 fingerprint,
                 preparedName,
                 secretParameters,
-                redacted,
-                prepared.pathChange);
+                redacted || secret,
+                prepared.pathChange,
+                null);
     }
 }

@@ -122,7 +122,8 @@ final class TreeClassifier {
             boolean readConstants,
             List<Integer> secretLocations,
             Set<Integer> secretParameters,
-            PathChange pathChange) {}
+            PathChange pathChange,
+            List<Integer> argumentLocations) {}
 
     private final Set<String> reads = new LinkedHashSet<>();
     private final Set<String> writes = new LinkedHashSet<>();
@@ -137,6 +138,8 @@ final class TreeClassifier {
     private final Set<Integer> secretParameters = new java.util.TreeSet<>();
     /** What the statement does to the search_path, null if nothing. */
     private PathChange pathChange;
+    /** Where EXECUTE's literal arguments start: secrets if the statement it runs binds them to one. */
+    private final List<Integer> argumentLocations = new ArrayList<>();
 
     private TreeClassifier() {}
 
@@ -183,7 +186,8 @@ final class TreeClassifier {
                 readConstants,
                 List.copyOf(secretLocations),
                 Set.copyOf(secretParameters),
-                pathChange);
+                pathChange,
+                List.copyOf(argumentLocations));
     }
 
     private StatementKind kindOf(String command, JsonNode body) {
@@ -261,6 +265,7 @@ final class TreeClassifier {
             // Each may change the search_path in a way only the server knows: a procedure or block
             // that sets it, a schema the path names that now exists or no longer does.
             case "DoStmt", "CallStmt", "CreateSchemaStmt" -> pathChange = PathChange.UNKNOWN;
+            case "ExecuteStmt" -> literals(body.path("params"), argumentLocations);
             case "DiscardStmt" -> {
                 String target = body.path("target").asString("");
                 if (target.equals("DISCARD_ALL")) {
@@ -420,6 +425,17 @@ final class TreeClassifier {
                 checkLexingSetting(setting, constant(args.path(1)));
             }
             setConfigPath(args, setting);
+        }
+    }
+
+    /** Where every literal in {@code value} starts, however it is wrapped. */
+    private static void literals(JsonNode value, List<Integer> locations) {
+        if (value.isObject() && value.has("A_Const")) {
+            locations.add(value.path("A_Const").path("location").asInt(0));
+            return;
+        }
+        for (JsonNode field : value) {
+            literals(field, locations);
         }
     }
 
