@@ -115,9 +115,14 @@ public final class SessionRelations {
         return version;
     }
 
+    /** The path from these names; a path that differs from the last changes what names resolve to. */
     private void setNames(List<String> newNames) {
+        List<String> newPath = SearchPath.effective(newNames, role, catalog, tempExists);
+        if (path != null && !newPath.equals(path)) {
+            changed();
+        }
         names = newNames;
-        path = SearchPath.effective(names, role, catalog, tempExists);
+        path = newPath;
     }
 
     /**
@@ -201,8 +206,9 @@ public final class SessionRelations {
             resolved.add(resolve(name, creating));
             settled &= !askable(name) || settled(name);
         }
-        keep(written, new Memo(version, creating, List.copyOf(resolved), settled));
-        return resolved;
+        List<String> result = List.copyOf(resolved);
+        keep(written, new Memo(version, creating, result, settled));
+        return result;
     }
 
     private void keep(List<String> written, Memo m) {
@@ -299,12 +305,14 @@ public final class SessionRelations {
             stale = true;
             changed();
         }
+        boolean wasInTransaction = inTransaction;
         changedInTransaction |= inTransaction;
         switch (change.kind()) {
             case SET -> set(change.names(), change.local());
             case RESET -> set(startNames, change.local());
             case BEGIN -> {
-                if (!implicitTransaction) {
+                // A BEGIN inside a transaction only draws a warning: what the transaction changed stands.
+                if (!wasInTransaction) {
                     changedInTransaction = false;
                 }
                 inTransaction = true;

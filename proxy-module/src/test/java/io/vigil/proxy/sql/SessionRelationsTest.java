@@ -136,6 +136,20 @@ class SessionRelationsTest {
                 .containsExactly("/", "shop.orders /", "public.orders /");
     }
 
+    /** A BEGIN inside a transaction only warns: the SET LOCAL still ends at the COMMIT (found in review). */
+    @Test
+    void aRepeatedStatementFollowsThePathBackAfterANestedBegin() {
+        assertThat(run(
+                        session(),
+                        "begin",
+                        "set local search_path = shop",
+                        "select * from orders",
+                        "begin",
+                        "commit",
+                        "select * from orders"))
+                .containsExactly("/", "/", "shop.orders /", "/", "/", "public.orders /");
+    }
+
     @Test
     void aTransactionThatChangesNothingCostsNoLookup() {
         SessionRelations session = session();

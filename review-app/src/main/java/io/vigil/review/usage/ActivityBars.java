@@ -82,7 +82,7 @@ final class ActivityBars extends Div {
         StringBuilder title = new StringBuilder(date.toString()).append(':');
         long total = 0;
         for (var s : series.entrySet()) {
-            long count = s.getValue().get(d);
+            long count = d < s.getValue().size() ? s.getValue().get(d) : 0;
             if (count == 0) {
                 continue;
             }

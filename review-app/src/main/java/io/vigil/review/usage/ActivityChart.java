@@ -47,7 +47,7 @@ public final class ActivityChart {
         for (int d = 0; d < days; d++) {
             long total = 0;
             for (List<Long> counts : series.values()) {
-                total += counts.get(d);
+                total += d < counts.size() ? counts.get(d) : 0;
             }
             max = Math.max(max, total);
         }
