@@ -14,7 +14,10 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.vigil.db.EmbeddedDatabaseServer;
 import io.vigil.db.VigilStore;
 import io.vigil.db.jooq.tables.records.StatementViewRecord;
+import io.vigil.proxy.audit.AuditEvent;
+import io.vigil.proxy.audit.AuditSink;
 import io.vigil.proxy.audit.JooqAuditSink;
+import io.vigil.proxy.audit.TrailChain;
 import io.vigil.proxy.audit.TrailSigner;
 import io.vigil.proxy.auth.ScramSha256.Verifier;
 import io.vigil.proxy.directory.JooqAgentDirectory;
@@ -62,6 +65,8 @@ public final class TestEnvironment implements AutoCloseable {
     final UUID targetId = UUID.randomUUID();
     public final JooqAuditSink audit;
     public final Gateway gateway;
+    /** Events the trail is to refuse, as a trail that is full or failing would; none unless a test says. */
+    private volatile java.util.function.Predicate<AuditEvent> refused = e -> false;
 
     public TestEnvironment(Path dir) {
         this(dir, null);
@@ -136,7 +141,27 @@ public final class TestEnvironment implements AutoCloseable {
                         .redaction(Redaction.keyed(randomBytes(32)))
                         .build(),
                 new JooqAgentDirectory(store, secrets, InstantSource.system()),
-                audit);
+                new AuditSink() {
+                    @Override
+                    public boolean record(TrailChain.Link link) {
+                        return !refused.test(link.event()) && audit.record(link);
+                    }
+
+                    @Override
+                    public boolean congested() {
+                        return audit.congested();
+                    }
+
+                    @Override
+                    public void whenDrained(Runnable action) {
+                        audit.whenDrained(action);
+                    }
+                });
+    }
+
+    /** From now on the trail refuses the events {@code which} matches. */
+    void refuseRecording(java.util.function.Predicate<AuditEvent> which) {
+        refused = which;
     }
 
     private static HikariConfig hikari(javax.sql.DataSource source) {
