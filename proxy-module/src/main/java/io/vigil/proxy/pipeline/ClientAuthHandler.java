@@ -20,7 +20,6 @@ import io.vigil.proxy.protocol.frontend.SASLInitialResponse;
 import io.vigil.proxy.protocol.frontend.SASLResponse;
 import io.vigil.proxy.protocol.frontend.StartupMessage;
 import java.net.InetSocketAddress;
-import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -88,7 +87,7 @@ final class ClientAuthHandler extends SimpleChannelInboundHandler<PgFrame> {
      * agent is looked up. PostgreSQL reads such messages after its authentication request, so they are
      * handled then, in order, rather than lost; only a few are kept.
      */
-    private final ArrayDeque<PgFrame> early = new ArrayDeque<>();
+    private final HeldFrames early = new HeldFrames();
 
     ClientAuthHandler(GatewayContext context, StartupMessage startup, Map<String, String> forwarded) {
         this.context = context;
@@ -180,13 +179,13 @@ final class ClientAuthHandler extends SimpleChannelInboundHandler<PgFrame> {
             return;
         }
         frame.retain(); // past channelRead0, which releases it
-        early.add(frame);
+        early.hold(frame);
     }
 
     /** Handles, now that the client has been asked, what it sent before. */
     private void handleEarlyFrames(ChannelHandlerContext ctx) {
         try {
-            for (PgFrame frame; (frame = early.poll()) != null; ) {
+            for (PgFrame frame; (frame = early.next()) != null; ) {
                 try {
                     channelRead0(ctx, frame);
                 } finally {
@@ -201,9 +200,7 @@ final class ClientAuthHandler extends SimpleChannelInboundHandler<PgFrame> {
     }
 
     private void releaseEarlyFrames() {
-        for (PgFrame frame; (frame = early.poll()) != null; ) {
-            frame.release();
-        }
+        early.releaseAll();
     }
 
     @Override

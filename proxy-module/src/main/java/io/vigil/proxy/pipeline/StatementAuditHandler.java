@@ -24,7 +24,6 @@ import io.vigil.proxy.sql.SqlAnalysis;
 import io.vigil.proxy.sql.SqlAnalysis.Refused;
 import io.vigil.proxy.sql.SqlAnalysis.Understood;
 import io.vigil.proxy.sql.SqlAnalyzer;
-import java.util.ArrayDeque;
 import java.util.List;
 
 /**
@@ -61,7 +60,7 @@ final class StatementAuditHandler extends ChannelInboundHandlerAdapter {
     private final Session session;
     private final SqlAnalyzer analyzer;
     /** Frames that arrived while the gateway waited on something before them; kept in order. */
-    private final ArrayDeque<PgFrame> held = new ArrayDeque<>();
+    private final HeldFrames held = new HeldFrames();
     /** A statement is being parsed, or a reply of the gateway's own waits: hold what follows. */
     private boolean waiting;
 
@@ -84,7 +83,7 @@ final class StatementAuditHandler extends ChannelInboundHandlerAdapter {
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         PgFrame frame = (PgFrame) msg;
         if (waiting) {
-            held.add(frame);
+            held.hold(frame);
             return;
         }
         inspectReleasingOnFailure(ctx, frame);
@@ -109,7 +108,7 @@ final class StatementAuditHandler extends ChannelInboundHandlerAdapter {
         waiting = false;
         try {
             while (!waiting && !held.isEmpty() && ctx.channel().isActive()) {
-                inspectReleasingOnFailure(ctx, held.poll());
+                inspectReleasingOnFailure(ctx, held.next());
             }
         } catch (RuntimeException e) {
             // Not inside a read, so nothing else would route it to the error handler.
@@ -344,9 +343,7 @@ final class StatementAuditHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        for (PgFrame frame = held.poll(); frame != null; frame = held.poll()) {
-            ReferenceCountUtil.release(frame);
-        }
+        held.releaseAll();
         if (awaitingLookup != null) {
             ReferenceCountUtil.release(awaitingLookup);
             awaitingLookup = null;
