@@ -12,10 +12,10 @@ import io.vigil.proxy.protocol.backend.DataRow;
 import io.vigil.proxy.protocol.backend.ErrorResponse;
 import io.vigil.proxy.protocol.backend.ParameterStatus;
 import io.vigil.proxy.protocol.backend.ReadyForQuery;
+import io.vigil.proxy.session.OwnQuery;
 import io.vigil.proxy.session.Session;
 import io.vigil.proxy.session.StatementTracker;
 import io.vigil.proxy.sql.LexingSettings;
-import io.vigil.proxy.sql.SessionRelations;
 import io.vigil.proxy.sql.SqlAnalysis.Refused;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,10 +27,10 @@ import java.util.List;
 final class ResponseAuditHandler extends FrameInspector {
 
     private final Session session;
-    /** The lookup's rows, used once its answer is complete and without error. */
+    /** The rows of the gateway's own query, passed on once its answer is complete. */
     private final List<DataRow> rows = new ArrayList<>();
 
-    private boolean lookupFailed;
+    private boolean ownQueryFailed;
 
     ResponseAuditHandler(Session session) {
         this.session = session;
@@ -38,8 +38,8 @@ final class ResponseAuditHandler extends FrameInspector {
 
     @Override
     boolean inspect(ChannelHandlerContext ctx, PgFrame frame) {
-        if (session.lookup() != null && answersLookup(frame.type())) {
-            lookupAnswer(frame);
+        if (session.ownQuery() != null && answersQuery(frame.type())) {
+            ownAnswer(frame);
             return false;
         }
         StatementTracker statements = session.statements();
@@ -108,7 +108,7 @@ final class ResponseAuditHandler extends FrameInspector {
      * The messages that answer a query. Others that may come meanwhile belong to the client as
      * ever: a notification, a notice, a setting's new value (checked as always).
      */
-    private static boolean answersLookup(byte type) {
+    private static boolean answersQuery(byte type) {
         return switch (type) {
             case BackendMessage.ROW_DESCRIPTION,
                     BackendMessage.DATA_ROW,
@@ -121,42 +121,41 @@ final class ResponseAuditHandler extends FrameInspector {
     }
 
     /**
-     * A frame of the target's answer to the gateway's own relation lookup: read here, never relayed.
-     * An error (a cancel, say) leaves the session believing what it believed, but for the search
-     * path if that came before it.
+     * A frame of the target's answer to the gateway's own query (see {@link Session#ask}): read
+     * here, never relayed.
      */
-    private void lookupAnswer(PgFrame frame) {
+    private void ownAnswer(PgFrame frame) {
         try {
             switch (frame.type()) {
                 case BackendMessage.DATA_ROW -> rows.add((DataRow) BackendDecoder.decode(frame));
-                case BackendMessage.ERROR_RESPONSE -> lookupFailed = true;
+                case BackendMessage.ERROR_RESPONSE -> ownQueryFailed = true;
                 case BackendMessage.READY_FOR_QUERY -> {
                     session.transactionStatus(((ReadyForQuery) BackendDecoder.decode(frame)).status());
-                    finishLookup();
+                    finishOwnQuery();
                 }
-                default -> {} // RowDescription, CommandComplete, a notice
+                default -> {} // RowDescription, CommandComplete, EmptyQueryResponse
             }
         } catch (RuntimeException e) {
-            lookupFailed = true; // what does not read is not used
+            ownQueryFailed = true; // what does not read is not used
             if (frame.type() == BackendMessage.READY_FOR_QUERY) {
-                finishLookup();
+                finishOwnQuery();
             }
         } finally {
             ReferenceCountUtil.release(frame);
         }
     }
 
-    private void finishLookup() {
-        SessionRelations.Lookup lookup = session.lookup();
+    private void finishOwnQuery() {
+        OwnQuery query = session.ownQuery();
         try {
-            rows.forEach(lookup::row);
-            lookup.answered(!lookupFailed);
+            rows.forEach(query.rows());
+            query.answered().accept(!ownQueryFailed);
         } catch (RuntimeException e) {
-            // An answer that does not read is not used: the session believes what it believed.
+            // An answer that does not read is not used.
         } finally {
             rows.clear();
-            lookupFailed = false;
-            session.lookupAnswered();
+            ownQueryFailed = false;
+            session.ownQueryAnswered();
         }
     }
 

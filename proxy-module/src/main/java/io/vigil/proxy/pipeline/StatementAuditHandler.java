@@ -16,6 +16,7 @@ import io.vigil.proxy.protocol.frontend.FrontendEncoder;
 import io.vigil.proxy.protocol.frontend.FrontendMessage;
 import io.vigil.proxy.protocol.frontend.Parse;
 import io.vigil.proxy.protocol.frontend.Query;
+import io.vigil.proxy.session.OwnQuery;
 import io.vigil.proxy.session.ReadPause;
 import io.vigil.proxy.session.Session;
 import io.vigil.proxy.session.StatementTracker;
@@ -241,7 +242,9 @@ final class StatementAuditHandler extends ChannelInboundHandlerAdapter {
         session.clientReads().pause(ReadPause.Reason.LOOKUP);
         session.replyWhenIdle(() -> {
             if (session.transactionStatus() == 'I' && session.upstream().isActive()) {
-                session.lookUp(lookup, () -> lookedUp(ctx, statement, understood));
+                session.ask(
+                        new OwnQuery(lookup.query(), lookup::row, lookup::answered),
+                        () -> lookedUp(ctx, statement, understood));
             } else {
                 lookedUp(ctx, statement, understood);
             }

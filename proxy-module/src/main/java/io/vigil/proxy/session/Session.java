@@ -15,7 +15,6 @@ import io.vigil.proxy.protocol.backend.BackendKeyData;
 import io.vigil.proxy.protocol.backend.ErrorResponse;
 import io.vigil.proxy.protocol.frontend.FrontendEncoder;
 import io.vigil.proxy.protocol.frontend.Query;
-import io.vigil.proxy.sql.SessionRelations;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
@@ -50,8 +49,8 @@ public final class Session {
     private boolean ended;
     private byte transactionStatus = 'I';
     private Runnable deferredReply;
-    private SessionRelations.Lookup lookup;
-    private Runnable afterLookup;
+    private OwnQuery ownQuery;
+    private Runnable afterOwnQuery;
     private final TrailChain chain = new TrailChain();
     private boolean closed;
     private final ReadPause clientReads;
@@ -208,27 +207,27 @@ public final class Session {
     }
 
     /**
-     * Sends the gateway's own relation lookup on the target connection; {@code then} runs once the
+     * Sends a query of the gateway's own on the target connection; {@code then} runs once the
      * target has answered it. Only while the target owes the client nothing (see {@link
-     * #replyWhenIdle}) and the session is outside a transaction: the answer is read off the
-     * connection and never reaches the client. On the session's event loop.
+     * #replyWhenIdle}), between the client's pipelines: the answer is read off the connection and
+     * never reaches the client. On the session's event loop.
      */
-    public void lookUp(SessionRelations.Lookup lookup, Runnable then) {
-        this.lookup = lookup;
-        this.afterLookup = then;
-        upstream.writeAndFlush(FrontendEncoder.encode(new Query(lookup.query(), true), upstream.alloc()));
+    public void ask(OwnQuery query, Runnable then) {
+        this.ownQuery = query;
+        this.afterOwnQuery = then;
+        upstream.writeAndFlush(FrontendEncoder.encode(new Query(query.sql(), true), upstream.alloc()));
     }
 
-    /** The lookup the target is answering, null if none. */
-    public SessionRelations.Lookup lookup() {
-        return lookup;
+    /** The query of the gateway's own the target is answering, null if none. */
+    public OwnQuery ownQuery() {
+        return ownQuery;
     }
 
-    /** The target has answered the lookup: what waited for it goes on. */
-    public void lookupAnswered() {
-        Runnable then = afterLookup;
-        lookup = null;
-        afterLookup = null;
+    /** The target has answered the gateway's own query: what waited for it goes on. */
+    public void ownQueryAnswered() {
+        Runnable then = afterOwnQuery;
+        ownQuery = null;
+        afterOwnQuery = null;
         then.run();
     }
 
