@@ -1,0 +1,94 @@
+package io.vigil.proxy.policy;
+
+import dev.cel.common.CelValidationException;
+import dev.cel.common.types.SimpleType;
+import dev.cel.compiler.CelCompiler;
+import dev.cel.compiler.CelCompilerBuilder;
+import dev.cel.compiler.CelCompilerFactory;
+import dev.cel.parser.CelStandardMacro;
+import dev.cel.runtime.CelEvaluationException;
+import dev.cel.runtime.CelRuntime;
+import dev.cel.runtime.CelRuntimeFactory;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A policy at one version, its rules compiled once (a CEL program per rule, checked to be a
+ * boolean over {@link StatementFacts#VARIABLES}): what {@link Decide} evaluates for every statement.
+ * Thread-safe and immutable.
+ */
+public final class Policy {
+
+    private static final CelCompiler COMPILER = compiler();
+    private static final CelRuntime RUNTIME =
+            CelRuntimeFactory.standardCelRuntimeBuilder().build();
+
+    /** A rule and its program. */
+    record Compiled(Rule rule, CelRuntime.Program program) {}
+
+    private final String name;
+    private final long version;
+    private final List<Compiled> rules;
+
+    private Policy(String name, long version, List<Compiled> rules) {
+        this.name = name;
+        this.version = version;
+        this.rules = List.copyOf(rules);
+    }
+
+    /**
+     * Compiles {@code rules} in order.
+     *
+     * @throws InvalidPolicy naming the rule whose expression does not compile or is not a boolean
+     */
+    public static Policy compile(String name, long version, List<Rule> rules) throws InvalidPolicy {
+        List<Compiled> compiled = new ArrayList<>(rules.size());
+        for (Rule rule : rules) {
+            try {
+                var ast = COMPILER.compile(rule.when()).getAst();
+                if (!ast.getResultType().equals(SimpleType.BOOL)) {
+                    throw new InvalidPolicy(
+                            name,
+                            rule.name(),
+                            "is not true or false but " + ast.getResultType().name());
+                }
+                compiled.add(new Compiled(rule, RUNTIME.createProgram(ast)));
+            } catch (CelValidationException | CelEvaluationException e) {
+                throw new InvalidPolicy(name, rule.name(), e.getMessage());
+            }
+        }
+        return new Policy(name, version, compiled);
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public long version() {
+        return version;
+    }
+
+    List<Compiled> rules() {
+        return rules;
+    }
+
+    private static CelCompiler compiler() {
+        // exists, all, exists_one, map, filter, has: bounded by the lists they range over.
+        CelCompilerBuilder builder =
+                CelCompilerFactory.standardCelCompilerBuilder().setStandardMacros(CelStandardMacro.STANDARD_MACROS);
+        for (Map.Entry<String, dev.cel.common.types.CelType> v : StatementFacts.VARIABLES.entrySet()) {
+            builder.addVar(v.getKey(), v.getValue());
+        }
+        return builder.build();
+    }
+
+    /** A rule that cannot be compiled: the policy is not loaded (statements under it are denied). */
+    public static final class InvalidPolicy extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        InvalidPolicy(String policy, String rule, String why) {
+            super("policy '" + policy + "', rule '" + rule + "': " + why);
+        }
+    }
+}

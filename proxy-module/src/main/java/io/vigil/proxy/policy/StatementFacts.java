@@ -1,0 +1,80 @@
+package io.vigil.proxy.policy;
+
+import dev.cel.common.types.CelType;
+import dev.cel.common.types.ListType;
+import dev.cel.common.types.SimpleType;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What a rule may look at about one statement: derived from PostgreSQL's parse tree and the
+ * session, never from the text. Relations are named as the session resolved them.
+ *
+ * @param kind read, write, ddl, privilege, transaction, utility
+ * @param command the parse tree's node type ({@code DropStmt})
+ * @param reads relations read, resolved ({@code public.orders})
+ * @param writes relations and objects changed, resolved
+ * @param functions functions called, as written
+ * @param inTransaction whether it runs inside an explicit transaction
+ * @param protocol simple or extended
+ * @param agent the agent's name
+ * @param tags the agent's tags
+ * @param owner the agent's owner
+ * @param onBehalfOf the person a workload token says the agent acts for, "" if none
+ * @param task the task a workload token names, "" if none
+ */
+public record StatementFacts(
+        String kind,
+        String command,
+        List<String> reads,
+        List<String> writes,
+        List<String> functions,
+        boolean inTransaction,
+        String protocol,
+        String agent,
+        List<String> tags,
+        String owner,
+        String onBehalfOf,
+        String task) {
+
+    /** The variables a rule's expression may use, with their CEL types. */
+    public static final Map<String, CelType> VARIABLES = Map.ofEntries(
+            Map.entry("kind", SimpleType.STRING),
+            Map.entry("command", SimpleType.STRING),
+            Map.entry("reads", ListType.create(SimpleType.STRING)),
+            Map.entry("writes", ListType.create(SimpleType.STRING)),
+            Map.entry("functions", ListType.create(SimpleType.STRING)),
+            Map.entry("in_transaction", SimpleType.BOOL),
+            Map.entry("protocol", SimpleType.STRING),
+            Map.entry("agent", SimpleType.STRING),
+            Map.entry("tags", ListType.create(SimpleType.STRING)),
+            Map.entry("owner", SimpleType.STRING),
+            Map.entry("on_behalf_of", SimpleType.STRING),
+            Map.entry("task", SimpleType.STRING));
+
+    public StatementFacts {
+        reads = List.copyOf(reads);
+        writes = List.copyOf(writes);
+        functions = List.copyOf(functions);
+        tags = List.copyOf(tags);
+    }
+
+    /** The facts as CEL variables, by the names in {@link #VARIABLES}. */
+    Map<String, Object> variables() {
+        Map<String, Object> v = new HashMap<>(16);
+        v.put("kind", kind);
+        v.put("command", command);
+        v.put("reads", reads);
+        v.put("writes", writes);
+        v.put("functions", functions);
+        v.put("in_transaction", inTransaction);
+        v.put("protocol", protocol);
+        v.put("agent", agent);
+        v.put("tags", tags);
+        v.put("owner", owner);
+        v.put("on_behalf_of", onBehalfOf);
+        v.put("task", task);
+        return v;
+    }
+}

@@ -1,0 +1,40 @@
+package io.vigil.proxy.policy;
+
+/**
+ * What policy says of one statement. The most severe of several verdicts wins: {@link Deny} over
+ * {@link Review} over {@link Allow}.
+ */
+public sealed interface Verdict {
+
+    /** 0 for allow, 1 for review, 2 for deny. */
+    int severity();
+
+    /** Runs: by {@code policy} at {@code version} (its rules matched nothing, or allowed it). */
+    record Allow(String policy, long version) implements Verdict {
+        @Override
+        public int severity() {
+            return 0;
+        }
+    }
+
+    /** Waits for a person's approval (until approvals exist, refused with a message that says so). */
+    record Review(String policy, long version, String rule, String message) implements Verdict {
+        @Override
+        public int severity() {
+            return 1;
+        }
+    }
+
+    /** Refused before it runs. */
+    record Deny(String policy, long version, String rule, String message) implements Verdict {
+        @Override
+        public int severity() {
+            return 2;
+        }
+    }
+
+    /** The more severe of two verdicts; the first on a tie. */
+    static Verdict mostSevere(Verdict a, Verdict b) {
+        return b.severity() > a.severity() ? b : a;
+    }
+}

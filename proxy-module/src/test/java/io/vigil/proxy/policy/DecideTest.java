@@ -1,0 +1,131 @@
+package io.vigil.proxy.policy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.vigil.proxy.policy.Rule.Effect;
+import io.vigil.proxy.sql.RelationCatalog;
+import io.vigil.proxy.sql.SessionRelations;
+import io.vigil.proxy.sql.SharedAnalyzer;
+import io.vigil.proxy.sql.SqlAnalysis.Understood;
+import io.vigil.proxy.sql.StatementShape;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * Verdicts from tables: statements parsed by PostgreSQL's parser, their relations resolved as the
+ * session resolves them, judged by CEL rules compiled once.
+ */
+class DecideTest {
+
+    static final List<Rule> GUARDS = List.of(
+            new Rule("no-drop", Effect.DENY, "command == 'DropStmt'", "dropping is not allowed"),
+            new Rule("no-truncate", Effect.DENY, "command == 'TruncateStmt'", "truncating is not allowed"),
+            new Rule(
+                    "no-password-catalogs",
+                    Effect.DENY,
+                    "reads.exists(r, r in ['pg_catalog.pg_authid', 'pg_catalog.pg_shadow'])",
+                    "the password catalogs are not for agents"),
+            new Rule("no-privilege-changes", Effect.DENY, "kind == 'privilege'", "privileges are changed by people"),
+            new Rule("review-ddl", Effect.REVIEW, "kind == 'ddl'", "schema changes need an approval"));
+
+    static Policy guards() throws Policy.InvalidPolicy {
+        return Policy.compile("guards", 3, GUARDS);
+    }
+
+    static StatementFacts facts(String sql) {
+        RelationCatalog catalog = RelationCatalog.builder()
+                .schema("pg_catalog", true)
+                .schema("public", true)
+                .relation("pg_catalog", "pg_authid")
+                .relation("public", "orders")
+                .build();
+        SessionRelations relations = new SessionRelations("shop", "agent", catalog, List.of("$user", "public"));
+        StatementShape shape = relations.resolve(((Understood) SharedAnalyzer.INSTANCE.analyzeNow(sql))
+                .statements()
+                .getFirst());
+        return new StatementFacts(
+                shape.kind().label(),
+                shape.command(),
+                shape.reads(),
+                shape.writes(),
+                shape.functions(),
+                false,
+                "simple",
+                "support-copilot",
+                List.of("llm"),
+                "owner",
+                "",
+                "");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            select * from orders                       | allow  |
+            select * from pg_authid                    | deny   | no-password-catalogs
+            select 'drop table orders' from orders     | allow  |
+            drop table orders                          | deny   | no-drop
+            truncate orders                            | deny   | no-truncate
+            grant select on orders to someone          | deny   | no-privilege-changes
+            create table notes (id int)                | review | review-ddl
+            insert into orders values (1)              | allow  |
+            """)
+    void eachStatementGetsTheFirstMatchingRulesEffect(String sql, String verdict, String rule) throws Exception {
+        Verdict v = Decide.decide(facts(sql), List.of(guards()));
+        assertThat(
+                        switch (v) {
+                            case Verdict.Allow a -> "allow";
+                            case Verdict.Review r -> "review";
+                            case Verdict.Deny d -> "deny";
+                        })
+                .isEqualTo(verdict);
+        if (rule != null) {
+            assertThat(v)
+                    .extracting(x -> x instanceof Verdict.Deny d ? d.rule() : ((Verdict.Review) x).rule())
+                    .isEqualTo(rule);
+        }
+    }
+
+    @Test
+    void theMostSevereVerdictOfThePoliciesThatApplyWins() throws Exception {
+        Policy lenient = Policy.compile("lenient", 1, List.of(new Rule("all", Effect.ALLOW, "true", "")));
+        Policy reviewing = Policy.compile(
+                "reviewing", 7, List.of(new Rule("writes", Effect.REVIEW, "size(writes) > 0", "writes wait")));
+        assertThat(Decide.decide(facts("insert into orders values (1)"), List.of(lenient, reviewing)))
+                .isEqualTo(new Verdict.Review("reviewing", 7, "writes", "writes wait"));
+        assertThat(Decide.decide(facts("select * from orders"), List.of(lenient, reviewing)))
+                .isEqualTo(new Verdict.Allow("lenient", 1));
+    }
+
+    @Test
+    void aRuleThatCannotBeEvaluatedDenies() throws Exception {
+        Policy broken =
+                Policy.compile("broken", 2, List.of(new Rule("fifth-read", Effect.ALLOW, "reads[4] == 'x'", "")));
+        assertThat(Decide.decide(facts("select * from orders"), List.of(broken)))
+                .isInstanceOfSatisfying(Verdict.Deny.class, d -> {
+                    assertThat(d.rule()).isEqualTo("fifth-read");
+                    assertThat(d.message()).contains("could not be evaluated");
+                });
+    }
+
+    @Test
+    void noPolicyDenies() {
+        assertThat(Decide.decide(facts("select 1"), List.of())).isInstanceOf(Verdict.Deny.class);
+    }
+
+    @Test
+    void aRuleThatDoesNotCompileOrIsNotABooleanIsNotLoaded() {
+        assertThatThrownBy(() -> Policy.compile("p", 1, List.of(new Rule("half", Effect.DENY, "kind ==", ""))))
+                .isInstanceOf(Policy.InvalidPolicy.class)
+                .hasMessageContaining("rule 'half'");
+        assertThatThrownBy(() -> Policy.compile("p", 1, List.of(new Rule("text", Effect.DENY, "kind", ""))))
+                .isInstanceOf(Policy.InvalidPolicy.class)
+                .hasMessageContaining("not true or false");
+        assertThatThrownBy(
+                        () -> Policy.compile("p", 1, List.of(new Rule("unknown", Effect.DENY, "colour == 'red'", ""))))
+                .isInstanceOf(Policy.InvalidPolicy.class)
+                .hasMessageContaining("rule 'unknown'");
+    }
+}
