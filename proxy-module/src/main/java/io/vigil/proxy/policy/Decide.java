@@ -1,8 +1,8 @@
 package io.vigil.proxy.policy;
 
 import dev.cel.runtime.CelEvaluationException;
+import dev.cel.runtime.CelVariableResolver;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The verdict on one statement: a pure function of its facts and the policies that apply. Within a
@@ -17,7 +17,7 @@ public final class Decide {
         if (policies.isEmpty()) {
             return new Verdict.Deny("none", 0, "no-policy", "no policy applies to this agent's target");
         }
-        Map<String, Object> variables = facts.variables();
+        CelVariableResolver variables = facts.resolver();
         Verdict verdict = null;
         for (Policy policy : policies) {
             Verdict v = decide(variables, policy);
@@ -26,7 +26,27 @@ public final class Decide {
         return verdict;
     }
 
-    private static Verdict decide(Map<String, Object> variables, Policy policy) {
+    private static Verdict decide(CelVariableResolver variables, Policy policy) {
+        int first;
+        try {
+            first = ((Number) policy.first().eval(variables)).intValue();
+        } catch (CelEvaluationException | RuntimeException e) {
+            return oneByOne(variables, policy); // names the rule that fails
+        }
+        return first < 0
+                ? new Verdict.Allow(policy.name(), policy.version())
+                : effect(policy, policy.rules().get(first).rule());
+    }
+
+    private static Verdict effect(Policy policy, Rule rule) {
+        return switch (rule.effect()) {
+            case ALLOW -> new Verdict.Allow(policy.name(), policy.version());
+            case REVIEW -> new Verdict.Review(policy.name(), policy.version(), rule.name(), rule.message());
+            case DENY -> new Verdict.Deny(policy.name(), policy.version(), rule.name(), rule.message());
+        };
+    }
+
+    private static Verdict oneByOne(CelVariableResolver variables, Policy policy) {
         for (Policy.Compiled compiled : policy.rules()) {
             Rule rule = compiled.rule();
             Object matched;
@@ -40,11 +60,7 @@ public final class Decide {
                         "the rule could not be evaluated (" + e.getMessage() + "): denied, as Vigil fails closed");
             }
             if (Boolean.TRUE.equals(matched)) {
-                return switch (rule.effect()) {
-                    case ALLOW -> new Verdict.Allow(policy.name(), policy.version());
-                    case REVIEW -> new Verdict.Review(policy.name(), policy.version(), rule.name(), rule.message());
-                    case DENY -> new Verdict.Deny(policy.name(), policy.version(), rule.name(), rule.message());
-                };
+                return effect(policy, rule);
             }
         }
         return new Verdict.Allow(policy.name(), policy.version());
