@@ -22,6 +22,8 @@ import java.util.Map;
  * @param owner the agent's owner
  * @param onBehalfOf the person a workload token says the agent acts for, "" if none
  * @param task the task a workload token names, "" if none
+ * @param traits what the parse tree says of it, lower case ({@code unbounded}: see {@link
+ *     io.vigil.proxy.sql.Trait})
  */
 public record StatementFacts(
         String kind,
@@ -35,7 +37,8 @@ public record StatementFacts(
         List<String> tags,
         String owner,
         String onBehalfOf,
-        String task) {
+        String task,
+        List<String> traits) {
 
     /** The variables a rule's expression may use, with their CEL types. */
     public static final Map<String, CelType> VARIABLES = Map.ofEntries(
@@ -50,13 +53,15 @@ public record StatementFacts(
             Map.entry("tags", ListType.create(SimpleType.STRING)),
             Map.entry("owner", SimpleType.STRING),
             Map.entry("on_behalf_of", SimpleType.STRING),
-            Map.entry("task", SimpleType.STRING));
+            Map.entry("task", SimpleType.STRING),
+            Map.entry("traits", ListType.create(SimpleType.STRING)));
 
     public StatementFacts {
         reads = List.copyOf(reads);
         writes = List.copyOf(writes);
         functions = List.copyOf(functions);
         tags = List.copyOf(tags);
+        traits = List.copyOf(traits);
     }
 
     /** The facts as CEL variables, by the names in {@link #VARIABLES}, without building a map. */
@@ -78,6 +83,7 @@ public record StatementFacts(
             case "owner" -> owner;
             case "on_behalf_of" -> onBehalfOf;
             case "task" -> task;
+            case "traits" -> traits;
             default -> null;
         };
     }

@@ -237,7 +237,8 @@ public final class SqlAnalyzer implements AutoCloseable {
                     argumentsRedacted(
                             source,
                             facts,
-                            utf8 == null ? 0 : raw.path("stmt_location").asInt(0))));
+                            utf8 == null ? 0 : raw.path("stmt_location").asInt(0)),
+                    facts.traits()));
         }
         boolean shareable = shapes.size() == 1
                 && !readConstants

@@ -22,6 +22,7 @@ import java.util.Set;
  * @param argumentsRedacted for an EXECUTE with literal arguments, its text with every one of them
  *     redacted: what the trail keeps if the statement it runs binds one of them to a secret; else
  *     null
+ * @param traits what guardrails may judge it by (see {@link Trait})
  */
 public record StatementShape(
         StatementKind kind,
@@ -35,13 +36,15 @@ public record StatementShape(
         Set<Integer> secretParameters,
         boolean redacted,
         PathChange pathChange,
-        String argumentsRedacted) {
+        String argumentsRedacted,
+        Set<Trait> traits) {
 
     public StatementShape {
         reads = List.copyOf(reads);
         writes = List.copyOf(writes);
         functions = List.copyOf(functions);
         secretParameters = Set.copyOf(secretParameters);
+        traits = traits == null ? Set.of() : Set.copyOf(traits);
     }
 
     public StatementShape(
@@ -67,7 +70,8 @@ public record StatementShape(
                 secretParameters,
                 redacted,
                 null,
-                null);
+                null,
+                Set.of());
     }
 
     /** A shape without secrets, as the trail's readers re-create it. */
@@ -100,7 +104,8 @@ public record StatementShape(
                 Set.of(),
                 false,
                 pathChange,
-                argumentsRedacted);
+                argumentsRedacted,
+                traits);
     }
 
     /** The same statement with its relations named as the session resolved them. */
@@ -117,7 +122,8 @@ public record StatementShape(
                 secretParameters,
                 redacted,
                 pathChange,
-                argumentsRedacted);
+                argumentsRedacted,
+                traits);
     }
 
     public boolean isPrepare() {
@@ -152,6 +158,7 @@ public record StatementShape(
                 secretParameters,
                 redacted || secret,
                 prepared.pathChange,
-                null);
+                null,
+                prepared.traits);
     }
 }

@@ -123,7 +123,8 @@ final class TreeClassifier {
             List<Integer> secretLocations,
             Set<Integer> secretParameters,
             PathChange pathChange,
-            List<Integer> argumentLocations) {}
+            List<Integer> argumentLocations,
+            Set<Trait> traits) {}
 
     private final Set<String> reads = new LinkedHashSet<>();
     private final Set<String> writes = new LinkedHashSet<>();
@@ -138,6 +139,8 @@ final class TreeClassifier {
     private final Set<Integer> secretParameters = new java.util.TreeSet<>();
     /** What the statement does to the search_path, null if nothing. */
     private PathChange pathChange;
+
+    private final Set<Trait> traits = java.util.EnumSet.noneOf(Trait.class);
     /** Where EXECUTE's literal arguments start: secrets if the statement it runs binds them to one. */
     private final List<Integer> argumentLocations = new ArrayList<>();
 
@@ -187,7 +190,8 @@ final class TreeClassifier {
                 List.copyOf(secretLocations),
                 Set.copyOf(secretParameters),
                 pathChange,
-                List.copyOf(argumentLocations));
+                List.copyOf(argumentLocations),
+                runs ? Set.copyOf(traits) : Set.of());
     }
 
     private StatementKind kindOf(String command, JsonNode body) {
@@ -266,6 +270,12 @@ final class TreeClassifier {
             // that sets it, a schema the path names that now exists or no longer does.
             case "DoStmt", "CallStmt", "CreateSchemaStmt" -> pathChange = PathChange.UNKNOWN;
             case "ExecuteStmt" -> literals(body.path("params"), argumentLocations);
+            case "UpdateStmt", "DeleteStmt" -> {
+                changesData = true;
+                if (!narrows(body)) {
+                    traits.add(Trait.UNBOUNDED);
+                }
+            }
             case "DiscardStmt" -> {
                 String target = body.path("target").asString("");
                 if (target.equals("DISCARD_ALL")) {
@@ -426,6 +436,111 @@ final class TreeClassifier {
             }
             setConfigPath(args, setting);
         }
+    }
+
+    /**
+     * Whether an UPDATE's or DELETE's WHERE narrows the rows of its table: it names a column of
+     * that table (unqualified outside a subquery, or qualified by the table's name or alias) and is
+     * not true whatever the row.
+     */
+    private boolean narrows(JsonNode body) {
+        JsonNode where = body.path("whereClause");
+        if (where.isMissingNode() || where.isNull()) {
+            return false;
+        }
+        JsonNode relation = body.path("relation");
+        Set<String> names = new java.util.HashSet<>();
+        names.add(relation.path("relname").asString(""));
+        String alias = relation.path("alias").path("aliasname").asString("");
+        if (!alias.isEmpty()) {
+            names.add(alias);
+        }
+        return namesColumnOf(where, names, false) && !alwaysTrue(where);
+    }
+
+    private static boolean namesColumnOf(JsonNode node, Set<String> table, boolean inSubquery) {
+        if (node.isObject()) {
+            JsonNode column = node.path("ColumnRef");
+            if (column.isObject()) {
+                List<String> parts = parts(column.path("fields"));
+                return parts.size() == 1
+                        ? !inSubquery
+                        : parts.size() >= 2 && table.contains(parts.get(parts.size() - 2));
+            }
+            JsonNode subLink = node.path("SubLink");
+            if (subLink.isObject()) {
+                return namesColumnOf(subLink.path("testexpr"), table, inSubquery)
+                        || namesColumnOf(subLink.path("subselect"), table, true);
+            }
+        }
+        for (JsonNode child : node) {
+            if (namesColumnOf(child, table, inSubquery)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * True whatever the row: a true constant, two equal constants compared, an OR with such a
+     * branch. What it says depends on constants' values, so the statement's facts hold for this
+     * text only (not for its shape with other constants).
+     */
+    private boolean alwaysTrue(JsonNode node) {
+        JsonNode constant = node.path("A_Const");
+        if (constant.isObject()) {
+            readConstants = true;
+            return constant.path("boolval").path("boolval").asBoolean(false);
+        }
+        JsonNode cast = node.path("TypeCast");
+        if (cast.isObject()) {
+            readConstants = true;
+            JsonNode text = cast.path("arg").path("A_Const").path("sval").path("sval");
+            return text.isString()
+                            && Set.of("t", "true", "y", "yes", "on", "1")
+                                    .contains(text.stringValue().toLowerCase(Locale.ROOT))
+                    || alwaysTrue(cast.path("arg"));
+        }
+        JsonNode expr = node.path("A_Expr");
+        if (expr.isObject()) {
+            readConstants |= expr.path("lexpr").has("A_Const");
+            return expr.path("kind").asString("").equals("AEXPR_OP")
+                    && dotted(expr.path("name")).equals("=")
+                    && expr.path("lexpr").has("A_Const")
+                    && withoutLocation(expr.path("lexpr")).equals(withoutLocation(expr.path("rexpr")));
+        }
+        JsonNode bool = node.path("BoolExpr");
+        if (bool.isObject()) {
+            String op = bool.path("boolop").asString("");
+            JsonNode args = bool.path("args");
+            if (op.equals("OR_EXPR")) {
+                for (JsonNode arg : args) {
+                    if (alwaysTrue(arg)) {
+                        return true;
+                    }
+                }
+                return false;
+            }
+            if (op.equals("AND_EXPR")) {
+                for (JsonNode arg : args) {
+                    if (!alwaysTrue(arg)) {
+                        return false;
+                    }
+                }
+                return !args.isEmpty();
+            }
+        }
+        return false;
+    }
+
+    /** A constant's value, whatever its place in the text. */
+    private static String withoutLocation(JsonNode constant) {
+        JsonNode value = constant.path("A_Const");
+        return value.isObject()
+                ? ((tools.jackson.databind.node.ObjectNode) value.deepCopy())
+                        .without("location")
+                        .toString()
+                : "?" + constant;
     }
 
     /** Where every literal in {@code value} starts, however it is wrapped. */

@@ -52,7 +52,8 @@ public final class PolicyCost {
                 List.of("load"),
                 "owner",
                 "",
-                "");
+                "",
+                List.of());
         List<Policy> policies = List.of(policy);
         for (int round = 0; round < 6; round++) {
             long start = System.nanoTime();

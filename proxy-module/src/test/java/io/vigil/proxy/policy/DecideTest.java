@@ -29,6 +29,11 @@ class DecideTest {
                     "reads.exists(r, r in ['pg_catalog.pg_authid', 'pg_catalog.pg_shadow'])",
                     "the password catalogs are not for agents"),
             new Rule("no-privilege-changes", Effect.DENY, "kind == 'privilege'", "privileges are changed by people"),
+            new Rule(
+                    "no-unbounded-delete",
+                    Effect.DENY,
+                    "command == 'DeleteStmt' && 'unbounded' in traits",
+                    "a DELETE must say which rows"),
             new Rule("review-ddl", Effect.REVIEW, "kind == 'ddl'", "schema changes need an approval"));
 
     static Policy guards() throws Policy.InvalidPolicy {
@@ -58,7 +63,10 @@ class DecideTest {
                 List.of("llm"),
                 "owner",
                 "",
-                "");
+                "",
+                shape.traits().stream()
+                        .map(t -> t.name().toLowerCase(java.util.Locale.ROOT))
+                        .toList());
     }
 
     @ParameterizedTest(name = "{0}")
@@ -71,6 +79,9 @@ class DecideTest {
             grant select on orders to someone          | deny   | no-privilege-changes
             create table notes (id int)                | review | review-ddl
             insert into orders values (1)              | allow  |
+            delete from orders                         | deny   | no-unbounded-delete
+            delete from orders where true              | deny   | no-unbounded-delete
+            delete from orders where id = 4            | allow  |
             """)
     void eachStatementGetsTheFirstMatchingRulesEffect(String sql, String verdict, String rule) throws Exception {
         Verdict v = Decide.decide(facts(sql), List.of(guards()));
