@@ -32,7 +32,10 @@ class DefinitionFormIT extends DemoStack {
             assertThat(page.locator("#definition-schedule")).isHidden();
 
             page.locator("#definition-owners input").fill("owner");
+            listed(page, "vaadin-multi-select-combo-box-item", "owner");
             page.locator("#definition-owners input").press("Enter");
+            assertThat(page.locator("#definition-owners vaadin-multi-select-combo-box-chip"))
+                    .containsText(new String[] {"owner"});
             page.keyboard().press("Escape");
 
             // A name Vigil does not know does not stay: only known people can be picked.
@@ -59,7 +62,16 @@ class DefinitionFormIT extends DemoStack {
     /** Types a person's name and picks it: Enter takes the item that matches it exactly. */
     private static void pick(Page page, String field, String person) {
         page.locator(field + " input").fill(person);
+        listed(page, "vaadin-combo-box-item", person);
         page.locator(field + " input").press("Enter");
         assertThat(page.locator(field + " input")).hasValue(person);
+    }
+
+    /** Waits until the open list shows an item named exactly {@code text} (the list filters as one types). */
+    private static void listed(Page page, String tag, String text) {
+        page.waitForFunction(
+                "([tag, text]) => [...document.querySelectorAll(tag)]"
+                        + ".some(i => i.textContent.trim() === text && i.offsetParent !== null)",
+                java.util.List.of(tag, text));
     }
 }
