@@ -154,7 +154,7 @@ final class UpstreamLoginHandler extends SimpleChannelInboundHandler<PgFrame> {
             case Authentication auth -> authenticate(ctx, auth);
             case ParameterStatus p -> parameters.add(p);
             case BackendKeyData k -> keyData = k;
-            case ReadyForQuery ready
+            case ReadyForQuery _
             when authenticated -> {
                 refuseOtherLexing();
                 if (roleChecks.fresh(target)) {

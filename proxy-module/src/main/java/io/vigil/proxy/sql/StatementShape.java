@@ -47,33 +47,6 @@ public record StatementShape(
         traits = traits == null ? Set.of() : Set.copyOf(traits);
     }
 
-    public StatementShape(
-            StatementKind kind,
-            String command,
-            String text,
-            List<String> reads,
-            List<String> writes,
-            List<String> functions,
-            String fingerprint,
-            String preparedName,
-            Set<Integer> secretParameters,
-            boolean redacted) {
-        this(
-                kind,
-                command,
-                text,
-                reads,
-                writes,
-                functions,
-                fingerprint,
-                preparedName,
-                secretParameters,
-                redacted,
-                null,
-                null,
-                Set.of());
-    }
-
     /** A shape without secrets, as the trail's readers re-create it. */
     public StatementShape(
             StatementKind kind,
@@ -84,7 +57,20 @@ public record StatementShape(
             List<String> functions,
             String fingerprint,
             String preparedName) {
-        this(kind, command, text, reads, writes, functions, fingerprint, preparedName, Set.of(), false);
+        this(
+                kind,
+                command,
+                text,
+                reads,
+                writes,
+                functions,
+                fingerprint,
+                preparedName,
+                Set.of(),
+                false,
+                null,
+                null,
+                Set.of());
     }
 
     /**
