@@ -22,8 +22,9 @@ import java.util.Map;
  * @param owner the agent's owner
  * @param onBehalfOf the person a workload token says the agent acts for, "" if none
  * @param task the task a workload token names, "" if none
- * @param traits what the parse tree says of it, lower case ({@code unbounded}: see {@link
+ * @param traits what the parse tree says of it, lower case ({@code unbounded_delete}: see {@link
  *     io.vigil.proxy.sql.Trait})
+ * @param settings the session settings it changes, lower case ({@code *}: a computed name)
  */
 public record StatementFacts(
         String kind,
@@ -38,7 +39,8 @@ public record StatementFacts(
         String owner,
         String onBehalfOf,
         String task,
-        List<String> traits) {
+        List<String> traits,
+        List<String> settings) {
 
     /** The variables a rule's expression may use, with their CEL types. */
     public static final Map<String, CelType> VARIABLES = Map.ofEntries(
@@ -54,7 +56,8 @@ public record StatementFacts(
             Map.entry("owner", SimpleType.STRING),
             Map.entry("on_behalf_of", SimpleType.STRING),
             Map.entry("task", SimpleType.STRING),
-            Map.entry("traits", ListType.create(SimpleType.STRING)));
+            Map.entry("traits", ListType.create(SimpleType.STRING)),
+            Map.entry("settings", ListType.create(SimpleType.STRING)));
 
     public StatementFacts {
         reads = List.copyOf(reads);
@@ -62,6 +65,35 @@ public record StatementFacts(
         functions = List.copyOf(functions);
         tags = List.copyOf(tags);
         traits = List.copyOf(traits);
+        settings = List.copyOf(settings);
+    }
+
+    /**
+     * The facts of one statement, its relations already resolved, run by {@code agent}.
+     *
+     * @param protocol {@code simple}, {@code extended} or {@code startup}
+     */
+    public static StatementFacts of(
+            io.vigil.proxy.sql.StatementShape shape, String protocol, boolean inTransaction, AgentFacts agent) {
+        List<String> traits = new java.util.ArrayList<>(shape.traits().size());
+        for (io.vigil.proxy.sql.Trait trait : shape.traits()) {
+            traits.add(trait.label());
+        }
+        return new StatementFacts(
+                shape.kind().label(),
+                shape.command(),
+                shape.reads(),
+                shape.writes(),
+                shape.functions(),
+                inTransaction,
+                protocol,
+                agent.name(),
+                agent.tags(),
+                agent.owner(),
+                agent.onBehalfOf(),
+                agent.task(),
+                traits,
+                shape.settings());
     }
 
     /** The facts as CEL variables, by the names in {@link #VARIABLES}, without building a map. */
@@ -84,6 +116,7 @@ public record StatementFacts(
             case "on_behalf_of" -> onBehalfOf;
             case "task" -> task;
             case "traits" -> traits;
+            case "settings" -> settings;
             default -> null;
         };
     }

@@ -238,7 +238,8 @@ public final class SqlAnalyzer implements AutoCloseable {
                             source,
                             facts,
                             utf8 == null ? 0 : raw.path("stmt_location").asInt(0)),
-                    facts.traits()));
+                    facts.traits(),
+                    facts.settings()));
         }
         boolean shareable = shapes.size() == 1
                 && !readConstants

@@ -23,6 +23,8 @@ import java.util.Set;
  *     redacted: what the trail keeps if the statement it runs binds one of them to a secret; else
  *     null
  * @param traits what guardrails may judge it by (see {@link Trait})
+ * @param settings the session settings it changes, lower case ({@code *}: one whose name is
+ *     computed); for guardrails
  */
 public record StatementShape(
         StatementKind kind,
@@ -37,7 +39,8 @@ public record StatementShape(
         boolean redacted,
         PathChange pathChange,
         String argumentsRedacted,
-        Set<Trait> traits) {
+        Set<Trait> traits,
+        List<String> settings) {
 
     public StatementShape {
         reads = List.copyOf(reads);
@@ -45,6 +48,7 @@ public record StatementShape(
         functions = List.copyOf(functions);
         secretParameters = Set.copyOf(secretParameters);
         traits = traits == null ? Set.of() : Set.copyOf(traits);
+        settings = settings == null ? List.of() : List.copyOf(settings);
     }
 
     /** A shape without secrets, as the trail's readers re-create it. */
@@ -70,7 +74,8 @@ public record StatementShape(
                 false,
                 null,
                 null,
-                Set.of());
+                Set.of(),
+                List.of());
     }
 
     /**
@@ -91,7 +96,8 @@ public record StatementShape(
                 false,
                 pathChange,
                 argumentsRedacted,
-                traits);
+                traits,
+                settings);
     }
 
     /** The same statement with its relations named as the session resolved them. */
@@ -109,7 +115,8 @@ public record StatementShape(
                 redacted,
                 pathChange,
                 argumentsRedacted,
-                traits);
+                traits,
+                settings);
     }
 
     public boolean isPrepare() {
@@ -145,6 +152,7 @@ public record StatementShape(
                 redacted || secret,
                 prepared.pathChange,
                 null,
-                prepared.traits);
+                prepared.traits,
+                prepared.settings);
     }
 }

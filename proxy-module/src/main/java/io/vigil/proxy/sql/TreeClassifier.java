@@ -124,7 +124,8 @@ final class TreeClassifier {
             Set<Integer> secretParameters,
             PathChange pathChange,
             List<Integer> argumentLocations,
-            Set<Trait> traits) {}
+            Set<Trait> traits,
+            List<String> settings) {}
 
     private final Set<String> reads = new LinkedHashSet<>();
     private final Set<String> writes = new LinkedHashSet<>();
@@ -141,6 +142,8 @@ final class TreeClassifier {
     private PathChange pathChange;
 
     private final Set<Trait> traits = java.util.EnumSet.noneOf(Trait.class);
+    /** Session settings it changes, lower case; {@code *} for one whose name is computed. */
+    private final Set<String> settings = new LinkedHashSet<>();
     /** Where EXECUTE's literal arguments start: secrets if the statement it runs binds them to one. */
     private final List<Integer> argumentLocations = new ArrayList<>();
 
@@ -191,7 +194,8 @@ final class TreeClassifier {
                 Set.copyOf(secretParameters),
                 pathChange,
                 List.copyOf(argumentLocations),
-                runs ? Set.copyOf(traits) : Set.of());
+                runs ? Set.copyOf(traits) : Set.of(),
+                runs ? List.copyOf(settings) : List.of());
     }
 
     private StatementKind kindOf(String command, JsonNode body) {
@@ -259,12 +263,16 @@ final class TreeClassifier {
 
     /** Visits a node's fields; {@code type} is its node type (e.g. {@code SelectStmt}). */
     private void node(String type, JsonNode body) {
+        GuardTraits.of(type, body, traits);
         switch (type) {
             case "FuncCall" -> function(body);
             case "CommonTableExpr" -> cteNames.add(body.path("ctename").asString(""));
             case "VariableSetStmt" -> {
                 checkLexingSetting(body);
                 setsPath(body);
+                if (!body.path("kind").asString("").equals("VAR_RESET_ALL")) {
+                    setting(body.path("name").asString(""));
+                }
             }
             // Each may change the search_path in a way only the server knows: a procedure or block
             // that sets it, a schema the path names that now exists or no longer does.
@@ -272,9 +280,13 @@ final class TreeClassifier {
             case "ExecuteStmt" -> literals(body.path("params"), argumentLocations);
             case "UpdateStmt", "DeleteStmt" -> {
                 changesData = true;
-                if (!narrows(body)) {
-                    traits.add(Trait.UNBOUNDED);
+                if (!narrows(body.path("whereClause"), body.path("relation"))) {
+                    traits.add(type.equals("DeleteStmt") ? Trait.UNBOUNDED_DELETE : Trait.UNBOUNDED_UPDATE);
                 }
+            }
+            case "MergeStmt" -> {
+                changesData = true;
+                mergeActions(body);
             }
             case "DiscardStmt" -> {
                 String target = body.path("target").asString("");
@@ -434,7 +446,38 @@ final class TreeClassifier {
             if (setting != null) {
                 checkLexingSetting(setting, constant(args.path(1)));
             }
+            setting(setting == null ? "*" : setting);
             setConfigPath(args, setting);
+        }
+    }
+
+    /**
+     * A MERGE's UPDATE and DELETE actions change every target row its join matches: unbounded
+     * unless the join condition (or the action's own condition) narrows the target's rows.
+     */
+    private void mergeActions(JsonNode merge) {
+        boolean joinNarrows = narrows(merge.path("joinCondition"), merge.path("relation"));
+        for (JsonNode when : merge.path("mergeWhenClauses")) {
+            JsonNode clause = when.path("MergeWhenClause");
+            String command = clause.path("commandType").asString("");
+            boolean narrowed = joinNarrows || narrows(clause.path("condition"), merge.path("relation"));
+            if (!narrowed && command.equals("CMD_DELETE")) {
+                traits.add(Trait.UNBOUNDED_DELETE);
+            } else if (!narrowed && command.equals("CMD_UPDATE")) {
+                traits.add(Trait.UNBOUNDED_UPDATE);
+            }
+        }
+    }
+
+    /**
+     * A session setting the statement changes. client_encoding and standard_conforming_strings are
+     * not counted: a value other than the session's is refused before any policy sees it (see
+     * {@link LexingSettings}), so setting them changes nothing.
+     */
+    private void setting(String name) {
+        String setting = name.toLowerCase(Locale.ROOT);
+        if (!setting.equals("client_encoding") && !setting.equals("standard_conforming_strings")) {
+            settings.add(setting);
         }
     }
 
@@ -443,12 +486,10 @@ final class TreeClassifier {
      * that table (unqualified outside a subquery, or qualified by the table's name or alias) and is
      * not true whatever the row.
      */
-    private boolean narrows(JsonNode body) {
-        JsonNode where = body.path("whereClause");
+    private boolean narrows(JsonNode where, JsonNode relation) {
         if (where.isMissingNode() || where.isNull()) {
             return false;
         }
-        JsonNode relation = body.path("relation");
         Set<String> names = new java.util.HashSet<>();
         names.add(relation.path("relname").asString(""));
         String alias = relation.path("alias").path("aliasname").asString("");

@@ -32,7 +32,7 @@ class DecideTest {
             new Rule(
                     "no-unbounded-delete",
                     Effect.DENY,
-                    "command == 'DeleteStmt' && 'unbounded' in traits",
+                    "command == 'DeleteStmt' && 'unbounded_delete' in traits",
                     "a DELETE must say which rows"),
             new Rule("review-ddl", Effect.REVIEW, "kind == 'ddl'", "schema changes need an approval"));
 
@@ -51,22 +51,8 @@ class DecideTest {
         StatementShape shape = relations.resolve(((Understood) SharedAnalyzer.INSTANCE.analyzeNow(sql))
                 .statements()
                 .getFirst());
-        return new StatementFacts(
-                shape.kind().label(),
-                shape.command(),
-                shape.reads(),
-                shape.writes(),
-                shape.functions(),
-                false,
-                "simple",
-                "support-copilot",
-                List.of("llm"),
-                "owner",
-                "",
-                "",
-                shape.traits().stream()
-                        .map(t -> t.name().toLowerCase(java.util.Locale.ROOT))
-                        .toList());
+        return StatementFacts.of(
+                shape, "simple", false, new AgentFacts("support-copilot", List.of("llm"), "owner", "", ""));
     }
 
     @ParameterizedTest(name = "{0}")

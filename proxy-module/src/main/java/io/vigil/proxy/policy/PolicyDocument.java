@@ -1,0 +1,111 @@
+package io.vigil.proxy.policy;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * A policy as people write and Vigil stores it: a name, a description and rules in order, as JSON
+ * ({@code {"name": ..., "rules": [{"name", "effect": "deny", "when": CEL, "message"}]}}).
+ *
+ * @param name what denials name it
+ * @param description what it is for
+ * @param rules in order: the first that matches decides
+ */
+public record PolicyDocument(String name, String description, List<Rule> rules) {
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    /** The presets Vigil ships. */
+    public static final List<String> PRESETS = List.of("baseline", "export");
+
+    public PolicyDocument {
+        rules = List.copyOf(rules);
+    }
+
+    /** A preset by name ({@link #PRESETS}). */
+    public static PolicyDocument preset(String name) {
+        if (!PRESETS.contains(name)) {
+            throw new IllegalArgumentException("no preset named " + name);
+        }
+        try (InputStream in = PolicyDocument.class.getResourceAsStream(name + ".json")) {
+            return parse(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InvalidDocument e) {
+            throw new IllegalStateException("preset " + name + " is broken: " + e.getMessage(), e);
+        }
+    }
+
+    /** Reads a policy's JSON. */
+    public static PolicyDocument parse(String json) throws InvalidDocument {
+        JsonNode root;
+        try {
+            root = JSON.readTree(json);
+        } catch (JacksonException e) {
+            throw new InvalidDocument("not JSON: " + e.getOriginalMessage());
+        }
+        String name = text(root, "name", "the policy");
+        List<Rule> rules = new ArrayList<>();
+        for (JsonNode rule : root.path("rules")) {
+            String ruleName = text(rule, "name", "a rule");
+            String effect = text(rule, "effect", "rule '" + ruleName + "'");
+            Rule.Effect parsed;
+            try {
+                parsed = Rule.Effect.valueOf(effect.toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new InvalidDocument("rule '" + ruleName + "': effect is allow, review or deny, not " + effect);
+            }
+            rules.add(new Rule(
+                    ruleName,
+                    parsed,
+                    text(rule, "when", "rule '" + ruleName + "'"),
+                    rule.path("message").asString("")));
+        }
+        return new PolicyDocument(name, root.path("description").asString(""), rules);
+    }
+
+    /** This document as JSON, in the form {@link #parse} reads. */
+    public String json() {
+        var root = JSON.createObjectNode();
+        root.put("name", name);
+        root.put("description", description);
+        var array = root.putArray("rules");
+        for (Rule rule : rules) {
+            array.addObject()
+                    .put("name", rule.name())
+                    .put("effect", rule.effect().name().toLowerCase(Locale.ROOT))
+                    .put("when", rule.when())
+                    .put("message", rule.message());
+        }
+        return root.toPrettyString();
+    }
+
+    /** Compiles the rules as this policy's {@code version}. */
+    public Policy compile(long version) throws Policy.InvalidPolicy {
+        return Policy.compile(name, version, rules);
+    }
+
+    private static String text(JsonNode node, String field, String what) throws InvalidDocument {
+        JsonNode value = node.path(field);
+        if (!value.isString() || value.stringValue().isBlank()) {
+            throw new InvalidDocument(what + " has no " + field);
+        }
+        return value.stringValue();
+    }
+
+    /** JSON that is not a policy. */
+    public static final class InvalidDocument extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        InvalidDocument(String message) {
+            super(message);
+        }
+    }
+}
