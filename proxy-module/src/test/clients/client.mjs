@@ -2,7 +2,8 @@
 // Prints one JSON line with what it saw; ClientMatrixIT checks it.
 import pg from 'pg';
 
-const [host, port, database, user, password, marker] = process.argv.slice(2);
+// The statement that fails: a division by zero, or one the policy denies.
+const [host, port, database, user, password, marker, failing = 'select 1/0'] = process.argv.slice(2);
 const client = new pg.Client({ host, port: Number(port), database, user, password });
 const seen = {};
 await client.connect();
@@ -14,7 +15,7 @@ await client.query('insert into t values ($1), ($2)', ['a', 'b']);
 seen.rows = (await client.query('select count(*)::int as c from t')).rows[0].c;
 await client.query('commit');
 try {
-  await client.query('select 1/0');
+  await client.query(failing);
 } catch (e) {
   seen.error = e.code;
 }

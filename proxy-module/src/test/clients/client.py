@@ -5,6 +5,8 @@ import sys
 import psycopg2
 
 host, port, database, user, password, marker = sys.argv[1:7]
+# The statement that fails: a division by zero, or one the policy denies.
+failing = sys.argv[7] if len(sys.argv) > 7 else "select 1/0"
 seen = {}
 conn = psycopg2.connect(host=host, port=int(port), dbname=database, user=user, password=password)
 with conn.cursor() as cur:
@@ -17,7 +19,7 @@ with conn.cursor() as cur:
 conn.commit()
 with conn.cursor() as cur:
     try:
-        cur.execute("select 1/0")
+        cur.execute(failing)
     except psycopg2.Error as e:
         seen["error"] = e.pgcode
 conn.rollback()

@@ -10,6 +10,9 @@ import asyncpg
 
 async def main():
     host, port, database, user, password, marker = sys.argv[1:7]
+    # A statement the policy denies, to fail instead of a division by zero (then no COPY, which
+    # the baseline policy holds for approval).
+    denied = sys.argv[7] if len(sys.argv) > 7 else None
     seen = {}
     conn = await asyncpg.connect(host=host, port=int(port), database=database, user=user, password=password,
                                  ssl=False)
@@ -17,10 +20,11 @@ async def main():
         seen["marker"] = await conn.fetchval("select $1::text", marker)
         await conn.execute("create temp table t (v int, at timestamptz default now())")
         await conn.executemany("insert into t (v) values ($1)", [(1,), (2,), (3,)])
-        await conn.copy_records_to_table("t", records=[(4,), (5,)], columns=["v"])
+        if denied is None:
+            await conn.copy_records_to_table("t", records=[(4,), (5,)], columns=["v"])
         seen["sum"] = await conn.fetchval("select sum(v) from t")
         try:
-            await conn.fetchval("select 1/0")
+            await conn.fetchval(denied or "select 1/0")
         except asyncpg.PostgresError as e:
             seen["error"] = e.sqlstate
         seen["after"] = await conn.fetchval("select 1")

@@ -18,10 +18,13 @@ import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.util.concurrent.FastThreadLocalThread;
 import io.vigil.proxy.audit.AuditEvent;
 import io.vigil.proxy.audit.AuditSink;
+import io.vigil.proxy.audit.TrailChain;
 import io.vigil.proxy.directory.AgentDirectory;
 import io.vigil.proxy.identity.TokenVerifier;
 import io.vigil.proxy.pipeline.ClientChannelInitializer;
 import io.vigil.proxy.pipeline.GatewayContext;
+import io.vigil.proxy.policy.Policies;
+import io.vigil.proxy.policy.PolicyStore;
 import io.vigil.proxy.protocol.SqlState;
 import io.vigil.proxy.session.CancelKeys;
 import io.vigil.proxy.session.LiveSessions;
@@ -60,10 +63,17 @@ public final class Gateway implements AutoCloseable {
     private final Channel server;
     private final SqlAnalyzer analyzer;
     private final LiveSessions live;
+    private final Policies policies;
 
     private Gateway(
-            EventLoopGroup group, ExecutorService blocking, Channel server, SqlAnalyzer analyzer, LiveSessions live) {
+            EventLoopGroup group,
+            ExecutorService blocking,
+            Channel server,
+            SqlAnalyzer analyzer,
+            LiveSessions live,
+            Policies policies) {
         this.live = live;
+        this.policies = policies;
         this.group = group;
         this.blocking = blocking;
         this.server = server;
@@ -75,7 +85,8 @@ public final class Gateway implements AutoCloseable {
      *
      * @throws IllegalStateException if the address cannot be bound
      */
-    public static Gateway start(GatewayConfig config, AgentDirectory directory, AuditSink audit) {
+    public static Gateway start(
+            GatewayConfig config, AgentDirectory directory, PolicyStore policyStore, AuditSink audit) {
         boolean epoll = Epoll.isAvailable();
         IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
         Class<? extends ServerChannel> serverChannel =
@@ -87,6 +98,7 @@ public final class Gateway implements AutoCloseable {
         SecureRandom random = new SecureRandom();
         byte[] mockKey = new byte[32];
         random.nextBytes(mockKey);
+        Policies policies = loadPolicies(policyStore, audit);
         GatewayContext context = new GatewayContext(
                 config.limits(),
                 config.authenticationTimeout(),
@@ -105,7 +117,8 @@ public final class Gateway implements AutoCloseable {
                 config.workloadIdentity() == null ? null : new TokenVerifier(config.workloadIdentity()),
                 new UpstreamTls(config.upstreamCa()),
                 analyzer,
-                channel);
+                channel,
+                policies);
         try {
             Channel server = new ServerBootstrap()
                     .group(group)
@@ -118,7 +131,8 @@ public final class Gateway implements AutoCloseable {
                     .channel();
             log.info("Vigil gateway listening on {} ({})", server.localAddress(), epoll ? "epoll" : "nio");
             watchLiveSessions(group, blocking, directory, context.liveSessions(), config.revocationCheck());
-            return new Gateway(group, blocking, server, analyzer, context.liveSessions());
+            watchPolicies(group, blocking, policies);
+            return new Gateway(group, blocking, server, analyzer, context.liveSessions(), policies);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             group.shutdownGracefully();
@@ -131,6 +145,63 @@ public final class Gateway implements AutoCloseable {
             throw new IllegalStateException("cannot bind the gateway to " + config.host() + ":" + config.port(), e);
         }
     }
+
+    /** The policies in force. */
+    public Policies policies() {
+        return policies;
+    }
+
+    /**
+     * Installs the presets the store lacks (each a trail record by {@code vigil}) and reads the
+     * policies. If the store cannot be read now, every statement is denied until it can.
+     */
+    private static Policies loadPolicies(PolicyStore store, AuditSink audit) {
+        try {
+            for (String preset : store.installPresets()) {
+                audit.record(new TrailChain()
+                        .link(new AuditEvent.PersonActed(
+                                UUID.randomUUID(),
+                                Instant.now(),
+                                "vigil",
+                                "policy.install",
+                                "policy",
+                                null,
+                                preset,
+                                "installed the " + preset + " preset as version 1"
+                                        + (preset.equals("baseline")
+                                                ? "; attached to every target without a policy"
+                                                : ""))));
+            }
+        } catch (RuntimeException e) {
+            log.warn("cannot install the policy presets: {}", e.toString());
+        }
+        Policies policies = new Policies(store);
+        policies.refresh();
+        return policies;
+    }
+
+    /** Reads the store's policy epoch every quarter second: a change is in force within a second. */
+    private static void watchPolicies(EventLoopGroup group, ExecutorService blocking, Policies policies) {
+        java.util.concurrent.atomic.AtomicBoolean running = new java.util.concurrent.atomic.AtomicBoolean();
+        group.next()
+                .scheduleWithFixedDelay(
+                        () -> {
+                            if (running.compareAndSet(false, true)) {
+                                blocking.execute(() -> {
+                                    try {
+                                        policies.refresh();
+                                    } finally {
+                                        running.set(false);
+                                    }
+                                });
+                            }
+                        },
+                        POLICY_CHECK_MILLIS,
+                        POLICY_CHECK_MILLIS,
+                        TimeUnit.MILLISECONDS);
+    }
+
+    private static final long POLICY_CHECK_MILLIS = 250;
 
     /**
      * Ends the live sessions of agents that were revoked or disabled since they logged in, and the

@@ -34,6 +34,10 @@ abstract class ClientMatrix {
 
     static final String AGENT = "matrix-bot";
     static final String SECRET = "s3cret-" + UUID.randomUUID();
+    /** An agent under the baseline preset as well: what it runs, every client runs the same way. */
+    static final String GUARDED = "matrix-guarded";
+    /** A backup job under the export preset. */
+    static final String DUMPER = "matrix-dump";
 
     Path dir;
 
@@ -51,6 +55,10 @@ abstract class ClientMatrix {
         dir = Files.createTempDirectory("vigil-matrix");
         env = startEnvironment(dir.resolve("pg"));
         env.agent(AGENT, "owner", SECRET);
+        env.agent(GUARDED, "owner", SECRET);
+        env.agent(DUMPER, "owner", SECRET);
+        env.enforceFor("baseline", GUARDED);
+        env.enforceFor("export", DUMPER);
     }
 
     @AfterAll
@@ -170,8 +178,12 @@ abstract class ClientMatrix {
                                 + " create view dumped_view as select id from dumped where id % 2 = 0;")
                 .ok();
         Path archive = dir.resolve("shop.dump");
-        cli(through("pg_dump", "-Fc", "-f", archive.toString(), "-t", "dumped", "-t", "dumped_view"))
+        cli(throughAs(DUMPER, "pg_dump", "-Fc", "-f", archive.toString(), "-t", "dumped", "-t", "dumped_view"))
                 .ok();
+        Cli refused = cli(
+                throughAs(GUARDED, "pg_dump", "-f", dir.resolve("refused.sql").toString(), "-t", "dumped"));
+        assertThat(refused.exitCode()).as("pg_dump under the baseline policy").isNotZero();
+        assertThat(refused.err()).contains("denied by Vigil policy 'baseline', rule 'no-setting-changes'");
         try (Connection admin = env.postgres.superuserDataSource("postgres").getConnection()) {
             admin.createStatement().execute("create database restored");
         }
@@ -265,6 +277,64 @@ abstract class ClientMatrix {
                 .isEqualTo("{\"marker\": \"" + marker + "\", \"sum\": 15, \"error\": \"22012\", \"after\": 1}");
     }
 
+    @Test
+    void everyClientGoesOnAfterADenial() throws Exception {
+        Path clients = Path.of("src/test/clients").toAbsolutePath();
+        String denied = "drop table t";
+        Cli psql =
+                cli(throughAs(GUARDED, "psql", "-X", "-At", "-c", "drop table pg_temp.nothing", "-c", "select 41 + 1"));
+        assertThat(psql.err()).contains("ERROR:  denied by Vigil policy 'baseline', rule 'no-drop'");
+        assertThat(psql.out().strip()).isEqualTo("42");
+        String marker = "guarded-" + UUID.randomUUID();
+        Cli py = Cli.run(
+                        dir,
+                        Map.of(),
+                        Duration.ofMinutes(1),
+                        List.of(
+                                "/usr/bin/python3",
+                                clients.resolve("client.py").toString(),
+                                "127.0.0.1",
+                                port(),
+                                "shop",
+                                GUARDED,
+                                SECRET,
+                                marker,
+                                denied))
+                .ok();
+        assertThat(py.out().strip())
+                .isEqualTo("{\"marker\": \"" + marker + "\", \"sum\": 6, \"error\": \"42501\", \"after\": 1}");
+        Cli asyncpg = Cli.run(
+                        dir,
+                        Map.of(),
+                        Duration.ofMinutes(1),
+                        List.of(
+                                "/usr/bin/python3",
+                                clients.resolve("client_asyncpg.py").toString(),
+                                "127.0.0.1",
+                                port(),
+                                "shop",
+                                GUARDED,
+                                SECRET,
+                                marker,
+                                denied))
+                .ok();
+        assertThat(asyncpg.out().strip())
+                .isEqualTo("{\"marker\": \"" + marker + "\", \"sum\": 6, \"error\": \"42501\", \"after\": 1}");
+        if (!Files.isDirectory(clients.resolve("node_modules/pg"))) {
+            Cli.run(clients, Map.of(), Duration.ofMinutes(3), List.of("npm", "ci", "--no-audit", "--no-fund"))
+                    .ok();
+        }
+        Cli node = Cli.run(
+                        clients,
+                        Map.of(),
+                        Duration.ofMinutes(1),
+                        List.of("node", "client.mjs", "127.0.0.1", port(), "shop", GUARDED, SECRET, marker, denied))
+                .ok();
+        assertThat(node.out().strip())
+                .isEqualTo(
+                        "{\"simple\":\"" + marker + "\",\"extended\":42,\"rows\":2,\"error\":\"42501\",\"after\":1}");
+    }
+
     /** Waits until the target is running {@code sql}, so a cancel has something to cancel. */
     private void awaitRunningAtTarget(String sql) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
@@ -305,8 +375,12 @@ abstract class ClientMatrix {
 
     /** {@code program} with {@code args}, connecting to the target through the gateway as the agent. */
     private List<String> through(String program, String... args) {
+        return throughAs(AGENT, program, args);
+    }
+
+    private List<String> throughAs(String agent, String program, String... args) {
         List<String> command =
-                new java.util.ArrayList<>(List.of(program, "-h", "127.0.0.1", "-p", port(), "-U", AGENT));
+                new java.util.ArrayList<>(List.of(program, "-h", "127.0.0.1", "-p", port(), "-U", agent));
         command.addAll(List.of(args));
         command.add("shop"); // the database operand, last: pgbench's -d means something else
         return command;

@@ -4,6 +4,7 @@ import io.vigil.db.VigilStore;
 import io.vigil.proxy.audit.JooqAuditSink;
 import io.vigil.proxy.audit.TrailSigner;
 import io.vigil.proxy.directory.JooqAgentDirectory;
+import io.vigil.proxy.directory.JooqPolicyStore;
 import io.vigil.proxy.directory.SecretBox;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -31,6 +32,7 @@ public final class GatewayProcess {
         Gateway.start(
                 GatewayConfig.builder("127.0.0.1", Integer.parseInt(args[3])).build(),
                 new JooqAgentDirectory(VigilStore.dsl(store), secrets, InstantSource.system()),
+                new JooqPolicyStore(VigilStore.dsl(store)),
                 audit);
         System.out.println("ready");
         System.out.flush();

@@ -2,6 +2,10 @@ package io.vigil.proxy;
 
 import static io.vigil.db.jooq.Tables.AGENT;
 import static io.vigil.db.jooq.Tables.AGENT_CREDENTIAL;
+import static io.vigil.db.jooq.Tables.POLICY;
+import static io.vigil.db.jooq.Tables.POLICY_ATTACHMENT;
+import static io.vigil.db.jooq.Tables.POLICY_EPOCH;
+import static io.vigil.db.jooq.Tables.POLICY_VERSION;
 import static io.vigil.db.jooq.Tables.SESSION;
 import static io.vigil.db.jooq.Tables.STATEMENT_VIEW;
 import static io.vigil.db.jooq.Tables.TARGET;
@@ -21,6 +25,7 @@ import io.vigil.proxy.audit.TrailChain;
 import io.vigil.proxy.audit.TrailSigner;
 import io.vigil.proxy.auth.ScramSha256.Verifier;
 import io.vigil.proxy.directory.JooqAgentDirectory;
+import io.vigil.proxy.directory.JooqPolicyStore;
 import io.vigil.proxy.directory.SecretBox;
 import io.vigil.proxy.identity.WorkloadIdentity;
 import io.vigil.proxy.sql.Redaction;
@@ -120,6 +125,8 @@ public final class TestEnvironment implements AutoCloseable {
                         TARGET.UPSTREAM_SECRET,
                         secrets.seal(UPSTREAM_PASSWORD, JooqAgentDirectory.credentialOwner(targetId)))
                 .execute();
+        // Tests of recording run anything; tests of guardrails choose a preset (see enforce).
+        allowEverything();
         // Checkpoints every 200 ms, so a test sees its statements under a signed root at once (the
         // benchmark sets the production interval with -Dvigil.test.checkpointMillis).
         audit = new JooqAuditSink(
@@ -141,6 +148,7 @@ public final class TestEnvironment implements AutoCloseable {
                         .redaction(Redaction.keyed(randomBytes(32)))
                         .build(),
                 new JooqAgentDirectory(store, secrets, InstantSource.system()),
+                new JooqPolicyStore(store),
                 new AuditSink() {
                     @Override
                     public boolean record(TrailChain.Link link) {
@@ -157,6 +165,80 @@ public final class TestEnvironment implements AutoCloseable {
                         audit.whenDrained(action);
                     }
                 });
+    }
+
+    /** The target's agents run anything: a policy without rules, attached to the target alone. */
+    private void allowEverything() {
+        UUID policy = UUID.randomUUID();
+        store.insertInto(POLICY)
+                .set(POLICY.ID, policy)
+                .set(POLICY.NAME, "tests-allow-all")
+                .execute();
+        store.insertInto(POLICY_VERSION)
+                .set(POLICY_VERSION.POLICY_ID, policy)
+                .set(POLICY_VERSION.VERSION, 1)
+                .set(POLICY_VERSION.DOCUMENT, "{\"name\": \"tests-allow-all\", \"rules\": []}")
+                .set(POLICY_VERSION.CREATED_BY, "tests")
+                .execute();
+        attach(policy);
+    }
+
+    private void attach(UUID policy) {
+        store.deleteFrom(POLICY_ATTACHMENT)
+                .where(POLICY_ATTACHMENT.TARGET_ID.eq(targetId))
+                .execute();
+        store.insertInto(POLICY_ATTACHMENT)
+                .set(POLICY_ATTACHMENT.ID, UUID.randomUUID())
+                .set(POLICY_ATTACHMENT.POLICY_ID, policy)
+                .set(POLICY_ATTACHMENT.TARGET_ID, targetId)
+                .set(POLICY_ATTACHMENT.CREATED_BY, "tests")
+                .execute();
+    }
+
+    /**
+     * From now on the target's agents are judged by the preset {@code name} alone; returns once the
+     * gateway has it in force.
+     */
+    public void enforce(String name) {
+        attach(store.select(POLICY.ID).from(POLICY).where(POLICY.NAME.eq(name)).fetchSingle(POLICY.ID));
+        awaitPolicies();
+    }
+
+    /**
+     * Adds the preset {@code name} for the agent {@code agent} alone, beside what the target has;
+     * returns once the gateway has it in force.
+     */
+    public void enforceFor(String name, String agent) {
+        store.insertInto(POLICY_ATTACHMENT)
+                .set(POLICY_ATTACHMENT.ID, UUID.randomUUID())
+                .set(
+                        POLICY_ATTACHMENT.POLICY_ID,
+                        store.select(POLICY.ID)
+                                .from(POLICY)
+                                .where(POLICY.NAME.eq(name))
+                                .fetchSingle(POLICY.ID))
+                .set(POLICY_ATTACHMENT.TARGET_ID, targetId)
+                .set(POLICY_ATTACHMENT.AGENTS, new String[] {agent})
+                .set(POLICY_ATTACHMENT.CREATED_BY, "tests")
+                .execute();
+        awaitPolicies();
+    }
+
+    /** Waits until the gateway has the store's policies in force (it checks four times a second). */
+    public void awaitPolicies() {
+        long epoch = store.select(POLICY_EPOCH.EPOCH).from(POLICY_EPOCH).fetchSingle(POLICY_EPOCH.EPOCH);
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (gateway.policies().book().epoch() < epoch) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("the gateway did not load policy epoch " + epoch + " within 10 s");
+            }
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+        }
     }
 
     /** From now on the trail refuses the events {@code which} matches. */

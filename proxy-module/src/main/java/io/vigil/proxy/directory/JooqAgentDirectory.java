@@ -40,7 +40,9 @@ public final class JooqAgentDirectory implements AgentDirectory {
                         AGENT.IDENTITY,
                         TARGET,
                         AGENT.UPSTREAM_USER,
-                        AGENT.UPSTREAM_SECRET)
+                        AGENT.UPSTREAM_SECRET,
+                        AGENT.OWNER,
+                        AGENT.TAGS)
                 .from(AGENT)
                 .join(TARGET)
                 .on(TARGET.ID.eq(AGENT.TARGET_ID))
@@ -56,7 +58,9 @@ public final class JooqAgentDirectory implements AgentDirectory {
                 "active".equals(row.value3()),
                 "oidc".equals(row.value4()),
                 liveVerifiers(agentId),
-                target(row.value5(), agentId, row.value6(), row.value7())));
+                target(row.value5(), agentId, row.value6(), row.value7()),
+                row.value8(),
+                List.of(row.value9())));
     }
 
     @Override

@@ -29,6 +29,7 @@ import java.util.concurrent.Executor;
  * @param upstreamChannel the channel type for upstream connections (matches the server's transport)
  * @param roleChecks the agents' upstream roles that passed the role check lately
  * @param catalogs the targets' catalogs as read lately, to resolve relation names against
+ * @param policies the guardrail policies in force, kept in step with the store
  */
 public record GatewayContext(
         WireLimits limits,
@@ -49,7 +50,8 @@ public record GatewayContext(
         SqlAnalyzer analyzer,
         Class<? extends Channel> upstreamChannel,
         RoleChecks roleChecks,
-        Catalogs catalogs) {
+        Catalogs catalogs,
+        io.vigil.proxy.policy.Policies policies) {
 
     /** A context whose role checks and catalogs are cached on {@code System.nanoTime}. */
     public GatewayContext(
@@ -69,7 +71,8 @@ public record GatewayContext(
             TokenVerifier tokens,
             UpstreamTls upstreamTls,
             SqlAnalyzer analyzer,
-            Class<? extends Channel> upstreamChannel) {
+            Class<? extends Channel> upstreamChannel,
+            io.vigil.proxy.policy.Policies policies) {
         this(
                 limits,
                 authenticationTimeout,
@@ -89,6 +92,7 @@ public record GatewayContext(
                 analyzer,
                 upstreamChannel,
                 new RoleChecks(System::nanoTime),
-                new Catalogs(System::nanoTime));
+                new Catalogs(System::nanoTime),
+                policies);
     }
 }

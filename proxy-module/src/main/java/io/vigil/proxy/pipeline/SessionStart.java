@@ -11,6 +11,9 @@ import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
 import io.vigil.proxy.audit.AuditEvent.SessionOpened;
 import io.vigil.proxy.directory.AgentLogin;
+import io.vigil.proxy.policy.AgentFacts;
+import io.vigil.proxy.policy.SessionJudge;
+import io.vigil.proxy.policy.Verdict;
 import io.vigil.proxy.protocol.MessageFrameDecoder;
 import io.vigil.proxy.protocol.SqlState;
 import io.vigil.proxy.protocol.backend.Authentication.AuthenticationOk;
@@ -27,6 +30,7 @@ import io.vigil.proxy.session.ReadPause;
 import io.vigil.proxy.session.Session;
 import io.vigil.proxy.session.StatementTracker;
 import io.vigil.proxy.sql.SessionRelations;
+import io.vigil.proxy.sql.SqlAnalysis.Understood;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Map;
@@ -86,9 +90,32 @@ final class SessionStart {
         this.serverFinal = serverFinal;
         this.onBehalfOf = onBehalfOf;
         this.task = task;
+        this.judge = new SessionJudge(
+                context.policies(),
+                agent.target().id(),
+                new AgentFacts(agent.name(), agent.tags(), agent.owner(), onBehalfOf, task),
+                () -> session != null && session.transactionStatus() != 'I');
     }
 
+    /** Judges the session's statements by the policies in force for the agent. */
+    private final SessionJudge judge;
+
+    /** Set once both sides are logged in. */
+    private Session session;
+
     void begin() {
+        Verdict settings = judgeStartupSettings();
+        if (settings.severity() > 0) {
+            LoginRefusal.refuse(
+                    context,
+                    ctx.channel(),
+                    startup,
+                    agent.agentId(),
+                    SqlState.INSUFFICIENT_PRIVILEGE,
+                    settings.explanation(),
+                    "startup parameters: " + settings.explanation());
+            return;
+        }
         Promise<UpstreamLogin> login = ctx.executor().newPromise();
         Bootstrap bootstrap = new Bootstrap()
                 .group(ctx.channel().eventLoop())
@@ -178,6 +205,28 @@ final class SessionStart {
         });
     }
 
+    /**
+     * The startup parameters the client chose, judged as the SETs they stand for: an agent may not
+     * start a session with a setting it could not SET.
+     */
+    private Verdict judgeStartupSettings() {
+        Verdict verdict = new Verdict.Allow("none", 0);
+        for (Map.Entry<String, String> p : forwarded.entrySet()) {
+            String set = "SET \"" + p.getKey().replace("\"", "\"\"") + "\" TO '"
+                    + p.getValue().replace("'", "''") + "'";
+            Verdict v = context.analyzer().analyzeNow(set) instanceof Understood u
+                            && u.statements().size() == 1
+                    ? judge.judge(u.statements().getFirst(), "startup")
+                    : new Verdict.Deny(
+                            "vigil",
+                            0,
+                            "startup-parameter",
+                            "startup parameter \"" + p.getKey() + "\" could not be judged, so the session was refused");
+            verdict = Verdict.mostSevere(verdict, v);
+        }
+        return verdict;
+    }
+
     /** Both sides are logged in: tell the client, and switch both pipelines to relaying. */
     private void relay(Channel upstream, UpstreamLogin login) {
         Channel client = ctx.channel();
@@ -201,8 +250,10 @@ final class SessionStart {
                                 agent.target().database(),
                                 agent.target().upstreamUser(),
                                 login.catalog(),
-                                login.searchPath())),
+                                login.searchPath()),
+                        judge),
                 context.audit());
+        this.session = session;
         if (!session.record(new SessionOpened(
                 session.id(),
                 agent.agentId(),

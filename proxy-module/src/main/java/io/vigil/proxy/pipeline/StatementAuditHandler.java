@@ -28,8 +28,8 @@ import io.vigil.proxy.sql.SqlAnalyzer;
 import java.util.List;
 
 /**
- * Client side of the audit: understands each statement with PostgreSQL's parser and records it
- * before it is forwarded. Only the messages that start, name or end statements are decoded;
+ * Client side of the audit: understands each statement with PostgreSQL's parser, has it judged by
+ * policy (see {@link StatementTracker}) and records it before it is forwarded. Only the messages that start, name or end statements are decoded;
  * everything else passes untouched, in order.
  *
  * <pre>
@@ -41,6 +41,14 @@ import java.util.List;
  *     |                           |   cannot take it: nothing unrecorded   |
  *     |                           |   is forwarded)                        |
  *     |                           |--------------------------------------->|
+ *
+ *     | Query "drop table t"      | parsed, relations resolved, judged by  |
+ *     |-------------------------->|   policy: denied; recorded as refused  |
+ *     |                           | a substitute the target cannot parse   |
+ *     |                           |--------------------------------------->|
+ *     |                           |<----------------- ErrorResponse 42601 -|
+ *     |<-- ErrorResponse 42501 ---| (replaced: "denied by Vigil policy...")|
+ *     |<------------------------------------------------- ReadyForQuery ---|
  *
  *     | Query "selec 1"           | unparsable: recorded as refused;       |
  *     |-------------------------->| a substitute the target cannot parse   |
@@ -285,17 +293,17 @@ final class StatementAuditHandler extends ChannelInboundHandlerAdapter {
 
     private void record(ChannelHandlerContext ctx, Statement statement, SqlAnalysis analysis) {
         StatementTracker statements = session.statements();
-        List<AuditEvent> events =
+        StatementTracker.Forwarding forwarding =
                 switch (analysis) {
                     case Refused r when statement.query() -> statements.refuseQuery(statement.sql(), r);
                     case Understood u when statement.query() -> statements.query(u);
                     default -> statements.parse(statement.preparedName(), statement.sql(), analysis);
                 };
         PgFrame frame = statement.frame();
-        if (!recordStarts(ctx, frame, events)) {
+        if (!recordStarts(ctx, frame, forwarding.events())) {
             return;
         }
-        if (analysis instanceof Refused) {
+        if (forwarding.refusal() != null) {
             ReferenceCountUtil.release(frame);
             FrontendMessage substitute = statement.query()
                     ? new Query(SUBSTITUTE, true)

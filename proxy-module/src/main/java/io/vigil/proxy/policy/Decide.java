@@ -11,11 +11,18 @@ import java.util.List;
  */
 public final class Decide {
 
+    /** The policy a denial names when no policy applies at all. */
+    static final String NO_POLICY = "none";
+
     private Decide() {}
 
     public static Verdict decide(StatementFacts facts, List<Policy> policies) {
         if (policies.isEmpty()) {
-            return new Verdict.Deny("none", 0, "no-policy", "no policy applies to this agent's target");
+            return new Verdict.Deny(
+                    NO_POLICY,
+                    0,
+                    "no-policy",
+                    "no policy applies to this agent on its target, so nothing it sends runs");
         }
         CelVariableResolver variables = facts.resolver();
         Verdict verdict = null;

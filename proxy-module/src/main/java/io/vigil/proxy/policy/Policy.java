@@ -84,6 +84,18 @@ public final class Policy {
         }
     }
 
+    /**
+     * A policy that denies every statement with {@code why}: what stands in for one that cannot be
+     * loaded.
+     */
+    static Policy broken(String name, long version, String rule, String why) {
+        try {
+            return compile(name, version, List.of(new Rule(rule, Rule.Effect.DENY, "true", why)));
+        } catch (InvalidPolicy e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     CelRuntime.Program first() {
         return first;
     }

@@ -33,6 +33,18 @@ public sealed interface Verdict {
         }
     }
 
+    /** What the agent is told of a verdict that stops its statement; null for {@link Allow}. */
+    default String explanation() {
+        return switch (this) {
+            case Allow a -> null;
+            case Deny d when d.policy().equals(Decide.NO_POLICY) -> "denied by Vigil: " + d.message();
+            case Deny d -> "denied by Vigil policy '" + d.policy() + "', rule '" + d.rule() + "': " + d.message();
+            case Review r ->
+                "needs a person's approval under Vigil policy '" + r.policy() + "', rule '" + r.rule() + "': "
+                        + r.message() + " (approvals are not available yet, so it was not run)";
+        };
+    }
+
     /** The more severe of two verdicts; the first on a tie. */
     static Verdict mostSevere(Verdict a, Verdict b) {
         return b.severity() > a.severity() ? b : a;

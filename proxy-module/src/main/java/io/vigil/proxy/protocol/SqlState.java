@@ -19,6 +19,7 @@ public final class SqlState {
     public static final String ADMIN_SHUTDOWN = "57P01";
     public static final String CANNOT_CONNECT_NOW = "57P03";
     public static final String INTERNAL_ERROR = "XX000";
+    public static final String INSUFFICIENT_PRIVILEGE = "42501";
 
     private SqlState() {}
 }

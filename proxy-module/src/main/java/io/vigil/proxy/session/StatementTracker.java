@@ -6,6 +6,9 @@ import io.vigil.proxy.audit.AuditEvent.StatementCompleted;
 import io.vigil.proxy.audit.AuditEvent.StatementStarted;
 import io.vigil.proxy.audit.Outcome;
 import io.vigil.proxy.audit.TrailChain;
+import io.vigil.proxy.policy.Judge;
+import io.vigil.proxy.policy.Verdict;
+import io.vigil.proxy.protocol.SqlState;
 import io.vigil.proxy.sql.Redaction;
 import io.vigil.proxy.sql.SessionRelations;
 import io.vigil.proxy.sql.SqlAnalysis;
@@ -53,6 +56,8 @@ public final class StatementTracker {
     private final Redaction redaction;
     /** Resolves relation names as the target does; null: they are recorded as written. */
     private final SessionRelations relations;
+    /** Says whether each statement may run, before it is recorded. */
+    private final Judge judge;
 
     private final Map<String, Prepared> preparedStatements = new HashMap<>();
     private final Map<String, Portal> portals = new HashMap<>();
@@ -89,6 +94,19 @@ public final class StatementTracker {
             boolean hashParameters,
             Redaction redaction,
             SessionRelations relations) {
+        this(sessionId, clock, nanoTime, hashParameters, redaction, relations, Judge.ALLOW_ALL);
+    }
+
+    /** @param judge says whether each statement may run, its relations resolved */
+    public StatementTracker(
+            UUID sessionId,
+            InstantSource clock,
+            LongSupplier nanoTime,
+            boolean hashParameters,
+            Redaction redaction,
+            SessionRelations relations,
+            Judge judge) {
+        this.judge = judge;
         this.relations = relations;
         this.sessionId = sessionId;
         this.redaction = redaction;
@@ -155,47 +173,110 @@ public final class StatementTracker {
 
     private record Portal(Prepared prepared, List<String> parameters) {}
 
+    /**
+     * What to do with a Query or a Parse.
+     *
+     * @param events what to record before it goes
+     * @param refusal why it does not go as sent (a substitute goes instead, see {@link
+     *     #refusalAwaitingReply}); null if it goes
+     */
+    public record Forwarding(List<AuditEvent> events, Refused refusal) {}
+
     // ---- frontend: what the client sent ----
 
     /**
-     * A simple Query the gateway understood is about to be forwarded: one start event per statement.
+     * A simple Query the gateway understood: every statement judged, its relations resolved as
+     * the statements before it leave them. If all may run, one start event per statement; if any
+     * may not, none of them runs (the most severe verdict names why), each recorded as refused.
      */
-    public List<AuditEvent> query(Understood understood) {
-        List<AuditEvent> events = new ArrayList<>(understood.statements().size());
+    public Forwarding query(Understood understood) {
+        List<StatementShape> shapes = understood.statements();
+        Map<String, StatementShape> preparedBefore =
+                shapes.stream().anyMatch(s -> s.isPrepare() || s.isDeallocate()) ? new HashMap<>(sqlPrepared) : null;
         if (relations != null) {
-            relations.queryStarts(understood.statements().size());
+            relations.queryStarts(shapes.size());
         }
-        for (StatementShape shape : understood.statements()) {
-            StatementShape resolved = resolve(resolveSqlPrepared(shape));
-            // An EXECUTE's text is its own, its arguments redacted if they are bound to a secret.
-            events.add(start(resolved.text(), Protocol.SIMPLE, resolved, null));
-            ran(resolved);
+        List<StatementShape> resolved = new ArrayList<>(shapes.size());
+        Verdict verdict = null;
+        int stopping = -1;
+        for (StatementShape shape : shapes) {
+            StatementShape r = resolve(resolveSqlPrepared(shape));
+            resolved.add(r);
+            Verdict v = judge.judge(r, "simple");
+            if (verdict == null || v.severity() > verdict.severity()) {
+                verdict = v;
+                stopping = v.severity() > 0 ? resolved.size() - 1 : -1;
+            }
+            ran(r);
         }
         if (relations != null) {
             relations.queryEnds();
         }
         midBatch = false;
+        if (stopping >= 0) {
+            if (preparedBefore != null) {
+                sqlPrepared.clear();
+                sqlPrepared.putAll(preparedBefore);
+            }
+            if (relations != null) {
+                relations.refused();
+            }
+            Forwarding refused = refuseAll(resolved, stopping, verdict);
+            pending.add(new QueryEnd());
+            return refused;
+        }
+        List<AuditEvent> events = new ArrayList<>(resolved.size());
+        for (StatementShape r : resolved) {
+            // An EXECUTE's text is its own, its arguments redacted if they are bound to a secret.
+            events.add(start(r.text(), Protocol.SIMPLE, r, null));
+        }
         pending.add(new QueryEnd());
-        return events;
+        return new Forwarding(events, null);
+    }
+
+    /**
+     * Statements a verdict stops: each recorded as started and refused at once, with what it was
+     * understood as; the one that stopped them says why, the others that they went with it.
+     */
+    private Forwarding refuseAll(List<StatementShape> resolved, int stopping, Verdict verdict) {
+        Refused refusal = new Refused(SqlState.INSUFFICIENT_PRIVILEGE, verdict.explanation(), 0);
+        Instant now = clock.instant();
+        List<AuditEvent> events = new ArrayList<>(2 * resolved.size());
+        for (int i = 0; i < resolved.size(); i++) {
+            StatementShape r = resolved.get(i);
+            StatementStarted started =
+                    new StatementStarted(sessionId, nextSeq++, now, r.text(), Protocol.SIMPLE, r, null, null);
+            String why = i == stopping
+                    ? refusal.message()
+                    : "not run: statement " + (stopping + 1) + " of the same query was stopped by policy";
+            events.add(started);
+            events.add(
+                    new StatementCompleted(sessionId, started.seq(), now, 0, Outcome.refused(refusal.sqlState(), why)));
+        }
+        pending.add(new RefusalReply(refusal));
+        return new Forwarding(events, refusal);
     }
 
     /**
      * A simple Query the gateway refuses: it is recorded as started and refused at once, and the
      * target's answer to the substitute is to be replaced with the refusal.
      */
-    public List<AuditEvent> refuseQuery(String sql, Refused refused) {
+    public Forwarding refuseQuery(String sql, Refused refused) {
         List<AuditEvent> events = refuse(refused.recorded(sql), Protocol.SIMPLE, refused);
         pending.add(new QueryEnd());
-        return events;
+        return new Forwarding(events, refused);
     }
 
-    /** A Parse: remembered under its name; a refused one is recorded now, as refused. */
-    public List<AuditEvent> parse(String statement, String sql, SqlAnalysis analysis) {
+    /**
+     * A Parse: judged now, as PostgreSQL would run it now, and remembered under its name; a refused
+     * or stopped one is recorded now, as refused (what follows it up to Sync is then skipped).
+     */
+    public Forwarding parse(String statement, String sql, SqlAnalysis analysis) {
         midBatch = true;
         if (analysis instanceof Refused refused) {
             String recorded = refused.recorded(sql);
             preparedStatements.put(statement, new Prepared(recorded, null, refused));
-            return refuse(recorded, Protocol.EXTENDED, refused);
+            return new Forwarding(refuse(recorded, Protocol.EXTENDED, refused), refused);
         }
         List<StatementShape> shapes = ((Understood) analysis).statements();
         // More than one statement in a Parse: the target refuses it; it is recorded as the first.
@@ -209,8 +290,28 @@ public final class StatementTracker {
         } else {
             recorded = sql;
         }
-        preparedStatements.put(statement, new Prepared(recorded, shape, null));
-        return List.of();
+        Prepared prepared = new Prepared(recorded, shape, null);
+        Verdict verdict = shape == null ? null : judge.judge(prepared.resolved(relations), "extended");
+        if (verdict != null && verdict.severity() > 0) {
+            Refused refusal = new Refused(SqlState.INSUFFICIENT_PRIVILEGE, verdict.explanation(), 0);
+            preparedStatements.put(statement, new Prepared(recorded, null, refusal));
+            Instant now = clock.instant();
+            StatementStarted started = new StatementStarted(
+                    sessionId, nextSeq++, now, recorded, Protocol.EXTENDED, prepared.resolved(relations), null, null);
+            pending.add(new RefusalReply(refusal));
+            return new Forwarding(
+                    List.of(
+                            started,
+                            new StatementCompleted(
+                                    sessionId,
+                                    started.seq(),
+                                    now,
+                                    0,
+                                    Outcome.refused(refusal.sqlState(), refusal.message()))),
+                    refusal);
+        }
+        preparedStatements.put(statement, prepared);
+        return new Forwarding(List.of(), null);
     }
 
     public void bind(String portal, String statement, List<String> parameters) {

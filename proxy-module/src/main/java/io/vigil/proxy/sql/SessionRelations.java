@@ -144,6 +144,21 @@ public final class SessionRelations {
         implicitTransaction = false;
     }
 
+    /**
+     * The query just resolved statement by statement was refused as a whole: none of it ran, but
+     * {@link #ran} took each for run. Its own transaction is rolled back, and what it may have
+     * changed is asked of the target again before the next statement that depends on it.
+     */
+    public void refused() {
+        if (implicitTransaction && inTransaction) {
+            apply(PathChange.of(PathChange.Kind.ROLLBACK));
+        }
+        implicitTransaction = false;
+        apply(PathChange.UNKNOWN);
+        stale = true;
+        changed();
+    }
+
     /** {@code shape} with its relations resolved as the target resolves them now. */
     public StatementShape resolve(StatementShape shape) {
         if (shape == null) {

@@ -142,6 +142,12 @@ final class TreeClassifier {
     private PathChange pathChange;
 
     private final Set<Trait> traits = java.util.EnumSet.noneOf(Trait.class);
+    /**
+     * set_config calls whose setting is named by the one pg_settings row they read (see {@link
+     * #settingFromPgSettings}), by node identity.
+     */
+    private final Map<JsonNode, String> namedInPgSettings = new java.util.IdentityHashMap<>();
+
     /** Session settings it changes, lower case; {@code *} for one whose name is computed. */
     private final Set<String> settings = new LinkedHashSet<>();
     /** Where EXECUTE's literal arguments start: secrets if the statement it runs binds them to one. */
@@ -288,6 +294,7 @@ final class TreeClassifier {
                 changesData = true;
                 mergeActions(body);
             }
+            case "SelectStmt" -> settingFromPgSettings(body);
             case "DiscardStmt" -> {
                 String target = body.path("target").asString("");
                 if (target.equals("DISCARD_ALL")) {
@@ -441,6 +448,9 @@ final class TreeClassifier {
         if (name.equals("set_config") || name.equals("pg_catalog.set_config")) {
             JsonNode args = call.path("args");
             String setting = constant(args.path(0));
+            if (setting == null) {
+                setting = namedInPgSettings.get(call);
+            }
             // A computed name (pg_dump does this) is let through: the server's ParameterStatus
             // report of any lexing change ends the session (see LexingSettings).
             if (setting != null) {
@@ -466,6 +476,39 @@ final class TreeClassifier {
             } else if (!narrowed && command.equals("CMD_UPDATE")) {
                 traits.add(Trait.UNBOUNDED_UPDATE);
             }
+        }
+    }
+
+    /**
+     * pg_dump's way of setting what a newer server may not know: {@code SELECT set_config(name,
+     * 'view, foreign-table', false) FROM pg_settings WHERE name = 'restrict_nonsystem_relation_kind'}.
+     * The only row is the one named, so the call sets that setting (a no-op on a server without it).
+     */
+    private void settingFromPgSettings(JsonNode select) {
+        JsonNode from = select.path("fromClause");
+        JsonNode targets = select.path("targetList");
+        if (from.size() != 1 || targets.size() != 1) {
+            return;
+        }
+        JsonNode relation = from.get(0).path("RangeVar");
+        String schema = relation.path("schemaname").asString("pg_catalog");
+        if (!relation.path("relname").asString("").equals("pg_settings") || !schema.equals("pg_catalog")) {
+            return;
+        }
+        JsonNode where = select.path("whereClause").path("A_Expr");
+        String named = where.path("kind").asString("").equals("AEXPR_OP")
+                        && dotted(where.path("name")).equals("=")
+                        && parts(where.path("lexpr").path("ColumnRef").path("fields"))
+                                .equals(List.of("name"))
+                ? where.path("rexpr").path("A_Const").path("sval").path("sval").asString(null)
+                : null;
+        JsonNode call = targets.get(0).path("ResTarget").path("val").path("FuncCall");
+        if (named != null
+                && call.isObject()
+                && parts(call.path("args").path(0).path("ColumnRef").path("fields"))
+                        .equals(List.of("name"))) {
+            readConstants = true;
+            namedInPgSettings.put(call, named);
         }
     }
 

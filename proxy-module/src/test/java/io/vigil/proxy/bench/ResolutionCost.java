@@ -70,7 +70,7 @@ public final class ResolutionCost {
             if (relations != null && relations.lookup(u.statements()) != null) {
                 throw new IllegalStateException("a settled statement asked for a lookup");
             }
-            sink += tracker.query(u).size();
+            sink += tracker.query(u).events().size();
             tracker.commandComplete("SELECT 1", 1L);
             tracker.readyForQuery();
         }

@@ -43,7 +43,8 @@ public final class PreAuthentication {
                 null,
                 new UpstreamTls(null),
                 null, // no SQL before authentication
-                NioSocketChannel.class);
+                NioSocketChannel.class,
+                null); // no statements, no policies
     }
 
     /** A directory without agents. */

@@ -255,6 +255,11 @@ class BaselineTest {
             COPY public.orders (id, total) TO stdout                             | allow
             SELECT c.relname FROM pg_catalog.pg_class c WHERE c.relkind = 'r'    | allow
             ROLLBACK                                                             | allow
+            SELECT set_config(name, 'view, foreign-table', false) FROM pg_settings WHERE name = 'restrict_nonsystem_relation_kind' | allow
+            select set_config(name, 'admin', false) from pg_settings where name = 'role' | deny no-role-change
+            select set_config(name, 'admin', false) from (values ('role')) v(name) | deny no-role-change
+            select set_config(name, 'x', false) from pg_settings where name = 'application_name' union all select set_config(name, 'admin', false) from (values ('role')) v(name) | deny no-role-change
+            select set_config(name, 'admin', false) from public.pg_settings where name = 'application_name' | deny no-role-change
 
             # nothing that changes anything
             insert into orders values (1)                                        | deny read-only

@@ -182,11 +182,11 @@ class StatementTrackerTest {
             case "F:Q" ->
                 events.addAll(
                         analyzer.analyze(rest) instanceof Refused r
-                                ? t.refuseQuery(rest, r)
-                                : t.query((Understood) analyzer.analyze(rest)));
+                                ? t.refuseQuery(rest, r).events()
+                                : t.query((Understood) analyzer.analyze(rest)).events());
             case "F:P" -> {
                 String sql = words.length > 1 ? words[1] : "";
-                events.addAll(t.parse(words[0], sql, analyzer.analyze(sql)));
+                events.addAll(t.parse(words[0], sql, analyzer.analyze(sql)).events());
             }
             case "F:B" -> t.bind(words[0], words.length > 1 ? words[1] : "", List.of());
             case "F:E" -> events.add(t.execute(rest));

@@ -6,6 +6,7 @@ import io.vigil.proxy.GatewayConfig;
 import io.vigil.proxy.SelfSignedCertificate;
 import io.vigil.proxy.TlsSettings;
 import io.vigil.proxy.directory.JooqAgentDirectory;
+import io.vigil.proxy.directory.JooqPolicyStore;
 import io.vigil.proxy.directory.SecretBox;
 import io.vigil.proxy.identity.WorkloadIdentity;
 import io.vigil.proxy.sql.Redaction;
@@ -56,8 +57,11 @@ public class EmbeddedGateway implements SmartLifecycle {
                 .redaction(Redaction.keyed(LocalSecrets.readOrCreate(properties.trailRedactionKey(), 32)
                         .getBytes(StandardCharsets.UTF_8)))
                 .build();
-        gateway =
-                Gateway.start(config, new JooqAgentDirectory(store, credentials, InstantSource.system()), trail.sink());
+        gateway = Gateway.start(
+                config,
+                new JooqAgentDirectory(store, credentials, InstantSource.system()),
+                new JooqPolicyStore(store),
+                trail.sink());
     }
 
     private WorkloadIdentity workloadIdentity() {
