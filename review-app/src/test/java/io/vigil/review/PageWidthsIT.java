@@ -64,6 +64,7 @@ class PageWidthsIT extends DemoStack {
         pages.put("agents", "/agents");
         pages.put("agent", "/agent/" + agentId("support-copilot"));
         pages.put("targets", "/targets");
+        pages.put("policies", "/policies");
         pages.put("people", "/people");
         pages.put("sessions", "/sessions");
         pages.put("session", "/session/" + session);

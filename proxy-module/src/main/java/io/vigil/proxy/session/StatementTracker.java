@@ -235,8 +235,8 @@ public final class StatementTracker {
     }
 
     /**
-     * Statements a verdict stops: each recorded as started and refused at once, with what it was
-     * understood as; the one that stopped them says why, the others that they went with it.
+     * Statements a verdict stops: each recorded as started and refused at once; the one that
+     * stopped them says why (policy, rule, reason), the others that they went with it.
      */
     private Forwarding refuseAll(List<StatementShape> resolved, int stopping, Verdict verdict) {
         Refused refusal = new Refused(SqlState.INSUFFICIENT_PRIVILEGE, verdict.explanation(), 0);
@@ -244,8 +244,10 @@ public final class StatementTracker {
         List<AuditEvent> events = new ArrayList<>(2 * resolved.size());
         for (int i = 0; i < resolved.size(); i++) {
             StatementShape r = resolved.get(i);
+            // Without its shape: usage would count the relations it names as used, and an access
+            // review would keep a privilege for a statement that never ran.
             StatementStarted started =
-                    new StatementStarted(sessionId, nextSeq++, now, r.text(), Protocol.SIMPLE, r, null, null);
+                    new StatementStarted(sessionId, nextSeq++, now, r.text(), Protocol.SIMPLE, null, null, null);
             String why = i == stopping
                     ? refusal.message()
                     : "not run: statement " + (stopping + 1) + " of the same query was stopped by policy";
@@ -296,8 +298,8 @@ public final class StatementTracker {
             Refused refusal = new Refused(SqlState.INSUFFICIENT_PRIVILEGE, verdict.explanation(), 0);
             preparedStatements.put(statement, new Prepared(recorded, null, refusal));
             Instant now = clock.instant();
-            StatementStarted started = new StatementStarted(
-                    sessionId, nextSeq++, now, recorded, Protocol.EXTENDED, prepared.resolved(relations), null, null);
+            StatementStarted started =
+                    new StatementStarted(sessionId, nextSeq++, now, recorded, Protocol.EXTENDED, null, null, null);
             pending.add(new RefusalReply(refusal));
             return new Forwarding(
                     List.of(

@@ -77,8 +77,9 @@ class DemoBanner {
                 .append(" dbname=shop user=")
                 .append(first)
                 .append("\"\n");
-        b.append("    Guardrails: the gateway enforces the 'baseline' policy. In that session, try\n"
-                + "      drop table orders;    -- denied by Vigil (42501, rule no-drop): it never reaches the database\n");
+        b.append(
+                "    Guardrails: the gateway enforces the 'baseline' policy. In that session, try\n"
+                        + "      drop table orders;    -- denied by Vigil (42501, rule no-drop): it never reaches the database\n");
         workload.ifAvailable(
                 client -> b.append("\n  Connect as the CI job, with a workload token from the built-in provider"
                                 + " (acting for a person, on a task):\n    TOKEN=$(curl -s -u ")

@@ -46,6 +46,7 @@ public class MainLayout extends AppLayout {
         nav.addItem(new SideNavItem("Agents", "agents"));
         nav.addItem(new SideNavItem("Sessions", "sessions"));
         nav.addItem(new SideNavItem("Targets", "targets"));
+        nav.addItem(new SideNavItem("Policies", "policies"));
         if (viewer.has(Role.AUDITOR) || viewer.has(Role.ADMIN)) {
             nav.addItem(new SideNavItem("Evidence", "evidence"));
         }
