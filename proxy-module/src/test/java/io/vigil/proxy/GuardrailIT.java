@@ -87,6 +87,12 @@ class GuardrailIT {
                 }
                 assertThat(s.executeUpdate("delete from orders where id = 3")).isEqualTo(1);
             }
+            StatementViewRecord allowed = env.awaitOutcome(agent, "delete from orders where id = 3");
+            assertThat(allowed.getVerdict()).isEqualTo("allow");
+            assertThat(allowed.getPolicies())
+                    .as("the policy version it ran under")
+                    .isEqualTo("baseline v1");
+            assertThat(allowed.getRule()).isNull();
             assertThat(rows()).isEqualTo(2);
             freshTable();
         }
@@ -112,6 +118,12 @@ class GuardrailIT {
         StatementViewRecord drop = env.awaitOutcome(agent, "drop table orders");
         assertThat(drop.getOutcome()).isEqualTo("refused");
         assertThat(drop.getErrorMessage()).contains("rule 'no-drop'");
+        assertThat(drop.getVerdict()).isEqualTo("deny");
+        assertThat(drop.getPolicies()).isEqualTo("baseline v1");
+        assertThat(drop.getRule()).isEqualTo("no-drop");
+        assertThat(trail.getFirst().getVerdict())
+                .as("judged, allowed, stopped with the rest")
+                .isEqualTo("allow");
         assertThat(drop.getReads())
                 .as("nothing of a denied statement counts as use")
                 .isNullOrEmpty();

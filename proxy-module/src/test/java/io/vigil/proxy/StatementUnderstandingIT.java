@@ -174,10 +174,15 @@ class StatementUnderstandingIT {
         try (Connection c = env.connect("sneaky-bot", "s3cret-sneaky");
                 Statement s = c.createStatement()) {
             SqlStates.assertFailsWith("0A000", () -> s.execute("set standard_conforming_strings = off"));
+            // The one pg_settings row a WHERE names is read as that setting (pg_dump's spelling).
+            SqlStates.assertFailsWith(
+                    "0A000",
+                    () -> s.execute("select set_config(name, 'off', false) from pg_settings"
+                            + " where name = 'standard_conforming_strings'"));
             // A computed setting name gets past the parser; the server's report of the change does not.
             // The statement itself ran (and is recorded); the session ends before anything else runs.
-            catchThrowable(() -> s.execute("select set_config(name, 'off', false) from pg_settings"
-                    + " where name = 'standard_conforming_strings'"));
+            catchThrowable(() -> s.execute(
+                    "select set_config(n, 'off', false)" + " from (values ('standard_conforming_strings')) v(n)"));
             assertThatThrownBy(() -> s.execute("select 'misread'")).isInstanceOf(SQLException.class);
             assertThat(c.isValid(2)).isFalse();
         }

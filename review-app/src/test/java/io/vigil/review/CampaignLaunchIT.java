@@ -55,6 +55,13 @@ class CampaignLaunchIT extends DemoStack {
                 "launch-unread-" + S, "admin", "unreadable privileges", shop, "launch_missing_" + S, "pw", false));
         agentService.tag(fresh.id(), List.of(tag));
         agentService.tag(unread.id(), List.of(tag));
+        // Its statements in the period are judged by the demo's baseline: the evidence names it.
+        String url = "jdbc:postgresql://127.0.0.1:" + gateway.address().getPort() + "/shop";
+        try (Connection c = java.sql.DriverManager.getConnection(url, fresh.name(), fresh.secret());
+                Statement s = c.createStatement()) {
+            s.execute("select count(*) from orders where '" + tag + "' <> ''");
+        }
+        awaitRecorded("select count(*) from orders where '" + tag + "' <> ''");
         CampaignDefinition d = definitions.create(new CampaignDefinition(
                 null,
                 "Launch " + S,
@@ -89,6 +96,7 @@ class CampaignLaunchIT extends DemoStack {
                 .contains("\"privileges_unknown\":null")
                 .contains("SELECT");
         assertThat(f.getEvidence().data()).doesNotContain("\"privileges_read_at\":null");
+        assertThat(f.getEvidence().data()).contains("\"policies\":[\"baseline v1\"]");
 
         var u = items.get("launch-unread-" + S);
         assertThat(u.getRecommendation()).isEqualTo("flag");

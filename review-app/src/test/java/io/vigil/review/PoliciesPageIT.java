@@ -36,8 +36,15 @@ class PoliciesPageIT extends DemoStack {
                 .fetchSingle();
         assertThat(record.getOutcome()).isEqualTo("refused");
         assertThat(record.getSqlstate()).isEqualTo("42501");
+        assertThat(record.getVerdict()).isEqualTo("deny");
+        assertThat(record.getRule()).isEqualTo("no-drop");
 
         try (Page page = signedIn("auditor", Role.AUDITOR)) {
+            page.navigate(BASE_URL + "/session/" + record.getSessionId());
+            assertThat(page.locator("#statements"))
+                    .containsText("42501 denied by Vigil policy 'baseline', rule 'no-drop'");
+            page.navigate(BASE_URL + "/sessions?stopped=denied");
+            assertThat(page.locator("#sessions")).containsText("support-copilot");
             for (int width : new int[] {1366, 1920}) {
                 page.setViewportSize(width, width == 1366 ? 768 : 1080);
                 page.navigate(BASE_URL + "/policies");

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.microsoft.playwright.Page;
+import io.vigil.proxy.audit.Judgement;
 import io.vigil.review.security.Role;
 import io.vigil.review.sessions.SessionFilter;
 import java.nio.file.Files;
@@ -167,6 +168,13 @@ class SessionsPageIT extends DemoStack {
         executeAs("analytics-etl", write);
         UUID reading = sessionOf(read);
         UUID writing = sessionOf(write);
+        // Denied by the demo's baseline policy: never run, recorded as refused, its session findable.
+        String drop = "drop table orders /* " + tag + " */";
+        assertThatThrownBy(() -> executeAs("analytics-etl", drop))
+                .isInstanceOf(SQLException.class)
+                .hasMessageContaining("rule 'no-drop'");
+        awaitRecorded(drop);
+        UUID denied = sessionOf(drop);
         String target = store.select(io.vigil.db.jooq.Tables.TARGET.NAME)
                 .from(io.vigil.db.jooq.Tables.TARGET)
                 .limit(1)
@@ -183,6 +191,10 @@ class SessionsPageIT extends DemoStack {
             assertThat(ids(etl.withKind("write"))).contains(writing).doesNotContain(reading);
             assertThat(ids(etl.withKind("read"))).contains(reading).doesNotContain(writing);
             assertThat(ids(etl.withKind("ddl"))).doesNotContain(reading, writing);
+            assertThat(ids(etl.withStopped(Judgement.Effect.DENY)))
+                    .contains(denied)
+                    .doesNotContain(reading, writing);
+            assertThat(ids(etl.withStopped(Judgement.Effect.REVIEW))).doesNotContain(denied, reading, writing);
 
             // A bare name matches it in any schema; a qualified one only itself; no wildcards.
             assertThat(ids(etl.withRelation("payments"))).contains(reading).doesNotContain(writing);

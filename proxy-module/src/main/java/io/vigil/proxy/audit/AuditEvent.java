@@ -49,6 +49,7 @@ public sealed interface AuditEvent {
      * @param shape what the parser understood; null if it could not parse it
      * @param parameters bind parameters as text (null when there are none or only a hash is kept)
      * @param parametersHash SHA-256 (hex) of the parameters when the target keeps only a hash
+     * @param judgement what policy said of it; null in records made before guardrails
      */
     record StatementStarted(
             UUID sessionId,
@@ -58,10 +59,24 @@ public sealed interface AuditEvent {
             Protocol protocol,
             StatementShape shape,
             List<String> parameters,
-            String parametersHash)
+            String parametersHash,
+            Judgement judgement)
             implements AuditEvent {
         public StatementStarted {
             startedAt = canonical(startedAt);
+        }
+
+        /** A statement not judged by policy (as recorded before guardrails). */
+        public StatementStarted(
+                UUID sessionId,
+                long seq,
+                Instant startedAt,
+                String sql,
+                Protocol protocol,
+                StatementShape shape,
+                List<String> parameters,
+                String parametersHash) {
+            this(sessionId, seq, startedAt, sql, protocol, shape, parameters, parametersHash, null);
         }
     }
 

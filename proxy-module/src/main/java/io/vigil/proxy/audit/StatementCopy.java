@@ -20,8 +20,8 @@ final class StatementCopy {
     private static final String COPY = "copy %s (session_id, seq, started_at, duration_us, sql_text,"
             + " protocol, command_tag, row_count, sqlstate, error_message, outcome, kind, command, reads, writes,"
             + " functions, fingerprint, parameters, parameters_hash, start_index, start_hash, end_index, end_hash,"
-            + " start_leaf, end_leaf) from stdin (format binary)";
-    private static final int COLUMNS = 25;
+            + " start_leaf, end_leaf, verdict, policies, rule) from stdin (format binary)";
+    private static final int COLUMNS = 28;
 
     /** A statement to insert, with its outcome if that arrived in the same batch. */
     static final class Row {
@@ -66,6 +66,7 @@ final class StatementCopy {
         StatementCompleted c = row.completed;
         Outcome o = c == null ? null : c.outcome();
         StatementShape shape = s.shape();
+        Judgement j = s.judgement();
         out.row(COLUMNS)
                 .uuid(s.sessionId())
                 .int8(s.seq())
@@ -91,6 +92,9 @@ final class StatementCopy {
                 .int4(row.endLink == null ? null : row.endLink.index())
                 .bytea(row.endLink == null ? null : row.endLink.hash())
                 .int8(row.startLeaf)
-                .int8(row.endLink == null ? null : row.endLeaf);
+                .int8(row.endLink == null ? null : row.endLeaf)
+                .text(j == null ? null : j.effect().label())
+                .text(j == null ? null : j.policies())
+                .text(j == null ? null : j.rule());
     }
 }

@@ -34,6 +34,9 @@ import java.util.UUID;
 public final class TrailCodec {
 
     static final byte VERSION = 1;
+    /** Version 1 and, for a statement's start, its {@link Judgement} after the other fields. */
+    static final byte JUDGED = 2;
+
     private static final byte SESSION_OPENED = 1;
     private static final byte STATEMENT_STARTED = 2;
     private static final byte STATEMENT_COMPLETED = 3;
@@ -56,7 +59,8 @@ public final class TrailCodec {
     /** The encoding after {@code gap} zero bytes, for a caller that puts its own header there. */
     static byte[] encode(AuditEvent event, int gap) {
         Out out = SCRATCH.get().reset(gap);
-        out.writeByte(VERSION);
+        // A record made before guardrails keeps version 1: its bytes, and so its hash, are unchanged.
+        out.writeByte(event instanceof StatementStarted s && s.judgement() != null ? JUDGED : VERSION);
         {
             switch (event) {
                 case SessionOpened e -> {
@@ -94,6 +98,12 @@ public final class TrailCodec {
                         list(out, e.parameters());
                     }
                     string(out, e.parametersHash());
+                    Judgement judgement = e.judgement();
+                    if (judgement != null) {
+                        string(out, judgement.effect().label());
+                        string(out, judgement.policies());
+                        string(out, judgement.rule());
+                    }
                 }
                 case StatementCompleted e -> {
                     out.writeByte(STATEMENT_COMPLETED);
@@ -166,7 +176,8 @@ public final class TrailCodec {
     /** @throws IllegalArgumentException if {@code bytes} is not one encoded event */
     public static AuditEvent decode(byte[] bytes) {
         try (DataInputStream in = new DataInputStream(new java.io.ByteArrayInputStream(bytes))) {
-            if (in.readByte() != VERSION) {
+            byte version = in.readByte();
+            if (version != VERSION && version != JUDGED) {
                 throw new IllegalArgumentException("unknown trail encoding version");
             }
             AuditEvent event =
@@ -201,7 +212,12 @@ public final class TrailCodec {
                                             null)
                                     : null;
                             List<String> parameters = in.readBoolean() ? list(in) : null;
-                            yield new StatementStarted(session, seq, at, sql, protocol, shape, parameters, string(in));
+                            String hash = string(in);
+                            Judgement judgement = version == JUDGED
+                                    ? new Judgement(Judgement.Effect.ofLabel(string(in)), string(in), string(in))
+                                    : null;
+                            yield new StatementStarted(
+                                    session, seq, at, sql, protocol, shape, parameters, hash, judgement);
                         }
                         case STATEMENT_COMPLETED -> {
                             UUID session = uuid(in);

@@ -210,7 +210,7 @@ final class SessionStart {
      * start a session with a setting it could not SET.
      */
     private Verdict judgeStartupSettings() {
-        Verdict verdict = new Verdict.Allow("none", 0);
+        Verdict verdict = new Verdict.Allow("");
         for (Map.Entry<String, String> p : forwarded.entrySet()) {
             String set = "SET \"" + p.getKey().replace("\"", "\"\"") + "\" TO '"
                     + p.getValue().replace("'", "''") + "'";

@@ -25,12 +25,23 @@ public final class Decide {
                     "no policy applies to this agent on its target, so nothing it sends runs");
         }
         CelVariableResolver variables = facts.resolver();
+        if (policies.size() == 1) {
+            return decide(variables, policies.getFirst());
+        }
         Verdict verdict = null;
         for (Policy policy : policies) {
             Verdict v = decide(variables, policy);
             verdict = verdict == null ? v : Verdict.mostSevere(verdict, v);
         }
-        return verdict;
+        return verdict instanceof Verdict.Allow ? allowedByAll(policies) : verdict;
+    }
+
+    private static Verdict.Allow allowedByAll(List<Policy> policies) {
+        StringBuilder names = new StringBuilder();
+        for (Policy policy : policies) {
+            names.append(names.isEmpty() ? "" : ", ").append(policy.allowed().policies());
+        }
+        return new Verdict.Allow(names.toString());
     }
 
     private static Verdict decide(CelVariableResolver variables, Policy policy) {
@@ -41,13 +52,13 @@ public final class Decide {
             return oneByOne(variables, policy); // names the rule that fails
         }
         return first < 0
-                ? new Verdict.Allow(policy.name(), policy.version())
+                ? policy.allowed()
                 : effect(policy, policy.rules().get(first).rule());
     }
 
     private static Verdict effect(Policy policy, Rule rule) {
         return switch (rule.effect()) {
-            case ALLOW -> new Verdict.Allow(policy.name(), policy.version());
+            case ALLOW -> policy.allowed();
             case REVIEW -> new Verdict.Review(policy.name(), policy.version(), rule.name(), rule.message());
             case DENY -> new Verdict.Deny(policy.name(), policy.version(), rule.name(), rule.message());
         };
@@ -70,6 +81,6 @@ public final class Decide {
                 return effect(policy, rule);
             }
         }
-        return new Verdict.Allow(policy.name(), policy.version());
+        return policy.allowed();
     }
 }

@@ -36,9 +36,13 @@ public final class Policy {
      */
     private final CelRuntime.Program first;
 
+    /** This policy's allow, made once: most statements get it. */
+    private final Verdict.Allow allowed;
+
     private Policy(String name, long version, List<Compiled> rules, CelRuntime.Program first) {
         this.name = name;
         this.version = version;
+        this.allowed = new Verdict.Allow(name + " v" + version);
         this.rules = List.copyOf(rules);
         this.first = first;
     }
@@ -94,6 +98,10 @@ public final class Policy {
         } catch (InvalidPolicy e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    Verdict.Allow allowed() {
+        return allowed;
     }
 
     CelRuntime.Program first() {

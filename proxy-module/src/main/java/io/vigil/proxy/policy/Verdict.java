@@ -9,8 +9,12 @@ public sealed interface Verdict {
     /** 0 for allow, 1 for review, 2 for deny. */
     int severity();
 
-    /** Runs: by {@code policy} at {@code version} (its rules matched nothing, or allowed it). */
-    record Allow(String policy, long version) implements Verdict {
+    /**
+     * Runs: every policy that applies allowed it (its rules matched nothing, or a rule allowed it).
+     *
+     * @param policies those policies and their versions, {@code baseline v3, export v1}
+     */
+    record Allow(String policies) implements Verdict {
         @Override
         public int severity() {
             return 0;

@@ -4,6 +4,7 @@ import io.vigil.proxy.audit.AuditEvent;
 import io.vigil.proxy.audit.AuditEvent.Protocol;
 import io.vigil.proxy.audit.AuditEvent.StatementCompleted;
 import io.vigil.proxy.audit.AuditEvent.StatementStarted;
+import io.vigil.proxy.audit.Judgement;
 import io.vigil.proxy.audit.Outcome;
 import io.vigil.proxy.audit.TrailChain;
 import io.vigil.proxy.policy.Judge;
@@ -94,10 +95,13 @@ public final class StatementTracker {
             boolean hashParameters,
             Redaction redaction,
             SessionRelations relations) {
-        this(sessionId, clock, nanoTime, hashParameters, redaction, relations, Judge.ALLOW_ALL);
+        this(sessionId, clock, nanoTime, hashParameters, redaction, relations, null);
     }
 
-    /** @param judge says whether each statement may run, its relations resolved */
+    /**
+     * @param judge says whether each statement may run, its relations resolved; null to record
+     *     without judging (statements carry no judgement)
+     */
     public StatementTracker(
             UUID sessionId,
             InstantSource clock,
@@ -148,6 +152,8 @@ public final class StatementTracker {
         final Refused refusal;
         private StatementShape resolved;
         private long resolvedAt = -1;
+        /** What policy said of it at Parse; null if not judged. */
+        Judgement judgement;
 
         Prepared(String sql, StatementShape shape, Refused refusal) {
             this.sql = sql;
@@ -197,12 +203,14 @@ public final class StatementTracker {
             relations.queryStarts(shapes.size());
         }
         List<StatementShape> resolved = new ArrayList<>(shapes.size());
+        List<Verdict> verdicts = new ArrayList<>(shapes.size());
         Verdict verdict = null;
         int stopping = -1;
         for (StatementShape shape : shapes) {
             StatementShape r = resolve(resolveSqlPrepared(shape));
             resolved.add(r);
-            Verdict v = judge.judge(r, "simple");
+            Verdict v = judge == null ? UNJUDGED : judge.judge(r, "simple");
+            verdicts.add(v);
             if (verdict == null || v.severity() > verdict.severity()) {
                 verdict = v;
                 stopping = v.severity() > 0 ? resolved.size() - 1 : -1;
@@ -221,14 +229,15 @@ public final class StatementTracker {
             if (relations != null) {
                 relations.refused();
             }
-            Forwarding refused = refuseAll(resolved, stopping, verdict);
+            Forwarding refused = refuseAll(resolved, verdicts, stopping);
             pending.add(new QueryEnd());
             return refused;
         }
         List<AuditEvent> events = new ArrayList<>(resolved.size());
-        for (StatementShape r : resolved) {
+        for (int i = 0; i < resolved.size(); i++) {
+            StatementShape r = resolved.get(i);
             // An EXECUTE's text is its own, its arguments redacted if they are bound to a secret.
-            events.add(start(r.text(), Protocol.SIMPLE, r, null));
+            events.add(start(r.text(), Protocol.SIMPLE, r, null, judgement(verdicts.get(i))));
         }
         pending.add(new QueryEnd());
         return new Forwarding(events, null);
@@ -238,16 +247,17 @@ public final class StatementTracker {
      * Statements a verdict stops: each recorded as started and refused at once; the one that
      * stopped them says why (policy, rule, reason), the others that they went with it.
      */
-    private Forwarding refuseAll(List<StatementShape> resolved, int stopping, Verdict verdict) {
-        Refused refusal = new Refused(SqlState.INSUFFICIENT_PRIVILEGE, verdict.explanation(), 0);
+    private Forwarding refuseAll(List<StatementShape> resolved, List<Verdict> verdicts, int stopping) {
+        Refused refusal = new Refused(
+                SqlState.INSUFFICIENT_PRIVILEGE, verdicts.get(stopping).explanation(), 0);
         Instant now = clock.instant();
         List<AuditEvent> events = new ArrayList<>(2 * resolved.size());
         for (int i = 0; i < resolved.size(); i++) {
             StatementShape r = resolved.get(i);
             // Without its shape: usage would count the relations it names as used, and an access
             // review would keep a privilege for a statement that never ran.
-            StatementStarted started =
-                    new StatementStarted(sessionId, nextSeq++, now, r.text(), Protocol.SIMPLE, null, null, null);
+            StatementStarted started = new StatementStarted(
+                    sessionId, nextSeq++, now, r.text(), Protocol.SIMPLE, null, null, null, judgement(verdicts.get(i)));
             String why = i == stopping
                     ? refusal.message()
                     : "not run: statement " + (stopping + 1) + " of the same query was stopped by policy";
@@ -293,13 +303,15 @@ public final class StatementTracker {
             recorded = sql;
         }
         Prepared prepared = new Prepared(recorded, shape, null);
-        Verdict verdict = shape == null ? null : judge.judge(prepared.resolved(relations), "extended");
-        if (verdict != null && verdict.severity() > 0) {
+        Verdict verdict =
+                shape == null || judge == null ? UNJUDGED : judge.judge(prepared.resolved(relations), "extended");
+        prepared.judgement = judgement(verdict);
+        if (verdict.severity() > 0) {
             Refused refusal = new Refused(SqlState.INSUFFICIENT_PRIVILEGE, verdict.explanation(), 0);
             preparedStatements.put(statement, new Prepared(recorded, null, refusal));
             Instant now = clock.instant();
-            StatementStarted started =
-                    new StatementStarted(sessionId, nextSeq++, now, recorded, Protocol.EXTENDED, null, null, null);
+            StatementStarted started = new StatementStarted(
+                    sessionId, nextSeq++, now, recorded, Protocol.EXTENDED, null, null, null, prepared.judgement);
             pending.add(new RefusalReply(refusal));
             return new Forwarding(
                     List.of(
@@ -330,10 +342,11 @@ public final class StatementTracker {
         midBatch = true;
         Portal p = portals.get(portal);
         if (p == null) {
-            return start("-- unknown portal \"" + portal + "\"", Protocol.EXTENDED, null, List.of());
+            return start("-- unknown portal \"" + portal + "\"", Protocol.EXTENDED, null, List.of(), null);
         }
         StatementShape resolved = p.prepared().resolved(relations);
-        StatementStarted started = start(p.prepared().sql(), Protocol.EXTENDED, resolved, p.parameters());
+        StatementStarted started =
+                start(p.prepared().sql(), Protocol.EXTENDED, resolved, p.parameters(), p.prepared().judgement);
         ran(resolved);
         return started;
     }
@@ -419,7 +432,8 @@ public final class StatementTracker {
                         sessionId, started.seq(), now, 0, Outcome.refused(refused.sqlState(), refused.message())));
     }
 
-    private StatementStarted start(String sql, Protocol protocol, StatementShape shape, List<String> bound) {
+    private StatementStarted start(
+            String sql, Protocol protocol, StatementShape shape, List<String> bound, Judgement judgement) {
         boolean hasParameters = bound != null && !bound.isEmpty();
         List<String> parameters = hasParameters
                 ? redaction.parameters(bound, shape == null ? Set.of() : shape.secretParameters())
@@ -432,9 +446,32 @@ public final class StatementTracker {
                 protocol,
                 shape,
                 hasParameters && !hashParameters ? parameters : null,
-                hasParameters && hashParameters ? hash(parameters) : null);
+                hasParameters && hashParameters ? hash(parameters) : null,
+                judgement);
         pending.add(new Running(started, nanoTime.getAsLong()));
         return started;
+    }
+
+    /** What a tracker without a judge records: no judgement. */
+    private static final Verdict UNJUDGED = new Verdict.Allow(null);
+
+    private Verdict.Allow lastAllow;
+    private Judgement lastAllowJudgement;
+
+    /** The trail's form of a verdict; an allow by the same policies is made once. */
+    private Judgement judgement(Verdict verdict) {
+        return switch (verdict) {
+            case Verdict.Allow a when a == UNJUDGED -> null;
+            case Verdict.Allow a -> {
+                if (a != lastAllow) {
+                    lastAllow = a;
+                    lastAllowJudgement = new Judgement(Judgement.Effect.ALLOW, a.policies(), null);
+                }
+                yield lastAllowJudgement;
+            }
+            case Verdict.Review r -> new Judgement(Judgement.Effect.REVIEW, r.policy() + " v" + r.version(), r.rule());
+            case Verdict.Deny d -> new Judgement(Judgement.Effect.DENY, d.policy() + " v" + d.version(), d.rule());
+        };
     }
 
     /** PREPARE is remembered, DEALLOCATE forgets, EXECUTE becomes what it runs. */

@@ -53,6 +53,13 @@ final class PgQuery {
             ADDRESS.withName("stderr_buffer"),
             ADDRESS.withName("error"));
 
+    // typedef struct { char* plpgsql_funcs; PgQueryError* error; }
+    private static final StructLayout PLPGSQL_RESULT =
+            MemoryLayout.structLayout(ADDRESS.withName("plpgsql_funcs"), ADDRESS.withName("error"));
+    private static final long PLPGSQL_FUNCS =
+            PLPGSQL_RESULT.byteOffset(MemoryLayout.PathElement.groupElement("plpgsql_funcs"));
+    private static final long PLPGSQL_ERROR = PLPGSQL_RESULT.byteOffset(MemoryLayout.PathElement.groupElement("error"));
+
     private static final long SCAN_LENGTH = SCAN_RESULT.byteOffset(MemoryLayout.PathElement.groupElement("len"));
     private static final long SCAN_DATA = SCAN_RESULT.byteOffset(MemoryLayout.PathElement.groupElement("data"));
     private static final long SCAN_ERROR = SCAN_RESULT.byteOffset(MemoryLayout.PathElement.groupElement("error"));
@@ -71,6 +78,8 @@ final class PgQuery {
     private final MethodHandle freeFingerprint;
     private final MethodHandle scan;
     private final MethodHandle freeScan;
+    private final MethodHandle parsePlpgsql;
+    private final MethodHandle freePlpgsql;
 
     private PgQuery(SymbolLookup library) {
         Linker linker = Linker.nativeLinker();
@@ -85,6 +94,10 @@ final class PgQuery {
         scan = linker.downcallHandle(library.findOrThrow("pg_query_scan"), FunctionDescriptor.of(SCAN_RESULT, ADDRESS));
         freeScan = linker.downcallHandle(
                 library.findOrThrow("pg_query_free_scan_result"), FunctionDescriptor.ofVoid(SCAN_RESULT));
+        parsePlpgsql = linker.downcallHandle(
+                library.findOrThrow("pg_query_parse_plpgsql"), FunctionDescriptor.of(PLPGSQL_RESULT, ADDRESS));
+        freePlpgsql = linker.downcallHandle(
+                library.findOrThrow("pg_query_free_plpgsql_parse_result"), FunctionDescriptor.ofVoid(PLPGSQL_RESULT));
     }
 
     /** @throws IllegalStateException if the library is not installed */
@@ -115,6 +128,25 @@ final class PgQuery {
                 return error != null ? error : new Result(string(result.get(ADDRESS, PARSE_TREE)), null, 0);
             } finally {
                 freeParse.invokeExact(result);
+            }
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /**
+     * PL/pgSQL's own parse of a CREATE FUNCTION statement's body, as JSON (its statements and the
+     * SQL text of each), or the error that stopped it.
+     */
+    Result parsePlpgsql(String createFunction) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment result = (MemorySegment)
+                    parsePlpgsql.invokeExact((SegmentAllocator) arena, arena.allocateFrom(createFunction));
+            try {
+                Result error = error(result.get(ADDRESS, PLPGSQL_ERROR));
+                return error != null ? error : new Result(string(result.get(ADDRESS, PLPGSQL_FUNCS)), null, 0);
+            } finally {
+                freePlpgsql.invokeExact(result);
             }
         } catch (Throwable t) {
             throw rethrow(t);

@@ -210,6 +210,7 @@ public final class SqlAnalyzer implements AutoCloseable {
         for (JsonNode raw : statements) {
             String source = utf8 == null ? sql : slice(utf8, raw);
             TreeClassifier.Facts facts = TreeClassifier.classify(raw.path("stmt"));
+            BodyClassifier.Body body = BodyClassifier.classify(raw.path("stmt"), this::treeOrNull, this::plpgsqlOrNull);
             Redaction.Redacted redacted = redact(
                     source, facts, utf8 == null ? 0 : raw.path("stmt_location").asInt(0));
             boolean hasSecrets =
@@ -238,8 +239,8 @@ public final class SqlAnalyzer implements AutoCloseable {
                             source,
                             facts,
                             utf8 == null ? 0 : raw.path("stmt_location").asInt(0)),
-                    facts.traits(),
-                    facts.settings()));
+                    body == null ? facts.traits() : union(facts.traits(), body.traits()),
+                    body == null ? facts.settings() : concat(facts.settings(), body.settings())));
         }
         boolean shareable = shapes.size() == 1
                 && !readConstants
@@ -275,6 +276,45 @@ public final class SqlAnalyzer implements AutoCloseable {
                 .redact(source, parser.scan(source), anchors, false)
                 .text()
                 .strip();
+    }
+
+    /** A text's parse tree, null if it does not parse (or is too deep to walk). */
+    private JsonNode treeOrNull(String sql) {
+        try {
+            return parser.parseTree(sql, in -> {
+                try (tools.jackson.core.JsonParser p = json.createParser(in)) {
+                    return TreeReader.read(p);
+                }
+            });
+        } catch (JacksonException e) {
+            return null;
+        }
+    }
+
+    /** A CREATE FUNCTION statement's PL/pgSQL parse, null if it does not parse. */
+    private JsonNode plpgsqlOrNull(String createFunction) {
+        PgQuery.Result result = parser.parsePlpgsql(createFunction);
+        if (!result.ok()) {
+            return null;
+        }
+        try {
+            return json.readTree(result.text());
+        } catch (JacksonException e) {
+            return null;
+        }
+    }
+
+    private static Set<Trait> union(Set<Trait> a, Set<Trait> b) {
+        Set<Trait> all = java.util.EnumSet.noneOf(Trait.class);
+        all.addAll(a);
+        all.addAll(b);
+        return all;
+    }
+
+    private static List<String> concat(List<String> a, List<String> b) {
+        List<String> all = new ArrayList<>(a);
+        all.addAll(b);
+        return all;
     }
 
     /** One statement's text out of a multi-statement string; offsets are in UTF-8 bytes. */

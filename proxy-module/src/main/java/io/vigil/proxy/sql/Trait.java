@@ -61,7 +61,8 @@ public enum Trait {
     DEFINES_FUNCTION,
     /**
      * Runs SQL made from a string, which nothing can judge before it runs: query_to_xml, ts_stat,
-     * dblink and the like, or EXECUTE of a computed string in a PL/pgSQL block.
+     * dblink and the like, EXECUTE of a computed string in a DO block or function body; or code
+     * Vigil cannot read (a body in another language, or one that does not parse).
      */
     DYNAMIC_SQL,
     /** CREATE TABLE AS, CREATE MATERIALIZED VIEW, SELECT INTO. */

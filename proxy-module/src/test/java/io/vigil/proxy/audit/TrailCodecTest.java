@@ -83,6 +83,48 @@ class TrailCodecTest {
                 new SessionClosed(SESSION, T, "client terminated"));
     }
 
+    /** Statements judged by policy: version 2 of the encoding, the judgement after the rest. */
+    static Stream<AuditEvent> judged() {
+        return Stream.of(
+                new StatementStarted(
+                        SESSION,
+                        5,
+                        T,
+                        "select 1",
+                        Protocol.SIMPLE,
+                        null,
+                        null,
+                        null,
+                        new Judgement(Judgement.Effect.ALLOW, "baseline v3, export v1", null)),
+                new StatementStarted(
+                        SESSION,
+                        6,
+                        T,
+                        "drop table orders",
+                        Protocol.EXTENDED,
+                        null,
+                        null,
+                        null,
+                        new Judgement(Judgement.Effect.DENY, "baseline v3", "no-drop")));
+    }
+
+    static Stream<AuditEvent> all() {
+        return Stream.concat(events(), judged());
+    }
+
+    /** A judged statement is version 2; the bytes of every record without a judgement are version 1's. */
+    @Test
+    void aJudgementIsVersionTwoAndPinned() {
+        var sha = TrailChain.sha256();
+        judged().forEach(event -> {
+            byte[] encoded = TrailCodec.encode(event);
+            assertThat(encoded[0]).isEqualTo((byte) 2);
+            sha.update(encoded);
+        });
+        assertThat(java.util.HexFormat.of().formatHex(sha.digest()))
+                .isEqualTo("7ca411ada000c600e138aa140799c34e37d4a777c0cbfd8060d6829abfb4e24d");
+    }
+
     private static UUID id(int n) {
         return new UUID(0x5eed_0000_0000_4000L, 0x8000_0000_0000_0000L | n);
     }
@@ -100,7 +142,7 @@ class TrailCodecTest {
     }
 
     @ParameterizedTest
-    @MethodSource("events")
+    @MethodSource("all")
     void anEventDecodesToItselfAndEncodesToTheSameBytes(AuditEvent event) {
         byte[] encoded = TrailCodec.encode(event);
         AuditEvent decoded = TrailCodec.decode(encoded);
@@ -109,7 +151,7 @@ class TrailCodecTest {
     }
 
     @ParameterizedTest
-    @MethodSource("events")
+    @MethodSource("all")
     void anEventSurvivesTheSiemsJsonLine(AuditEvent event) {
         TrailChain.Link link = new TrailChain().link(event);
         TrailRecord record = new TrailRecord(UUID.randomUUID(), 7L, link.index(), link.hash(), event);

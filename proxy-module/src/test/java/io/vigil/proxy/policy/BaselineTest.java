@@ -212,6 +212,27 @@ class BaselineTest {
             select query_to_xml('delete from orders', true, true, '')            | deny no-dynamic-sql
             select * from ts_stat('select body::tsvector from notes')            | deny no-dynamic-sql
 
+            # code in DO blocks and function bodies: judged by what it runs
+            do $$ begin delete from orders; end $$                               | deny no-unbounded-delete
+            do 'begin truncate orders; end'                                      | deny no-truncate
+            do $$ begin execute 'drop table orders'; end $$                      | deny no-drop
+            `do $$ begin execute 'drop table ' || 'orders'; end $$`  | deny no-dynamic-sql
+            do $b$ declare t text := 'orders'; begin execute format('drop table %I', t); end $b$ | deny no-dynamic-sql
+            do $$ declare n int; begin n := pg_terminate_backend(1); end $$      | deny no-signals
+            do $$ begin perform set_config('role', 'admin', false); end $$       | deny no-role-change
+            do $$ begin execute 'do $x$ begin drop table orders; end $x$'; end $$ | deny no-drop
+            do $$ begin if (select count(*) from orders) > 0 then delete from orders where id = 1; end if; end $$ | review review-do
+            do $$ declare r record; begin for r in execute 'select 1' loop null; end loop; end $$ | review review-do
+            `do $$ declare r record; begin for r in execute 'select ' || 1 loop null; end loop; end $$`  | deny no-dynamic-sql
+            do language plpython3u $$ plpy.execute('drop table orders') $$       | deny no-dynamic-sql
+            do $$ begin not valid plpgsql; end $$                                | deny no-dynamic-sql
+            create function f() returns void language sql as 'delete from orders' | deny no-unbounded-delete
+            create function f() returns void language plpgsql as $$ begin update orders set total = 0; end $$ | review review-unbounded-update
+            `create function f(t text) returns void language plpgsql as $$ begin execute 'drop table ' || t; end $$`  | deny no-dynamic-sql
+            create function f() returns int language plpgsql as $$ begin return (select count(*) from orders); end $$ | allow
+            create or replace procedure p() language sql as $$ insert into orders values (1); drop table orders $$ | deny no-drop
+            create function f() returns void language plpython3u as 'plpy.execute("drop table orders")' | deny no-dynamic-sql
+
             # what waits for a person
             update orders set total = 0                                          | review review-unbounded-update
             update orders set total = 0 where true                               | review review-unbounded-update

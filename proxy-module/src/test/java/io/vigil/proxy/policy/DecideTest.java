@@ -93,7 +93,7 @@ class DecideTest {
         assertThat(Decide.decide(facts("insert into orders values (1)"), List.of(lenient, reviewing)))
                 .isEqualTo(new Verdict.Review("reviewing", 7, "writes", "writes wait"));
         assertThat(Decide.decide(facts("select * from orders"), List.of(lenient, reviewing)))
-                .isEqualTo(new Verdict.Allow("lenient", 1));
+                .isEqualTo(new Verdict.Allow("lenient v1, reviewing v7"));
     }
 
     @Test

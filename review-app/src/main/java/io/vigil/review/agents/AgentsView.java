@@ -20,6 +20,7 @@ import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.Route;
 import io.vigil.review.ui.Feedback;
 import io.vigil.review.ui.Forms;
+import io.vigil.review.ui.Grids;
 import io.vigil.review.ui.MainLayout;
 import jakarta.annotation.security.PermitAll;
 import java.time.Duration;
@@ -69,18 +70,19 @@ class AgentsView extends VerticalLayout {
     private void configureGrid() {
         grid.setId("agents");
         grid.addThemeVariants(GridVariant.LUMO_ROW_STRIPES, GridVariant.LUMO_COMPACT);
-        grid.addColumn(Agent::name).setHeader("Agent").setAutoWidth(true).setSortable(true);
-        grid.addColumn(Agent::owner).setHeader("Owner").setAutoWidth(true).setSortable(true);
+        // Flexible and wrapping: long names, roles and tags share a laptop's width instead of cutting it.
+        Grids.flexible(grid.addColumn(Agent::name).setHeader("Agent").setSortable(true));
+        Grids.flexible(grid.addColumn(Agent::owner).setHeader("Owner").setSortable(true));
         grid.addColumn(Agent::targetName).setHeader("Target").setAutoWidth(true);
-        grid.addColumn(a -> a.upstreamRole() + (a.ownRole() ? "" : " (shared)"))
-                .setHeader("Upstream role")
-                .setAutoWidth(true);
+        Grids.flexible(grid.addColumn(a -> a.upstreamRole() + (a.ownRole() ? "" : " (shared)"))
+                .setHeader("Upstream role"));
         grid.addComponentColumn(AgentsView::status).setHeader("Status").setAutoWidth(true);
-        grid.addColumn(a -> String.join(", ", a.tags())).setHeader("Tags").setAutoWidth(true);
+        Grids.flexible(grid.addColumn(a -> String.join(", ", a.tags())).setHeader("Tags"));
         grid.addColumn(AgentsView::secretAge).setHeader("Secret").setAutoWidth(true);
         grid.addColumn(a -> a.lastActivity() == null ? "never" : Feedback.utc(a.lastActivity()))
                 .setHeader("Last activity")
                 .setAutoWidth(true);
+        Grids.wrapping(grid);
         grid.setSizeFull();
         grid.addItemClickListener(
                 e -> getUI().ifPresent(ui -> ui.navigate("agent/" + e.getItem().id())));

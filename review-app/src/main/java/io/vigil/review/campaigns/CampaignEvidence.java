@@ -277,6 +277,9 @@ public class CampaignEvidence {
             s.append(String.format(" (%,d DDL, %,d denied)", e.ddl(), e.denials()));
         }
         s.append("; last activity ").append(e.lastActivity() == null ? "never" : seconds(e.lastActivity()));
+        if (!e.policies().isEmpty()) {
+            s.append("; judged by ").append(String.join(", ", e.policies()));
+        }
         for (RelationUse u : e.usage()) {
             s.append(String.format(
                     "%n%s %s: %,d since %s, last %s",

@@ -6,6 +6,8 @@ import static io.vigil.db.jooq.Tables.AGENT_GRANT_READ;
 import static io.vigil.db.jooq.Tables.CAMPAIGN;
 import static io.vigil.db.jooq.Tables.CAMPAIGN_ITEM;
 import static io.vigil.db.jooq.Tables.PERSON;
+import static io.vigil.db.jooq.Tables.SESSION;
+import static io.vigil.db.jooq.Tables.STATEMENT;
 import static io.vigil.db.jooq.Tables.TARGET;
 import static io.vigil.db.jooq.Tables.USAGE_AGENT_LAST;
 import static io.vigil.db.jooq.Tables.USAGE_DAY;
@@ -72,6 +74,7 @@ class CampaignLauncher {
                 .fetchMap(AGENT_GRANT_READ.AGENT_ID);
         Map<UUID, List<RelationUse>> usage = usage(inScope, periodStart);
         Map<UUID, long[]> totals = totals(inScope, periodStart);
+        Map<UUID, List<String>> policies = policies(inScope, periodStart);
         Map<UUID, OffsetDateTime> last = lastActivity(inScope);
         Map<UUID, String> changers = Separation.lastAccessChangers(db, inScope);
         Map<String, Boolean> people = db.select(PERSON.LOGIN, PERSON.GONE_AT.isNotNull())
@@ -109,7 +112,8 @@ class CampaignLauncher {
                     grants.getOrDefault(id, List.of()),
                     usage.getOrDefault(id, List.of()),
                     read == null ? null : read.getReadAt(),
-                    unknownPrivileges(read, privilegesSince));
+                    unknownPrivileges(read, privilegesSince),
+                    policies.getOrDefault(id, List.of()));
             String role = agent.value6();
             Recommendation r = Recommender.recommend(e, role, rules);
             String json = EvidenceJson.write(e, periodStart, now);
@@ -248,6 +252,30 @@ class CampaignLauncher {
                 .fetchGroups(
                         r -> r.value1(),
                         r -> new RelationUse(r.value2(), r.value3(), r.value4(), r.value5(), r.value6()));
+    }
+
+    /**
+     * Per agent: the guardrail policy versions its statements in the period were judged by, each
+     * once, in name order. Reads the period's statements: a campaign launches once a quarter.
+     */
+    private Map<UUID, List<String>> policies(SelectConditionStep<Record1<UUID>> inScope, OffsetDateTime from) {
+        Map<UUID, java.util.TreeSet<String>> byAgent = new HashMap<>();
+        db.selectDistinct(SESSION.AGENT_ID, STATEMENT.POLICIES)
+                .from(STATEMENT)
+                .join(SESSION)
+                .on(SESSION.ID.eq(STATEMENT.SESSION_ID))
+                .where(STATEMENT.STARTED_AT.ge(from))
+                .and(STATEMENT.POLICIES.isNotNull())
+                .and(SESSION.AGENT_ID.in(inScope))
+                .forEach(r -> {
+                    for (String policy : r.value2().split(", ")) {
+                        byAgent.computeIfAbsent(r.value1(), a -> new java.util.TreeSet<>())
+                                .add(policy);
+                    }
+                });
+        Map<UUID, List<String>> policies = new HashMap<>();
+        byAgent.forEach((agent, names) -> policies.put(agent, List.copyOf(names)));
+        return policies;
     }
 
     /** Per agent: statements, DDL statements and denials in the period. */

@@ -15,6 +15,8 @@ import java.util.List;
  * @param privilegesReadAt when {@code grants} were read from the target, null if never
  * @param privilegesUnknown why {@code grants} cannot be trusted (never read, the last read failed,
  *     or too old), null when they were read fresh
+ * @param policies the guardrail policy versions its statements in the period were judged by
+ *     ({@code baseline v2}); empty if none was (or the evidence predates guardrails)
  */
 public record Evidence(
         OffsetDateTime createdAt,
@@ -25,11 +27,37 @@ public record Evidence(
         List<Grant> grants,
         List<RelationUse> usage,
         OffsetDateTime privilegesReadAt,
-        String privilegesUnknown) {
+        String privilegesUnknown,
+        List<String> policies) {
 
     public Evidence {
         grants = List.copyOf(grants);
         usage = List.copyOf(usage);
+        policies = List.copyOf(policies);
+    }
+
+    /** Evidence without guardrail policies in force. */
+    public Evidence(
+            OffsetDateTime createdAt,
+            OffsetDateTime lastActivity,
+            long statements,
+            long ddl,
+            long denials,
+            List<Grant> grants,
+            List<RelationUse> usage,
+            OffsetDateTime privilegesReadAt,
+            String privilegesUnknown) {
+        this(
+                createdAt,
+                lastActivity,
+                statements,
+                ddl,
+                denials,
+                grants,
+                usage,
+                privilegesReadAt,
+                privilegesUnknown,
+                List.of());
     }
 
     /** Evidence whose privileges were read fresh at {@code readAt}. */

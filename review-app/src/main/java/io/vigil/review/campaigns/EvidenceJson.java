@@ -32,6 +32,7 @@ final class EvidenceJson {
         m.put("statements", e.statements());
         m.put("ddl", e.ddl());
         m.put("denials", e.denials());
+        m.put("policies", e.policies());
         List<Map<String, Object>> grants = new ArrayList<>();
         for (Grant g : e.grants()) {
             Map<String, Object> row = new LinkedHashMap<>();
@@ -88,7 +89,8 @@ final class EvidenceJson {
                 time(n.path("privileges_read_at")),
                 n.path("privileges_unknown").isString()
                         ? n.path("privileges_unknown").asString()
-                        : null);
+                        : null,
+                n.path("policies").valueStream().map(JsonNode::asString).toList());
     }
 
     static byte[] sha256(String text) {

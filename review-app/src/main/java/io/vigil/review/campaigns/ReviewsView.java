@@ -189,7 +189,8 @@ class ReviewsView extends VerticalLayout {
                 + (item.ownRole() ? "" : " (the target's shared role)") + "; reviewer: " + item.reviewerReason()));
         box.add(new Paragraph("Recommended: " + item.recommendation() + ", because " + item.recommendationReason()));
         box.add(new Paragraph(e.statements() + " statements in the period (" + e.ddl() + " DDL, " + e.denials()
-                + " denied); last activity " + (e.lastActivity() == null ? "never" : Feedback.utc(e.lastActivity()))));
+                + " denied); last activity " + (e.lastActivity() == null ? "never" : Feedback.utc(e.lastActivity()))
+                + (e.policies().isEmpty() ? "" : "; judged by " + String.join(", ", e.policies()))));
         if (!item.reduceStatements().isEmpty()) {
             box.add(new H4("A reduce runs"));
             Pre sql = new Pre(String.join(";\n", item.reduceStatements()) + ";");

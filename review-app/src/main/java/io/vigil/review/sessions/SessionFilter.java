@@ -1,5 +1,6 @@
 package io.vigil.review.sessions;
 
+import io.vigil.proxy.audit.Judgement;
 import java.time.OffsetDateTime;
 
 /**
@@ -12,9 +13,17 @@ import java.time.OffsetDateTime;
  * @param kind sessions that ran at least one statement of this kind (read, write, ddl, ...)
  * @param relation sessions that read or wrote this relation; {@code orders} also matches {@code
  *     archive.orders}, {@code archive.orders} only itself
+ * @param stopped sessions with at least one statement policy stopped this way (denied, or held for
+ *     review)
  */
 public record SessionFilter(
-        String agent, String target, OffsetDateTime from, OffsetDateTime to, String kind, String relation) {
+        String agent,
+        String target,
+        OffsetDateTime from,
+        OffsetDateTime to,
+        String kind,
+        String relation,
+        Judgement.Effect stopped) {
 
     public static final SessionFilter ANY = new SessionFilter(null, null, null, null, null, null);
 
@@ -23,26 +32,39 @@ public record SessionFilter(
         target = blankToNull(target);
         kind = blankToNull(kind);
         relation = blankToNull(relation);
+        if (stopped == Judgement.Effect.ALLOW) {
+            throw new IllegalArgumentException("sessions are filtered by statements policy stopped, not allowed");
+        }
+    }
+
+    /** Any session, as far as policy goes. */
+    public SessionFilter(
+            String agent, String target, OffsetDateTime from, OffsetDateTime to, String kind, String relation) {
+        this(agent, target, from, to, kind, relation, null);
+    }
+
+    public SessionFilter withStopped(Judgement.Effect stopped) {
+        return new SessionFilter(agent, target, from, to, kind, relation, stopped);
     }
 
     public SessionFilter withAgent(String agent) {
-        return new SessionFilter(agent, target, from, to, kind, relation);
+        return new SessionFilter(agent, target, from, to, kind, relation, stopped);
     }
 
     public SessionFilter withTarget(String target) {
-        return new SessionFilter(agent, target, from, to, kind, relation);
+        return new SessionFilter(agent, target, from, to, kind, relation, stopped);
     }
 
     public SessionFilter withTimes(OffsetDateTime from, OffsetDateTime to) {
-        return new SessionFilter(agent, target, from, to, kind, relation);
+        return new SessionFilter(agent, target, from, to, kind, relation, stopped);
     }
 
     public SessionFilter withKind(String kind) {
-        return new SessionFilter(agent, target, from, to, kind, relation);
+        return new SessionFilter(agent, target, from, to, kind, relation, stopped);
     }
 
     public SessionFilter withRelation(String relation) {
-        return new SessionFilter(agent, target, from, to, kind, relation);
+        return new SessionFilter(agent, target, from, to, kind, relation, stopped);
     }
 
     private static String blankToNull(String value) {

@@ -139,7 +139,11 @@ class SessionReplayView extends VerticalLayout implements HasUrlParameter<String
                 .setHeader("Parameters")
                 .setFlexGrow(2);
         timeline.addColumn(StatementEntry::relationsText).setHeader("Relations").setFlexGrow(1);
-        timeline.addColumn(StatementEntry::outcome).setHeader("Outcome").setFlexGrow(1);
+        // What policy said shows on the outcome (a stopped statement's outcome names it in full).
+        timeline.addColumn(StatementEntry::outcome)
+                .setHeader("Outcome")
+                .setFlexGrow(1)
+                .setTooltipGenerator(StatementEntry::policyText);
         timeline.addColumn(StatementEntry::rows)
                 .setHeader("Rows")
                 .setTextAlign(ColumnTextAlign.END)

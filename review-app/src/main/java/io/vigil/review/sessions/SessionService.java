@@ -111,7 +111,10 @@ public class SessionService {
                         STATEMENT_VIEW.COMMAND_TAG,
                         STATEMENT_VIEW.ROW_COUNT,
                         STATEMENT_VIEW.SQLSTATE,
-                        STATEMENT_VIEW.ERROR_MESSAGE)
+                        STATEMENT_VIEW.ERROR_MESSAGE,
+                        STATEMENT_VIEW.VERDICT,
+                        STATEMENT_VIEW.POLICIES,
+                        STATEMENT_VIEW.RULE)
                 .from(STATEMENT_VIEW)
                 .where(STATEMENT_VIEW.SESSION_ID.eq(sessionId))
                 .orderBy(STATEMENT_VIEW.SEQ)
@@ -132,7 +135,10 @@ public class SessionService {
                         r.value12(),
                         r.value13(),
                         r.value14(),
-                        r.value15()));
+                        r.value15(),
+                        r.value16(),
+                        r.value17(),
+                        r.value18()));
     }
 
     /**
@@ -282,6 +288,12 @@ public class SessionService {
                     .from(STATEMENT)
                     .where(STATEMENT.SESSION_ID.eq(SESSION_VIEW.ID))
                     .and(STATEMENT.KIND.eq(filter.kind()))));
+        }
+        if (filter.stopped() != null) {
+            condition = condition.and(DSL.exists(DSL.selectOne()
+                    .from(STATEMENT)
+                    .where(STATEMENT.SESSION_ID.eq(SESSION_VIEW.ID))
+                    .and(STATEMENT.VERDICT.eq(filter.stopped().label()))));
         }
         if (filter.relation() != null) {
             condition = condition.and(DSL.exists(DSL.selectOne()

@@ -21,6 +21,7 @@ import com.vaadin.flow.router.BeforeEnterObserver;
 import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.QueryParameters;
 import com.vaadin.flow.router.Route;
+import io.vigil.proxy.audit.Judgement;
 import io.vigil.review.ui.MainLayout;
 import jakarta.annotation.security.PermitAll;
 import java.time.LocalDateTime;
@@ -52,6 +53,7 @@ class SessionsView extends VerticalLayout implements BeforeEnterObserver {
     private final DateTimePicker to = new DateTimePicker("To (UTC)");
     private final Select<String> kind = new Select<>();
     private final TextField relation = new TextField("Relation");
+    private final Select<Judgement.Effect> stopped = new Select<>();
     private boolean applying;
 
     SessionsView(SessionService sessions) {
@@ -75,6 +77,14 @@ class SessionsView extends VerticalLayout implements BeforeEnterObserver {
         kind.setItems(KINDS);
         kind.setEmptySelectionAllowed(true);
         kind.setEmptySelectionCaption("any");
+        stopped.setId("filter-stopped");
+        stopped.setLabel("Stopped by policy");
+        stopped.setItems(Judgement.Effect.DENY, Judgement.Effect.REVIEW);
+        stopped.setItemLabelGenerator(
+                e -> e == null ? "any" : e == Judgement.Effect.DENY ? "denied" : "held for review");
+        stopped.setEmptySelectionAllowed(true);
+        stopped.setEmptySelectionCaption("any");
+        stopped.addValueChangeListener(e -> filterChanged());
         relation.setId("filter-relation");
         relation.setPlaceholder("e.g. orders");
         relation.setClearButtonVisible(true);
@@ -88,7 +98,7 @@ class SessionsView extends VerticalLayout implements BeforeEnterObserver {
         Button clear = new Button("Clear filters", e -> show(SessionFilter.ANY));
         clear.setId("filter-clear");
         clear.addThemeVariants(ButtonVariant.LUMO_TERTIARY);
-        HorizontalLayout bar = new HorizontalLayout(agent, target, from, to, kind, relation, clear);
+        HorizontalLayout bar = new HorizontalLayout(agent, target, from, to, kind, relation, stopped, clear);
         bar.setAlignItems(FlexComponent.Alignment.BASELINE);
         bar.setWrap(true);
         return bar;
@@ -124,6 +134,7 @@ class SessionsView extends VerticalLayout implements BeforeEnterObserver {
         to.setValue(filter.to() == null ? null : filter.to().toLocalDateTime());
         kind.setValue(filter.kind());
         relation.setValue(filter.relation() == null ? "" : filter.relation());
+        stopped.setValue(filter.stopped());
         applying = false;
         list(filter);
     }
@@ -148,7 +159,8 @@ class SessionsView extends VerticalLayout implements BeforeEnterObserver {
                 utc(from.getValue()),
                 utc(to.getValue()),
                 kind.getValue(),
-                relation.getValue());
+                relation.getValue(),
+                stopped.getValue());
     }
 
     static SessionFilter fromQuery(QueryParameters query) {
@@ -160,7 +172,17 @@ class SessionsView extends VerticalLayout implements BeforeEnterObserver {
                 time(first(p, "from")),
                 time(first(p, "to")),
                 kindValue != null && KINDS.contains(kindValue) ? kindValue : null,
-                first(p, "relation"));
+                first(p, "relation"),
+                stoppedValue(first(p, "stopped")));
+    }
+
+    /** {@code denied} or {@code review} from a link; anything else: any session. */
+    private static Judgement.Effect stoppedValue(String value) {
+        return switch (value == null ? "" : value) {
+            case "denied" -> Judgement.Effect.DENY;
+            case "review" -> Judgement.Effect.REVIEW;
+            default -> null;
+        };
     }
 
     static QueryParameters toQuery(SessionFilter filter) {
@@ -174,6 +196,10 @@ class SessionsView extends VerticalLayout implements BeforeEnterObserver {
         put(p, "to", filter.to() == null ? null : filter.to().toLocalDateTime().toString());
         put(p, "kind", filter.kind());
         put(p, "relation", filter.relation());
+        put(
+                p,
+                "stopped",
+                filter.stopped() == null ? null : filter.stopped() == Judgement.Effect.DENY ? "denied" : "review");
         return QueryParameters.simple(p);
     }
 

@@ -12,6 +12,9 @@ import java.util.List;
  * @param parameters the bind parameters as text (an element is null for SQL NULL); null if none
  *     were sent or the target keeps only their hash
  * @param parametersHash SHA-256 of the parameters, for targets that keep only that
+ * @param verdict allow, review or deny; null if recorded before guardrails (or refused unread)
+ * @param policies the policy versions it was judged by ({@code baseline v3})
+ * @param rule the rule that stopped it; null if it ran
  */
 public record StatementEntry(
         long seq,
@@ -28,7 +31,10 @@ public record StatementEntry(
         String commandTag,
         Long rows,
         String sqlState,
-        String errorMessage) {
+        String errorMessage,
+        String verdict,
+        String policies,
+        String rule) {
 
     private static final int SHOWN_PARAMETER_CHARS = 200;
 
@@ -68,6 +74,18 @@ public record StatementEntry(
             }
         }
         return text.toString();
+    }
+
+    /** What policy said: {@code baseline v3}, {@code denied: baseline v3, no-drop}; empty if not judged. */
+    public String policyText() {
+        if (verdict == null) {
+            return "";
+        }
+        return switch (verdict) {
+            case "deny" -> "denied: " + policies + ", " + rule;
+            case "review" -> "held for review: " + policies + ", " + rule;
+            default -> policies;
+        };
     }
 
     /** Relations read and written, as {@code reads → writes}. */

@@ -39,6 +39,17 @@ class EvidenceJsonTest {
     }
 
     @Test
+    void thePolicyVersionsInForceSurviveAndOlderEvidenceHasNone() {
+        Evidence judged =
+                new Evidence(T, T, 3, 0, 1, List.of(), List.of(), T, null, List.of("baseline v2", "export v1"));
+        assertThat(EvidenceJson.read(EvidenceJson.write(judged, T, T)).policies())
+                .containsExactly("baseline v2", "export v1");
+        String older = EvidenceJson.write(evidence, T, T).replace(",\"policies\":[]", "");
+        assertThat(older).doesNotContain("policies");
+        assertThat(EvidenceJson.read(older).policies()).isEmpty();
+    }
+
+    @Test
     void aNeverActiveAgentHasNoLastActivity() {
         Evidence idle = new Evidence(T, null, 0, 0, 0, List.of(), List.of());
         assertThat(EvidenceJson.read(EvidenceJson.write(idle, T, T)).lastActivity())

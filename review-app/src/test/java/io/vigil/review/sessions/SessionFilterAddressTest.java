@@ -20,7 +20,8 @@ class SessionFilterAddressTest {
                 OffsetDateTime.of(2026, 11, 1, 8, 30, 0, 0, ZoneOffset.UTC),
                 OffsetDateTime.of(2026, 11, 2, 0, 0, 0, 0, ZoneOffset.UTC),
                 "write",
-                "public.orders & co");
+                "public.orders & co",
+                io.vigil.proxy.audit.Judgement.Effect.DENY);
         QueryParameters address =
                 QueryParameters.fromString(SessionsView.toQuery(filter).getQueryString());
         assertThat(SessionsView.fromQuery(address)).isEqualTo(filter);
@@ -42,7 +43,9 @@ class SessionFilterAddressTest {
                 "to=2026-13-01T00:00",
                 "from=%00",
                 "agent=",
-                "relation=%20%20"
+                "relation=%20%20",
+                "stopped=allow",
+                "stopped=DENIED"
             })
     void aBrokenParameterIsIgnored(String query) {
         assertThat(SessionsView.fromQuery(QueryParameters.fromString(query))).isEqualTo(SessionFilter.ANY);

@@ -11,6 +11,7 @@ import io.vigil.proxy.audit.AuditEvent.SessionOpened;
 import io.vigil.proxy.audit.AuditEvent.StatementCompleted;
 import io.vigil.proxy.audit.AuditEvent.StatementStarted;
 import io.vigil.proxy.audit.Checkpoint;
+import io.vigil.proxy.audit.Judgement;
 import io.vigil.proxy.audit.Outcome;
 import io.vigil.proxy.audit.TrailRecord;
 import io.vigil.proxy.sql.StatementKind;
@@ -81,6 +82,12 @@ public final class TrailJson {
                 }
                 o.set("parameters", e.parameters() == null ? null : array(e.parameters()));
                 o.put("parameters_hash", e.parametersHash());
+                Judgement judgement = e.judgement();
+                if (judgement != null) {
+                    o.put("verdict", judgement.effect().label());
+                    o.put("policies", judgement.policies());
+                    o.put("rule", judgement.rule());
+                }
             }
             case StatementCompleted e -> {
                 o.put("seq", e.seq());
@@ -248,7 +255,11 @@ public final class TrailJson {
                 Protocol.valueOf(text(o, "protocol").toUpperCase(Locale.ROOT)),
                 shape,
                 o.path("parameters").isArray() ? list(o.path("parameters")) : null,
-                text(o, "parameters_hash"));
+                text(o, "parameters_hash"),
+                text(o, "verdict") == null
+                        ? null
+                        : new Judgement(
+                                Judgement.Effect.ofLabel(text(o, "verdict")), text(o, "policies"), text(o, "rule")));
     }
 
     private static String type(AuditEvent event) {

@@ -22,6 +22,7 @@ import io.vigil.proxy.audit.AuditEvent.SessionOpened;
 import io.vigil.proxy.audit.AuditEvent.StatementCompleted;
 import io.vigil.proxy.audit.AuditEvent.StatementStarted;
 import io.vigil.proxy.audit.Checkpoint;
+import io.vigil.proxy.audit.Judgement;
 import io.vigil.proxy.audit.Outcome;
 import io.vigil.proxy.audit.TrailRecord;
 import io.vigil.proxy.audit.export.ExportTrail;
@@ -275,7 +276,10 @@ public final class StoreTrail {
                 Protocol.valueOf(s.getProtocol().toUpperCase(Locale.ROOT)),
                 shape,
                 s.getParameters() == null ? null : list(s.getParameters()),
-                s.getParametersHash());
+                s.getParametersHash(),
+                s.getVerdict() == null
+                        ? null
+                        : new Judgement(Judgement.Effect.ofLabel(s.getVerdict()), s.getPolicies(), s.getRule()));
     }
 
     private static StatementCompleted completed(StatementRecord s, Outcome outcome) {
