@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Interleaved throughput comparison: direct PostgreSQL vs pgbouncer (session mode) vs Vigil.
+# Interleaved throughput comparison: direct PostgreSQL vs pgbouncer (session mode) vs Vigil, and
+# Vigil with the baseline guardrail policy enforced.
 #
 #   proxy-module/bench/pgbench-compare.sh [-T seconds] [-r rounds] [-s scale] [-w warm-up seconds] [-x]
 #
@@ -81,11 +82,12 @@ setpriv --reuid=nobody --regid=nogroup --clear-groups pgbouncer -q "$work/pgboun
 bouncer_pid=$!
 sleep 1
 
-declare -A host_port=([direct]=$PG_PORT [pgbouncer]=$bouncer_port [vigil]=$VIGIL_PORT)
-declare -A user=([direct]=$PG_USER [pgbouncer]=$PG_USER [vigil]=$VIGIL_USER)
-declare -A password=([direct]=$PG_PASSWORD [pgbouncer]=$PG_PASSWORD [vigil]=$VIGIL_PASSWORD)
-declare -A cpu_pid=([direct]="" [pgbouncer]=$bouncer_pid [vigil]=$stack_pid)
-targets=(direct pgbouncer vigil)
+# "vigil" is judged by a policy without rules; "baseline" by the baseline preset's rules as well.
+declare -A host_port=([direct]=$PG_PORT [pgbouncer]=$bouncer_port [vigil]=$VIGIL_PORT [baseline]=$VIGIL_PORT)
+declare -A user=([direct]=$PG_USER [pgbouncer]=$PG_USER [vigil]=$VIGIL_USER [baseline]=$VIGIL_BASELINE_USER)
+declare -A password=([direct]=$PG_PASSWORD [pgbouncer]=$PG_PASSWORD [vigil]=$VIGIL_PASSWORD [baseline]=$VIGIL_PASSWORD)
+declare -A cpu_pid=([direct]="" [pgbouncer]=$bouncer_pid [vigil]=$stack_pid [baseline]=$stack_pid)
+targets=(direct pgbouncer vigil baseline)
 
 if [ -n "$FLOOR" ]; then
   relay_port=$((bouncer_port + 1))

@@ -39,6 +39,16 @@ class GuardrailIT {
         env = new TestEnvironment(dir.resolve("pg"));
         agent = env.agent("guarded-bot", "owner@example.com", "s3cret-guarded");
         env.enforce("baseline");
+        // Functions the target role made before the agent's session: read with the catalog at login.
+        try (Connection c = env.postgres
+                        .dataSource("shop", TestEnvironment.UPSTREAM_ROLE, TestEnvironment.UPSTREAM_PASSWORD)
+                        .getConnection();
+                Statement s = c.createStatement()) {
+            s.execute("create table orders (id int primary key, total int)");
+            s.execute("create function purge() returns void language sql as 'delete from orders'");
+            // CVE-2018-1058's pattern: a better match for varchar than pg_catalog.lower(text).
+            s.execute("create function public.lower(varchar) returns text language sql as $$select 'pwned'$$");
+        }
     }
 
     @AfterAll
@@ -170,6 +180,30 @@ class GuardrailIT {
             rs.next();
             assertThat(rs.getLong(1)).as("the statement after the denied one").isZero();
         }
+    }
+
+    @Test
+    void callsToFunctionsThatMayChangeAnythingWaitForAPerson() throws Exception {
+        try (Connection c = connect();
+                Statement s = c.createStatement()) {
+            for (String call : List.of(
+                    "select purge()",
+                    "select 1 from orders where purge() is null",
+                    "select lower('X'::varchar)",
+                    "select made_since_login()")) {
+                SQLException held = SqlStates.assertFailsWith("42501", () -> s.execute(call));
+                assertThat(held.getMessage())
+                        .as(call)
+                        .contains("rule 'review-user-functions'")
+                        .contains("approvals are not available yet");
+            }
+            try (ResultSet rs = s.executeQuery("select upper('x'), pg_catalog.lower('Y'), count(*) from orders")) {
+                rs.next();
+                assertThat(rs.getString(1)).isEqualTo("X");
+                assertThat(rs.getString(2)).isEqualTo("y");
+            }
+        }
+        assertThat(rows()).as("purge() never ran").isEqualTo(3);
     }
 
     @Test

@@ -197,11 +197,16 @@ final class UpstreamLoginHandler extends SimpleChannelInboundHandler<PgFrame> {
             send(ctx, new Query(setting, true));
         } else {
             catalogRows = RelationCatalog.builder();
-            send(ctx, new Query(RelationCatalog.QUERY + ";\n" + setting, true));
+            send(
+                    ctx,
+                    new Query(RelationCatalog.QUERY + ";\n" + RelationCatalog.FUNCTION_QUERY + ";\n" + setting, true));
         }
     }
 
-    /** Rows of (schema, relation, usable), then one of the search_path setting. */
+    /**
+     * Rows of (schema, relation, usable), of (schema, function, volatility, SECURITY DEFINER,
+     * language, owned), then one of the search_path setting.
+     */
     private void catalogAnswer(PgFrame frame) throws RoleRefused {
         switch (frame.type()) {
             case BackendMessage.DATA_ROW -> {
@@ -210,6 +215,14 @@ final class UpstreamLoginHandler extends SimpleChannelInboundHandler<PgFrame> {
                     searchPath = row.column(0);
                 } else if (catalogRows == null) {
                     throw new RoleRefused("the target answered Vigil's catalog read out of turn");
+                } else if (row.columns().size() == 6) {
+                    catalogRows.function(
+                            row.column(0),
+                            row.column(1),
+                            "v".equals(row.column(2)),
+                            "t".equals(row.column(3)),
+                            row.column(4),
+                            "t".equals(row.column(5)));
                 } else if (row.column(1) == null) {
                     catalogRows.schema(row.column(0), "t".equals(row.column(2)));
                 } else {

@@ -36,22 +36,73 @@ public final class RelationCatalog {
              limit %d)
             """.formatted(MAX_RELATIONS + 1);
 
+    public static final int MAX_FUNCTIONS = 100_000;
+
+    /**
+     * Rows of (schema, function, volatility, SECURITY DEFINER, language, owned by the role itself):
+     * every function, pg_catalog's too (a name the catalog lacks is judged as the worst it could
+     * be). Six columns: the login tells its rows from {@link #QUERY}'s three by that.
+     */
+    public static final String FUNCTION_QUERY = """
+            select n.nspname, p.proname, p.provolatile, p.prosecdef, l.lanname,
+                   p.proowner OPERATOR(pg_catalog.=) (select r.oid from pg_catalog.pg_roles r
+                                                       where r.rolname OPERATOR(pg_catalog.=) current_user)
+              from pg_catalog.pg_proc p
+              join pg_catalog.pg_namespace n on n.oid OPERATOR(pg_catalog.=) p.pronamespace
+              join pg_catalog.pg_language l on l.oid OPERATOR(pg_catalog.=) p.prolang
+             where n.nspname OPERATOR(pg_catalog.!~) '^pg_(toast|temp_|toast_temp_)'
+             limit %d
+            """.formatted(MAX_FUNCTIONS + 1);
+
+    /**
+     * A function as the catalog has it.
+     *
+     * @param isVolatile whether it is VOLATILE (it may change anything, whatever it is called from)
+     * @param owned whether the session's role itself owns it
+     */
+    public record Function(String schema, boolean isVolatile, boolean securityDefiner, String language, boolean owned) {
+
+        /** Part of the server: pg_catalog's and information_schema's. */
+        public boolean builtin() {
+            return schema.equals("pg_catalog") || schema.equals("information_schema");
+        }
+    }
+
     private final Set<String> schemas;
     private final Set<String> usable;
     private final Map<String, Set<String>> relations;
+    private final Map<String, java.util.List<Function>> functions;
     private final boolean complete;
+    private final boolean functionsComplete;
 
     private RelationCatalog(
-            Set<String> schemas, Set<String> usable, Map<String, Set<String>> relations, boolean complete) {
+            Set<String> schemas,
+            Set<String> usable,
+            Map<String, Set<String>> relations,
+            boolean complete,
+            Map<String, java.util.List<Function>> functions,
+            boolean functionsComplete) {
         this.schemas = schemas;
         this.usable = usable;
         this.relations = relations;
         this.complete = complete;
+        this.functions = functions;
+        this.functionsComplete = functionsComplete;
     }
 
     /** A catalog with nothing in it that knows it is not complete: every name is unknown. */
     public static RelationCatalog unknown() {
-        return new RelationCatalog(Set.of(), Set.of(), Map.of(), false);
+        return new RelationCatalog(Set.of(), Set.of(), Map.of(), false, Map.of(), false);
+    }
+
+    /** Every function of that name, in any schema; empty if the catalog knows none. */
+    public java.util.List<Function> functions(String name) {
+        return functions.getOrDefault(name, java.util.List.of());
+    }
+
+    /** False if the functions were cut at {@link #MAX_FUNCTIONS} or not read. */
+    public boolean functionsComplete() {
+        return functionsComplete;
     }
 
     public static Builder builder() {
@@ -83,7 +134,10 @@ public final class RelationCatalog {
         private final Set<String> schemas = new HashSet<>();
         private final Set<String> usable = new HashSet<>();
         private final Map<String, Set<String>> relations = new HashMap<>();
+        private final Map<String, java.util.List<Function>> functions = new HashMap<>();
         private int count;
+        private int functionCount;
+        private boolean functionsRead;
 
         private Builder() {}
 
@@ -102,9 +156,33 @@ public final class RelationCatalog {
             return this;
         }
 
+        /** One row of {@link #FUNCTION_QUERY}. */
+        public Builder function(
+                String schema,
+                String name,
+                boolean isVolatile,
+                boolean securityDefiner,
+                String language,
+                boolean owned) {
+            functionsRead = true;
+            if (++functionCount <= MAX_FUNCTIONS) {
+                functions
+                        .computeIfAbsent(name, n -> new java.util.ArrayList<>(1))
+                        .add(new Function(schema, isVolatile, securityDefiner, language, owned));
+            }
+            return this;
+        }
+
         public RelationCatalog build() {
+            Map<String, java.util.List<Function>> byName = new HashMap<>();
+            functions.forEach((name, list) -> byName.put(name, java.util.List.copyOf(list)));
             return new RelationCatalog(
-                    Set.copyOf(schemas), Set.copyOf(usable), Map.copyOf(relations), count <= MAX_RELATIONS);
+                    Set.copyOf(schemas),
+                    Set.copyOf(usable),
+                    Map.copyOf(relations),
+                    count <= MAX_RELATIONS,
+                    Map.copyOf(byName),
+                    functionsRead && functionCount <= MAX_FUNCTIONS);
         }
     }
 }

@@ -130,6 +130,7 @@ public final class SessionRelations {
      * open): their SET LOCAL lasts until the query's end.
      */
     public void queryStarts(int statements) {
+        functionsChangedBefore = functionsChanged;
         if (statements > 1 && !inTransaction) {
             inTransaction = true;
             implicitTransaction = true;
@@ -150,6 +151,7 @@ public final class SessionRelations {
      * changed is asked of the target again before the next statement that depends on it.
      */
     public void refused() {
+        functionsChanged = functionsChangedBefore;
         if (implicitTransaction && inTransaction) {
             apply(PathChange.of(PathChange.Kind.ROLLBACK));
         }
@@ -166,9 +168,79 @@ public final class SessionRelations {
         }
         List<String> reads = resolveAll(shape.reads(), false);
         List<String> writes = resolveAll(shape.writes(), creates(shape));
+        Set<Trait> traits = shape.functions().isEmpty() ? shape.traits() : functionTraits(shape);
+        if (traits != shape.traits()) {
+            return shape.withResolution(reads, writes, traits);
+        }
         return reads.equals(shape.reads()) && writes.equals(shape.writes())
                 ? shape
                 : shape.withRelations(reads, writes);
+    }
+
+    /**
+     * The statement's traits with what its function calls are, as they resolve now: every function
+     * of the called name on the path (or in the named schema) counts, and a name the catalog does not
+     * know counts as the worst it could be.
+     */
+    private Set<Trait> functionTraits(StatementShape shape) {
+        Set<Trait> added = null;
+        for (String called : shape.functions()) {
+            for (Trait trait : callTraits(called)) {
+                if (!shape.traits().contains(trait)) {
+                    if (added == null) {
+                        added = java.util.EnumSet.noneOf(Trait.class);
+                        added.addAll(shape.traits());
+                    }
+                    added.add(trait);
+                }
+            }
+        }
+        return added == null ? shape.traits() : added;
+    }
+
+    /** Statements after which the session's functions may differ from the catalog as read. */
+    private static final Set<String> DEFINES_FUNCTIONS =
+            Set.of("CreateFunctionStmt", "AlterFunctionStmt", "RenameStmt", "AlterObjectSchemaStmt");
+
+    /** The session made or changed a function: calls are no longer settled by the catalog. */
+    private boolean functionsChanged;
+    /** {@link #functionsChanged} as the current query found it, for a query refused as a whole. */
+    private boolean functionsChangedBefore;
+
+    private static final Set<Trait> UNKNOWN_CALL = Set.of(Trait.CALLS_VOLATILE_FUNCTION, Trait.CALLS_SECURITY_DEFINER);
+
+    private Set<Trait> callTraits(String called) {
+        int dot = called.lastIndexOf('.');
+        String name = called.substring(dot + 1);
+        String schema = dot < 0 ? null : called.substring(0, dot);
+        if (schema != null && schema.indexOf('.') >= 0) {
+            schema = schema.substring(schema.lastIndexOf('.') + 1); // database.schema.function
+        }
+        if (functionsChanged && !"pg_catalog".equals(schema)) {
+            return UNKNOWN_CALL;
+        }
+        boolean onPath = false;
+        boolean isVolatile = false;
+        boolean definer = false;
+        for (RelationCatalog.Function f : catalog.functions(name)) {
+            boolean reachable = schema != null
+                    ? f.schema().equals(schema)
+                    : uncertain || f.schema().equals("pg_catalog") || path.contains(f.schema());
+            if (reachable) {
+                onPath = true;
+                isVolatile |= f.isVolatile() && !f.builtin();
+                definer |= f.securityDefiner();
+            }
+        }
+        if (!onPath) {
+            return UNKNOWN_CALL;
+        }
+        if (isVolatile && definer) {
+            return UNKNOWN_CALL;
+        }
+        return isVolatile
+                ? Set.of(Trait.CALLS_VOLATILE_FUNCTION)
+                : definer ? Set.of(Trait.CALLS_SECURITY_DEFINER) : Set.of();
     }
 
     /**
@@ -178,6 +250,10 @@ public final class SessionRelations {
     public void ran(StatementShape resolved) {
         if (resolved == null) {
             return;
+        }
+        if (DEFINES_FUNCTIONS.contains(resolved.command())) {
+            // The catalog as read lacks it: from now on a call is judged as the worst it could be.
+            functionsChanged = true;
         }
         boolean creates = creates(resolved);
         boolean removes = REMOVES.contains(resolved.command());

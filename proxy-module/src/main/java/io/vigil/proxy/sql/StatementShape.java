@@ -100,6 +100,29 @@ public record StatementShape(
                 settings);
     }
 
+    /**
+     * The same statement with its relations named as the session resolved them, and what the
+     * session's catalog adds to its traits (the functions it calls, as they resolve).
+     */
+    public StatementShape withResolution(
+            List<String> resolvedReads, List<String> resolvedWrites, Set<Trait> allTraits) {
+        return new StatementShape(
+                kind,
+                command,
+                text,
+                resolvedReads,
+                resolvedWrites,
+                functions,
+                fingerprint,
+                preparedName,
+                secretParameters,
+                redacted,
+                pathChange,
+                argumentsRedacted,
+                allTraits,
+                settings);
+    }
+
     /** The same statement with its relations named as the session resolved them. */
     public StatementShape withRelations(List<String> resolvedReads, List<String> resolvedWrites) {
         return new StatementShape(

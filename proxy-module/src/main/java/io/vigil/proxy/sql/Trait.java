@@ -76,7 +76,15 @@ public enum Trait {
     /** VACUUM FULL, REINDEX, CLUSTER, CHECKPOINT: heavy locks or I/O on the whole table or server. */
     MAINTENANCE,
     /** setval: moves a sequence. */
-    SETVAL;
+    SETVAL,
+    /**
+     * Calls a function that is not the server's own and is VOLATILE (it may change anything, even
+     * from a SELECT), or one the target's catalog does not know (made since it was read, or never):
+     * an overloaded name counts as its worst overload. Read from the catalog, per session.
+     */
+    CALLS_VOLATILE_FUNCTION,
+    /** Calls a SECURITY DEFINER function (it runs as its owner), or one the catalog does not know. */
+    CALLS_SECURITY_DEFINER;
 
     // Computed once: traits are handed to every rule evaluation.
     private final String label = name().toLowerCase(Locale.ROOT);

@@ -1,0 +1,65 @@
+package io.vigil.proxy.sql;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vigil.proxy.sql.SqlAnalysis.Understood;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * What a statement's function calls are, resolved against the target's catalog on the session's
+ * path: the server's own functions are nothing; a user function that is VOLATILE or SECURITY
+ * DEFINER is; an overloaded name counts as its worst overload; a name the catalog does not know as
+ * the worst it could be.
+ */
+class FunctionCallTest {
+
+    static final RelationCatalog CATALOG = RelationCatalog.builder()
+            .schema("pg_catalog", true)
+            .schema("public", true)
+            .schema("billing", true)
+            .relation("public", "orders")
+            .function("pg_catalog", "lower", false, false, "internal", false)
+            .function("pg_catalog", "now", false, false, "internal", false)
+            .function("pg_catalog", "random", true, false, "internal", false)
+            .function("pg_catalog", "count", false, false, "internal", false)
+            .function("public", "purge", true, false, "plpgsql", true)
+            .function("public", "price_of", false, false, "sql", true)
+            .function("public", "as_admin", false, true, "sql", false)
+            // CVE-2018-1058's pattern: a better match for varchar than pg_catalog.lower(text)
+            .function("public", "lower", true, false, "sql", true)
+            .function("billing", "settle", true, false, "plpgsql", false)
+            .build();
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            select now(), count(*) from orders            | -
+            select random()                               | -
+            select pg_catalog.lower('X')                  | -
+            select price_of(1)                            | -
+            select purge()                                | calls_volatile_function
+            select 1 from orders where purge() is null    | calls_volatile_function
+            select lower('X'::varchar)                    | calls_volatile_function
+            select public.purge()                         | calls_volatile_function
+            select as_admin()                             | calls_security_definer
+            select settle()                               | calls_security_definer,calls_volatile_function
+            select billing.settle()                       | calls_volatile_function
+            select made_just_now()                        | calls_security_definer,calls_volatile_function
+            select other_db.public.purge()                | calls_volatile_function
+            """)
+    void aCallIsWhatItResolvesTo(String sql, String expected) {
+        SessionRelations relations = new SessionRelations("shop", "agent", CATALOG, List.of("$user", "public"));
+        StatementShape shape = relations.resolve(((Understood) SharedAnalyzer.INSTANCE.analyzeNow(sql))
+                .statements()
+                .getFirst());
+        Set<String> calls = shape.traits().stream()
+                .map(Trait::label)
+                .filter(t -> t.startsWith("calls_"))
+                .collect(Collectors.toCollection(java.util.TreeSet::new));
+        assertThat(calls.isEmpty() ? "-" : String.join(",", calls)).isEqualTo(expected.toLowerCase(Locale.ROOT));
+    }
+}
