@@ -26,11 +26,11 @@ public final class Decide {
         }
         CelVariableResolver variables = facts.resolver();
         if (policies.size() == 1) {
-            return decide(variables, policies.getFirst());
+            return decide(facts, variables, policies.getFirst());
         }
         Verdict verdict = null;
         for (Policy policy : policies) {
-            Verdict v = decide(variables, policy);
+            Verdict v = decide(facts, variables, policy);
             verdict = verdict == null ? v : Verdict.mostSevere(verdict, v);
         }
         return verdict instanceof Verdict.Allow ? allowedByAll(policies) : verdict;
@@ -44,12 +44,15 @@ public final class Decide {
         return new Verdict.Allow(names.toString());
     }
 
-    private static Verdict decide(CelVariableResolver variables, Policy policy) {
+    private static Verdict decide(StatementFacts facts, CelVariableResolver variables, Policy policy) {
+        if (policy.anyFast()) {
+            return oneByOne(facts, variables, policy);
+        }
         int first;
         try {
             first = ((Number) policy.first().eval(variables)).intValue();
         } catch (CelEvaluationException | RuntimeException e) {
-            return oneByOne(variables, policy); // names the rule that fails
+            return oneByOne(facts, variables, policy); // names the rule that fails
         }
         return first < 0
                 ? policy.allowed()
@@ -64,12 +67,14 @@ public final class Decide {
         };
     }
 
-    private static Verdict oneByOne(CelVariableResolver variables, Policy policy) {
+    private static Verdict oneByOne(StatementFacts facts, CelVariableResolver variables, Policy policy) {
         for (Policy.Compiled compiled : policy.rules()) {
             Rule rule = compiled.rule();
             Object matched;
             try {
-                matched = compiled.program().eval(variables);
+                matched = compiled.fast() != null
+                        ? compiled.fast().test(facts)
+                        : compiled.program().eval(variables);
             } catch (CelEvaluationException | RuntimeException e) {
                 return new Verdict.Deny(
                         policy.name(),

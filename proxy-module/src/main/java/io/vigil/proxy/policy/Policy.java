@@ -24,8 +24,11 @@ public final class Policy {
     private static final CelRuntime RUNTIME =
             CelRuntimeFactory.standardCelRuntimeBuilder().build();
 
-    /** A rule and its program. */
-    record Compiled(Rule rule, CelRuntime.Program program) {}
+    /**
+     * A rule and its program; {@code fast} evaluates it in Java with the same meaning, null if the
+     * rule is outside {@link NativeRule}'s subset.
+     */
+    record Compiled(Rule rule, CelRuntime.Program program, java.util.function.Predicate<StatementFacts> fast) {}
 
     private final String name;
     private final long version;
@@ -36,6 +39,13 @@ public final class Policy {
      */
     private final CelRuntime.Program first;
 
+    /** Whether some rule is evaluated in Java: then rules go one by one, not as one program. */
+    boolean anyFast() {
+        return anyFast;
+    }
+
+    private final boolean anyFast;
+
     /** This policy's allow, made once: most statements get it. */
     private final Verdict.Allow allowed;
 
@@ -44,6 +54,7 @@ public final class Policy {
         this.version = version;
         this.allowed = new Verdict.Allow(name + " v" + version);
         this.rules = List.copyOf(rules);
+        this.anyFast = rules.stream().anyMatch(r -> r.fast() != null);
         this.first = first;
     }
 
@@ -63,7 +74,7 @@ public final class Policy {
                             rule.name(),
                             "is not true or false but " + ast.getResultType().name());
                 }
-                compiled.add(new Compiled(rule, RUNTIME.createProgram(ast)));
+                compiled.add(new Compiled(rule, RUNTIME.createProgram(ast), NativeRule.of(ast.getExpr())));
             } catch (CelValidationException | CelEvaluationException e) {
                 throw new InvalidPolicy(name, rule.name(), e.getMessage());
             }

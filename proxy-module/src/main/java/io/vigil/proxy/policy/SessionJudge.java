@@ -1,7 +1,9 @@
 package io.vigil.proxy.policy;
 
 import io.vigil.proxy.sql.StatementShape;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.function.BooleanSupplier;
 
@@ -28,13 +30,34 @@ public final class SessionJudge implements Judge {
         this.inTransaction = inTransaction;
     }
 
+    /**
+     * Verdicts by the facts they were made from, while the book stands: a verdict is a pure function
+     * of the facts and the policies (no rule can read the time), and a session repeats its
+     * statements. The facts hold the relations and function calls as resolved, so a changed catalog
+     * or search path makes other facts, not a stale hit.
+     */
+    private final Map<StatementFacts, Verdict> verdicts = new HashMap<>();
+
+    /** Kept verdicts at most; past it the cache starts over. */
+    static final int MAX_KEPT = 128;
+
     @Override
     public Verdict judge(StatementShape resolved, String protocol) {
         PolicyBook now = policies.book();
         if (now != book) {
             applied = now.forAgent(target, agent);
             book = now;
+            verdicts.clear();
         }
-        return Decide.decide(StatementFacts.of(resolved, protocol, inTransaction.getAsBoolean(), agent), applied);
+        StatementFacts facts = StatementFacts.of(resolved, protocol, inTransaction.getAsBoolean(), agent);
+        Verdict verdict = verdicts.get(facts);
+        if (verdict == null) {
+            verdict = Decide.decide(facts, applied);
+            if (verdicts.size() >= MAX_KEPT) {
+                verdicts.clear();
+            }
+            verdicts.put(facts, verdict);
+        }
+        return verdict;
     }
 }
