@@ -187,13 +187,17 @@ public final class Gateway implements AutoCloseable {
                 .scheduleWithFixedDelay(
                         () -> {
                             if (running.compareAndSet(false, true)) {
-                                blocking.execute(() -> {
-                                    try {
-                                        policies.refresh();
-                                    } finally {
-                                        running.set(false);
-                                    }
-                                });
+                                try {
+                                    blocking.execute(() -> {
+                                        try {
+                                            policies.refresh();
+                                        } finally {
+                                            running.set(false);
+                                        }
+                                    });
+                                } catch (java.util.concurrent.RejectedExecutionException e) {
+                                    running.set(false); // shutting down
+                                }
                             }
                         },
                         POLICY_CHECK_MILLIS,

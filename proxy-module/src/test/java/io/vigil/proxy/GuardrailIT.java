@@ -243,8 +243,14 @@ class GuardrailIT {
 
     @Test
     void aPolicyChangeInTheStoreReachesLiveSessionsWithinASecond() throws Exception {
-        try (Connection c = connect();
-                Statement s = c.createStatement()) {
+        try (Connection c = connect("prepareThreshold", "1");
+                Statement s = c.createStatement();
+                PreparedStatement cached = c.prepareStatement("insert into orders values (?, 0)")) {
+            // A named statement pgjdbc keeps for the session: parsed once, under the baseline.
+            cached.setInt(1, 21);
+            cached.executeUpdate();
+            cached.setInt(1, 22);
+            cached.executeUpdate();
             SqlStates.assertFailsWith("42501", () -> s.execute("lock table orders"));
             long start = System.nanoTime();
             env.enforce("export");
@@ -252,6 +258,15 @@ class GuardrailIT {
             SQLException denied =
                     SqlStates.assertFailsWith("42501", () -> s.executeUpdate("insert into orders values (8, 80)"));
             assertThat(denied.getMessage()).contains("policy 'export', rule 'read-only'");
+            cached.setInt(1, 23);
+            SQLException again = SqlStates.assertFailsWith("42501", cached::executeUpdate);
+            assertThat(again.getMessage())
+                    .as("the cached statement is judged again when it runs")
+                    .contains("policy 'export', rule 'read-only'");
+            try (ResultSet rs = s.executeQuery("select count(*) from orders where id = 23")) {
+                rs.next();
+                assertThat(rs.getLong(1)).isZero();
+            }
             // 250 ms polling; a loaded 2-core machine gets a margin of four times the promise.
             assertThat(millis)
                     .as("ms until the gateway had the change in force")

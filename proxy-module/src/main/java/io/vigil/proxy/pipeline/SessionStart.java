@@ -94,7 +94,19 @@ final class SessionStart {
                 context.policies(),
                 agent.target().id(),
                 new AgentFacts(agent.name(), agent.tags(), agent.owner(), onBehalfOf, task),
-                () -> session != null && session.transactionStatus() != 'I');
+                this::inExplicitTransaction);
+    }
+
+    /**
+     * As the session's statements say (a BEGIN earlier in the same Query counts), not as the last
+     * ReadyForQuery said.
+     */
+    private boolean inExplicitTransaction() {
+        if (session == null) {
+            return false;
+        }
+        var relations = session.statements().relations();
+        return relations != null ? relations.inExplicitTransaction() : session.transactionStatus() != 'I';
     }
 
     /** Judges the session's statements by the policies in force for the agent. */

@@ -4,7 +4,6 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.ReferenceCountUtil;
 import io.vigil.proxy.audit.AuditEvent;
-import io.vigil.proxy.audit.AuditEvent.StatementStarted;
 import io.vigil.proxy.protocol.PgFrame;
 import io.vigil.proxy.protocol.SqlState;
 import io.vigil.proxy.protocol.backend.ErrorResponse;
@@ -149,9 +148,15 @@ final class StatementAuditHandler extends ChannelInboundHandlerAdapter {
                 statements.bind(bind.portal(), bind.statement(), bind.parameters());
             }
             case FrontendMessage.EXECUTE -> {
-                StatementStarted started =
+                StatementTracker.Forwarding execute =
                         statements.execute(Execute.decode(frame.body()).portal());
-                if (!recordStarts(ctx, frame, List.of(started))) {
+                if (!recordStarts(ctx, frame, execute.events())) {
+                    return;
+                }
+                if (execute.refusal() != null) {
+                    // A Parse the target cannot parse fails in its place: the target skips to Sync.
+                    ReferenceCountUtil.release(frame);
+                    ctx.fireChannelRead(FrontendEncoder.encode(new Parse("", SUBSTITUTE, true), ctx.alloc()));
                     return;
                 }
             }

@@ -338,17 +338,48 @@ public final class StatementTracker {
     }
 
     /** An Execute is about to be forwarded: it runs the statement its portal was bound from. */
-    public StatementStarted execute(String portal) {
+    public Forwarding execute(String portal) {
         midBatch = true;
         Portal p = portals.get(portal);
         if (p == null) {
-            return start("-- unknown portal \"" + portal + "\"", Protocol.EXTENDED, null, List.of(), null);
+            return new Forwarding(
+                    List.of(start("-- unknown portal \"" + portal + "\"", Protocol.EXTENDED, null, List.of(), null)),
+                    null);
         }
-        StatementShape resolved = p.prepared().resolved(relations);
-        StatementStarted started =
-                start(p.prepared().sql(), Protocol.EXTENDED, resolved, p.parameters(), p.prepared().judgement);
+        Prepared prepared = p.prepared();
+        StatementShape resolved = prepared.resolved(relations);
+        Judgement judgement = prepared.judgement;
+        if (judge != null && resolved != null) {
+            // Judged again as it runs now: the policies, the catalog or the path may have changed
+            // since its Parse (a client's statement cache keeps a Parse for the whole session).
+            Verdict verdict = judge.judge(resolved, "extended");
+            if (verdict.severity() > 0) {
+                return refuseExecute(prepared, verdict);
+            }
+            judgement = judgement(verdict);
+        }
+        StatementStarted started = start(prepared.sql(), Protocol.EXTENDED, resolved, p.parameters(), judgement);
         ran(resolved);
-        return started;
+        return new Forwarding(List.of(started), null);
+    }
+
+    /** An Execute its statement's verdict now stops: recorded as refused, its answer to be replaced. */
+    private Forwarding refuseExecute(Prepared prepared, Verdict verdict) {
+        Refused refusal = new Refused(SqlState.INSUFFICIENT_PRIVILEGE, verdict.explanation(), 0);
+        Instant now = clock.instant();
+        StatementStarted started = new StatementStarted(
+                sessionId, nextSeq++, now, prepared.sql(), Protocol.EXTENDED, null, null, null, judgement(verdict));
+        pending.add(new RefusalReply(refusal));
+        return new Forwarding(
+                List.of(
+                        started,
+                        new StatementCompleted(
+                                sessionId,
+                                started.seq(),
+                                now,
+                                0,
+                                Outcome.refused(refusal.sqlState(), refusal.message()))),
+                refusal);
     }
 
     private StatementShape resolve(StatementShape shape) {

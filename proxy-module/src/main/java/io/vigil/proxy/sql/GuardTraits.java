@@ -1,5 +1,6 @@
 package io.vigil.proxy.sql;
 
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import tools.jackson.databind.JsonNode;
@@ -202,6 +203,10 @@ final class GuardTraits {
                 }
             }
             case "FuncCall" -> call(body.path("funcname"), traits);
+            // CREATE OPERATOR / AGGREGATE / CAST / CONVERSION name functions that later run under
+            // another name (an operator, an aggregate, a cast): each name counts as a call now.
+            case "DefineStmt", "CreateCastStmt", "CreateConversionStmt", "CreateTransformStmt" ->
+                namedFunctions(body, traits);
             default -> {}
         }
     }
@@ -260,6 +265,23 @@ final class GuardTraits {
             }
         }
         return false;
+    }
+
+    /** Every name list in {@code node} ({@code TypeName.names}, {@code ObjectWithArgs.objname}) as a call. */
+    private static void namedFunctions(JsonNode node, Set<Trait> traits) {
+        if (node.isObject()) {
+            for (String field : List.of("names", "objname", "funcname")) {
+                JsonNode names = node.path(field);
+                if (names.isArray()) {
+                    call(names, traits);
+                }
+            }
+        }
+        if (node.isContainer()) {
+            for (JsonNode child : node) {
+                namedFunctions(child, traits);
+            }
+        }
     }
 
     /**

@@ -69,6 +69,11 @@ public final class SessionRelations {
     private final Set<String> dropped = new HashSet<>();
     /** The last lookup's answers, by name as written, until anything changes: rendered, or missing. */
     private final Map<String, String> answered = new HashMap<>();
+    /** Whether the session is inside a transaction it began itself (BEGIN), as its statements say. */
+    public boolean inExplicitTransaction() {
+        return inTransaction && !implicitTransaction;
+    }
+
     /** The search path may differ from what this object believes: unqualified names are not claimed. */
     private boolean uncertain;
     /** Ask the server at the next chance. */
@@ -199,8 +204,13 @@ public final class SessionRelations {
     }
 
     /** Statements after which the session's functions may differ from the catalog as read. */
-    private static final Set<String> DEFINES_FUNCTIONS =
-            Set.of("CreateFunctionStmt", "AlterFunctionStmt", "RenameStmt", "AlterObjectSchemaStmt");
+    private static final Set<String> DEFINES_FUNCTIONS = Set.of(
+            "CreateFunctionStmt",
+            "AlterFunctionStmt",
+            "RenameStmt",
+            "AlterObjectSchemaStmt",
+            "DefineStmt",
+            "CreateCastStmt");
 
     /** The session made or changed a function: calls are no longer settled by the catalog. */
     private boolean functionsChanged;
@@ -216,7 +226,8 @@ public final class SessionRelations {
         if (schema != null && schema.indexOf('.') >= 0) {
             schema = schema.substring(schema.lastIndexOf('.') + 1); // database.schema.function
         }
-        if (functionsChanged && !"pg_catalog".equals(schema)) {
+        // Made or changed since the catalog was read, or the catalog was cut short: not settled.
+        if ((functionsChanged || !catalog.functionsComplete()) && !"pg_catalog".equals(schema)) {
             return UNKNOWN_CALL;
         }
         boolean onPath = false;

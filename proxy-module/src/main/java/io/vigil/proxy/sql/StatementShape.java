@@ -168,14 +168,35 @@ public record StatementShape(
                 secret ? argumentsRedacted : text,
                 prepared.reads,
                 prepared.writes,
-                prepared.functions,
+                union(prepared.functions, functions),
                 fingerprint,
                 preparedName,
                 secretParameters,
                 redacted || secret,
-                prepared.pathChange,
+                // An argument that changes the path (set_config) leaves it unknown.
+                pathChange != null ? PathChange.UNKNOWN : prepared.pathChange,
                 null,
-                prepared.traits,
-                prepared.settings);
+                // The EXECUTE's own arguments run too: what they call is judged with what it runs.
+                union(prepared.traits, traits),
+                union(prepared.settings, settings));
+    }
+
+    private static <T> List<T> union(List<T> a, List<T> b) {
+        if (b.isEmpty()) {
+            return a;
+        }
+        java.util.LinkedHashSet<T> all = new java.util.LinkedHashSet<>(a);
+        all.addAll(b);
+        return List.copyOf(all);
+    }
+
+    private static Set<Trait> union(Set<Trait> a, Set<Trait> b) {
+        if (b.isEmpty()) {
+            return a;
+        }
+        Set<Trait> all = java.util.EnumSet.noneOf(Trait.class);
+        all.addAll(a);
+        all.addAll(b);
+        return all;
     }
 }

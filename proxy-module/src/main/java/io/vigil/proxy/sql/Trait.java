@@ -75,6 +75,11 @@ public enum Trait {
     DO_BLOCK,
     /** VACUUM FULL, REINDEX, CLUSTER, CHECKPOINT: heavy locks or I/O on the whole table or server. */
     MAINTENANCE,
+    /**
+     * Writes a system catalog (UPDATE pg_authid, DELETE FROM pg_class, UPDATE pg_settings ...): any
+     * privilege, object or setting change there is, done behind the statements that would say so.
+     */
+    CATALOG_WRITE,
     /** setval: moves a sequence. */
     SETVAL,
     /**

@@ -166,8 +166,11 @@ final class TreeClassifier {
 
     private Facts facts(String command, JsonNode body) {
         StatementKind kind = kindOf(command, body);
-        // Plain EXPLAIN runs nothing; EXPLAIN ANALYZE runs its statement.
-        boolean runs = !command.equals("ExplainStmt") || explainAnalyze(body);
+        // Plain EXPLAIN runs nothing; EXPLAIN ANALYZE runs its statement. EXPLAIN EXECUTE evaluates
+        // the EXECUTE's arguments even to plan it: what they call counts.
+        boolean runs = !command.equals("ExplainStmt")
+                || explainAnalyze(body)
+                || body.path("query").has("ExecuteStmt");
         if (changesData && runs && kind.max(StatementKind.WRITE) == StatementKind.WRITE) {
             kind = StatementKind.WRITE;
         }
@@ -368,6 +371,9 @@ final class TreeClassifier {
 
     /** A relation as written; a temporary one the statement does not qualify is in {@code pg_temp}. */
     private void relation(JsonNode rangeVar, boolean written) {
+        if (written && systemCatalog(rangeVar)) {
+            traits.add(Trait.CATALOG_WRITE);
+        }
         List<String> parts = new ArrayList<>(3);
         for (String part : List.of("catalogname", "schemaname", "relname")) {
             if (rangeVar.path(part).isString()) {
@@ -378,6 +384,18 @@ final class TreeClassifier {
             parts.addFirst(SearchPath.TEMP);
         }
         (written ? writes : reads).add(RelationName.render(parts));
+    }
+
+    /**
+     * A relation of pg_catalog: named so, or unqualified with a pg_ name (pg_catalog is searched
+     * first unless a path says otherwise, and a path that did is itself a denied change).
+     */
+    private static boolean systemCatalog(JsonNode rangeVar) {
+        String schema = rangeVar.path("schemaname").asString(null);
+        String name = rangeVar.path("relname").asString("");
+        return schema == null
+                ? name.startsWith("pg_")
+                : schema.equals("pg_catalog") || schema.equals("information_schema");
     }
 
     /** What ending or beginning a transaction does to the SETs made in it. */

@@ -1,5 +1,6 @@
 package io.vigil.proxy.bench;
 
+import io.vigil.proxy.audit.AuditEvent.StatementStarted;
 import io.vigil.proxy.session.StatementTracker;
 import io.vigil.proxy.sql.RelationCatalog;
 import io.vigil.proxy.sql.SessionRelations;
@@ -86,7 +87,7 @@ public final class ResolutionCost {
         long start = System.nanoTime();
         for (int i = 0; i < N; i++) {
             tracker.bind("", "P0_1", List.of("4242"));
-            sink += tracker.execute("").seq();
+            sink += ((StatementStarted) tracker.execute("").events().getFirst()).seq();
             tracker.sync();
             tracker.commandComplete("SELECT 1", 1L);
             tracker.readyForQuery();

@@ -233,6 +233,21 @@ class BaselineTest {
             create or replace procedure p() language sql as $$ insert into orders values (1); drop table orders $$ | deny no-drop
             create function f() returns void language plpython3u as 'plpy.execute("drop table orders")' | deny no-dynamic-sql
 
+            # what EXECUTE's own arguments, EXPLAIN EXECUTE and named functions run
+            prepare p(text) as select $1; execute p(pg_read_file('/etc/passwd'))  | deny no-server-access
+            explain execute p(pg_terminate_backend(1))                           | deny no-signals
+            create operator public.### (function = pg_catalog.pg_read_file, rightarg = text) | deny no-server-access
+            create aggregate agg(int) (sfunc = pg_cancel_backend, stype = int)   | deny no-signals
+            create cast (text as int) with function pg_terminate_backend(int)    | deny no-signals
+            create operator public.### (function = textcat, leftarg = text, rightarg = text) | allow
+
+            # the system catalogs, written behind the statements that would say so
+            update pg_catalog.pg_authid set rolsuper = true where rolname = 'agent' | deny no-catalog-writes
+            update pg_settings set setting = 'replica' where name = 'session_replication_role' | deny no-catalog-writes
+            delete from pg_class where oid = 16384                               | deny no-catalog-writes
+            update pg_proc set prosecdef = true where proname = 'f'              | deny no-catalog-writes
+            select * from pg_catalog.pg_class where relname = 'orders'           | allow
+
             # what waits for a person
             update orders set total = 0                                          | review review-unbounded-update
             update orders set total = 0 where true                               | review review-unbounded-update

@@ -189,7 +189,7 @@ class StatementTrackerTest {
                 events.addAll(t.parse(words[0], sql, analyzer.analyze(sql)).events());
             }
             case "F:B" -> t.bind(words[0], words.length > 1 ? words[1] : "", List.of());
-            case "F:E" -> events.add(t.execute(rest));
+            case "F:E" -> events.addAll(t.execute(rest).events());
             case "F:C" -> t.closeStatement(rest);
             case "F:S" -> t.sync();
             case "B:D" -> t.dataRow();
