@@ -53,12 +53,17 @@ final class BodyClassifier {
      * for other statements or a function without one (BEGIN ATOMIC bodies are in the tree already).
      */
     static Body classify(
-            JsonNode statement, Function<String, JsonNode> parseSql, Function<String, JsonNode> parsePlpgsql) {
+            JsonNode statement,
+            String source,
+            Function<String, JsonNode> parseSql,
+            Function<String, JsonNode> parsePlpgsql) {
         String command = statement.propertyNames().iterator().next();
         if (!command.equals("DoStmt") && !command.equals("CreateFunctionStmt")) {
             return null;
         }
         BodyClassifier walk = new BodyClassifier(parseSql, parsePlpgsql);
+        // A CREATE FUNCTION is parsed as itself, its parameters and result type in place.
+        walk.createFunction = command.equals("CreateFunctionStmt") ? source : null;
         if (!walk.code(command, statement.get(command), 0)) {
             return null;
         }
@@ -127,9 +132,14 @@ final class BodyClassifier {
         }
     }
 
+    /** The top-level CREATE FUNCTION statement's own text, parsed whole; null for DO and nested code. */
+    private String createFunction;
+
     private void plpgsql(String code, int depth) {
-        JsonNode functions = parsePlpgsql.apply(
-                "CREATE FUNCTION vigil_body() RETURNS void LANGUAGE plpgsql AS " + dollarQuoted(code));
+        String function = depth == 0 && createFunction != null
+                ? createFunction
+                : "CREATE FUNCTION vigil_body() RETURNS void LANGUAGE plpgsql AS " + dollarQuoted(code);
+        JsonNode functions = parsePlpgsql.apply(function);
         if (functions == null) {
             traits.add(Trait.DYNAMIC_SQL);
             return;

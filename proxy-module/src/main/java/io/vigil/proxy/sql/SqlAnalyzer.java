@@ -210,7 +210,8 @@ public final class SqlAnalyzer implements AutoCloseable {
         for (JsonNode raw : statements) {
             String source = utf8 == null ? sql : slice(utf8, raw);
             TreeClassifier.Facts facts = TreeClassifier.classify(raw.path("stmt"));
-            BodyClassifier.Body body = BodyClassifier.classify(raw.path("stmt"), this::treeOrNull, this::plpgsqlOrNull);
+            BodyClassifier.Body body =
+                    BodyClassifier.classify(raw.path("stmt"), source, this::treeOrNull, this::plpgsqlOrNull);
             Redaction.Redacted redacted = redact(
                     source, facts, utf8 == null ? 0 : raw.path("stmt_location").asInt(0));
             boolean hasSecrets =

@@ -230,6 +230,9 @@ class BaselineTest {
             create function f() returns void language plpgsql as $$ begin update orders set total = 0; end $$ | review review-unbounded-update
             `create function f(t text) returns void language plpgsql as $$ begin execute 'drop table ' || t; end $$`  | deny no-dynamic-sql
             create function f() returns int language plpgsql as $$ begin return (select count(*) from orders); end $$ | allow
+            create function f(n int) returns setof int language plpgsql as $$ begin n := n + 1; return next n; return query select id from orders; end $$ | allow
+            create function f(out total int) language plpgsql as $$ begin total := (select sum(total) from orders); end $$ | allow
+            create function f(n int) returns void language plpgsql as $$ begin n := n + 1; delete from orders; end $$ | deny no-unbounded-delete
             create or replace procedure p() language sql as $$ insert into orders values (1); drop table orders $$ | deny no-drop
             create function f() returns void language plpython3u as 'plpy.execute("drop table orders")' | deny no-dynamic-sql
 
