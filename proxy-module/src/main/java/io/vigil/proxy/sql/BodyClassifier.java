@@ -31,13 +31,16 @@ final class BodyClassifier {
      *
      * @param traits its statements' traits, and {@link Trait#DYNAMIC_SQL} for what cannot be judged
      * @param settings the session settings its statements change
+     * @param functions the functions its statements call, as written: resolved against the
+     *     catalog with the statement that carries the body
      */
-    record Body(Set<Trait> traits, List<String> settings) {}
+    record Body(Set<Trait> traits, List<String> settings, List<String> functions) {}
 
     private final Function<String, JsonNode> parseSql;
     private final Function<String, JsonNode> parsePlpgsql;
     private final Set<Trait> traits = EnumSet.noneOf(Trait.class);
     private final Set<String> settings = new LinkedHashSet<>();
+    private final Set<String> functions = new LinkedHashSet<>();
 
     /**
      * @param parseSql a text's parse tree ({@code {"stmts": [...]}}), null if it does not parse
@@ -67,7 +70,7 @@ final class BodyClassifier {
         if (!walk.code(command, statement.get(command), 0)) {
             return null;
         }
-        return new Body(Set.copyOf(walk.traits), List.copyOf(walk.settings));
+        return new Body(Set.copyOf(walk.traits), List.copyOf(walk.settings), List.copyOf(walk.functions));
     }
 
     /** @return whether the statement had a body to read */
@@ -125,6 +128,7 @@ final class BodyClassifier {
             TreeClassifier.Facts facts = TreeClassifier.classify(statement);
             traits.addAll(facts.traits());
             settings.addAll(facts.settings());
+            functions.addAll(facts.functions());
             String command = statement.propertyNames().iterator().next();
             if (command.equals("DoStmt") || command.equals("CreateFunctionStmt")) {
                 code(command, statement.get(command), depth + 1);

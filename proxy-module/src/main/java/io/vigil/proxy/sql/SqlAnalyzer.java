@@ -230,7 +230,7 @@ public final class SqlAnalyzer implements AutoCloseable {
                     text,
                     facts.reads(),
                     facts.writes(),
-                    facts.functions(),
+                    body == null ? facts.functions() : concat(facts.functions(), body.functions()),
                     fingerprint.ok() ? fingerprint.text() : null,
                     facts.preparedName(),
                     facts.secretParameters(),

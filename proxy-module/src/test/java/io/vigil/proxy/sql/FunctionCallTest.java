@@ -36,7 +36,7 @@ class FunctionCallTest {
             .build();
 
     @ParameterizedTest(name = "{0}")
-    @CsvSource(delimiter = '|', textBlock = """
+    @CsvSource(delimiter = '|', quoteCharacter = '`', textBlock = """
             select now(), count(*) from orders            | -
             select random()                               | -
             select pg_catalog.lower('X')                  | -
@@ -50,6 +50,9 @@ class FunctionCallTest {
             select billing.settle()                       | calls_volatile_function
             select made_just_now()                        | calls_security_definer,calls_volatile_function
             select other_db.public.purge()                | calls_volatile_function
+            create function w() returns int stable language sql as 'select 1 from purge()' | calls_volatile_function
+            `create function w() returns int stable language plpgsql as $$ begin return price_of(1); end $$` | -
+            do $$ begin perform as_admin(); end $$        | calls_security_definer
             """)
     void aCallIsWhatItResolvesTo(String sql, String expected) {
         SessionRelations relations = new SessionRelations("shop", "agent", CATALOG, List.of("$user", "public"));
