@@ -307,22 +307,9 @@ public final class StatementTracker {
                 shape == null || judge == null ? UNJUDGED : judge.judge(prepared.resolved(relations), "extended");
         prepared.judgement = judgement(verdict);
         if (verdict.severity() > 0) {
-            Refused refusal = new Refused(SqlState.INSUFFICIENT_PRIVILEGE, verdict.explanation(), 0);
+            Refused refusal = stopped(verdict);
             preparedStatements.put(statement, new Prepared(recorded, null, refusal));
-            Instant now = clock.instant();
-            StatementStarted started = new StatementStarted(
-                    sessionId, nextSeq++, now, recorded, Protocol.EXTENDED, null, null, null, prepared.judgement);
-            pending.add(new RefusalReply(refusal));
-            return new Forwarding(
-                    List.of(
-                            started,
-                            new StatementCompleted(
-                                    sessionId,
-                                    started.seq(),
-                                    now,
-                                    0,
-                                    Outcome.refused(refusal.sqlState(), refusal.message()))),
-                    refusal);
+            return new Forwarding(refuse(recorded, Protocol.EXTENDED, refusal, prepared.judgement), refusal);
         }
         preparedStatements.put(statement, prepared);
         return new Forwarding(List.of(), null);
@@ -365,21 +352,13 @@ public final class StatementTracker {
 
     /** An Execute its statement's verdict now stops: recorded as refused, its answer to be replaced. */
     private Forwarding refuseExecute(Prepared prepared, Verdict verdict) {
-        Refused refusal = new Refused(SqlState.INSUFFICIENT_PRIVILEGE, verdict.explanation(), 0);
-        Instant now = clock.instant();
-        StatementStarted started = new StatementStarted(
-                sessionId, nextSeq++, now, prepared.sql(), Protocol.EXTENDED, null, null, null, judgement(verdict));
-        pending.add(new RefusalReply(refusal));
-        return new Forwarding(
-                List.of(
-                        started,
-                        new StatementCompleted(
-                                sessionId,
-                                started.seq(),
-                                now,
-                                0,
-                                Outcome.refused(refusal.sqlState(), refusal.message()))),
-                refusal);
+        Refused refusal = stopped(verdict);
+        return new Forwarding(refuse(prepared.sql(), Protocol.EXTENDED, refusal, judgement(verdict)), refusal);
+    }
+
+    /** What the agent is told of a verdict that stops its statement. */
+    private static Refused stopped(Verdict verdict) {
+        return new Refused(SqlState.INSUFFICIENT_PRIVILEGE, verdict.explanation(), 0);
     }
 
     private StatementShape resolve(StatementShape shape) {
@@ -454,8 +433,17 @@ public final class StatementTracker {
     }
 
     private List<AuditEvent> refuse(String sql, Protocol protocol, Refused refused) {
+        return refuse(sql, protocol, refused, null);
+    }
+
+    /**
+     * A statement recorded as started and refused at once, without its shape (see {@link
+     * #refuseAll}); the target's answer to its substitute is to be replaced with {@code refused}.
+     */
+    private List<AuditEvent> refuse(String sql, Protocol protocol, Refused refused, Judgement judgement) {
         Instant now = clock.instant();
-        StatementStarted started = new StatementStarted(sessionId, nextSeq++, now, sql, protocol, null, null, null);
+        StatementStarted started =
+                new StatementStarted(sessionId, nextSeq++, now, sql, protocol, null, null, null, judgement);
         pending.add(new RefusalReply(refused));
         return List.of(
                 started,

@@ -14,22 +14,10 @@ final class GuardTraits {
 
     private GuardTraits() {}
 
-    private static final Set<String> PRIVILEGE_CHANGES = Set.of(
-            "GrantStmt",
-            "GrantRoleStmt",
-            "CreateRoleStmt",
-            "AlterRoleStmt",
-            "DropRoleStmt",
-            "AlterDefaultPrivilegesStmt",
-            "ReassignOwnedStmt",
-            "DropOwnedStmt",
-            "AlterOwnerStmt",
-            "CreatePolicyStmt",
-            "AlterPolicyStmt",
-            "SecLabelStmt",
-            "CreateUserMappingStmt",
-            "AlterUserMappingStmt",
-            "DropUserMappingStmt");
+    /** Privilege statements, but ALTER ROLE ... SET: a stored setting (see STORED_SETTINGS). */
+    private static final Set<String> PRIVILEGE_CHANGES = TreeClassifier.PRIVILEGE_COMMANDS.stream()
+            .filter(command -> !command.equals("AlterRoleSetStmt"))
+            .collect(java.util.stream.Collectors.toUnmodifiableSet());
 
     private static final Set<String> DEFERRED_CODE =
             Set.of("CreateTrigStmt", "RuleStmt", "CreateEventTrigStmt", "AlterEventTrigStmt");

@@ -125,21 +125,7 @@ public record StatementShape(
 
     /** The same statement with its relations named as the session resolved them. */
     public StatementShape withRelations(List<String> resolvedReads, List<String> resolvedWrites) {
-        return new StatementShape(
-                kind,
-                command,
-                text,
-                resolvedReads,
-                resolvedWrites,
-                functions,
-                fingerprint,
-                preparedName,
-                secretParameters,
-                redacted,
-                pathChange,
-                argumentsRedacted,
-                traits,
-                settings);
+        return withResolution(resolvedReads, resolvedWrites, traits);
     }
 
     public boolean isPrepare() {

@@ -64,7 +64,7 @@ final class TreeClassifier {
 
     private static final Set<String> DATA_CHANGES = Set.of("InsertStmt", "UpdateStmt", "DeleteStmt", "MergeStmt");
 
-    private static final Set<String> PRIVILEGE_COMMANDS = Set.of(
+    static final Set<String> PRIVILEGE_COMMANDS = Set.of(
             "GrantStmt",
             "GrantRoleStmt",
             "CreateRoleStmt",
