@@ -19,6 +19,8 @@ import io.vigil.proxy.protocol.frontend.PasswordMessage;
 import io.vigil.proxy.protocol.frontend.SASLInitialResponse;
 import io.vigil.proxy.protocol.frontend.SASLResponse;
 import io.vigil.proxy.protocol.frontend.StartupMessage;
+import io.vigil.proxy.session.ClientReplies;
+import io.vigil.proxy.session.ReadPause;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Map;
@@ -97,7 +99,7 @@ final class ClientAuthHandler extends SimpleChannelInboundHandler<PgFrame> {
 
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
-        ctx.channel().config().setAutoRead(false);
+        ClientReplies.of(ctx.channel()).reads().pause(ReadPause.Reason.LOGIN);
         // A store that is down must not hold the client for its pool's timeout: it is told at once.
         CompletableFuture.supplyAsync(() -> context.directory().find(startup.user()), context.blocking())
                 .orTimeout(context.storeTimeout().toMillis(), TimeUnit.MILLISECONDS)
@@ -127,10 +129,9 @@ final class ClientAuthHandler extends SimpleChannelInboundHandler<PgFrame> {
         scram = agent != null
                 ? ScramServer.forVerifiers(agent.verifiers(), context.random())
                 : ScramServer.mock(startup.user(), context.mockKey(), context.random());
-        Replies.write(ctx.channel(), new AuthenticationSASL(List.of(ScramSha256.MECHANISM)));
-        ctx.flush();
+        ClientReplies.of(ctx.channel()).send(new AuthenticationSASL(List.of(ScramSha256.MECHANISM)));
         state = State.AWAITING_INITIAL_RESPONSE;
-        ctx.channel().config().setAutoRead(true);
+        ClientReplies.of(ctx.channel()).reads().resume(ReadPause.Reason.LOGIN);
         handleEarlyFrames(ctx);
     }
 
@@ -151,10 +152,10 @@ final class ClientAuthHandler extends SimpleChannelInboundHandler<PgFrame> {
                 || (state != State.AWAITING_INITIAL_RESPONSE
                         && state != State.AWAITING_RESPONSE
                         && state != State.AWAITING_TOKEN)) {
-            Replies.fatal(
-                    ctx.channel(),
-                    SqlState.PROTOCOL_VIOLATION,
-                    "expected SASL response, got message type '" + (char) frame.type() + "'");
+            ClientReplies.of(ctx.channel())
+                    .fatal(
+                            SqlState.PROTOCOL_VIOLATION,
+                            "expected SASL response, got message type '" + (char) frame.type() + "'");
             return;
         }
         try {
@@ -172,10 +173,10 @@ final class ClientAuthHandler extends SimpleChannelInboundHandler<PgFrame> {
         if (early.size() == MAX_EARLY_FRAMES) {
             releaseEarlyFrames();
             state = State.REFUSED;
-            Replies.fatal(
-                    ctx.channel(),
-                    SqlState.PROTOCOL_VIOLATION,
-                    "more than " + MAX_EARLY_FRAMES + " messages sent before the authentication request");
+            ClientReplies.of(ctx.channel())
+                    .fatal(
+                            SqlState.PROTOCOL_VIOLATION,
+                            "more than " + MAX_EARLY_FRAMES + " messages sent before the authentication request");
             return;
         }
         frame.retain(); // past channelRead0, which releases it
@@ -221,7 +222,6 @@ final class ClientAuthHandler extends SimpleChannelInboundHandler<PgFrame> {
     private void refuse(ChannelHandlerContext ctx, String sqlState, String clientMessage, String reason) {
         state = State.REFUSED;
         releaseEarlyFrames();
-        ctx.channel().config().setAutoRead(false);
         LoginRefusal.refuse(
                 context,
                 ctx.channel(),
@@ -253,10 +253,9 @@ final class ClientAuthHandler extends SimpleChannelInboundHandler<PgFrame> {
                     null);
             return;
         }
-        Replies.write(ctx.channel(), new AuthenticationCleartextPassword());
-        ctx.flush();
+        ClientReplies.of(ctx.channel()).send(new AuthenticationCleartextPassword());
         state = State.AWAITING_TOKEN;
-        ctx.channel().config().setAutoRead(true);
+        ClientReplies.of(ctx.channel()).reads().resume(ReadPause.Reason.LOGIN);
         handleEarlyFrames(ctx);
     }
 
@@ -270,7 +269,7 @@ final class ClientAuthHandler extends SimpleChannelInboundHandler<PgFrame> {
     /** Validates the token off the event loop (a key refresh may fetch the issuer's JWKS). */
     private void verifyToken(ChannelHandlerContext ctx, String token) {
         state = State.VERIFYING_TOKEN;
-        ctx.channel().config().setAutoRead(false);
+        ClientReplies.of(ctx.channel()).reads().pause(ReadPause.Reason.LOGIN);
         CompletableFuture.supplyAsync(() -> verified(token), context.blocking())
                 .whenComplete((result, error) -> ctx.executor().execute(() -> tokenVerified(ctx, result, error)));
     }
@@ -309,8 +308,7 @@ final class ClientAuthHandler extends SimpleChannelInboundHandler<PgFrame> {
                     null);
             return;
         }
-        Replies.write(ctx.channel(), new AuthenticationSASLContinue(scram.serverFirst(initial.data())));
-        ctx.flush();
+        ClientReplies.of(ctx.channel()).send(new AuthenticationSASLContinue(scram.serverFirst(initial.data())));
         state = State.AWAITING_RESPONSE;
     }
 
@@ -318,7 +316,7 @@ final class ClientAuthHandler extends SimpleChannelInboundHandler<PgFrame> {
         byte[] serverFinal = scram.serverFinal(response.data());
         if (mayUseDatabase(ctx)) {
             state = State.CONNECTING;
-            ctx.channel().config().setAutoRead(false);
+            ClientReplies.of(ctx.channel()).reads().pause(ReadPause.Reason.LOGIN);
             new SessionStart(context, ctx, agent, startup, forwarded, serverFinal, null, null).begin();
         }
     }

@@ -4,6 +4,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.vigil.proxy.protocol.SqlState;
 import io.vigil.proxy.protocol.frontend.StartupFrameDecoder;
+import io.vigil.proxy.session.ClientReplies;
 import java.util.concurrent.TimeUnit;
 
 /** Sets up a new client connection, and bounds how long it may take to authenticate. */
@@ -17,6 +18,7 @@ public final class ClientChannelInitializer extends ChannelInitializer<Channel> 
 
     @Override
     protected void initChannel(Channel ch) {
+        ClientReplies replies = ClientReplies.attach(ch);
         if (context.tls() != null) {
             ch.pipeline().addLast(PipelineNames.DIRECT_TLS, new DirectTlsDetector(context.tls()));
         }
@@ -30,7 +32,7 @@ public final class ClientChannelInitializer extends ChannelInitializer<Channel> 
                 .schedule(
                         () -> {
                             if (ch.pipeline().get(PipelineNames.RELAY) == null) {
-                                Replies.fatal(ch, SqlState.CONNECTION_FAILURE, "authentication timed out");
+                                replies.fatal(SqlState.CONNECTION_FAILURE, "authentication timed out");
                             }
                         },
                         context.authenticationTimeout().toMillis(),

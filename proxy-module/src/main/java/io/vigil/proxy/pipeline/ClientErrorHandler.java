@@ -5,6 +5,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.DecoderException;
 import io.vigil.proxy.protocol.ProtocolViolation;
 import io.vigil.proxy.protocol.SqlState;
+import io.vigil.proxy.session.ClientReplies;
 import java.io.IOException;
 import java.net.SocketException;
 import org.slf4j.Logger;
@@ -24,13 +25,13 @@ final class ClientErrorHandler extends ChannelInboundHandlerAdapter {
         ProtocolViolation violation = violation(cause);
         if (violation != null) {
             log.info("closing {}: {}", ctx.channel().remoteAddress(), violation.getMessage());
-            Replies.fatal(ctx.channel(), violation.sqlState(), violation.getMessage());
+            ClientReplies.of(ctx.channel()).fatal(violation.sqlState(), violation.getMessage());
         } else if (cause instanceof IOException || cause instanceof SocketException) {
             log.debug("connection {} failed: {}", ctx.channel().remoteAddress(), cause.getMessage());
             ctx.close();
         } else {
             log.error("internal error on connection {}", ctx.channel().remoteAddress(), cause);
-            Replies.fatal(ctx.channel(), SqlState.INTERNAL_ERROR, "internal error in Vigil");
+            ClientReplies.of(ctx.channel()).fatal(SqlState.INTERNAL_ERROR, "internal error in Vigil");
         }
     }
 

@@ -4,6 +4,7 @@ import io.netty.channel.Channel;
 import io.vigil.proxy.audit.AuditEvent.LoginRefused;
 import io.vigil.proxy.audit.TrailChain;
 import io.vigil.proxy.protocol.frontend.StartupMessage;
+import io.vigil.proxy.session.ClientReplies;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,6 +46,6 @@ final class LoginRefusal {
         if (!context.audit().record(new TrailChain().link(attempt))) {
             log.warn("the trail is full: the refused login of \"{}\" is in the log only", startup.user());
         }
-        Replies.fatal(client, sqlState, clientMessage);
+        ClientReplies.of(client).fatal(sqlState, clientMessage);
     }
 }

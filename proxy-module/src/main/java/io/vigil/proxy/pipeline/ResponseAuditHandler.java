@@ -5,13 +5,13 @@ import io.netty.util.ReferenceCountUtil;
 import io.vigil.proxy.protocol.PgFrame;
 import io.vigil.proxy.protocol.SqlState;
 import io.vigil.proxy.protocol.backend.BackendDecoder;
-import io.vigil.proxy.protocol.backend.BackendEncoder;
 import io.vigil.proxy.protocol.backend.BackendMessage;
 import io.vigil.proxy.protocol.backend.CommandComplete;
 import io.vigil.proxy.protocol.backend.DataRow;
 import io.vigil.proxy.protocol.backend.ErrorResponse;
 import io.vigil.proxy.protocol.backend.ParameterStatus;
 import io.vigil.proxy.protocol.backend.ReadyForQuery;
+import io.vigil.proxy.session.ClientReplies;
 import io.vigil.proxy.session.OwnQuery;
 import io.vigil.proxy.session.Session;
 import io.vigil.proxy.session.StatementTracker;
@@ -72,10 +72,8 @@ final class ResponseAuditHandler extends FrameInspector {
                 if (refused != null) {
                     // The target's answer to the substitute for a refused statement: say why instead.
                     session.recordAll(statements.refusalAnswered());
-                    ReferenceCountUtil.release(frame);
-                    ctx.fireChannelRead(BackendEncoder.encode(
-                            ErrorResponse.error(refused.sqlState(), refused.message(), refused.position()),
-                            ctx.alloc()));
+                    ClientReplies.inPlaceOf(
+                            ctx, frame, ErrorResponse.error(refused.sqlState(), refused.message(), refused.position()));
                     return false;
                 }
                 ErrorResponse error = (ErrorResponse) BackendDecoder.decode(frame);
@@ -94,9 +92,9 @@ final class ResponseAuditHandler extends FrameInspector {
                     ctx.close();
                     return false;
                 }
-                if (session.awaitsIdle()) {
+                if (session.replies().awaitsIdle()) {
                     // After the relay has written this ReadyForQuery, the gateway's own reply follows.
-                    ctx.executor().execute(session::targetAnswered);
+                    ctx.executor().execute(session.replies()::targetAnswered);
                 }
             }
             default -> {}
@@ -167,8 +165,7 @@ final class ResponseAuditHandler extends FrameInspector {
     public void channelInactive(ChannelHandlerContext ctx) {
         if (!session.closeExpected()) {
             session.closeReason("the target closed the connection unexpectedly");
-            session.endClient(
-                    ErrorResponse.fatal(SqlState.CONNECTION_FAILURE, "the connection to the target database was lost"));
+            session.replies().fatal(SqlState.CONNECTION_FAILURE, "the connection to the target database was lost");
         }
         ctx.fireChannelInactive();
     }

@@ -26,6 +26,7 @@ import io.vigil.proxy.protocol.frontend.FrontendEncoder;
 import io.vigil.proxy.protocol.frontend.FrontendMessage;
 import io.vigil.proxy.protocol.frontend.StartupMessage;
 import io.vigil.proxy.protocol.frontend.Sync;
+import io.vigil.proxy.session.ClientReplies;
 import io.vigil.proxy.session.ReadPause;
 import io.vigil.proxy.session.Session;
 import io.vigil.proxy.session.StatementTracker;
@@ -33,6 +34,8 @@ import io.vigil.proxy.sql.SessionRelations;
 import io.vigil.proxy.sql.SqlAnalysis.Understood;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -94,7 +97,8 @@ final class SessionStart {
                 context.policies(),
                 agent.target().id(),
                 new AgentFacts(agent.name(), agent.tags(), agent.owner(), onBehalfOf, task),
-                this::inExplicitTransaction);
+                this::inExplicitTransaction,
+                context.clock());
     }
 
     /**
@@ -278,10 +282,10 @@ final class SessionStart {
                 client.pipeline().get(SslHandler.class) != null,
                 context.clock().instant()))) {
             upstream.close();
-            Replies.fatal(
-                    client,
-                    SqlState.CONFIGURATION_LIMIT_EXCEEDED,
-                    "Vigil's audit trail is not accepting new sessions; try again later");
+            ClientReplies.of(client)
+                    .fatal(
+                            SqlState.CONFIGURATION_LIMIT_EXCEEDED,
+                            "Vigil's audit trail is not accepting new sessions; try again later");
             return;
         }
         session.upstreamKey(new BackendKeyData(login.processId(), login.secretKey()));
@@ -330,15 +334,16 @@ final class SessionStart {
                         PipelineNames.FRAME_DECODER,
                         PipelineNames.IDLE,
                         new IdleSessionHandler(session, context.idleTimeout().toMillis(), MONOTONIC));
+        List<BackendMessage> welcome = new ArrayList<>();
         if (serverFinal != null) {
-            Replies.write(client, new AuthenticationSASLFinal(serverFinal));
+            welcome.add(new AuthenticationSASLFinal(serverFinal));
         }
-        Replies.write(client, new AuthenticationOk());
-        login.parameters().forEach(p -> Replies.write(client, p));
-        Replies.write(client, clientKey);
-        Replies.write(client, new ReadyForQuery(login.transactionStatus()));
-        client.flush();
-        client.config().setAutoRead(true);
+        welcome.add(new AuthenticationOk());
+        welcome.addAll(login.parameters());
+        welcome.add(clientKey);
+        welcome.add(new ReadyForQuery(login.transactionStatus()));
+        session.replies().send(welcome.toArray(BackendMessage[]::new));
+        session.clientReads().resume(ReadPause.Reason.LOGIN);
     }
 
     /**

@@ -15,6 +15,7 @@ import io.vigil.proxy.protocol.frontend.GSSENCRequest;
 import io.vigil.proxy.protocol.frontend.SSLRequest;
 import io.vigil.proxy.protocol.frontend.StartupFrameDecoder;
 import io.vigil.proxy.protocol.frontend.StartupMessage;
+import io.vigil.proxy.session.ClientReplies;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,12 +53,13 @@ final class StartupHandler extends SimpleChannelInboundHandler<FrontendMessage> 
                 gssRequested = true;
                 decline(ctx, "GSSAPI encryption request");
             }
-            case SSLRequest r -> Replies.fatal(ctx.channel(), SqlState.PROTOCOL_VIOLATION, "SSLRequest sent twice");
+            case SSLRequest r ->
+                ClientReplies.of(ctx.channel()).fatal(SqlState.PROTOCOL_VIOLATION, "SSLRequest sent twice");
             case GSSENCRequest r ->
-                Replies.fatal(ctx.channel(), SqlState.PROTOCOL_VIOLATION, "GSSENCRequest sent twice");
+                ClientReplies.of(ctx.channel()).fatal(SqlState.PROTOCOL_VIOLATION, "GSSENCRequest sent twice");
             case CancelRequest r -> cancel(ctx, r);
             case StartupMessage m -> startup(ctx, m);
-            default -> Replies.fatal(ctx.channel(), SqlState.PROTOCOL_VIOLATION, "unexpected startup packet");
+            default -> ClientReplies.of(ctx.channel()).fatal(SqlState.PROTOCOL_VIOLATION, "unexpected startup packet");
         }
     }
 
@@ -121,21 +123,23 @@ final class StartupHandler extends SimpleChannelInboundHandler<FrontendMessage> 
             return false;
         }
         log.warn("refusing {}: data arrived behind its {}", ctx.channel().remoteAddress(), request);
-        Replies.fatal(ctx.channel(), SqlState.PROTOCOL_VIOLATION, "received unencrypted data after " + request);
+        ClientReplies.of(ctx.channel())
+                .fatal(SqlState.PROTOCOL_VIOLATION, "received unencrypted data after " + request);
         return true;
     }
 
     private void startup(ChannelHandlerContext ctx, StartupMessage startup) {
         String user = startup.user();
         if (user == null || user.isEmpty()) {
-            Replies.fatal(
-                    ctx.channel(),
-                    SqlState.INVALID_AUTHORIZATION_SPECIFICATION,
-                    "no PostgreSQL user name specified in startup packet");
+            ClientReplies.of(ctx.channel())
+                    .fatal(
+                            SqlState.INVALID_AUTHORIZATION_SPECIFICATION,
+                            "no PostgreSQL user name specified in startup packet");
             return;
         }
         switch (StartupPolicy.check(startup)) {
-            case StartupPolicy.Refuse refuse -> Replies.fatal(ctx.channel(), refuse.sqlState(), refuse.message());
+            case StartupPolicy.Refuse refuse ->
+                ClientReplies.of(ctx.channel()).fatal(refuse.sqlState(), refuse.message());
             case StartupPolicy.Accept accept -> authenticate(ctx, startup, accept);
         }
     }
@@ -143,7 +147,7 @@ final class StartupHandler extends SimpleChannelInboundHandler<FrontendMessage> 
     private void authenticate(ChannelHandlerContext ctx, StartupMessage startup, StartupPolicy.Accept accept) {
         if (startup.minorVersion() > 0 || !accept.declinedProtocolOptions().isEmpty()) {
             // We speak 3.0: say so, and name the protocol options we ignore; the client goes on.
-            Replies.write(ctx.channel(), new NegotiateProtocolVersion(0, accept.declinedProtocolOptions()));
+            ClientReplies.of(ctx.channel()).send(new NegotiateProtocolVersion(0, accept.declinedProtocolOptions()));
         }
         var pipeline = ctx.pipeline();
         // The new decoder and the authentication handler are in place before the startup decoder

@@ -253,7 +253,7 @@ final class StatementAuditHandler extends ChannelInboundHandlerAdapter {
         awaitingLookup = statement.frame();
         waiting = true;
         session.clientReads().pause(ReadPause.Reason.LOOKUP);
-        session.replyWhenIdle(() -> {
+        session.replies().whenIdle(() -> {
             if (session.transactionStatus() == 'I' && session.upstream().isActive()) {
                 session.ask(
                         new OwnQuery(lookup.query(), lookup::row, lookup::answered),
@@ -333,7 +333,7 @@ final class StatementAuditHandler extends ChannelInboundHandlerAdapter {
                 ReferenceCountUtil.release(frame);
                 String message = "Vigil's audit trail cannot take more statements now; the statement was not run";
                 session.closeReason(message);
-                Replies.fatal(ctx.channel(), SqlState.CONFIGURATION_LIMIT_EXCEEDED, message);
+                session.replies().fatal(SqlState.CONFIGURATION_LIMIT_EXCEEDED, message);
                 return false;
             }
         }
@@ -345,14 +345,13 @@ final class StatementAuditHandler extends ChannelInboundHandlerAdapter {
         ReferenceCountUtil.release(frame);
         // What the client sent after the call must not overtake the reply.
         waiting = true;
-        session.replyWhenIdle(() -> {
-            Replies.write(
-                    ctx.channel(),
-                    ErrorResponse.error(
-                            SqlState.FEATURE_NOT_SUPPORTED,
-                            "the fast-path function call protocol is not supported through Vigil"));
-            Replies.write(ctx.channel(), new ReadyForQuery(session.transactionStatus()));
-            ctx.flush();
+        session.replies().whenIdle(() -> {
+            session.replies()
+                    .send(
+                            ErrorResponse.error(
+                                    SqlState.FEATURE_NOT_SUPPORTED,
+                                    "the fast-path function call protocol is not supported through Vigil"),
+                            new ReadyForQuery(session.transactionStatus()));
             stopWaiting(ctx);
         });
     }

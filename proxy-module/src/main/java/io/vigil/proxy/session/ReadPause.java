@@ -11,6 +11,8 @@ import java.util.EnumSet;
 public final class ReadPause {
 
     public enum Reason {
+        /** The client is being authenticated, or logged in at the target: read when it is asked. */
+        LOGIN,
         /** The peer's outbound buffer is over its high-water mark. */
         PEER_BACKLOG,
         /** The audit trail is behind: the agent slows to its pace. */

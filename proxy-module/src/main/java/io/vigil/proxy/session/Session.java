@@ -1,7 +1,6 @@
 package io.vigil.proxy.session;
 
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.util.AttributeKey;
 import io.vigil.proxy.audit.AuditEvent;
 import io.vigil.proxy.audit.AuditEvent.CancelRequested;
@@ -10,9 +9,7 @@ import io.vigil.proxy.audit.AuditSink;
 import io.vigil.proxy.audit.TrailChain;
 import io.vigil.proxy.directory.AgentLogin;
 import io.vigil.proxy.protocol.MessageFrameDecoder;
-import io.vigil.proxy.protocol.backend.BackendEncoder;
 import io.vigil.proxy.protocol.backend.BackendKeyData;
-import io.vigil.proxy.protocol.backend.ErrorResponse;
 import io.vigil.proxy.protocol.frontend.FrontendEncoder;
 import io.vigil.proxy.protocol.frontend.Query;
 import java.time.Instant;
@@ -32,9 +29,6 @@ public final class Session {
     /** How long after a cancel was delivered without effect another one may go. */
     private static final long CANCEL_RETRY_MILLIS = 1_000;
 
-    /** How long a client ended by the gateway has to take its FATAL error before it is cut off. */
-    private static final long FATAL_WRITE_LIMIT_MILLIS = 1_000;
-
     private final UUID id;
     private final AgentLogin agent;
     private final Channel client;
@@ -46,14 +40,12 @@ public final class Session {
     private boolean closeExpected;
     private boolean clientTerminated;
     private boolean cancelOnItsWay;
-    private boolean ended;
     private byte transactionStatus = 'I';
-    private Runnable deferredReply;
     private OwnQuery ownQuery;
     private Runnable afterOwnQuery;
     private final TrailChain chain = new TrailChain();
     private boolean closed;
-    private final ReadPause clientReads;
+    private final ClientReplies replies;
     private final ReadPause upstreamReads;
 
     public Session(
@@ -64,13 +56,22 @@ public final class Session {
         this.upstream = upstream;
         this.statements = statements;
         this.audit = audit;
-        this.clientReads = new ReadPause(client);
+        this.replies = ClientReplies.of(client);
         this.upstreamReads = new ReadPause(upstream);
+        replies.relaying(
+                () -> upstream.pipeline().get(MessageFrameDecoder.class) instanceof MessageFrameDecoder frames
+                        && frames.midMessage(),
+                statements::idle);
+    }
+
+    /** The one way the gateway writes replies of its own to the client. */
+    public ClientReplies replies() {
+        return replies;
     }
 
     /** Why the client is not being read (each reason is released separately). */
     public ReadPause clientReads() {
-        return clientReads;
+        return replies.reads();
     }
 
     public ReadPause upstreamReads() {
@@ -138,34 +139,13 @@ public final class Session {
         client.eventLoop().execute(() -> {
             closeReason(message);
             expectClose();
-            ended = true;
-            clientReads.pause(ReadPause.Reason.ENDED);
-            endClient(ErrorResponse.fatal(sqlState, message));
+            replies.fatal(sqlState, message);
         });
     }
 
     /** Whether the gateway has ended the session: what the client still sends is dropped. */
     public boolean ended() {
-        return ended;
-    }
-
-    /**
-     * Sends the client its last error and closes its connection. An error cannot go in the middle of
-     * one of the target's messages the client is part-way through (a long row relayed as it came):
-     * then the connection just closes. A client that does not read would keep the error, and so the
-     * session, pending: it is cut off after a second. On the session's event loop.
-     */
-    public void endClient(ErrorResponse error) {
-        if (!client.isActive()) {
-            return;
-        }
-        MessageFrameDecoder targetFrames = upstream.pipeline().get(MessageFrameDecoder.class);
-        if (targetFrames != null && targetFrames.midMessage()) {
-            client.close();
-            return;
-        }
-        client.writeAndFlush(BackendEncoder.encode(error, client.alloc())).addListener(ChannelFutureListener.CLOSE);
-        client.eventLoop().schedule(() -> client.close(), FATAL_WRITE_LIMIT_MILLIS, TimeUnit.MILLISECONDS);
+        return replies.ended();
     }
 
     /** The transaction status of the target's last ReadyForQuery ('I', 'T' or 'E'). */
@@ -178,38 +158,9 @@ public final class Session {
     }
 
     /**
-     * Runs {@code reply} once every answer the target owes the client has been relayed, so a reply
-     * of the gateway's own lands in protocol order. Reading pauses meanwhile.
-     */
-    public void replyWhenIdle(Runnable reply) {
-        if (statements.idle()) {
-            reply.run();
-            return;
-        }
-        clientReads.pause(ReadPause.Reason.REPLY_PENDING);
-        deferredReply = () -> {
-            reply.run();
-            clientReads.resume(ReadPause.Reason.REPLY_PENDING);
-        };
-    }
-
-    public boolean awaitsIdle() {
-        return deferredReply != null;
-    }
-
-    /** Called after the target's ReadyForQuery was relayed. */
-    public void targetAnswered() {
-        if (deferredReply != null && statements.idle()) {
-            Runnable reply = deferredReply;
-            deferredReply = null;
-            reply.run();
-        }
-    }
-
-    /**
      * Sends a query of the gateway's own on the target connection; {@code then} runs once the
      * target has answered it. Only while the target owes the client nothing (see {@link
-     * #replyWhenIdle}), between the client's pipelines: the answer is read off the connection and
+     * ClientReplies#whenIdle}), between the client's pipelines: the answer is read off the connection and
      * never reaches the client. On the session's event loop.
      */
     public void ask(OwnQuery query, Runnable then) {
@@ -295,6 +246,7 @@ public final class Session {
      * agent slows to the trail's pace, and no buffer grows without bound.
      */
     public void slowDownIfTrailCongested() {
+        ReadPause clientReads = replies.reads();
         if (audit.congested() && !clientReads.paused(ReadPause.Reason.TRAIL_CONGESTED)) {
             clientReads.pause(ReadPause.Reason.TRAIL_CONGESTED);
             audit.whenDrained(

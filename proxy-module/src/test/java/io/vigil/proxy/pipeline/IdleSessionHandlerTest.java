@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
+import io.vigil.proxy.session.ClientReplies;
 import io.vigil.proxy.session.Session;
 import io.vigil.proxy.session.StatementTracker;
 import io.vigil.proxy.sql.SharedAnalyzer;
@@ -33,6 +34,7 @@ class IdleSessionHandlerTest {
 
     IdleSessionHandlerTest() {
         client.freezeTime();
+        ClientReplies.attach(client);
         Session session = new Session(UUID.randomUUID(), null, client, upstream, statements, link -> true);
         client.pipeline().addLast(new IdleSessionHandler(session, TIMEOUT_MS, nanos::get));
     }
