@@ -46,16 +46,24 @@ public final class Policy {
 
     private final boolean anyFast;
 
+    /** Whether some rule reads the time: then its verdicts are not kept (see {@link SessionJudge}). */
+    boolean readsTime() {
+        return readsTime;
+    }
+
+    private final boolean readsTime;
+
     /** This policy's allow, made once: most statements get it. */
     private final Verdict.Allow allowed;
 
-    private Policy(String name, long version, List<Compiled> rules, CelRuntime.Program first) {
+    private Policy(String name, long version, List<Compiled> rules, CelRuntime.Program first, boolean readsTime) {
         this.name = name;
         this.version = version;
         this.allowed = new Verdict.Allow(name + " v" + version);
         this.rules = List.copyOf(rules);
         this.anyFast = rules.stream().anyMatch(r -> r.fast() != null);
         this.first = first;
+        this.readsTime = readsTime;
     }
 
     /**
@@ -65,6 +73,7 @@ public final class Policy {
      */
     public static Policy compile(String name, long version, List<Rule> rules) throws InvalidPolicy {
         List<Compiled> compiled = new ArrayList<>(rules.size());
+        boolean readsTime = false;
         for (Rule rule : rules) {
             try {
                 var ast = COMPILER.compile(rule.when()).getAst();
@@ -75,6 +84,8 @@ public final class Policy {
                             "is not true or false but " + ast.getResultType().name());
                 }
                 compiled.add(new Compiled(rule, RUNTIME.createProgram(ast), NativeRule.of(ast.getExpr())));
+                readsTime |= ast.getReferenceMap().values().stream()
+                        .anyMatch(reference -> reference.name().equals(StatementFacts.NOW));
             } catch (CelValidationException | CelEvaluationException e) {
                 throw new InvalidPolicy(name, rule.name(), e.getMessage());
             }
@@ -93,7 +104,8 @@ public final class Policy {
                     name,
                     version,
                     compiled,
-                    RUNTIME.createProgram(COMPILER.compile(chain.toString()).getAst()));
+                    RUNTIME.createProgram(COMPILER.compile(chain.toString()).getAst()),
+                    readsTime);
         } catch (CelValidationException | CelEvaluationException e) {
             throw new InvalidPolicy(name, "(all)", e.getMessage());
         }

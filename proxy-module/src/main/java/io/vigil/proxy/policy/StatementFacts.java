@@ -1,8 +1,12 @@
 package io.vigil.proxy.policy;
 
+import com.google.protobuf.Timestamp;
 import dev.cel.common.types.CelType;
 import dev.cel.common.types.ListType;
+import dev.cel.common.types.MapType;
 import dev.cel.common.types.SimpleType;
+import io.vigil.proxy.sql.ColumnUse;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
@@ -25,6 +29,10 @@ import java.util.Map;
  * @param traits what the parse tree says of it, lower case ({@code unbounded_delete}: see {@link
  *     io.vigil.proxy.sql.Trait})
  * @param settings the session settings it changes, lower case ({@code *}: a computed name)
+ * @param columns the columns it names as written, by clause: {@code all}, {@code output},
+ *     {@code where}, {@code join}, {@code group}, {@code having}, {@code order}, {@code set},
+ *     {@code insert}, {@code returning} (see {@link io.vigil.proxy.sql.ColumnUse})
+ * @param at when it is judged; null where no rule reads the time (then a verdict can be kept)
  */
 public record StatementFacts(
         String kind,
@@ -40,7 +48,12 @@ public record StatementFacts(
         String onBehalfOf,
         String task,
         List<String> traits,
-        List<String> settings) {
+        List<String> settings,
+        Map<String, List<String>> columns,
+        Instant at) {
+
+    /** The variable that reads the time: {@code now.getHours('Europe/Berlin') < 7}. */
+    static final String NOW = "now";
 
     /** The variables a rule's expression may use, with their CEL types. */
     public static final Map<String, CelType> VARIABLES = Map.ofEntries(
@@ -57,7 +70,9 @@ public record StatementFacts(
             Map.entry("on_behalf_of", SimpleType.STRING),
             Map.entry("task", SimpleType.STRING),
             Map.entry("traits", ListType.create(SimpleType.STRING)),
-            Map.entry("settings", ListType.create(SimpleType.STRING)));
+            Map.entry("settings", ListType.create(SimpleType.STRING)),
+            Map.entry("columns", MapType.create(SimpleType.STRING, ListType.create(SimpleType.STRING))),
+            Map.entry(NOW, SimpleType.TIMESTAMP));
 
     public StatementFacts {
         reads = List.copyOf(reads);
@@ -66,15 +81,25 @@ public record StatementFacts(
         tags = List.copyOf(tags);
         traits = List.copyOf(traits);
         settings = List.copyOf(settings);
+        // A shape's columns name every clause already (ColumnUse): not copied per statement.
+        columns = columns == null ? ColumnUse.NONE : columns;
     }
 
     /**
      * The facts of one statement, its relations already resolved, run by {@code agent}.
      *
      * @param protocol {@code simple}, {@code extended} or {@code startup}
+     * @param columns the columns it names as written, by clause: {@code all}, {@code output},
+     *     {@code where}, {@code join}, {@code group}, {@code having}, {@code order}, {@code set},
+     *     {@code insert}, {@code returning} (see {@link io.vigil.proxy.sql.ColumnUse})
+     * @param at when it is judged; null if no rule reads the time
      */
     public static StatementFacts of(
-            io.vigil.proxy.sql.StatementShape shape, String protocol, boolean inTransaction, AgentFacts agent) {
+            io.vigil.proxy.sql.StatementShape shape,
+            String protocol,
+            boolean inTransaction,
+            AgentFacts agent,
+            Instant at) {
         List<String> traits = new java.util.ArrayList<>(shape.traits().size());
         for (io.vigil.proxy.sql.Trait trait : shape.traits()) {
             traits.add(trait.label());
@@ -93,12 +118,40 @@ public record StatementFacts(
                 agent.onBehalfOf(),
                 agent.task(),
                 traits,
-                shape.settings());
+                shape.settings(),
+                shape.columns(),
+                at);
+    }
+
+    /**
+     * Without the columns: equal facts still hash alike, and hashing every clause's list for each
+     * statement a session judges again cost more than judging it (see {@link SessionJudge}).
+     */
+    @Override
+    public int hashCode() {
+        int h = kind.hashCode();
+        h = 31 * h + command.hashCode();
+        h = 31 * h + reads.hashCode();
+        h = 31 * h + writes.hashCode();
+        h = 31 * h + functions.hashCode();
+        h = 31 * h + Boolean.hashCode(inTransaction);
+        h = 31 * h + protocol.hashCode();
+        h = 31 * h + agent.hashCode();
+        h = 31 * h + traits.hashCode();
+        h = 31 * h + settings.hashCode();
+        return 31 * h + java.util.Objects.hashCode(at);
     }
 
     /** The facts as CEL variables, by the names in {@link #VARIABLES}, without building a map. */
     dev.cel.runtime.CelVariableResolver resolver() {
         return name -> java.util.Optional.ofNullable(variable(name));
+    }
+
+    private static Timestamp timestamp(Instant at) {
+        return Timestamp.newBuilder()
+                .setSeconds(at.getEpochSecond())
+                .setNanos(at.getNano())
+                .build();
     }
 
     private Object variable(String name) {
@@ -117,6 +170,8 @@ public record StatementFacts(
             case "task" -> task;
             case "traits" -> traits;
             case "settings" -> settings;
+            case "columns" -> columns;
+            case NOW -> at == null ? null : timestamp(at);
             default -> null;
         };
     }

@@ -241,7 +241,8 @@ public final class SqlAnalyzer implements AutoCloseable {
                             facts,
                             utf8 == null ? 0 : raw.path("stmt_location").asInt(0)),
                     body == null ? facts.traits() : union(facts.traits(), body.traits()),
-                    body == null ? facts.settings() : concat(facts.settings(), body.settings())));
+                    body == null ? facts.settings() : concat(facts.settings(), body.settings()),
+                    ColumnUse.of(raw.path("stmt"))));
         }
         boolean shareable = shapes.size() == 1
                 && !readConstants

@@ -1,6 +1,7 @@
 package io.vigil.proxy.sql;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -25,6 +26,7 @@ import java.util.Set;
  * @param traits what guardrails may judge it by (see {@link Trait})
  * @param settings the session settings it changes, lower case ({@code *}: one whose name is
  *     computed); for guardrails
+ * @param columns the columns it names, by clause (see {@link ColumnUse}); for guardrails
  */
 public record StatementShape(
         StatementKind kind,
@@ -40,7 +42,8 @@ public record StatementShape(
         PathChange pathChange,
         String argumentsRedacted,
         Set<Trait> traits,
-        List<String> settings) {
+        List<String> settings,
+        Map<String, List<String>> columns) {
 
     public StatementShape {
         reads = List.copyOf(reads);
@@ -49,6 +52,7 @@ public record StatementShape(
         secretParameters = Set.copyOf(secretParameters);
         traits = traits == null ? Set.of() : Set.copyOf(traits);
         settings = settings == null ? List.of() : List.copyOf(settings);
+        columns = columns == null ? ColumnUse.NONE : columns;
     }
 
     /** A shape without secrets, as the trail's readers re-create it. */
@@ -75,7 +79,8 @@ public record StatementShape(
                 null,
                 null,
                 Set.of(),
-                List.of());
+                List.of(),
+                ColumnUse.NONE);
     }
 
     /**
@@ -97,7 +102,8 @@ public record StatementShape(
                 pathChange,
                 argumentsRedacted,
                 traits,
-                settings);
+                settings,
+                columns);
     }
 
     /**
@@ -120,7 +126,8 @@ public record StatementShape(
                 pathChange,
                 argumentsRedacted,
                 allTraits,
-                settings);
+                settings,
+                columns);
     }
 
     /** The same statement with its relations named as the session resolved them. */
@@ -164,7 +171,8 @@ public record StatementShape(
                 null,
                 // The EXECUTE's own arguments run too: what they call is judged with what it runs.
                 union(prepared.traits, traits),
-                union(prepared.settings, settings));
+                union(prepared.settings, settings),
+                prepared.columns);
     }
 
     private static <T> List<T> union(List<T> a, List<T> b) {

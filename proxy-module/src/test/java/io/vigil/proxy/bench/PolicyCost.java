@@ -57,12 +57,12 @@ public final class PolicyCost {
             }
         });
         live.refresh();
-        SessionJudge judge = new SessionJudge(live, target, agent, () -> true);
+        SessionJudge judge = new SessionJudge(live, target, agent, () -> true, java.time.InstantSource.system());
         try (SqlAnalyzer analyzer = new SqlAnalyzer(SqlLimits.defaults())) {
             for (String sql : statements) {
                 StatementShape shape =
                         ((Understood) analyzer.analyzeNow(sql)).statements().getFirst();
-                StatementFacts facts = StatementFacts.of(shape, "extended", true, agent);
+                StatementFacts facts = StatementFacts.of(shape, "extended", true, agent, null);
                 for (int round = 0; round < 5; round++) {
                     long start = System.nanoTime();
                     int allowed = 0;

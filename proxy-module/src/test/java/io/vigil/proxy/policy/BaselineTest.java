@@ -25,7 +25,7 @@ class BaselineTest {
         List<Policy> policies = List.of(PolicyDocument.preset(preset).compile(1));
         Verdict verdict = null;
         for (StatementShape shape : ((Understood) analysis).statements()) {
-            Verdict v = Decide.decide(StatementFacts.of(shape, "simple", false, AGENT), policies);
+            Verdict v = Decide.decide(StatementFacts.of(shape, "simple", false, AGENT, null), policies);
             verdict = verdict == null ? v : Verdict.mostSevere(verdict, v);
         }
         return verdict;

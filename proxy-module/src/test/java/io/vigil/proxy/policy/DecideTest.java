@@ -9,7 +9,10 @@ import io.vigil.proxy.sql.SessionRelations;
 import io.vigil.proxy.sql.SharedAnalyzer;
 import io.vigil.proxy.sql.SqlAnalysis.Understood;
 import io.vigil.proxy.sql.StatementShape;
+import java.time.Instant;
 import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -19,6 +22,8 @@ import org.junit.jupiter.params.provider.CsvSource;
  * session resolves them, judged by CEL rules compiled once.
  */
 class DecideTest {
+
+    private static final UUID TARGET = UUID.randomUUID();
 
     static final List<Rule> GUARDS = List.of(
             new Rule("no-drop", Effect.DENY, "command == 'DropStmt'", "dropping is not allowed"),
@@ -52,7 +57,7 @@ class DecideTest {
                 .statements()
                 .getFirst());
         return StatementFacts.of(
-                shape, "simple", false, new AgentFacts("support-copilot", List.of("llm"), "owner", "", ""));
+                shape, "simple", false, new AgentFacts("support-copilot", List.of("llm"), "owner", "", ""), null);
     }
 
     @ParameterizedTest(name = "{0}")
@@ -71,18 +76,20 @@ class DecideTest {
             """)
     void eachStatementGetsTheFirstMatchingRulesEffect(String sql, String verdict, String rule) throws Exception {
         Verdict v = Decide.decide(facts(sql), List.of(guards()));
-        assertThat(
-                        switch (v) {
-                            case Verdict.Allow a -> "allow";
-                            case Verdict.Review r -> "review";
-                            case Verdict.Deny d -> "deny";
-                        })
-                .isEqualTo(verdict);
+        assertThat(effect(v)).isEqualTo(verdict);
         if (rule != null) {
             assertThat(v)
                     .extracting(x -> x instanceof Verdict.Deny d ? d.rule() : ((Verdict.Review) x).rule())
                     .isEqualTo(rule);
         }
+    }
+
+    private static String effect(Verdict v) {
+        return switch (v) {
+            case Verdict.Allow a -> "allow";
+            case Verdict.Review r -> "review";
+            case Verdict.Deny d -> "deny";
+        };
     }
 
     @Test
@@ -124,5 +131,106 @@ class DecideTest {
                         () -> Policy.compile("p", 1, List.of(new Rule("unknown", Effect.DENY, "colour == 'red'", ""))))
                 .isInstanceOf(Policy.InvalidPolicy.class)
                 .hasMessageContaining("rule 'unknown'");
+    }
+
+    /** Writes only in Berlin's working hours: 07:00 to 18:59 local time. */
+    static final Rule OFF_HOURS = new Rule(
+            "no-writes-off-hours",
+            Effect.DENY,
+            "size(writes) > 0 && (now.getHours('Europe/Berlin') < 7 || now.getHours('Europe/Berlin') > 18)",
+            "writes wait for working hours");
+
+    @ParameterizedTest(name = "{0} at {1}")
+    @CsvSource(delimiter = '|', textBlock = """
+            insert into orders values (1) | 2026-12-07T05:59:59Z | deny
+            insert into orders values (1) | 2026-12-07T06:00:00Z | allow
+            insert into orders values (1) | 2026-12-07T17:59:59Z | allow
+            insert into orders values (1) | 2026-07-07T17:00:00Z | deny
+            select * from orders          | 2026-12-07T03:00:00Z | allow
+            """)
+    void aRuleReadsTheTimeTheStatementIsJudgedAt(String sql, String at, String verdict) throws Exception {
+        Policy hours = Policy.compile("hours", 1, List.of(OFF_HOURS));
+        StatementFacts f = facts(sql);
+        StatementFacts timed = new StatementFacts(
+                f.kind(),
+                f.command(),
+                f.reads(),
+                f.writes(),
+                f.functions(),
+                f.inTransaction(),
+                f.protocol(),
+                f.agent(),
+                f.tags(),
+                f.owner(),
+                f.onBehalfOf(),
+                f.task(),
+                f.traits(),
+                f.settings(),
+                f.columns(),
+                Instant.parse(at));
+
+        assertThat(hours.readsTime()).isTrue();
+        assertThat(guards().readsTime()).isFalse();
+        assertThat(effect(Decide.decide(timed, List.of(hours)))).isEqualTo(verdict);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            select id from orders where ssn = '1'           | deny
+            select o.id from orders o where o.ssn like '1%' | deny
+            select ssn from orders where id = 1             | allow
+            select id from orders where note = 'ssn'        | allow
+            """)
+    void aRuleReadsTheColumnsAStatementFiltersOn(String sql, String verdict) throws Exception {
+        Policy noProbing = Policy.compile(
+                "probing",
+                1,
+                List.of(new Rule(
+                        "no-filter-on-ssn",
+                        Effect.DENY,
+                        "columns.where.exists(c, c == 'ssn' || c.endsWith('.ssn'))",
+                        "ssn may not be searched")));
+
+        assertThat(effect(Decide.decide(facts(sql), List.of(noProbing)))).isEqualTo(verdict);
+    }
+
+    @Test
+    void aVerdictThatDependsOnTheTimeIsNotKept() throws Exception {
+        PolicyStore store = new PolicyStore() {
+            @Override
+            public long epoch() {
+                return 1;
+            }
+
+            @Override
+            public List<String> installPresets() {
+                return List.of();
+            }
+
+            @Override
+            public List<Stored> load() {
+                return List.of(new Stored(
+                        "hours",
+                        1,
+                        new PolicyDocument("hours", "", List.of(OFF_HOURS)).json(),
+                        List.of(new Attachment(TARGET, List.of(), List.of(), List.of()))));
+            }
+        };
+        Policies policies = new Policies(store);
+        policies.refresh();
+        AtomicReference<Instant> now = new AtomicReference<>(Instant.parse("2026-12-07T10:00:00Z"));
+        SessionJudge judge = new SessionJudge(
+                policies,
+                TARGET,
+                new AgentFacts("support-copilot", List.of("llm"), "owner", "", ""),
+                () -> false,
+                now::get);
+        StatementShape insert = ((Understood) SharedAnalyzer.INSTANCE.analyzeNow("insert into orders values (1)"))
+                .statements()
+                .getFirst();
+
+        assertThat(judge.judge(insert, "simple")).isInstanceOf(Verdict.Allow.class);
+        now.set(Instant.parse("2026-12-07T22:00:00Z"));
+        assertThat(judge.judge(insert, "simple")).isInstanceOf(Verdict.Deny.class);
     }
 }

@@ -73,7 +73,8 @@ class NativeRuleTest {
                         shape,
                         "simple",
                         inTransaction,
-                        new AgentFacts("support-copilot", List.of("llm"), "owner", "", ""));
+                        new AgentFacts("support-copilot", List.of("llm"), "owner", "", ""),
+                        null);
                 for (Policy policy : policies) {
                     for (Policy.Compiled rule : policy.rules()) {
                         if (rule.fast() != null) {
