@@ -186,6 +186,8 @@ class GuardrailCorpusIT {
             s.execute("set role app_admin");
             s.execute("create table app.secrets (id int, secret text)");
             s.execute("insert into app.secrets values (1, 'the crown jewels')");
+            s.execute("create function app.secret_of(int) returns text language sql security definer"
+                    + " as 'select secret from app.secrets where id = $1'");
             s.execute("reset role");
             s.execute("alter role " + role + " reset all");
             s.execute("alter database shop reset all");

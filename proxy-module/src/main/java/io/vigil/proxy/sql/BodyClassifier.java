@@ -34,13 +34,14 @@ final class BodyClassifier {
      * @param functions the functions its statements call, as written: resolved against the
      *     catalog with the statement that carries the body
      */
-    record Body(Set<Trait> traits, List<String> settings, List<String> functions) {}
+    record Body(Set<Trait> traits, List<String> settings, List<String> functions, List<String> replaces) {}
 
     private final Function<String, JsonNode> parseSql;
     private final Function<String, JsonNode> parsePlpgsql;
     private final Set<Trait> traits = EnumSet.noneOf(Trait.class);
     private final Set<String> settings = new LinkedHashSet<>();
     private final Set<String> functions = new LinkedHashSet<>();
+    private final Set<String> replaces = new LinkedHashSet<>();
 
     /**
      * @param parseSql a text's parse tree ({@code {"stmts": [...]}}), null if it does not parse
@@ -70,7 +71,11 @@ final class BodyClassifier {
         if (!walk.code(command, statement.get(command), 0)) {
             return null;
         }
-        return new Body(Set.copyOf(walk.traits), List.copyOf(walk.settings), List.copyOf(walk.functions));
+        return new Body(
+                Set.copyOf(walk.traits),
+                List.copyOf(walk.settings),
+                List.copyOf(walk.functions),
+                List.copyOf(walk.replaces));
     }
 
     /** @return whether the statement had a body to read */
@@ -129,6 +134,7 @@ final class BodyClassifier {
             traits.addAll(facts.traits());
             settings.addAll(facts.settings());
             functions.addAll(facts.functions());
+            replaces.addAll(facts.replaces());
             String command = statement.propertyNames().iterator().next();
             if (command.equals("DoStmt") || command.equals("CreateFunctionStmt")) {
                 code(command, statement.get(command), depth + 1);

@@ -174,6 +174,11 @@ public final class SessionRelations {
         List<String> reads = resolveAll(shape.reads(), false);
         List<String> writes = resolveAll(shape.writes(), creates(shape));
         Set<Trait> traits = shape.functions().isEmpty() ? shape.traits() : functionTraits(shape);
+        if (replacesUnowned(shape.replaces())) {
+            traits = java.util.EnumSet.of(Trait.REPLACES_UNOWNED_FUNCTION);
+            traits.addAll(shape.traits());
+            traits.addAll(functionTraits(shape));
+        }
         if (traits != shape.traits()) {
             return shape.withResolution(reads, writes, traits);
         }
@@ -201,6 +206,33 @@ public final class SessionRelations {
             }
         }
         return added == null ? shape.traits() : added;
+    }
+
+    /**
+     * Whether a CREATE OR REPLACE names a function of that name someone else owns: in the named
+     * schema, or in any schema on the path (where an unqualified one may land). A function the
+     * catalog does not know is a new one, or one this session made (and so owns).
+     */
+    private boolean replacesUnowned(List<String> replaced) {
+        for (String name : replaced) {
+            if (!catalog.functionsComplete()) {
+                return true;
+            }
+            int dot = name.lastIndexOf('.');
+            String schema = dot < 0 ? null : name.substring(0, dot);
+            if (schema != null && schema.indexOf('.') >= 0) {
+                schema = schema.substring(schema.lastIndexOf('.') + 1);
+            }
+            for (RelationCatalog.Function f : catalog.functions(name.substring(dot + 1))) {
+                boolean there = schema != null
+                        ? f.schema().equals(schema)
+                        : uncertain || f.schema().equals("pg_catalog") || path.contains(f.schema());
+                if (there && !f.owned()) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     /** Statements after which the session's functions may differ from the catalog as read. */

@@ -242,7 +242,8 @@ public final class SqlAnalyzer implements AutoCloseable {
                             utf8 == null ? 0 : raw.path("stmt_location").asInt(0)),
                     body == null ? facts.traits() : union(facts.traits(), body.traits()),
                     body == null ? facts.settings() : concat(facts.settings(), body.settings()),
-                    ColumnUse.of(raw.path("stmt"))));
+                    ColumnUse.of(raw.path("stmt")),
+                    body == null ? facts.replaces() : concat(facts.replaces(), body.replaces())));
         }
         boolean shareable = shapes.size() == 1
                 && !readConstants

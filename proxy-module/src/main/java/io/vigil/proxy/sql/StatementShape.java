@@ -27,6 +27,7 @@ import java.util.Set;
  * @param settings the session settings it changes, lower case ({@code *}: one whose name is
  *     computed); for guardrails
  * @param columns the columns it names, by clause (see {@link ColumnUse}); for guardrails
+ * @param replaces the functions a CREATE OR REPLACE in it names, as written; for guardrails
  */
 public record StatementShape(
         StatementKind kind,
@@ -43,7 +44,8 @@ public record StatementShape(
         String argumentsRedacted,
         Set<Trait> traits,
         List<String> settings,
-        Map<String, List<String>> columns) {
+        Map<String, List<String>> columns,
+        List<String> replaces) {
 
     public StatementShape {
         reads = List.copyOf(reads);
@@ -53,6 +55,7 @@ public record StatementShape(
         traits = traits == null ? Set.of() : Set.copyOf(traits);
         settings = settings == null ? List.of() : List.copyOf(settings);
         columns = columns == null ? ColumnUse.NONE : columns;
+        replaces = replaces == null ? List.of() : List.copyOf(replaces);
     }
 
     /** A shape without secrets, as the trail's readers re-create it. */
@@ -80,7 +83,8 @@ public record StatementShape(
                 null,
                 Set.of(),
                 List.of(),
-                ColumnUse.NONE);
+                ColumnUse.NONE,
+                List.of());
     }
 
     /**
@@ -103,7 +107,8 @@ public record StatementShape(
                 argumentsRedacted,
                 traits,
                 settings,
-                columns);
+                columns,
+                replaces);
     }
 
     /**
@@ -127,7 +132,8 @@ public record StatementShape(
                 argumentsRedacted,
                 allTraits,
                 settings,
-                columns);
+                columns,
+                replaces);
     }
 
     /** The same statement with its relations named as the session resolved them. */
@@ -172,7 +178,8 @@ public record StatementShape(
                 // The EXECUTE's own arguments run too: what they call is judged with what it runs.
                 union(prepared.traits, traits),
                 union(prepared.settings, settings),
-                prepared.columns);
+                prepared.columns,
+                prepared.replaces);
     }
 
     private static <T> List<T> union(List<T> a, List<T> b) {

@@ -60,6 +60,12 @@ public enum Trait {
     /** Creates or replaces a function or procedure. */
     DEFINES_FUNCTION,
     /**
+     * CREATE OR REPLACE of a function the session's role does not own (from the target's catalog):
+     * PostgreSQL lets a member of the owner's role do it, and the function then runs its new body
+     * for everyone who calls it (as its owner, if SECURITY DEFINER). A catalog cut short counts.
+     */
+    REPLACES_UNOWNED_FUNCTION,
+    /**
      * Runs SQL made from a string, which nothing can judge before it runs: query_to_xml, ts_stat,
      * dblink and the like, EXECUTE of a computed string in a DO block or function body; or code
      * Vigil cannot read (a body in another language, or one that does not parse).

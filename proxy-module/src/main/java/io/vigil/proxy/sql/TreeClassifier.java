@@ -125,12 +125,16 @@ final class TreeClassifier {
             PathChange pathChange,
             List<Integer> argumentLocations,
             Set<Trait> traits,
-            List<String> settings) {}
+            List<String> settings,
+            List<String> replaces) {}
 
     private final Set<String> reads = new LinkedHashSet<>();
     private final Set<String> writes = new LinkedHashSet<>();
     private final Set<String> functions = new LinkedHashSet<>();
     private final Set<String> cteNames = new LinkedHashSet<>();
+    /** Functions a CREATE OR REPLACE names, as written. */
+    private final Set<String> replaces = new LinkedHashSet<>();
+
     private boolean changesData;
     private String refusal;
     private boolean readConstants;
@@ -204,7 +208,8 @@ final class TreeClassifier {
                 pathChange,
                 List.copyOf(argumentLocations),
                 runs ? Set.copyOf(traits) : Set.of(),
-                runs ? List.copyOf(settings) : List.of());
+                runs ? List.copyOf(settings) : List.of(),
+                List.copyOf(replaces));
     }
 
     private StatementKind kindOf(String command, JsonNode body) {
@@ -276,6 +281,11 @@ final class TreeClassifier {
         switch (type) {
             case "FuncCall" -> function(body);
             case "CommonTableExpr" -> cteNames.add(body.path("ctename").asString(""));
+            case "CreateFunctionStmt" -> {
+                if (body.path("replace").asBoolean(false)) {
+                    replaces.add(dotted(body.path("funcname")));
+                }
+            }
             case "VariableSetStmt" -> {
                 checkLexingSetting(body);
                 setsPath(body);

@@ -65,4 +65,23 @@ class FunctionCallTest {
                 .collect(Collectors.toCollection(java.util.TreeSet::new));
         assertThat(calls.isEmpty() ? "-" : String.join(",", calls)).isEqualTo(expected.toLowerCase(Locale.ROOT));
     }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', quoteCharacter = '`', textBlock = """
+            create or replace function price_of(int) returns int language sql as 'select 1'    | false
+            create or replace function as_admin() returns int language sql as 'select 1'      | true
+            create or replace function public.as_admin() returns int language sql as 'select 1' | true
+            create or replace function billing.settle() returns int language sql as 'select 1' | true
+            create or replace function brand_new() returns int language sql as 'select 1'     | false
+            create or replace procedure settle() language sql as 'select 1'                   | false
+            create function as_admin(int) returns int language sql as 'select 1'               | false
+            `do $$ begin execute 'create or replace function as_admin() returns int language sql as ''select 1'''; end $$` | true
+            """)
+    void replacingAFunctionAnotherRoleOwnsIsSeen(String sql, boolean replacesUnowned) {
+        SessionRelations relations = new SessionRelations("shop", "agent", CATALOG, List.of("$user", "public"));
+        StatementShape shape = relations.resolve(((Understood) SharedAnalyzer.INSTANCE.analyzeNow(sql))
+                .statements()
+                .getFirst());
+        assertThat(shape.traits().contains(Trait.REPLACES_UNOWNED_FUNCTION)).isEqualTo(replacesUnowned);
+    }
 }
