@@ -32,6 +32,10 @@ import java.util.Map;
  * @param columns the columns it names as written, by clause: {@code all}, {@code output},
  *     {@code where}, {@code join}, {@code group}, {@code having}, {@code order}, {@code set},
  *     {@code insert}, {@code returning} (see {@link io.vigil.proxy.sql.ColumnUse})
+ * @param calls the functions it calls as the session resolved them, one map per overload a name
+ *     reaches: {@code name}, {@code schema}, {@code known}, {@code volatile}, {@code
+ *     security_definer}, {@code language}, {@code owned}, {@code builtin} (see {@link
+ *     io.vigil.proxy.sql.ResolvedCall})
  * @param at when it is judged; null where no rule reads the time (then a verdict can be kept)
  */
 public record StatementFacts(
@@ -50,6 +54,7 @@ public record StatementFacts(
         List<String> traits,
         List<String> settings,
         Map<String, List<String>> columns,
+        List<Map<String, Object>> calls,
         Instant at) {
 
     /** The variable that reads the time: {@code now.getHours('Europe/Berlin') < 7}. */
@@ -72,6 +77,7 @@ public record StatementFacts(
             Map.entry("traits", ListType.create(SimpleType.STRING)),
             Map.entry("settings", ListType.create(SimpleType.STRING)),
             Map.entry("columns", MapType.create(SimpleType.STRING, ListType.create(SimpleType.STRING))),
+            Map.entry("calls", ListType.create(MapType.create(SimpleType.STRING, SimpleType.DYN))),
             Map.entry(NOW, SimpleType.TIMESTAMP));
 
     public StatementFacts {
@@ -83,6 +89,7 @@ public record StatementFacts(
         settings = List.copyOf(settings);
         // A shape's columns name every clause already (ColumnUse): not copied per statement.
         columns = columns == null ? ColumnUse.NONE : columns;
+        calls = calls == null ? List.of() : List.copyOf(calls);
     }
 
     /**
@@ -120,6 +127,7 @@ public record StatementFacts(
                 traits,
                 shape.settings(),
                 shape.columns(),
+                calls(shape),
                 at);
     }
 
@@ -147,6 +155,18 @@ public record StatementFacts(
         return name -> java.util.Optional.ofNullable(variable(name));
     }
 
+    private static List<Map<String, Object>> calls(io.vigil.proxy.sql.StatementShape shape) {
+        if (shape.calls().isEmpty()) {
+            return List.of();
+        }
+        List<Map<String, Object>> calls =
+                new java.util.ArrayList<>(shape.calls().size());
+        for (io.vigil.proxy.sql.ResolvedCall call : shape.calls()) {
+            calls.add(call.fact());
+        }
+        return calls;
+    }
+
     private static Timestamp timestamp(Instant at) {
         return Timestamp.newBuilder()
                 .setSeconds(at.getEpochSecond())
@@ -171,6 +191,7 @@ public record StatementFacts(
             case "traits" -> traits;
             case "settings" -> settings;
             case "columns" -> columns;
+            case "calls" -> calls;
             case NOW -> at == null ? null : timestamp(at);
             default -> null;
         };

@@ -173,14 +173,18 @@ public final class SessionRelations {
         }
         List<String> reads = resolveAll(shape.reads(), false);
         List<String> writes = resolveAll(shape.writes(), creates(shape));
-        Set<Trait> traits = shape.functions().isEmpty() ? shape.traits() : functionTraits(shape);
-        if (replacesUnowned(shape.replaces())) {
-            traits = java.util.EnumSet.of(Trait.REPLACES_UNOWNED_FUNCTION);
+        if (!shape.functions().isEmpty() || !shape.replaces().isEmpty()) {
+            List<ResolvedCall> calls = new ArrayList<>();
+            for (String called : shape.functions()) {
+                calls.addAll(resolveCall(called));
+            }
+            Set<Trait> traits = java.util.EnumSet.noneOf(Trait.class);
             traits.addAll(shape.traits());
-            traits.addAll(functionTraits(shape));
-        }
-        if (traits != shape.traits()) {
-            return shape.withResolution(reads, writes, traits);
+            traits.addAll(callTraits(calls));
+            if (replacesUnowned(shape.replaces())) {
+                traits.add(Trait.REPLACES_UNOWNED_FUNCTION);
+            }
+            return shape.withResolution(reads, writes, traits, calls);
         }
         return reads.equals(shape.reads()) && writes.equals(shape.writes())
                 ? shape
@@ -188,24 +192,23 @@ public final class SessionRelations {
     }
 
     /**
-     * The statement's traits with what its function calls are, as they resolve now: every function
-     * of the called name on the path (or in the named schema) counts, and a name the catalog does not
-     * know counts as the worst it could be.
+     * What its function calls add to a statement's traits: every function of the called name on
+     * the path (or in the named schema) counts, and a name the catalog does not know counts as the
+     * worst it could be.
      */
-    private Set<Trait> functionTraits(StatementShape shape) {
-        Set<Trait> added = null;
-        for (String called : shape.functions()) {
-            for (Trait trait : callTraits(called)) {
-                if (!shape.traits().contains(trait)) {
-                    if (added == null) {
-                        added = java.util.EnumSet.noneOf(Trait.class);
-                        added.addAll(shape.traits());
-                    }
-                    added.add(trait);
-                }
-            }
+    private static Set<Trait> callTraits(List<ResolvedCall> calls) {
+        boolean isVolatile = false;
+        boolean definer = false;
+        for (ResolvedCall call : calls) {
+            isVolatile |= call.isVolatile() && !call.builtin();
+            definer |= call.securityDefiner();
         }
-        return added == null ? shape.traits() : added;
+        if (isVolatile && definer) {
+            return UNKNOWN_CALL;
+        }
+        return isVolatile
+                ? Set.of(Trait.CALLS_VOLATILE_FUNCTION)
+                : definer ? Set.of(Trait.CALLS_SECURITY_DEFINER) : Set.of();
     }
 
     /**
@@ -251,7 +254,8 @@ public final class SessionRelations {
 
     private static final Set<Trait> UNKNOWN_CALL = Set.of(Trait.CALLS_VOLATILE_FUNCTION, Trait.CALLS_SECURITY_DEFINER);
 
-    private Set<Trait> callTraits(String called) {
+    /** The functions a call may reach, as the session resolves it now. */
+    private List<ResolvedCall> resolveCall(String called) {
         int dot = called.lastIndexOf('.');
         String name = called.substring(dot + 1);
         String schema = dot < 0 ? null : called.substring(0, dot);
@@ -260,30 +264,18 @@ public final class SessionRelations {
         }
         // Made or changed since the catalog was read, or the catalog was cut short: not settled.
         if ((functionsChanged || !catalog.functionsComplete()) && !"pg_catalog".equals(schema)) {
-            return UNKNOWN_CALL;
+            return List.of(ResolvedCall.unknown(called));
         }
-        boolean onPath = false;
-        boolean isVolatile = false;
-        boolean definer = false;
+        List<ResolvedCall> reached = new ArrayList<>(1);
         for (RelationCatalog.Function f : catalog.functions(name)) {
             boolean reachable = schema != null
                     ? f.schema().equals(schema)
                     : uncertain || f.schema().equals("pg_catalog") || path.contains(f.schema());
             if (reachable) {
-                onPath = true;
-                isVolatile |= f.isVolatile() && !f.builtin();
-                definer |= f.securityDefiner();
+                reached.add(ResolvedCall.of(called, f));
             }
         }
-        if (!onPath) {
-            return UNKNOWN_CALL;
-        }
-        if (isVolatile && definer) {
-            return UNKNOWN_CALL;
-        }
-        return isVolatile
-                ? Set.of(Trait.CALLS_VOLATILE_FUNCTION)
-                : definer ? Set.of(Trait.CALLS_SECURITY_DEFINER) : Set.of();
+        return reached.isEmpty() ? List.of(ResolvedCall.unknown(called)) : reached;
     }
 
     /**

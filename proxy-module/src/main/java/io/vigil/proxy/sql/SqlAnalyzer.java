@@ -243,7 +243,8 @@ public final class SqlAnalyzer implements AutoCloseable {
                     body == null ? facts.traits() : union(facts.traits(), body.traits()),
                     body == null ? facts.settings() : concat(facts.settings(), body.settings()),
                     ColumnUse.of(raw.path("stmt")),
-                    body == null ? facts.replaces() : concat(facts.replaces(), body.replaces())));
+                    body == null ? facts.replaces() : concat(facts.replaces(), body.replaces()),
+                    List.of()));
         }
         boolean shareable = shapes.size() == 1
                 && !readConstants

@@ -28,6 +28,7 @@ import java.util.Set;
  *     computed); for guardrails
  * @param columns the columns it names, by clause (see {@link ColumnUse}); for guardrails
  * @param replaces the functions a CREATE OR REPLACE in it names, as written; for guardrails
+ * @param calls its function calls as the session resolved them; empty until then
  */
 public record StatementShape(
         StatementKind kind,
@@ -45,7 +46,8 @@ public record StatementShape(
         Set<Trait> traits,
         List<String> settings,
         Map<String, List<String>> columns,
-        List<String> replaces) {
+        List<String> replaces,
+        List<ResolvedCall> calls) {
 
     public StatementShape {
         reads = List.copyOf(reads);
@@ -56,6 +58,7 @@ public record StatementShape(
         settings = settings == null ? List.of() : List.copyOf(settings);
         columns = columns == null ? ColumnUse.NONE : columns;
         replaces = replaces == null ? List.of() : List.copyOf(replaces);
+        calls = calls == null ? List.of() : List.copyOf(calls);
     }
 
     /** A shape without secrets, as the trail's readers re-create it. */
@@ -84,6 +87,7 @@ public record StatementShape(
                 Set.of(),
                 List.of(),
                 ColumnUse.NONE,
+                List.of(),
                 List.of());
     }
 
@@ -108,7 +112,8 @@ public record StatementShape(
                 traits,
                 settings,
                 columns,
-                replaces);
+                replaces,
+                calls);
     }
 
     /**
@@ -116,7 +121,10 @@ public record StatementShape(
      * session's catalog adds to its traits (the functions it calls, as they resolve).
      */
     public StatementShape withResolution(
-            List<String> resolvedReads, List<String> resolvedWrites, Set<Trait> allTraits) {
+            List<String> resolvedReads,
+            List<String> resolvedWrites,
+            Set<Trait> allTraits,
+            List<ResolvedCall> resolvedCalls) {
         return new StatementShape(
                 kind,
                 command,
@@ -133,12 +141,13 @@ public record StatementShape(
                 allTraits,
                 settings,
                 columns,
-                replaces);
+                replaces,
+                resolvedCalls);
     }
 
     /** The same statement with its relations named as the session resolved them. */
     public StatementShape withRelations(List<String> resolvedReads, List<String> resolvedWrites) {
-        return withResolution(resolvedReads, resolvedWrites, traits);
+        return withResolution(resolvedReads, resolvedWrites, traits, calls);
     }
 
     public boolean isPrepare() {
@@ -179,7 +188,8 @@ public record StatementShape(
                 union(prepared.traits, traits),
                 union(prepared.settings, settings),
                 prepared.columns,
-                prepared.replaces);
+                prepared.replaces,
+                prepared.calls);
     }
 
     private static <T> List<T> union(List<T> a, List<T> b) {

@@ -167,6 +167,7 @@ class DecideTest {
                 f.traits(),
                 f.settings(),
                 f.columns(),
+                f.calls(),
                 Instant.parse(at));
 
         assertThat(hours.readsTime()).isTrue();
@@ -192,6 +193,42 @@ class DecideTest {
                         "ssn may not be searched")));
 
         assertThat(effect(Decide.decide(facts(sql), List.of(noProbing)))).isEqualTo(verdict);
+    }
+
+    @Test
+    void aRuleReadsWhatTheCatalogSaysOfACall() throws Exception {
+        Policy noUntrusted = Policy.compile(
+                "languages",
+                1,
+                List.of(new Rule(
+                        "no-untrusted-languages",
+                        Effect.DENY,
+                        "calls.exists(f, f.language in ['plperlu', 'plpython3u'] || !f.known)",
+                        "untrusted languages run outside the database's control")));
+        RelationCatalog catalog = RelationCatalog.builder()
+                .schema("pg_catalog", true)
+                .schema("public", true)
+                .relation("public", "orders")
+                .function("pg_catalog", "now", false, false, "internal", false)
+                .function("public", "fetch_url", true, false, "plpython3u", true)
+                .function("public", "price_of", false, false, "sql", true)
+                .build();
+        SessionRelations relations = new SessionRelations("shop", "agent", catalog, List.of("$user", "public"));
+        AgentFacts agent = new AgentFacts("support-copilot", List.of("llm"), "owner", "", "");
+        java.util.function.Function<String, Verdict> judge = sql -> Decide.decide(
+                StatementFacts.of(
+                        relations.resolve(((Understood) SharedAnalyzer.INSTANCE.analyzeNow(sql))
+                                .statements()
+                                .getFirst()),
+                        "simple",
+                        false,
+                        agent,
+                        null),
+                List.of(noUntrusted));
+
+        assertThat(effect(judge.apply("select fetch_url('http://x')"))).isEqualTo("deny");
+        assertThat(effect(judge.apply("select never_heard_of()"))).isEqualTo("deny");
+        assertThat(effect(judge.apply("select price_of(1), now() from orders"))).isEqualTo("allow");
     }
 
     @Test

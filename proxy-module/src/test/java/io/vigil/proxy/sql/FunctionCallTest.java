@@ -84,4 +84,29 @@ class FunctionCallTest {
                 .getFirst());
         assertThat(shape.traits().contains(Trait.REPLACES_UNOWNED_FUNCTION)).isEqualTo(replacesUnowned);
     }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            select purge()                 | purge public true true plpgsql false true
+            select as_admin()              | as_admin public true false sql true false
+            select made_just_now()         | made_just_now '' false true '' true false
+            select billing.settle()        | billing.settle billing true true plpgsql false false
+            """)
+    void aCallIsAFactWithWhatTheCatalogSaysOfIt(String sql, String expected) {
+        SessionRelations relations = new SessionRelations("shop", "agent", CATALOG, List.of("$user", "public"));
+        StatementShape shape = relations.resolve(((Understood) SharedAnalyzer.INSTANCE.analyzeNow(sql))
+                .statements()
+                .getFirst());
+        ResolvedCall call = shape.calls().getFirst();
+        assertThat(String.join(
+                        " ",
+                        call.name(),
+                        call.schema().isEmpty() ? "''" : call.schema(),
+                        String.valueOf(call.known()),
+                        String.valueOf(call.isVolatile()),
+                        call.language().isEmpty() ? "''" : call.language(),
+                        String.valueOf(call.securityDefiner()),
+                        String.valueOf(call.owned())))
+                .isEqualTo(expected);
+    }
 }
