@@ -9,6 +9,7 @@ import io.vigil.proxy.audit.AuditEvent;
 import io.vigil.proxy.audit.JooqAuditSink;
 import io.vigil.proxy.audit.Outcome;
 import io.vigil.proxy.audit.TrailChain;
+import io.vigil.proxy.audit.TrailRecord;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -195,6 +196,40 @@ class CrashSafetyIT {
             TestEnvironment.await(() -> sessionsWithId(session), n -> n == 1);
         }
         assertThat(failNextStatement).as("the driver's error was thrown").isFalse();
+    }
+
+    /**
+     * What a spool still holds from before a restart ships as soon as the sink starts: the SIEM
+     * streams hear it too (had they been attached after the shipper started, they could miss it, and
+     * a stream missing records reads as records deleted).
+     */
+    @Test
+    void whatTheSpoolHeldBeforeARestartReachesTheSiemStreams() throws Exception {
+        DataSource down = (DataSource) Proxy.newProxyInstance(
+                DataSource.class.getClassLoader(), new Class<?>[] {DataSource.class}, (proxy, method, args) -> {
+                    throw new SQLException("the store is down");
+                });
+        UUID agent = env.agent("restarted-" + UUID.randomUUID(), "owner@example.com", "unused-secret");
+        UUID session = UUID.randomUUID();
+        Path spoolDir = dir.resolve("restart-spool");
+        TrailChain chain = new TrailChain();
+        try (JooqAuditSink sink =
+                new JooqAuditSink(down, spoolDir, env.trailSigner, JooqAuditSink.Settings.defaults())) {
+            record(sink, chain, opened(session, agent, "restarted"));
+            record(sink, chain, new AuditEvent.SessionClosed(session, Instant.now(), "client terminated"));
+        }
+        List<TrailRecord> heard = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try (JooqAuditSink sink = new JooqAuditSink(
+                env.postgres.dataSource("vigil", TestEnvironment.STORE_USER, TestEnvironment.STORE_PASSWORD),
+                spoolDir,
+                env.trailSigner,
+                JooqAuditSink.Settings.defaults(),
+                List.of((records, checkpoint) -> heard.addAll(records)))) {
+            TestEnvironment.await(() -> heard.size(), n -> n == 2);
+            assertThat(sink.backlog()).isZero();
+        }
+        assertThat(heard).extracting(TrailRecord::leaf).containsExactly(0L, 1L);
+        assertThat(heard).extracting(r -> r.event().sessionId()).containsOnly(session);
     }
 
     private static AuditEvent.SessionOpened opened(UUID session, UUID agent, String application) {

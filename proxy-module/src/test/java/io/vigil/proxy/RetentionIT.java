@@ -36,7 +36,7 @@ class RetentionIT {
 
     @BeforeAll
     static void recordTraffic() throws Exception {
-        env = new TestEnvironment(dir.resolve("pg"), null);
+        env = new TestEnvironment(dir.resolve("pg"));
         env.agent("retained", "owner", "s3cret-retained");
         cli = new AuditCli(env, dir.resolve("trail.pub"));
         session = run("before-retention");

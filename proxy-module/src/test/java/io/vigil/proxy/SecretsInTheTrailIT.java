@@ -9,6 +9,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.List;
 import java.util.UUID;
 import org.jooq.impl.DSL;
 import org.junit.jupiter.api.AfterAll;
@@ -34,9 +35,8 @@ class SecretsInTheTrailIT {
 
     @BeforeAll
     static void runStatementsWithSecrets() throws Exception {
-        env = new TestEnvironment(dir.resolve("pg"));
         siem = new JsonLinesFileSink(dir.resolve("siem.jsonl"));
-        env.audit.addListener(siem);
+        env = new TestEnvironment(dir.resolve("pg"), List.of(siem));
         agent = env.agent("keeper", "owner@example.com", "s3cret-keeper");
         try (Connection c = env.connect("keeper", "s3cret-keeper");
                 Statement s = c.createStatement()) {

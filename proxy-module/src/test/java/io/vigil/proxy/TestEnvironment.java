@@ -22,6 +22,7 @@ import io.vigil.proxy.audit.AuditEvent;
 import io.vigil.proxy.audit.AuditSink;
 import io.vigil.proxy.audit.JooqAuditSink;
 import io.vigil.proxy.audit.TrailChain;
+import io.vigil.proxy.audit.TrailListener;
 import io.vigil.proxy.audit.TrailSigner;
 import io.vigil.proxy.auth.ScramSha256.Verifier;
 import io.vigil.proxy.directory.JooqAgentDirectory;
@@ -74,7 +75,12 @@ public final class TestEnvironment implements AutoCloseable {
     private volatile java.util.function.Predicate<AuditEvent> refused = e -> false;
 
     public TestEnvironment(Path dir) {
-        this(dir, null);
+        this(dir, (Path) null);
+    }
+
+    /** @param listeners the trail's listeners (SIEM exports), there from its first record */
+    public TestEnvironment(Path dir, List<TrailListener> listeners) {
+        this(dir, null, null, null, Map.of(), "disable", null, listeners);
     }
 
     /** @param binariesJar another PostgreSQL major version's zonky binaries, or null for the default */
@@ -105,6 +111,18 @@ public final class TestEnvironment implements AutoCloseable {
             Map<String, String> serverConfig,
             String targetTlsMode,
             Path upstreamCa) {
+        this(dir, binariesJar, tls, identity, serverConfig, targetTlsMode, upstreamCa, List.of());
+    }
+
+    private TestEnvironment(
+            Path dir,
+            Path binariesJar,
+            TlsSettings tls,
+            WorkloadIdentity identity,
+            Map<String, String> serverConfig,
+            String targetTlsMode,
+            Path upstreamCa,
+            List<TrailListener> listeners) {
         postgres = EmbeddedDatabaseServer.start(dir, 0, binariesJar, serverConfig);
         postgres.ensureDatabase("vigil", STORE_USER, STORE_PASSWORD);
         var storeSource = postgres.dataSource("vigil", STORE_USER, STORE_PASSWORD);
@@ -134,7 +152,8 @@ public final class TestEnvironment implements AutoCloseable {
                 dir.resolve("spool"),
                 trailSigner,
                 JooqAuditSink.Settings.defaults()
-                        .withCheckpointInterval(Duration.ofMillis(Long.getLong("vigil.test.checkpointMillis", 200))));
+                        .withCheckpointInterval(Duration.ofMillis(Long.getLong("vigil.test.checkpointMillis", 200))),
+                listeners);
         gateway = Gateway.start(
                 GatewayConfig.builder("127.0.0.1", 0)
                         // The benchmark can set the event-loop count with -Dvigil.test.ioThreads.

@@ -54,10 +54,9 @@ class TrailInstantsIT {
 
     @BeforeAll
     static void recordEveryKind() throws Exception {
-        env = new TestEnvironment(dir.resolve("pg"));
-        cli = new AuditCli(env, dir.resolve("trail-signing.pub"));
         siem = new JsonLinesFileSink(dir.resolve("siem.jsonl"));
-        env.audit.addListener(siem);
+        env = new TestEnvironment(dir.resolve("pg"), List.of(siem));
+        cli = new AuditCli(env, dir.resolve("trail-signing.pub"));
 
         UUID agent = env.agent("stamped", "owner@example.com", "s3cret-stamped");
         UUID session = UUID.randomUUID();

@@ -57,10 +57,6 @@ class TrailTamperingIT {
 
     @BeforeAll
     static void recordTraffic() throws Exception {
-        env = new TestEnvironment(dir.resolve("pg"), null);
-        env.agent("auditee", "owner@example.com", "s3cret-auditee");
-        cli = new AuditCli(env, dir.resolve("trail-signing.pub"));
-        publicKey = cli.publicKey();
         siem = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         siem.createContext("/ingest", exchange -> {
             received.add(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
@@ -71,8 +67,11 @@ class TrailTamperingIT {
         fileSink = new JsonLinesFileSink(dir.resolve("siem/trail.jsonl"));
         webhook = new WebhookSink(
                 URI.create("http://127.0.0.1:" + siem.getAddress().getPort() + "/ingest"), null, 100_000);
-        env.audit.addListener(fileSink);
-        env.audit.addListener(webhook);
+        // Listening from the trail's first record (the gateway's own, as it installs its presets).
+        env = new TestEnvironment(dir.resolve("pg"), List.of(fileSink, webhook));
+        env.agent("auditee", "owner@example.com", "s3cret-auditee");
+        cli = new AuditCli(env, dir.resolve("trail-signing.pub"));
+        publicKey = cli.publicKey();
         refusedLogin();
         cancelled();
         // "tail" last: its records end the tree.

@@ -115,6 +115,17 @@ public final class JooqAuditSink implements AuditSink, AutoCloseable {
      * @param signer signs the trail's checkpoints; its key must not be readable from the store
      */
     public JooqAuditSink(DataSource store, Path spoolDir, TrailSigner signer, Settings settings) {
+        this(store, spoolDir, signer, settings, List.of());
+    }
+
+    /**
+     * @param listeners hear of every commit to the store (the SIEM exports), from the first: given
+     *     here, before the shipper starts, because what a spool still holds from before a restart
+     *     ships at once, and a stream that missed it would read as records deleted
+     */
+    public JooqAuditSink(
+            DataSource store, Path spoolDir, TrailSigner signer, Settings settings, List<TrailListener> listeners) {
+        this.listeners.addAll(listeners);
         this.store = store;
         this.capacity = settings.capacityBytes();
         this.shipIntervalNanos = settings.shipInterval().toNanos();
@@ -167,11 +178,6 @@ public final class JooqAuditSink implements AuditSink, AutoCloseable {
         for (Runnable action = drained.poll(); action != null; action = drained.poll()) {
             action.run();
         }
-    }
-
-    /** From now on, {@code listener} hears of every commit to the store (a SIEM export, say). */
-    public void addListener(TrailListener listener) {
-        listeners.add(listener);
     }
 
     /** Bytes of events in the spool but not yet in the store. */
@@ -322,7 +328,7 @@ public final class JooqAuditSink implements AuditSink, AutoCloseable {
             long leaf = tree.append(link);
             stored.add(new TrailRecord(spool.id(), leaf, link.index(), link.hash(), link.event()));
             switch (link.event()) {
-                case SessionOpened e -> addSession(first, e, link, leaf);
+                case SessionOpened e -> first.add(TrailTables.SESSION, e, link, spool.id(), leaf);
                 case StatementStarted e ->
                     statements.put(
                             new PairingHold.StatementKey(e.sessionId(), e.seq()), new StatementCopy.Row(e, link, leaf));
@@ -331,13 +337,13 @@ public final class JooqAuditSink implements AuditSink, AutoCloseable {
                     if (row != null) {
                         row.complete(e, link, leaf);
                     } else {
-                        addOutcome(later, e, link, leaf);
+                        later.add(TrailTables.LATE_OUTCOME, e, link, spool.id(), leaf);
                     }
                 }
-                case SessionClosed e -> addEnd(later, e, link, leaf);
-                case LoginRefused e -> addRefusal(first, e, link, leaf);
-                case CancelRequested e -> addCancel(later, e, link, leaf);
-                case PersonActed e -> addAction(first, e, link, leaf);
+                case SessionClosed e -> later.add(TrailTables.SESSION_END, e, link, spool.id(), leaf);
+                case LoginRefused e -> first.add(TrailTables.LOGIN_REFUSAL, e, link, spool.id(), leaf);
+                case CancelRequested e -> later.add(TrailTables.CANCEL_REQUEST, e, link, spool.id(), leaf);
+                case PersonActed e -> first.add(TrailTables.PERSON_ACTION, e, link, spool.id(), leaf);
                 case Pruned e -> throw new IllegalStateException("the spool never holds a pruned record");
             }
         }
@@ -391,91 +397,6 @@ public final class JooqAuditSink implements AuditSink, AutoCloseable {
             }
             connection = null;
         }
-    }
-
-    private void addSession(TrailRows rows, SessionOpened e, TrailChain.Link link, long leaf) {
-        rows.add(
-                TrailRows.SESSION,
-                e.sessionId(),
-                e.agentId(),
-                e.targetId(),
-                e.clientAddress(),
-                e.applicationName(),
-                e.onBehalfOf(),
-                e.task(),
-                e.upstreamRole(),
-                e.tls(),
-                e.startedAt(),
-                link.hash(),
-                spool.id(),
-                leaf);
-    }
-
-    private static void addOutcome(TrailRows rows, StatementCompleted e, TrailChain.Link link, long leaf) {
-        Outcome o = e.outcome();
-        rows.add(
-                TrailRows.OUTCOME,
-                e.sessionId(),
-                e.seq(),
-                e.startedAt(),
-                link.index(),
-                e.durationMicros(),
-                o.status().label(),
-                o.commandTag(),
-                o.rows(),
-                o.sqlState(),
-                o.errorMessage(),
-                link.hash(),
-                leaf);
-    }
-
-    private static void addEnd(TrailRows rows, SessionClosed e, TrailChain.Link link, long leaf) {
-        rows.add(TrailRows.SESSION_END, e.sessionId(), link.index(), e.endedAt(), e.reason(), link.hash(), leaf);
-    }
-
-    private void addRefusal(TrailRows rows, LoginRefused e, TrailChain.Link link, long leaf) {
-        rows.add(
-                TrailRows.LOGIN_REFUSAL,
-                e.sessionId(),
-                e.at(),
-                e.user(),
-                e.agentId(),
-                e.clientAddress(),
-                e.applicationName(),
-                e.database(),
-                e.sqlState(),
-                e.reason(),
-                link.hash(),
-                spool.id(),
-                leaf);
-    }
-
-    private void addAction(TrailRows rows, PersonActed e, TrailChain.Link link, long leaf) {
-        rows.add(
-                TrailRows.PERSON_ACTION,
-                e.sessionId(),
-                e.at(),
-                e.actor(),
-                e.action(),
-                e.subjectKind(),
-                e.subjectId(),
-                e.subjectName(),
-                e.detail(),
-                link.hash(),
-                spool.id(),
-                leaf);
-    }
-
-    private static void addCancel(TrailRows rows, CancelRequested e, TrailChain.Link link, long leaf) {
-        rows.add(
-                TrailRows.CANCEL_REQUEST,
-                e.sessionId(),
-                link.index(),
-                e.at(),
-                e.seq(),
-                e.clientAddress(),
-                link.hash(),
-                leaf);
     }
 
     private static String kind(TrailChain.Link link) {

@@ -2,26 +2,34 @@ package io.vigil.proxy.audit;
 
 import io.vigil.proxy.audit.AuditEvent.StatementCompleted;
 import io.vigil.proxy.audit.AuditEvent.StatementStarted;
+import io.vigil.proxy.sql.StatementKind;
 import io.vigil.proxy.sql.StatementShape;
 import java.io.IOException;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.Collection;
 import java.util.List;
+import java.util.Locale;
+import java.util.UUID;
 import org.postgresql.PGConnection;
 
 /**
- * Writes statement rows with COPY, in PostgreSQL's binary format. One COPY per batch costs a
+ * A statement's row, both ways: its start and its outcome (when that came in time) are one row of
+ * {@code statement}, written with COPY in PostgreSQL's binary format (one COPY per batch costs a
  * fraction of the same rows as INSERTs, and the trail has to keep up with the gateway's full
- * throughput.
+ * throughput), and read back as the records they were. The other kinds: {@link TrailTables}.
  */
-final class StatementCopy {
+public final class StatementCopy {
 
-    private static final String COPY = "copy %s (session_id, seq, started_at, duration_us, sql_text,"
+    private static final String COLUMN_LIST = "session_id, seq, started_at, duration_us, sql_text,"
             + " protocol, command_tag, row_count, sqlstate, error_message, outcome, kind, command, reads, writes,"
             + " functions, fingerprint, parameters, parameters_hash, start_index, start_hash, end_index, end_hash,"
-            + " start_leaf, end_leaf, verdict, policies, rule) from stdin (format binary)";
+            + " start_leaf, end_leaf, verdict, policies, rule";
+    private static final String COPY = "copy %s (" + COLUMN_LIST + ") from stdin (format binary)";
     private static final int COLUMNS = 28;
+
+    /** Every statement row's columns, for {@link #read}. */
+    public static final String SELECT = "select " + COLUMN_LIST + " from vigil.statement";
 
     /** A statement to insert, with its outcome if that arrived in the same batch. */
     static final class Row {
@@ -96,5 +104,63 @@ final class StatementCopy {
                 .text(j == null ? null : j.effect().label())
                 .text(j == null ? null : j.policies())
                 .text(j == null ? null : j.rule());
+    }
+
+    /**
+     * The records a statement row holds: its start, and its outcome if that is in the row.
+     *
+     * @param spool the spool of the statement's session
+     */
+    public static List<TrailRecord> read(TrailTables.Row r, UUID spool) {
+        TrailRecord start =
+                new TrailRecord(spool, r.int8("start_leaf"), r.int4("start_index"), r.bytes("start_hash"), started(r));
+        if (r.bytes("end_hash") == null) {
+            return List.of(start);
+        }
+        return List.of(
+                start,
+                new TrailRecord(
+                        spool,
+                        r.int8("end_leaf"),
+                        r.int4("end_index"),
+                        r.bytes("end_hash"),
+                        new StatementCompleted(
+                                r.uuid("session_id"),
+                                r.int8("seq"),
+                                r.instant("started_at"),
+                                r.int8("duration_us"),
+                                TrailTables.outcome(r))));
+    }
+
+    private static StatementStarted started(TrailTables.Row r) {
+        String kind = r.text("kind");
+        StatementShape shape = kind == null
+                ? null
+                : new StatementShape(
+                        StatementKind.ofLabel(kind),
+                        r.text("command"),
+                        r.text("sql_text"),
+                        orEmpty(r.texts("reads")),
+                        orEmpty(r.texts("writes")),
+                        orEmpty(r.texts("functions")),
+                        r.text("fingerprint"),
+                        null);
+        String verdict = r.text("verdict");
+        return new StatementStarted(
+                r.uuid("session_id"),
+                r.int8("seq"),
+                r.instant("started_at"),
+                r.text("sql_text"),
+                AuditEvent.Protocol.valueOf(r.text("protocol").toUpperCase(Locale.ROOT)),
+                shape,
+                r.texts("parameters"),
+                r.text("parameters_hash"),
+                verdict == null
+                        ? null
+                        : new Judgement(Judgement.Effect.ofLabel(verdict), r.text("policies"), r.text("rule")));
+    }
+
+    private static List<String> orEmpty(List<String> values) {
+        return values == null ? List.of() : values;
     }
 }

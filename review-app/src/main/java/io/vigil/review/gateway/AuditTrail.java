@@ -4,6 +4,7 @@ import io.vigil.proxy.audit.AuditEvent.PersonActed;
 import io.vigil.proxy.audit.AuditSink;
 import io.vigil.proxy.audit.JooqAuditSink;
 import io.vigil.proxy.audit.TrailChain;
+import io.vigil.proxy.audit.TrailListener;
 import io.vigil.proxy.audit.TrailSigner;
 import io.vigil.proxy.audit.export.JsonLinesFileSink;
 import io.vigil.proxy.audit.export.WebhookSink;
@@ -42,8 +43,8 @@ public class AuditTrail implements DisposableBean {
                 properties.dataDir().resolve("spool"),
                 TrailSigner.readOrCreate(properties.trailSigningKey()),
                 JooqAuditSink.Settings.defaults()
-                        .withCheckpointInterval(properties.trail().checkpointInterval()));
-        exportTo(properties.trail());
+                        .withCheckpointInterval(properties.trail().checkpointInterval()),
+                exportTo(properties.trail()));
     }
 
     /**
@@ -84,11 +85,12 @@ public class AuditTrail implements DisposableBean {
     }
 
     /** The SIEM streams, when configured: a JSON-lines file and a webhook. */
-    private void exportTo(VigilProperties.Trail trail) {
+    private List<TrailListener> exportTo(VigilProperties.Trail trail) {
+        List<TrailListener> listeners = new ArrayList<>();
         try {
             if (trail.exportFile() != null) {
                 JsonLinesFileSink file = new JsonLinesFileSink(trail.exportFile());
-                sink.addListener(file);
+                listeners.add(file);
                 exports.add(file);
             }
         } catch (IOException e) {
@@ -96,9 +98,10 @@ public class AuditTrail implements DisposableBean {
         }
         if (trail.webhookUrl() != null) {
             WebhookSink webhook = new WebhookSink(trail.webhookUrl(), trail.webhookToken(), 100_000);
-            sink.addListener(webhook);
+            listeners.add(webhook);
             exports.add(webhook);
         }
+        return listeners;
     }
 
     /** Writes what the trail still holds; runs after the gateway has stopped (it depends on this). */

@@ -1,47 +1,30 @@
 package io.vigil.proxy.audit.verify;
 
-import static io.vigil.db.jooq.Tables.CANCEL_REQUEST;
-import static io.vigil.db.jooq.Tables.LOGIN_REFUSAL;
-import static io.vigil.db.jooq.Tables.PERSON_ACTION;
 import static io.vigil.db.jooq.Tables.SESSION;
-import static io.vigil.db.jooq.Tables.SESSION_END;
-import static io.vigil.db.jooq.Tables.STATEMENT;
-import static io.vigil.db.jooq.Tables.STATEMENT_OUTCOME;
 import static io.vigil.db.jooq.Tables.TRAIL_CHECKPOINT;
-import static io.vigil.db.jooq.Tables.TRAIL_PRUNED;
 
-import io.vigil.db.jooq.tables.records.StatementRecord;
 import io.vigil.db.jooq.tables.records.TrailCheckpointRecord;
-import io.vigil.proxy.audit.AuditEvent.CancelRequested;
-import io.vigil.proxy.audit.AuditEvent.LoginRefused;
-import io.vigil.proxy.audit.AuditEvent.PersonActed;
-import io.vigil.proxy.audit.AuditEvent.Protocol;
-import io.vigil.proxy.audit.AuditEvent.Pruned;
-import io.vigil.proxy.audit.AuditEvent.SessionClosed;
-import io.vigil.proxy.audit.AuditEvent.SessionOpened;
-import io.vigil.proxy.audit.AuditEvent.StatementCompleted;
-import io.vigil.proxy.audit.AuditEvent.StatementStarted;
 import io.vigil.proxy.audit.Checkpoint;
-import io.vigil.proxy.audit.Judgement;
-import io.vigil.proxy.audit.Outcome;
+import io.vigil.proxy.audit.StatementCopy;
 import io.vigil.proxy.audit.TrailRecord;
+import io.vigil.proxy.audit.TrailTables;
 import io.vigil.proxy.audit.export.ExportTrail;
-import io.vigil.proxy.sql.StatementKind;
-import io.vigil.proxy.sql.StatementShape;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.UUID;
 import org.jooq.Condition;
 import org.jooq.DSLContext;
 import org.jooq.Field;
+import org.jooq.Record;
 import org.jooq.SQLDialect;
 import org.jooq.impl.DSL;
 
@@ -95,138 +78,77 @@ public final class StoreTrail {
 
     private List<TrailRecord> records(UUID onlySession) {
         List<TrailRecord> records = new ArrayList<>();
-        store.selectFrom(SESSION)
-                .where(SESSION.CHAIN_HASH.isNotNull())
-                .and(only(SESSION.ID, onlySession))
-                .fetch()
-                .forEach(s -> records.add(new TrailRecord(
-                        s.getSpoolId(),
-                        s.getLeaf(),
-                        0,
-                        s.getChainHash(),
-                        new SessionOpened(
-                                s.getId(),
-                                s.getAgentId(),
-                                s.getTargetId(),
-                                s.getClientAddr(),
-                                s.getApplicationName(),
-                                s.getOnBehalfOf(),
-                                s.getTask(),
-                                s.getUpstreamRole(),
-                                s.getTls(),
-                                s.getStartedAt().toInstant()))));
-        var spools = store.select(SESSION.ID, SESSION.SPOOL_ID)
+        Map<UUID, UUID> spools = store.select(SESSION.ID, SESSION.SPOOL_ID)
                 .from(SESSION)
                 .where(only(SESSION.ID, onlySession))
                 .fetchMap(SESSION.ID, SESSION.SPOOL_ID);
-        try (var rows = store.selectFrom(STATEMENT)
-                .where(STATEMENT.START_HASH.isNotNull())
-                .and(only(STATEMENT.SESSION_ID, onlySession))
-                .fetchSize(1_000)
-                .fetchLazy()) {
-            for (StatementRecord s : rows) {
-                var spool = spools.get(s.getSessionId());
-                records.add(new TrailRecord(spool, s.getStartLeaf(), s.getStartIndex(), s.getStartHash(), started(s)));
-                if (s.getEndHash() != null) {
-                    records.add(new TrailRecord(
-                            spool,
-                            s.getEndLeaf(),
-                            s.getEndIndex(),
-                            s.getEndHash(),
-                            completed(
-                                    s,
-                                    new Outcome(
-                                            Outcome.Status.ofLabel(s.getOutcome()),
-                                            s.getCommandTag(),
-                                            s.getRowCount(),
-                                            s.getSqlstate(),
-                                            s.getErrorMessage()))));
-                }
+        for (TrailTables.Table<?> table : TrailTables.ALL) {
+            String sql = table.select()
+                    + (onlySession == null ? "" : " where " + table.sessionColumn() + " = ?")
+                    // Rows from before the trail was hash-chained are counted, not checked.
+                    + (onlySession == null ? " where " : " and ") + "chain_hash is not null";
+            Object[] args = onlySession == null ? new Object[0] : new Object[] {onlySession};
+            for (Record row : store.resultQuery(sql, args).fetch()) {
+                records.add(table.read(new Columns(row), spools::get));
             }
         }
-        store.selectFrom(STATEMENT_OUTCOME)
-                .where(only(STATEMENT_OUTCOME.SESSION_ID, onlySession))
-                .fetch()
-                .forEach(o -> records.add(new TrailRecord(
-                        spools.get(o.getSessionId()),
-                        o.getLeaf(),
-                        o.getChainIndex(),
-                        o.getChainHash(),
-                        new StatementCompleted(
-                                o.getSessionId(),
-                                o.getSeq(),
-                                o.getStartedAt().toInstant(),
-                                o.getDurationUs(),
-                                new Outcome(
-                                        Outcome.Status.ofLabel(o.getOutcome()),
-                                        o.getCommandTag(),
-                                        o.getRowCount(),
-                                        o.getSqlstate(),
-                                        o.getErrorMessage())))));
-        store.selectFrom(SESSION_END)
-                .where(only(SESSION_END.SESSION_ID, onlySession))
-                .fetch()
-                .forEach(e -> records.add(new TrailRecord(
-                        spools.get(e.getSessionId()),
-                        e.getLeaf(),
-                        e.getChainIndex(),
-                        e.getChainHash(),
-                        new SessionClosed(e.getSessionId(), e.getEndedAt().toInstant(), e.getReason()))));
-        store.selectFrom(CANCEL_REQUEST)
-                .where(only(CANCEL_REQUEST.SESSION_ID, onlySession))
-                .fetch()
-                .forEach(c -> records.add(new TrailRecord(
-                        spools.get(c.getSessionId()),
-                        c.getLeaf(),
-                        c.getChainIndex(),
-                        c.getChainHash(),
-                        new CancelRequested(
-                                c.getSessionId(), c.getRequestedAt().toInstant(), c.getSeq(), c.getClientAddr()))));
-        store.selectFrom(TRAIL_PRUNED)
-                .where(only(TRAIL_PRUNED.SESSION_ID, onlySession))
-                .fetch()
-                .forEach(p -> records.add(new TrailRecord(
-                        p.getSpoolId(),
-                        p.getLeaf(),
-                        p.getChainIndex(),
-                        p.getChainHash(),
-                        new Pruned(p.getSessionId(), p.getBefore().toInstant()))));
-        store.selectFrom(LOGIN_REFUSAL)
-                .where(only(LOGIN_REFUSAL.ID, onlySession))
-                .fetch()
-                .forEach(l -> records.add(new TrailRecord(
-                        l.getSpoolId(),
-                        l.getLeaf(),
-                        0,
-                        l.getChainHash(),
-                        new LoginRefused(
-                                l.getId(),
-                                l.getAttemptedAt().toInstant(),
-                                l.getUserName(),
-                                l.getAgentId(),
-                                l.getClientAddr(),
-                                l.getApplicationName(),
-                                l.getDatabaseName(),
-                                l.getSqlstate(),
-                                l.getReason()))));
-        store.selectFrom(PERSON_ACTION)
-                .where(only(PERSON_ACTION.ID, onlySession))
-                .fetch()
-                .forEach(a -> records.add(new TrailRecord(
-                        a.getSpoolId(),
-                        a.getLeaf(),
-                        0,
-                        a.getChainHash(),
-                        new PersonActed(
-                                a.getId(),
-                                a.getActedAt().toInstant(),
-                                a.getActor(),
-                                a.getAction(),
-                                a.getSubjectKind(),
-                                a.getSubjectId(),
-                                a.getSubjectName(),
-                                a.getDetail()))));
+        String statements = StatementCopy.SELECT + " where start_hash is not null"
+                + (onlySession == null ? "" : " and session_id = ?");
+        try (var rows = store.resultQuery(statements, onlySession == null ? new Object[0] : new Object[] {onlySession})
+                .fetchSize(1_000)
+                .fetchLazy()) {
+            for (Record row : rows) {
+                Columns columns = new Columns(row);
+                records.addAll(StatementCopy.read(columns, spools.get(columns.uuid("session_id"))));
+            }
+        }
         return records;
+    }
+
+    /** A row of the store, by column name, as {@link TrailTables} and {@link StatementCopy} read it. */
+    private record Columns(Record row) implements TrailTables.Row {
+        @Override
+        public UUID uuid(String column) {
+            return row.get(column, UUID.class);
+        }
+
+        @Override
+        public String text(String column) {
+            return row.get(column, String.class);
+        }
+
+        @Override
+        public Instant instant(String column) {
+            OffsetDateTime at = row.get(column, OffsetDateTime.class);
+            return at == null ? null : at.toInstant();
+        }
+
+        @Override
+        public Long int8(String column) {
+            return row.get(column, Long.class);
+        }
+
+        @Override
+        public Integer int4(String column) {
+            return row.get(column, Integer.class);
+        }
+
+        @Override
+        public Boolean bool(String column) {
+            return row.get(column, Boolean.class);
+        }
+
+        @Override
+        public byte[] bytes(String column) {
+            return row.get(column, byte[].class);
+        }
+
+        /** Arrays.asList, not List.of: an element may be NULL. */
+        @Override
+        public List<String> texts(String column) {
+            String[] values = row.get(column, String[].class);
+            return values == null ? null : Arrays.asList(values);
+        }
     }
 
     public List<Checkpoint> checkpoints() {
@@ -254,45 +176,5 @@ public final class StoreTrail {
 
     private static Condition only(Field<UUID> session, UUID id) {
         return id == null ? DSL.noCondition() : session.eq(id);
-    }
-
-    private static StatementStarted started(StatementRecord s) {
-        StatementShape shape = s.getKind() == null
-                ? null
-                : new StatementShape(
-                        StatementKind.ofLabel(s.getKind()),
-                        s.getCommand(),
-                        s.getSqlText(),
-                        list(s.getReads()),
-                        list(s.getWrites()),
-                        list(s.getFunctions()),
-                        s.getFingerprint(),
-                        null);
-        return new StatementStarted(
-                s.getSessionId(),
-                s.getSeq(),
-                instant(s.getStartedAt()),
-                s.getSqlText(),
-                Protocol.valueOf(s.getProtocol().toUpperCase(Locale.ROOT)),
-                shape,
-                s.getParameters() == null ? null : list(s.getParameters()),
-                s.getParametersHash(),
-                s.getVerdict() == null
-                        ? null
-                        : new Judgement(Judgement.Effect.ofLabel(s.getVerdict()), s.getPolicies(), s.getRule()));
-    }
-
-    private static StatementCompleted completed(StatementRecord s, Outcome outcome) {
-        return new StatementCompleted(
-                s.getSessionId(), s.getSeq(), instant(s.getStartedAt()), s.getDurationUs(), outcome);
-    }
-
-    private static java.time.Instant instant(OffsetDateTime at) {
-        return at.toInstant();
-    }
-
-    /** Arrays.asList, not List.of: an element may be NULL. */
-    private static List<String> list(String[] values) {
-        return values == null ? List.of() : Arrays.asList(values);
     }
 }
