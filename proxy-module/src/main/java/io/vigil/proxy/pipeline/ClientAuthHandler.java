@@ -107,8 +107,10 @@ final class ClientAuthHandler extends SimpleChannelInboundHandler<PgFrame> {
     }
 
     private void lookedUp(ChannelHandlerContext ctx, Optional<AgentLogin> found, Throwable error) {
-        if (state == State.REFUSED || !ctx.channel().isActive()) {
-            return; // refused while it was looked up (too many early messages), or gone
+        if (state == State.REFUSED
+                || !ctx.channel().isActive()
+                || ClientReplies.of(ctx.channel()).ended()) {
+            return; // refused while it was looked up (too many early messages, timed out), or gone
         }
         if (error != null) {
             log.error("cannot look up agent {}: {}", startup.user(), error.toString());
@@ -283,7 +285,9 @@ final class ClientAuthHandler extends SimpleChannelInboundHandler<PgFrame> {
     }
 
     private void tokenVerified(ChannelHandlerContext ctx, Object result, Throwable error) {
-        if (state == State.REFUSED || !ctx.channel().isActive()) {
+        if (state == State.REFUSED
+                || !ctx.channel().isActive()
+                || ClientReplies.of(ctx.channel()).ended()) {
             return;
         }
         if (error != null) {

@@ -246,7 +246,8 @@ final class SessionStart {
     /** Both sides are logged in: tell the client, and switch both pipelines to relaying. */
     private void relay(Channel upstream, UpstreamLogin login) {
         Channel client = ctx.channel();
-        if (!client.isActive()) {
+        // Gone, or ended meanwhile (the authentication timed out): no session to open.
+        if (!client.isActive() || ClientReplies.of(client).ended()) {
             upstream.close();
             return;
         }

@@ -77,8 +77,14 @@ public final class ClientReplies {
         this.targetIdle = idle;
     }
 
-    /** Writes and flushes messages of Vigil's own while nothing of the target's is relayed. */
+    /**
+     * Writes and flushes messages of Vigil's own while nothing of the target's is relayed; nothing
+     * once the connection is being ended (its FATAL error is the last thing the client gets).
+     */
     public void send(BackendMessage... messages) {
+        if (ended) {
+            return;
+        }
         for (BackendMessage message : messages) {
             client.write(BackendEncoder.encode(message, client.alloc()));
         }
@@ -96,8 +102,11 @@ public final class ClientReplies {
         }
         reads.pause(ReadPause.Reason.REPLY_PENDING);
         deferred = () -> {
-            reply.run();
-            reads.resume(ReadPause.Reason.REPLY_PENDING);
+            try {
+                reply.run();
+            } finally {
+                reads.resume(ReadPause.Reason.REPLY_PENDING);
+            }
         };
     }
 

@@ -523,6 +523,10 @@ public final class StatementTracker {
     public List<StatementCompleted> commandComplete(String tag, Long rows) {
         if (pending.peek() instanceof Running r) {
             pending.poll();
+            StatementShape shape = r.started.shape();
+            if (relations != null && shape != null && !shape.defines().isEmpty()) {
+                relations.made(shape.defines());
+            }
             return List.of(complete(r, Outcome.completed(tag, rows)));
         }
         return List.of();

@@ -34,14 +34,14 @@ final class BodyClassifier {
      * @param functions the functions its statements call, as written: resolved against the
      *     catalog with the statement that carries the body
      */
-    record Body(Set<Trait> traits, List<String> settings, List<String> functions, List<String> replaces) {}
+    record Body(Set<Trait> traits, List<String> settings, List<String> functions, List<DefinedFunction> defines) {}
 
     private final Function<String, JsonNode> parseSql;
     private final Function<String, JsonNode> parsePlpgsql;
     private final Set<Trait> traits = EnumSet.noneOf(Trait.class);
     private final Set<String> settings = new LinkedHashSet<>();
     private final Set<String> functions = new LinkedHashSet<>();
-    private final Set<String> replaces = new LinkedHashSet<>();
+    private final Set<DefinedFunction> defines = new LinkedHashSet<>();
 
     /**
      * @param parseSql a text's parse tree ({@code {"stmts": [...]}}), null if it does not parse
@@ -75,7 +75,7 @@ final class BodyClassifier {
                 Set.copyOf(walk.traits),
                 List.copyOf(walk.settings),
                 List.copyOf(walk.functions),
-                List.copyOf(walk.replaces));
+                List.copyOf(walk.defines));
     }
 
     /** @return whether the statement had a body to read */
@@ -134,7 +134,7 @@ final class BodyClassifier {
             traits.addAll(facts.traits());
             settings.addAll(facts.settings());
             functions.addAll(facts.functions());
-            replaces.addAll(facts.replaces());
+            defines.addAll(facts.defines());
             String command = statement.propertyNames().iterator().next();
             if (command.equals("DoStmt") || command.equals("CreateFunctionStmt")) {
                 code(command, statement.get(command), depth + 1);

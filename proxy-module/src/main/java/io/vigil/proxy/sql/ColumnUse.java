@@ -58,16 +58,43 @@ public final class ColumnUse {
             }
         } else if (value.isObject()) {
             for (Map.Entry<String, JsonNode> field : value.properties()) {
-                String key = field.getKey();
-                JsonNode inner = field.getValue();
-                switch (key) {
-                    case "ColumnRef" -> add(clause, name(inner.path("fields")));
-                    case "UpdateStmt", "InsertStmt", "MergeWhenClause" -> targets(key, inner, clause);
-                    case "JoinExpr" -> joinUsing(inner, clause);
-                    default -> value(inner, clause.isEmpty() ? clauseOf(key) : clause);
-                }
+                field(field.getKey(), field.getValue(), clause);
             }
         }
+    }
+
+    /** One field of a node (or a node under its type's name), in {@code clause} if that is set. */
+    private void field(String key, JsonNode inner, String clause) {
+        switch (key) {
+            case "ColumnRef" -> add(clause, name(inner.path("fields")));
+            case "A_Indirection" -> indirection(inner, clause);
+            case "InsertStmt" -> insert(inner, clause);
+            // onConflictClause is a plain struct under its field's name, not a node.
+            case "UpdateStmt", "onConflictClause" -> update(inner, clause);
+            case "MergeWhenClause" -> mergeAction(inner, clause);
+            case "CopyStmt" -> copy(inner, clause);
+            case "JoinExpr" -> joinUsing(inner, clause);
+            default -> value(inner, clause.isEmpty() ? clauseOf(key) : clause);
+        }
+    }
+
+    /** A field of a row: {@code (u).ssn}, {@code (u.addr).city}, {@code (u).*}. */
+    private void indirection(JsonNode indirection, String clause) {
+        JsonNode ref = indirection.path("arg").path("ColumnRef");
+        if (ref.isMissingNode()) {
+            value(indirection, clause);
+            return;
+        }
+        StringBuilder name = new StringBuilder(name(ref.path("fields")));
+        for (JsonNode step : indirection.path("indirection")) {
+            if (step.path("String").path("sval").isString()) {
+                name.append('.').append(step.path("String").path("sval").stringValue());
+            } else if (step.has("A_Star")) {
+                name.append(".*");
+            }
+        }
+        add(clause, name.toString());
+        value(indirection.path("indirection"), clause); // subscripts are expressions
     }
 
     /** {@code JOIN ... USING (id)} names its columns bare. */
@@ -82,20 +109,69 @@ public final class ColumnUse {
         value(join, clause);
     }
 
-    /** The columns an UPDATE or MERGE sets and an INSERT fills are named bare in its target list. */
-    private void targets(String type, JsonNode body, String clause) {
-        String list = type.equals("InsertStmt") ? "cols" : "targetList";
-        String where = clause.isEmpty() ? (type.equals("InsertStmt") ? "insert" : "set") : clause;
-        for (JsonNode target : body.path(list)) {
+    /** The columns an INSERT fills, named bare; without a list, every column ({@code *}). */
+    private void insert(JsonNode insert, String clause) {
+        String into = clause.isEmpty() ? "insert" : clause;
+        targetNames(insert.path("cols"), into);
+        if (insert.path("cols").isEmpty()) {
+            add(into, "*");
+        }
+        fields(insert, Set.of("cols"), clause);
+    }
+
+    /** The columns an UPDATE or ON CONFLICT DO UPDATE sets, named bare, and the values it sets them to. */
+    private void update(JsonNode update, String clause) {
+        targetNames(update.path("targetList"), clause.isEmpty() ? "set" : clause);
+        fields(update, Set.of("targetList"), clause);
+    }
+
+    /**
+     * A MERGE action: its condition filters, an UPDATE sets, an INSERT fills (every column without a
+     * list).
+     */
+    private void mergeAction(JsonNode action, String clause) {
+        boolean insert = action.path("commandType").asString("").equals("CMD_INSERT");
+        String into = clause.isEmpty() ? (insert ? "insert" : "set") : clause;
+        targetNames(action.path("targetList"), into);
+        if (insert && action.path("targetList").isEmpty()) {
+            add(into, "*");
+        }
+        value(action.path("values"), into);
+        value(action.path("condition"), clause.isEmpty() ? "where" : clause);
+    }
+
+    /** COPY's column list (bare names; without one, every column): what it sends out or fills. */
+    private void copy(JsonNode copy, String clause) {
+        if (copy.has("relation")) {
+            String where = clause.isEmpty() ? (copy.path("is_from").asBoolean(false) ? "insert" : "output") : clause;
+            for (JsonNode column : copy.path("attlist")) {
+                if (column.path("String").path("sval").isString()) {
+                    add(where, column.path("String").path("sval").stringValue());
+                }
+            }
+            if (copy.path("attlist").isEmpty()) {
+                add(where, "*");
+            }
+        }
+        fields(copy, Set.of("attlist"), clause);
+    }
+
+    private void targetNames(JsonNode targets, String clause) {
+        for (JsonNode target : targets) {
             JsonNode res = target.path("ResTarget");
             if (res.path("name").isString()) {
-                add(where, res.get("name").stringValue());
+                add(clause, res.get("name").stringValue());
             }
-            value(res.path("val"), where);
+            value(res.path("indirection"), clause);
+            value(res.path("val"), clause);
         }
+    }
+
+    /** The fields of a statement other than {@code handled}, each in its own clause. */
+    private void fields(JsonNode body, Set<String> handled, String clause) {
         for (Map.Entry<String, JsonNode> field : body.properties()) {
-            if (!field.getKey().equals(list)) {
-                value(field.getValue(), clause.isEmpty() ? clauseOf(field.getKey()) : clause);
+            if (!handled.contains(field.getKey())) {
+                field(field.getKey(), field.getValue(), clause);
             }
         }
     }
@@ -110,7 +186,6 @@ public final class ColumnUse {
             case "havingClause" -> "having";
             case "sortClause" -> "order";
             case "returningList" -> "returning";
-            case "mergeWhenClauses" -> "set";
             default -> TRANSPARENT;
         };
     }

@@ -173,7 +173,7 @@ public final class SessionRelations {
         }
         List<String> reads = resolveAll(shape.reads(), false);
         List<String> writes = resolveAll(shape.writes(), creates(shape));
-        if (!shape.functions().isEmpty() || !shape.replaces().isEmpty()) {
+        if (!shape.functions().isEmpty() || !shape.defines().isEmpty()) {
             List<ResolvedCall> calls = new ArrayList<>();
             for (String called : shape.functions()) {
                 calls.addAll(resolveCall(called));
@@ -181,7 +181,7 @@ public final class SessionRelations {
             Set<Trait> traits = java.util.EnumSet.noneOf(Trait.class);
             traits.addAll(shape.traits());
             traits.addAll(callTraits(calls));
-            if (replacesUnowned(shape.replaces())) {
+            if (replacesUnowned(shape.defines())) {
                 traits.add(Trait.REPLACES_UNOWNED_FUNCTION);
             }
             return shape.withResolution(reads, writes, traits, calls);
@@ -211,28 +211,52 @@ public final class SessionRelations {
                 : definer ? Set.of(Trait.CALLS_SECURITY_DEFINER) : Set.of();
     }
 
+    /** Functions this session made, as written: it owns them. */
+    private final Set<String> ownFunctions = new HashSet<>();
+
     /**
-     * Whether a CREATE OR REPLACE names a function of that name someone else owns: in the named
-     * schema, or in any schema on the path (where an unqualified one may land). A function the
-     * catalog does not know is a new one, or one this session made (and so owns).
+     * The target says it made these functions (the statement completed): the session's role owns
+     * them. Not at {@link #ran}: a CREATE FUNCTION of a name another role has fails, and must not
+     * make that name the session's.
      */
-    private boolean replacesUnowned(List<String> replaced) {
-        for (String name : replaced) {
-            if (!catalog.functionsComplete()) {
+    public void made(List<DefinedFunction> functions) {
+        for (DefinedFunction function : functions) {
+            ownFunctions.add(function.name());
+        }
+    }
+
+    /**
+     * Whether a CREATE OR REPLACE may replace a function the session's role does not own: one of
+     * that name in the named schema, or in any schema on the path (where an unqualified one may
+     * land), owned by another role. Unless this session made the name itself, a name the catalog
+     * does not settle counts: the catalog may be older than a function another role made since
+     * (new functions are made with CREATE FUNCTION, which cannot replace one).
+     */
+    private boolean replacesUnowned(List<DefinedFunction> defined) {
+        for (DefinedFunction function : defined) {
+            if (!function.orReplace() || ownFunctions.contains(function.name())) {
+                continue;
+            }
+            if (!catalog.functionsComplete() || functionsChanged) {
                 return true;
             }
-            int dot = name.lastIndexOf('.');
-            String schema = dot < 0 ? null : name.substring(0, dot);
+            int dot = function.name().lastIndexOf('.');
+            String schema = dot < 0 ? null : function.name().substring(0, dot);
             if (schema != null && schema.indexOf('.') >= 0) {
                 schema = schema.substring(schema.lastIndexOf('.') + 1);
             }
-            for (RelationCatalog.Function f : catalog.functions(name.substring(dot + 1))) {
+            boolean found = false;
+            for (RelationCatalog.Function f : catalog.functions(function.name().substring(dot + 1))) {
                 boolean there = schema != null
                         ? f.schema().equals(schema)
                         : uncertain || f.schema().equals("pg_catalog") || path.contains(f.schema());
                 if (there && !f.owned()) {
                     return true;
                 }
+                found |= there;
+            }
+            if (!found) {
+                return true;
             }
         }
         return false;
@@ -286,9 +310,11 @@ public final class SessionRelations {
         if (resolved == null) {
             return;
         }
-        if (DEFINES_FUNCTIONS.contains(resolved.command())) {
-            // The catalog as read lacks it: from now on a call is judged as the worst it could be.
+        if (DEFINES_FUNCTIONS.contains(resolved.command()) && !functionsChanged) {
+            // The catalog as read lacks it: from now on a call is judged as the worst it could be,
+            // also a prepared statement's, resolved before (its resolution is kept by version).
             functionsChanged = true;
+            version++;
         }
         boolean creates = creates(resolved);
         boolean removes = REMOVES.contains(resolved.command());

@@ -243,7 +243,7 @@ public final class SqlAnalyzer implements AutoCloseable {
                     body == null ? facts.traits() : union(facts.traits(), body.traits()),
                     body == null ? facts.settings() : concat(facts.settings(), body.settings()),
                     ColumnUse.of(raw.path("stmt")),
-                    body == null ? facts.replaces() : concat(facts.replaces(), body.replaces()),
+                    body == null ? facts.defines() : concat(facts.defines(), body.defines()),
                     List.of()));
         }
         boolean shareable = shapes.size() == 1
@@ -315,8 +315,8 @@ public final class SqlAnalyzer implements AutoCloseable {
         return all;
     }
 
-    private static List<String> concat(List<String> a, List<String> b) {
-        List<String> all = new ArrayList<>(a);
+    private static <T> List<T> concat(List<T> a, List<T> b) {
+        List<T> all = new ArrayList<>(a);
         all.addAll(b);
         return all;
     }

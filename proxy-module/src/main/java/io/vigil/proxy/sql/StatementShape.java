@@ -27,7 +27,7 @@ import java.util.Set;
  * @param settings the session settings it changes, lower case ({@code *}: one whose name is
  *     computed); for guardrails
  * @param columns the columns it names, by clause (see {@link ColumnUse}); for guardrails
- * @param replaces the functions a CREATE OR REPLACE in it names, as written; for guardrails
+ * @param defines the functions a CREATE [OR REPLACE] FUNCTION / PROCEDURE in it makes; for guardrails
  * @param calls its function calls as the session resolved them; empty until then
  */
 public record StatementShape(
@@ -46,7 +46,7 @@ public record StatementShape(
         Set<Trait> traits,
         List<String> settings,
         Map<String, List<String>> columns,
-        List<String> replaces,
+        List<DefinedFunction> defines,
         List<ResolvedCall> calls) {
 
     public StatementShape {
@@ -57,7 +57,7 @@ public record StatementShape(
         traits = traits == null ? Set.of() : Set.copyOf(traits);
         settings = settings == null ? List.of() : List.copyOf(settings);
         columns = columns == null ? ColumnUse.NONE : columns;
-        replaces = replaces == null ? List.of() : List.copyOf(replaces);
+        defines = defines == null ? List.of() : List.copyOf(defines);
         calls = calls == null ? List.of() : List.copyOf(calls);
     }
 
@@ -112,7 +112,7 @@ public record StatementShape(
                 traits,
                 settings,
                 columns,
-                replaces,
+                defines,
                 calls);
     }
 
@@ -141,7 +141,7 @@ public record StatementShape(
                 allTraits,
                 settings,
                 columns,
-                replaces,
+                defines,
                 resolvedCalls);
     }
 
@@ -188,7 +188,7 @@ public record StatementShape(
                 union(prepared.traits, traits),
                 union(prepared.settings, settings),
                 prepared.columns,
-                prepared.replaces,
+                prepared.defines,
                 prepared.calls);
     }
 

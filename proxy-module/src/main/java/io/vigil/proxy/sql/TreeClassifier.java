@@ -126,14 +126,14 @@ final class TreeClassifier {
             List<Integer> argumentLocations,
             Set<Trait> traits,
             List<String> settings,
-            List<String> replaces) {}
+            List<DefinedFunction> defines) {}
 
     private final Set<String> reads = new LinkedHashSet<>();
     private final Set<String> writes = new LinkedHashSet<>();
     private final Set<String> functions = new LinkedHashSet<>();
     private final Set<String> cteNames = new LinkedHashSet<>();
     /** Functions a CREATE OR REPLACE names, as written. */
-    private final Set<String> replaces = new LinkedHashSet<>();
+    private final Set<DefinedFunction> defines = new LinkedHashSet<>();
 
     private boolean changesData;
     private String refusal;
@@ -209,7 +209,7 @@ final class TreeClassifier {
                 List.copyOf(argumentLocations),
                 runs ? Set.copyOf(traits) : Set.of(),
                 runs ? List.copyOf(settings) : List.of(),
-                List.copyOf(replaces));
+                List.copyOf(defines));
     }
 
     private StatementKind kindOf(String command, JsonNode body) {
@@ -281,11 +281,9 @@ final class TreeClassifier {
         switch (type) {
             case "FuncCall" -> function(body);
             case "CommonTableExpr" -> cteNames.add(body.path("ctename").asString(""));
-            case "CreateFunctionStmt" -> {
-                if (body.path("replace").asBoolean(false)) {
-                    replaces.add(dotted(body.path("funcname")));
-                }
-            }
+            case "CreateFunctionStmt" ->
+                defines.add(new DefinedFunction(
+                        dotted(body.path("funcname")), body.path("replace").asBoolean(false)));
             case "VariableSetStmt" -> {
                 checkLexingSetting(body);
                 setsPath(body);

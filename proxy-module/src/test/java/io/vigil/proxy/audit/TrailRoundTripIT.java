@@ -157,12 +157,12 @@ class TrailRoundTripIT {
     @Test
     void everyKindOfRecordComesBackFromTheStoreAsItWasHashed() throws Exception {
         List<TrailChain.Link> recorded = new ArrayList<>();
+        UUID sessionId = UUID.randomUUID();
         try (JooqAuditSink sink = new JooqAuditSink(
                 store,
                 dir.resolve("spool"),
                 TrailSigner.generate(),
                 JooqAuditSink.Settings.defaults().withShipInterval(Duration.ofMillis(5)))) {
-            UUID sessionId = UUID.randomUUID();
             List<AuditEvent> session = session(sessionId);
             TrailChain chain = new TrailChain();
             // The first statement's outcome ships in a later batch than its start (statement_outcome).
@@ -197,7 +197,21 @@ class TrailRoundTripIT {
             assertThat(parsed.leaf()).isEqualTo(back.leaf());
             assertThat(parsed.storedHash()).isEqualTo(link.hash());
         }
-        assertThat(read.values().stream().map(TrailRecord::leaf).distinct()).hasSameSizeAs(recorded);
+        assertThat(read.values().stream().map(TrailRecord::leaf).sorted().toList())
+                .as("leaves in the order the records were shipped")
+                .isEqualTo(java.util.stream.LongStream.range(0, recorded.size())
+                        .boxed()
+                        .toList());
+        UUID spool = (UUID) dsl.fetchValue("select spool_id from vigil.trail_cursor");
+        assertThat(read.values()).extracting(TrailRecord::spoolId).containsOnly(spool);
+        // One session's records, as the web app's integrity check reads them.
+        List<TrailRecord> one = new StoreTrail(dsl).session(sessionId);
+        assertThat(one)
+                .extracting(r -> hex(r.storedHash()))
+                .containsExactlyInAnyOrderElementsOf(recorded.stream()
+                        .filter(l -> l.event().sessionId().equals(sessionId))
+                        .map(l -> hex(l.hash()))
+                        .toList());
         assertThat(kinds(recorded.stream().map(TrailChain.Link::event).toList()))
                 .isEqualTo(spooledKinds());
     }

@@ -137,4 +137,26 @@ class ClientRepliesTest {
             target.finishAndReleaseAll();
         }
     }
+
+    @Test
+    void nothingFollowsTheFatalError() {
+        replies.fatal("08006", "authentication timed out");
+        written();
+
+        replies.send(new ReadyForQuery((byte) 'I'));
+
+        assertThat(written()).isNull();
+    }
+
+    @Test
+    void aDeferredReplyThatFailsStillLetsTheClientBeRead() {
+        targetIdle.set(false);
+        replies.whenIdle(() -> {
+            throw new IllegalStateException("a bug in a reply");
+        });
+        targetIdle.set(true);
+
+        assertThatThrownBy(replies::targetAnswered).isInstanceOf(IllegalStateException.class);
+        assertThat(replies.reads().paused(ReadPause.Reason.REPLY_PENDING)).isFalse();
+    }
 }

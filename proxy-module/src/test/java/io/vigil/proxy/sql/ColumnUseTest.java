@@ -29,6 +29,14 @@ class ColumnUseTest {
             insert into users (name, ssn) values ('a', 'b')                      | insert=name,ssn
             delete from users where "SSN" = '1'                                  | where=SSN
             merge into users u using staff s on u.id = s.id when matched then update set ssn = s.ssn | join=u.id,s.id set=ssn,s.ssn
+            insert into emp (id) values (1) on conflict (id) do update set salary = excluded.salary where emp.team = 'a' | insert=id set=salary,excluded.salary where=emp.team all=id,salary,excluded.salary,emp.team
+            select (u).ssn, (u.addr).city from users u                          | output=u.ssn,u.addr.city
+            insert into users values ('a', 'b')                                  | insert=*
+            insert into users select * from staff                                | insert=* output=*
+            copy users (ssn) to stdout                                           | output=ssn
+            copy users to stdout                                                 | output=*
+            copy users (name, ssn) from stdin                                    | insert=name,ssn
+            merge into users u using staff s on u.id = s.id when matched and u.ssn = '1' then update set team = s.team when not matched then insert (ssn) values (s.ssn) | join=u.id,s.id where=u.ssn set=team,s.team insert=ssn,s.ssn
             select 'ssn' as ssn from users where 'x' = 'ssn'                     |
             begin                                                                |
             """)
@@ -46,7 +54,7 @@ class ColumnUseTest {
                 names.stream().filter(n -> !all.contains(n)).forEach(all::add);
             }
         }
-        columns.put("all", all);
+        columns.putIfAbsent("all", all);
         Map<String, List<String>> expectedColumns = ColumnUse.of(columns);
 
         assertThat(shape.columns().keySet()).containsExactlyElementsOf(ColumnUse.CLAUSES);

@@ -72,8 +72,8 @@ class FunctionCallTest {
             create or replace function as_admin() returns int language sql as 'select 1'      | true
             create or replace function public.as_admin() returns int language sql as 'select 1' | true
             create or replace function billing.settle() returns int language sql as 'select 1' | true
-            create or replace function brand_new() returns int language sql as 'select 1'     | false
-            create or replace procedure settle() language sql as 'select 1'                   | false
+            create or replace function brand_new() returns int language sql as 'select 1'     | true
+            create or replace procedure settle() language sql as 'select 1'                   | true
             create function as_admin(int) returns int language sql as 'select 1'               | false
             `do $$ begin execute 'create or replace function as_admin() returns int language sql as ''select 1'''; end $$` | true
             """)
@@ -108,5 +108,36 @@ class FunctionCallTest {
                         String.valueOf(call.securityDefiner()),
                         String.valueOf(call.owned())))
                 .isEqualTo(expected);
+    }
+
+    @org.junit.jupiter.api.Test
+    void aFunctionTheSessionMadeIsItsToReplaceOnceTheTargetSaysItWasMade() {
+        SessionRelations relations = new SessionRelations("shop", "agent", CATALOG, List.of("$user", "public"));
+        java.util.function.Function<String, StatementShape> resolve =
+                sql -> relations.resolve(((Understood) SharedAnalyzer.INSTANCE.analyzeNow(sql))
+                        .statements()
+                        .getFirst());
+        String create = "create function helper() returns int language sql as 'select 1'";
+        String replace = "create or replace function helper() returns int language sql as 'select 2'";
+
+        StatementShape made = resolve.apply(create);
+        relations.ran(made);
+        assertThat(resolve.apply(replace).traits()).as("not yet made").contains(Trait.REPLACES_UNOWNED_FUNCTION);
+        relations.made(made.defines());
+        assertThat(resolve.apply(replace).traits()).doesNotContain(Trait.REPLACES_UNOWNED_FUNCTION);
+        assertThat(resolve.apply("create or replace function as_admin() returns int language sql as 'select 1'")
+                        .traits())
+                .contains(Trait.REPLACES_UNOWNED_FUNCTION);
+    }
+
+    @org.junit.jupiter.api.Test
+    void aPreparedCallIsResolvedAgainOnceTheSessionChangesAFunction() {
+        SessionRelations relations = new SessionRelations("shop", "agent", CATALOG, List.of("$user", "public"));
+        long before = relations.version();
+        relations.ran(((Understood) SharedAnalyzer.INSTANCE.analyzeNow(
+                        "create or replace function price_of(int) returns int volatile language sql as 'select 1'"))
+                .statements()
+                .getFirst());
+        assertThat(relations.version()).isNotEqualTo(before);
     }
 }

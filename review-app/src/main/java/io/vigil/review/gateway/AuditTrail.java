@@ -37,14 +37,20 @@ public class AuditTrail implements DisposableBean {
 
     AuditTrail(VigilProperties properties, DataSource storeSource, Clock clock, StoreMigration migrated) {
         this.clock = clock;
-        // The spool is the gateway's record-before-forward log; it lives with Vigil's other local state.
-        this.sink = new JooqAuditSink(
-                storeSource,
-                properties.dataDir().resolve("spool"),
-                TrailSigner.readOrCreate(properties.trailSigningKey()),
-                JooqAuditSink.Settings.defaults()
-                        .withCheckpointInterval(properties.trail().checkpointInterval()),
-                exportTo(properties.trail()));
+        List<TrailListener> listeners = exportTo(properties.trail());
+        try {
+            // The spool is the gateway's record-before-forward log; it lives with Vigil's other local state.
+            this.sink = new JooqAuditSink(
+                    storeSource,
+                    properties.dataDir().resolve("spool"),
+                    TrailSigner.readOrCreate(properties.trailSigningKey()),
+                    JooqAuditSink.Settings.defaults()
+                            .withCheckpointInterval(properties.trail().checkpointInterval()),
+                    listeners);
+        } catch (RuntimeException e) {
+            closeExports();
+            throw e;
+        }
     }
 
     /**
@@ -108,6 +114,10 @@ public class AuditTrail implements DisposableBean {
     @Override
     public void destroy() {
         sink.close();
+        closeExports();
+    }
+
+    private void closeExports() {
         for (AutoCloseable export : exports) {
             try {
                 export.close();

@@ -83,10 +83,16 @@ public final class StoreTrail {
                 .where(only(SESSION.ID, onlySession))
                 .fetchMap(SESSION.ID, SESSION.SPOOL_ID);
         for (TrailTables.Table<?> table : TrailTables.ALL) {
-            String sql = table.select()
-                    + (onlySession == null ? "" : " where " + table.sessionColumn() + " = ?")
-                    // Rows from before the trail was hash-chained are counted, not checked.
-                    + (onlySession == null ? " where " : " and ") + "chain_hash is not null";
+            List<String> conditions = new ArrayList<>(2);
+            if (onlySession != null) {
+                conditions.add(table.sessionColumn() + " = ?");
+            }
+            if (table == TrailTables.SESSION) {
+                // Sessions from before the trail was hash-chained; any other row without a hash is
+                // read, and found not to verify.
+                conditions.add("chain_hash is not null");
+            }
+            String sql = table.select() + (conditions.isEmpty() ? "" : " where " + String.join(" and ", conditions));
             Object[] args = onlySession == null ? new Object[0] : new Object[] {onlySession};
             for (Record row : store.resultQuery(sql, args).fetch()) {
                 records.add(table.read(new Columns(row), spools::get));
