@@ -276,4 +276,40 @@ class GuardrailIT {
             env.enforce("baseline");
         }
     }
+
+    @Test
+    void aPolicyInObserveModeStopsNothingAndTheTrailSaysWhatItWouldHaveDone() throws Exception {
+        String strict = """
+                {"name": "strict", "rules": [{"name": "no-deletes", "effect": "deny",
+                  "when": "command == 'DeleteStmt'", "message": "deletes are for people"}]}""";
+        try {
+            env.policyVersion("strict", strict, "observe");
+            try (Connection c = connect();
+                    Statement s = c.createStatement()) {
+                assertThat(s.executeUpdate("delete from orders where id = 1")).isEqualTo(1);
+            }
+            StatementViewRecord delete = TestEnvironment.await(
+                            () -> env.statementsOf(agent).stream()
+                                    .filter(r -> r.getSqlText().equals("delete from orders where id = 1"))
+                                    .toList(),
+                            found -> !found.isEmpty())
+                    .getFirst();
+            assertThat(delete.getVerdict()).isEqualTo("allow");
+            assertThat(delete.getPolicies()).isEqualTo("baseline v1, strict v1 (observe)");
+            assertThat(delete.getObservedVerdict()).isEqualTo("deny");
+            assertThat(delete.getObservedPolicy()).isEqualTo("strict v1");
+            assertThat(delete.getObservedRule()).isEqualTo("no-deletes");
+
+            env.policyVersion("strict", strict, "enforce");
+            try (Connection c = connect();
+                    Statement s = c.createStatement()) {
+                SQLException denied =
+                        SqlStates.assertFailsWith("42501", () -> s.executeUpdate("delete from orders where id = 2"));
+                assertThat(denied.getMessage()).contains("policy 'strict', rule 'no-deletes'");
+            }
+            assertThat(rows()).isEqualTo(2);
+        } finally {
+            env.enforce("baseline");
+        }
+    }
 }

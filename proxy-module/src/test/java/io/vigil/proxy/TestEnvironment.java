@@ -243,6 +243,44 @@ public final class TestEnvironment implements AutoCloseable {
         awaitPolicies();
     }
 
+    /**
+     * Stores a new version of the policy {@code name} (made on its first version) with the rules
+     * in {@code document}, in {@code mode} (enforce or observe), attached to the target beside what it
+     * has; returns once the gateway has it in force.
+     */
+    public void policyVersion(String name, String document, String mode) {
+        UUID policy =
+                store.select(POLICY.ID).from(POLICY).where(POLICY.NAME.eq(name)).fetchOne(POLICY.ID);
+        int version = 1;
+        if (policy == null) {
+            policy = UUID.randomUUID();
+            store.insertInto(POLICY)
+                    .set(POLICY.ID, policy)
+                    .set(POLICY.NAME, name)
+                    .execute();
+            store.insertInto(POLICY_ATTACHMENT)
+                    .set(POLICY_ATTACHMENT.ID, UUID.randomUUID())
+                    .set(POLICY_ATTACHMENT.POLICY_ID, policy)
+                    .set(POLICY_ATTACHMENT.TARGET_ID, targetId)
+                    .set(POLICY_ATTACHMENT.CREATED_BY, "tests")
+                    .execute();
+        } else {
+            version = 1
+                    + store.select(DSL.max(POLICY_VERSION.VERSION))
+                            .from(POLICY_VERSION)
+                            .where(POLICY_VERSION.POLICY_ID.eq(policy))
+                            .fetchSingle(DSL.max(POLICY_VERSION.VERSION));
+        }
+        store.insertInto(POLICY_VERSION)
+                .set(POLICY_VERSION.POLICY_ID, policy)
+                .set(POLICY_VERSION.VERSION, version)
+                .set(POLICY_VERSION.DOCUMENT, document)
+                .set(POLICY_VERSION.MODE, mode)
+                .set(POLICY_VERSION.CREATED_BY, "tests")
+                .execute();
+        awaitPolicies();
+    }
+
     /** Waits until the gateway has the store's policies in force (it checks four times a second). */
     public void awaitPolicies() {
         long epoch = store.select(POLICY_EPOCH.EPOCH).from(POLICY_EPOCH).fetchSingle(POLICY_EPOCH.EPOCH);

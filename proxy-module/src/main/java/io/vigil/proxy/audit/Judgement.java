@@ -9,8 +9,22 @@ import java.util.Locale;
  *
  * @param policies {@code baseline v3}, or several joined with {@code , } when several applied
  * @param rule the rule that stopped it; null if it was allowed
+ * @param observed what a policy in observe mode would have done to a statement that ran, when that
+ *     was to stop it; null otherwise
  */
-public record Judgement(Effect effect, String policies, String rule) {
+public record Judgement(Effect effect, String policies, String rule, Observation observed) {
+
+    public Judgement(Effect effect, String policies, String rule) {
+        this(effect, policies, rule, null);
+    }
+
+    /**
+     * A verdict an observing policy reached and did not enforce.
+     *
+     * @param effect review or deny
+     * @param policy the policy and its version, {@code strict v2}
+     */
+    public record Observation(Effect effect, String policy, String rule) {}
 
     public enum Effect {
         ALLOW,

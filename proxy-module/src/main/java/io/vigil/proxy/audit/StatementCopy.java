@@ -24,9 +24,9 @@ public final class StatementCopy {
     private static final String COLUMN_LIST = "session_id, seq, started_at, duration_us, sql_text,"
             + " protocol, command_tag, row_count, sqlstate, error_message, outcome, kind, command, reads, writes,"
             + " functions, fingerprint, parameters, parameters_hash, start_index, start_hash, end_index, end_hash,"
-            + " start_leaf, end_leaf, verdict, policies, rule";
+            + " start_leaf, end_leaf, verdict, policies, rule, observed_verdict, observed_policy, observed_rule";
     private static final String COPY = "copy %s (" + COLUMN_LIST + ") from stdin (format binary)";
-    private static final int COLUMNS = 28;
+    private static final int COLUMNS = 31;
 
     /** Every statement row's columns, for {@link #read}. */
     public static final String SELECT = "select " + COLUMN_LIST + " from vigil.statement";
@@ -103,7 +103,10 @@ public final class StatementCopy {
                 .int8(row.endLink == null ? null : row.endLeaf)
                 .text(j == null ? null : j.effect().label())
                 .text(j == null ? null : j.policies())
-                .text(j == null ? null : j.rule());
+                .text(j == null ? null : j.rule())
+                .text(o(j) == null ? null : o(j).effect().label())
+                .text(o(j) == null ? null : o(j).policy())
+                .text(o(j) == null ? null : o(j).rule());
     }
 
     /**
@@ -157,7 +160,20 @@ public final class StatementCopy {
                 r.text("parameters_hash"),
                 verdict == null
                         ? null
-                        : new Judgement(Judgement.Effect.ofLabel(verdict), r.text("policies"), r.text("rule")));
+                        : new Judgement(
+                                Judgement.Effect.ofLabel(verdict),
+                                r.text("policies"),
+                                r.text("rule"),
+                                r.text("observed_verdict") == null
+                                        ? null
+                                        : new Judgement.Observation(
+                                                Judgement.Effect.ofLabel(r.text("observed_verdict")),
+                                                r.text("observed_policy"),
+                                                r.text("observed_rule"))));
+    }
+
+    private static Judgement.Observation o(Judgement j) {
+        return j == null ? null : j.observed();
     }
 
     private static List<String> orEmpty(List<String> values) {

@@ -36,6 +36,8 @@ public final class TrailCodec {
     static final byte VERSION = 1;
     /** Version 1 and, for a statement's start, its {@link Judgement} after the other fields. */
     static final byte JUDGED = 2;
+    /** Version 2 and, after the judgement, what a policy in observe mode would have done. */
+    static final byte OBSERVED = 3;
 
     private static final byte SESSION_OPENED = 1;
     private static final byte STATEMENT_STARTED = 2;
@@ -59,8 +61,7 @@ public final class TrailCodec {
     /** The encoding after {@code gap} zero bytes, for a caller that puts its own header there. */
     static byte[] encode(AuditEvent event, int gap) {
         Out out = SCRATCH.get().reset(gap);
-        // A record made before guardrails keeps version 1: its bytes, and so its hash, are unchanged.
-        out.writeByte(event instanceof StatementStarted s && s.judgement() != null ? JUDGED : VERSION);
+        out.writeByte(version(event));
         {
             switch (event) {
                 case SessionOpened e -> {
@@ -103,6 +104,12 @@ public final class TrailCodec {
                         string(out, judgement.effect().label());
                         string(out, judgement.policies());
                         string(out, judgement.rule());
+                        Judgement.Observation observed = judgement.observed();
+                        if (observed != null) {
+                            string(out, observed.effect().label());
+                            string(out, observed.policy());
+                            string(out, observed.rule());
+                        }
                     }
                 }
                 case StatementCompleted e -> {
@@ -173,11 +180,23 @@ public final class TrailCodec {
         return encoded;
     }
 
+    /**
+     * The oldest version that holds the event: a record made before guardrails keeps version 1, a
+     * judged one without an observation version 2, so their bytes, and so their hashes, are
+     * unchanged.
+     */
+    private static byte version(AuditEvent event) {
+        if (event instanceof StatementStarted s && s.judgement() != null) {
+            return s.judgement().observed() != null ? OBSERVED : JUDGED;
+        }
+        return VERSION;
+    }
+
     /** @throws IllegalArgumentException if {@code bytes} is not one encoded event */
     public static AuditEvent decode(byte[] bytes) {
         try (DataInputStream in = new DataInputStream(new java.io.ByteArrayInputStream(bytes))) {
             byte version = in.readByte();
-            if (version != VERSION && version != JUDGED) {
+            if (version != VERSION && version != JUDGED && version != OBSERVED) {
                 throw new IllegalArgumentException("unknown trail encoding version");
             }
             AuditEvent event =
@@ -213,8 +232,17 @@ public final class TrailCodec {
                                     : null;
                             List<String> parameters = in.readBoolean() ? list(in) : null;
                             String hash = string(in);
-                            Judgement judgement = version == JUDGED
-                                    ? new Judgement(Judgement.Effect.ofLabel(string(in)), string(in), string(in))
+                            Judgement judgement = version >= JUDGED
+                                    ? new Judgement(
+                                            Judgement.Effect.ofLabel(string(in)),
+                                            string(in),
+                                            string(in),
+                                            version == OBSERVED
+                                                    ? new Judgement.Observation(
+                                                            Judgement.Effect.ofLabel(string(in)),
+                                                            string(in),
+                                                            string(in))
+                                                    : null)
                                     : null;
                             yield new StatementStarted(
                                     session, seq, at, sql, protocol, shape, parameters, hash, judgement);

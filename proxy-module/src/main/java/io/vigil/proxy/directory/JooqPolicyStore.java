@@ -53,7 +53,12 @@ public final class JooqPolicyStore implements PolicyStore {
                                 Arrays.asList(a.getTags())));
             }
             List<Stored> stored = new ArrayList<>();
-            var rows = t.select(POLICY.ID, POLICY.NAME, POLICY_VERSION.VERSION, POLICY_VERSION.DOCUMENT)
+            var rows = t.select(
+                            POLICY.ID,
+                            POLICY.NAME,
+                            POLICY_VERSION.VERSION,
+                            POLICY_VERSION.DOCUMENT,
+                            POLICY_VERSION.MODE)
                     .from(POLICY)
                     .join(newest)
                     .on(newest.field(POLICY_VERSION.POLICY_ID).eq(POLICY.ID))
@@ -65,7 +70,8 @@ public final class JooqPolicyStore implements PolicyStore {
             for (var row : rows) {
                 List<Attachment> attached = attachments.get(row.value1());
                 if (attached != null) {
-                    stored.add(new Stored(row.value2(), row.value3(), row.value4(), attached));
+                    stored.add(new Stored(
+                            row.value2(), row.value3(), row.value4(), "observe".equals(row.value5()), attached));
                 }
             }
             return stored;

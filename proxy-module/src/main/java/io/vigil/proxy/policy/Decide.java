@@ -6,8 +6,10 @@ import java.util.List;
 
 /**
  * The verdict on one statement: a pure function of its facts and the policies that apply. Within a
- * policy, the first rule that matches decides; across policies, the most severe verdict wins. Fails
- * closed: a rule that cannot be evaluated denies, saying which; no policy at all denies.
+ * policy, the first rule that matches decides; across enforcing policies, the most severe verdict
+ * wins. A policy in observe mode stops nothing: when it would have, its verdict goes with the allow
+ * (the most severe of several). Fails closed: a rule that cannot be evaluated denies, saying which; no
+ * policy at all denies.
  */
 public final class Decide {
 
@@ -25,15 +27,24 @@ public final class Decide {
                     "no policy applies to this agent on its target, so nothing it sends runs");
         }
         CelVariableResolver variables = facts.resolver();
-        if (policies.size() == 1) {
+        if (policies.size() == 1 && !policies.getFirst().observing()) {
             return decide(facts, variables, policies.getFirst());
         }
         Verdict verdict = null;
+        Verdict observed = null;
         for (Policy policy : policies) {
             Verdict v = decide(facts, variables, policy);
-            verdict = verdict == null ? v : Verdict.mostSevere(verdict, v);
+            if (!policy.observing()) {
+                verdict = verdict == null ? v : Verdict.mostSevere(verdict, v);
+            } else if (!(v instanceof Verdict.Allow)) {
+                observed = observed == null ? v : Verdict.mostSevere(observed, v);
+            }
         }
-        return verdict instanceof Verdict.Allow ? allowedByAll(policies) : verdict;
+        if (verdict != null && !(verdict instanceof Verdict.Allow)) {
+            return verdict;
+        }
+        Verdict.Allow allowed = policies.size() == 1 ? policies.getFirst().allowed() : allowedByAll(policies);
+        return observed == null ? allowed : new Verdict.Allow(allowed.policies(), observed);
     }
 
     private static Verdict.Allow allowedByAll(List<Policy> policies) {

@@ -53,13 +53,32 @@ public final class Policy {
 
     private final boolean readsTime;
 
+    /** Whether this policy only observes: what it would deny or hold is recorded, nothing stopped. */
+    public boolean observing() {
+        return observing;
+    }
+
+    private final boolean observing;
+
+    /** This policy, observing (or enforcing): a version's mode is the store's, not the document's. */
+    Policy observing(boolean observe) {
+        return observe == observing ? this : new Policy(name, version, rules, first, readsTime, observe);
+    }
+
     /** This policy's allow, made once: most statements get it. */
     private final Verdict.Allow allowed;
 
-    private Policy(String name, long version, List<Compiled> rules, CelRuntime.Program first, boolean readsTime) {
+    private Policy(
+            String name,
+            long version,
+            List<Compiled> rules,
+            CelRuntime.Program first,
+            boolean readsTime,
+            boolean observing) {
         this.name = name;
         this.version = version;
-        this.allowed = new Verdict.Allow(name + " v" + version);
+        this.observing = observing;
+        this.allowed = new Verdict.Allow(name + " v" + version + (observing ? " (observe)" : ""));
         this.rules = List.copyOf(rules);
         this.anyFast = rules.stream().anyMatch(r -> r.fast() != null);
         this.first = first;
@@ -105,7 +124,8 @@ public final class Policy {
                     version,
                     compiled,
                     RUNTIME.createProgram(COMPILER.compile(chain.toString()).getAst()),
-                    readsTime);
+                    readsTime,
+                    false);
         } catch (CelValidationException | CelEvaluationException e) {
             throw new InvalidPolicy(name, "(all)", e.getMessage());
         }

@@ -46,7 +46,7 @@ public final class PolicyBook {
 
     private static Policy compile(PolicyStore.Stored s) {
         try {
-            return PolicyDocument.parse(s.document()).compile(s.version());
+            return PolicyDocument.parse(s.document()).compile(s.version(), s.observing());
         } catch (PolicyDocument.InvalidDocument | Policy.InvalidPolicy e) {
             return Policy.broken(
                     s.name(),

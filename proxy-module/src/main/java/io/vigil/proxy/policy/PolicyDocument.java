@@ -87,9 +87,14 @@ public record PolicyDocument(String name, String description, List<Rule> rules) 
         return root.toPrettyString();
     }
 
-    /** Compiles the rules as this policy's {@code version}. */
+    /** Compiles the rules as this policy's {@code version}, enforcing. */
     public Policy compile(long version) throws Policy.InvalidPolicy {
-        return Policy.compile(name, version, rules);
+        return compile(version, false);
+    }
+
+    /** Compiles the rules as this policy's {@code version}; {@code observing}: it stops nothing. */
+    public Policy compile(long version, boolean observing) throws Policy.InvalidPolicy {
+        return Policy.compile(name, version, rules).observing(observing);
     }
 
     private static String text(JsonNode node, String field, String what) throws InvalidDocument {

@@ -23,10 +23,15 @@ public interface PolicyStore {
      * A policy as stored.
      *
      * @param document its JSON (see {@link PolicyDocument})
+     * @param observing whether this version only observes: nothing it says stops a statement
      */
-    record Stored(String name, long version, String document, List<Attachment> attachments) {
+    record Stored(String name, long version, String document, boolean observing, List<Attachment> attachments) {
         public Stored {
             attachments = List.copyOf(attachments);
+        }
+
+        public Stored(String name, long version, String document, List<Attachment> attachments) {
+            this(name, version, document, false, attachments);
         }
     }
 

@@ -12,9 +12,15 @@ public sealed interface Verdict {
     /**
      * Runs: every policy that applies allowed it (its rules matched nothing, or a rule allowed it).
      *
-     * @param policies those policies and their versions, {@code baseline v3, export v1}
+     * @param policies those policies and their versions, {@code baseline v3, strict v1 (observe)}
+     * @param observed what a policy in observe mode would have done instead, when that was to stop
+     *     it (a {@link Review} or {@link Deny} that is not enforced); null otherwise
      */
-    record Allow(String policies) implements Verdict {
+    record Allow(String policies, Verdict observed) implements Verdict {
+        public Allow(String policies) {
+            this(policies, null);
+        }
+
         @Override
         public int severity() {
             return 0;

@@ -477,10 +477,24 @@ public final class StatementTracker {
     private Verdict.Allow lastAllow;
     private Judgement lastAllowJudgement;
 
+    /** What an observing policy would have done, as the trail keeps it. */
+    private static Judgement.Observation observation(Verdict observed) {
+        return switch (observed) {
+            case Verdict.Review r ->
+                new Judgement.Observation(Judgement.Effect.REVIEW, r.policy() + " v" + r.version(), r.rule());
+            case Verdict.Deny d ->
+                new Judgement.Observation(Judgement.Effect.DENY, d.policy() + " v" + d.version(), d.rule());
+            case Verdict.Allow a -> null;
+        };
+    }
+
     /** The trail's form of a verdict; an allow by the same policies is made once. */
     private Judgement judgement(Verdict verdict) {
         return switch (verdict) {
             case Verdict.Allow a when a == UNJUDGED -> null;
+            case Verdict.Allow a
+            when a.observed() != null ->
+                new Judgement(Judgement.Effect.ALLOW, a.policies(), null, observation(a.observed()));
             case Verdict.Allow a -> {
                 if (a != lastAllow) {
                     lastAllow = a;

@@ -108,8 +108,38 @@ class TrailCodecTest {
                         new Judgement(Judgement.Effect.DENY, "baseline v3", "no-drop")));
     }
 
+    /** Statements that ran while a policy in observe mode would have stopped them: version 3. */
+    static Stream<AuditEvent> observed() {
+        return Stream.of(new StatementStarted(
+                SESSION,
+                7,
+                T,
+                "delete from orders where id > 0",
+                Protocol.SIMPLE,
+                null,
+                null,
+                null,
+                new Judgement(
+                        Judgement.Effect.ALLOW,
+                        "baseline v3, strict v2 (observe)",
+                        null,
+                        new Judgement.Observation(Judgement.Effect.DENY, "strict v2", "no-deletes"))));
+    }
+
     static Stream<AuditEvent> all() {
-        return Stream.concat(events(), judged());
+        return Stream.concat(Stream.concat(events(), judged()), observed());
+    }
+
+    @Test
+    void anObservationIsVersionThreeAndPinned() {
+        var sha = TrailChain.sha256();
+        observed().forEach(event -> {
+            byte[] encoded = TrailCodec.encode(event);
+            assertThat(encoded[0]).isEqualTo((byte) 3);
+            sha.update(encoded);
+        });
+        assertThat(java.util.HexFormat.of().formatHex(sha.digest()))
+                .isEqualTo("6d0c7abe1237dcf60f37e271f7ac1e87e9a3f38e877e8620439a415fde8cb4dc");
     }
 
     /** A judged statement is version 2; the bytes of every record without a judgement are version 1's. */

@@ -131,6 +131,20 @@ class TrailRoundTripIT {
                         null,
                         null,
                         new Judgement(Judgement.Effect.REVIEW, "baseline v3", "review-lock")),
+                new StatementStarted(
+                        id,
+                        6,
+                        T,
+                        "delete from orders where id > 0",
+                        Protocol.SIMPLE,
+                        null,
+                        null,
+                        null,
+                        new Judgement(
+                                Judgement.Effect.ALLOW,
+                                "baseline v3, strict v2 (observe)",
+                                null,
+                                new Judgement.Observation(Judgement.Effect.DENY, "strict v2", "no-deletes"))),
                 new CancelRequested(id, T, 5, "10.0.0.8"),
                 new StatementCompleted(id, 5, T, 3, Outcome.failed("57014", "canceling statement")),
                 new SessionClosed(id, T, "client terminated"));

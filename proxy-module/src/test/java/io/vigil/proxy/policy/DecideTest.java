@@ -270,4 +270,31 @@ class DecideTest {
         now.set(Instant.parse("2026-12-07T22:00:00Z"));
         assertThat(judge.judge(insert, "simple")).isInstanceOf(Verdict.Deny.class);
     }
+
+    @Test
+    void aPolicyInObserveModeStopsNothingAndSaysWhatItWouldHaveDone() throws Exception {
+        Policy strict = Policy.compile(
+                        "strict",
+                        2,
+                        List.of(
+                                new Rule("no-deletes", Effect.DENY, "command == 'DeleteStmt'", "no deletes"),
+                                new Rule("review-writes", Effect.REVIEW, "size(writes) > 0", "writes wait")))
+                .observing(true);
+        Policy lenient = Policy.compile("lenient", 1, List.of(new Rule("all", Effect.ALLOW, "true", "")));
+
+        assertThat(Decide.decide(facts("delete from orders where id = 4"), List.of(strict)))
+                .isEqualTo(new Verdict.Allow(
+                        "strict v2 (observe)", new Verdict.Deny("strict", 2, "no-deletes", "no deletes")));
+        assertThat(Decide.decide(facts("insert into orders values (1)"), List.of(lenient, strict)))
+                .isEqualTo(new Verdict.Allow(
+                        "lenient v1, strict v2 (observe)",
+                        new Verdict.Review("strict", 2, "review-writes", "writes wait")));
+        assertThat(Decide.decide(facts("select * from orders"), List.of(lenient, strict)))
+                .isEqualTo(new Verdict.Allow("lenient v1, strict v2 (observe)"));
+        // An enforcing denial stands; what observing policies say of it is not kept.
+        assertThat(Decide.decide(facts("drop table orders"), List.of(guards(), strict)))
+                .isInstanceOf(Verdict.Deny.class)
+                .extracting(v -> ((Verdict.Deny) v).policy())
+                .isEqualTo("guards");
+    }
 }

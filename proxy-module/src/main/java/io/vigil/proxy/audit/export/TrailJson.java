@@ -87,6 +87,11 @@ public final class TrailJson {
                     o.put("verdict", judgement.effect().label());
                     o.put("policies", judgement.policies());
                     o.put("rule", judgement.rule());
+                    if (judgement.observed() != null) {
+                        o.put("observed_verdict", judgement.observed().effect().label());
+                        o.put("observed_policy", judgement.observed().policy());
+                        o.put("observed_rule", judgement.observed().rule());
+                    }
                 }
             }
             case StatementCompleted e -> {
@@ -259,7 +264,15 @@ public final class TrailJson {
                 text(o, "verdict") == null
                         ? null
                         : new Judgement(
-                                Judgement.Effect.ofLabel(text(o, "verdict")), text(o, "policies"), text(o, "rule")));
+                                Judgement.Effect.ofLabel(text(o, "verdict")),
+                                text(o, "policies"),
+                                text(o, "rule"),
+                                text(o, "observed_verdict") == null
+                                        ? null
+                                        : new Judgement.Observation(
+                                                Judgement.Effect.ofLabel(text(o, "observed_verdict")),
+                                                text(o, "observed_policy"),
+                                                text(o, "observed_rule"))));
     }
 
     private static String type(AuditEvent event) {
