@@ -1,15 +1,21 @@
 package io.vigil.review;
 
 import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
+import static io.vigil.db.jooq.Tables.POLICY;
+import static io.vigil.db.jooq.Tables.POLICY_ATTACHMENT;
+import static io.vigil.db.jooq.Tables.POLICY_VERSION;
 import static io.vigil.db.jooq.Tables.STATEMENT_VIEW;
+import static io.vigil.db.jooq.Tables.TARGET;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import com.microsoft.playwright.Page;
+import io.vigil.db.jooq.tables.records.StatementViewRecord;
 import io.vigil.review.security.Role;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
+import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
 
@@ -60,6 +66,94 @@ class PoliciesPageIT extends DemoStack {
                         .setPath(shots.resolve("auditor-policies-" + width + ".png"))
                         .setFullPage(true));
             }
+        }
+    }
+
+    /**
+     * A policy in observe mode beside the baseline: the agent's read runs, its record and the
+     * replay say the policy would have held it for review, the Sessions filter finds the session, and the
+     * Policies page shows the mode and what it would have stopped, by agent and rule.
+     */
+    @Test
+    void aPolicyInObserveModeStopsNothingAndShowsWhatItWouldHaveStopped() throws Exception {
+        UUID policy = UUID.randomUUID();
+        UUID attachment = UUID.randomUUID();
+        store.insertInto(POLICY)
+                .set(POLICY.ID, policy)
+                .set(POLICY.NAME, "orders-watch")
+                .execute();
+        store.insertInto(POLICY_VERSION)
+                .set(POLICY_VERSION.POLICY_ID, policy)
+                .set(POLICY_VERSION.VERSION, 1)
+                .set(POLICY_VERSION.DOCUMENT, """
+                        {"name": "orders-watch", "rules": [{"name": "orders-need-a-reason", "effect": "review",
+                          "when": "'public.orders' in reads", "message": "reading orders needs a reason"}]}""")
+                .set(POLICY_VERSION.MODE, "observe")
+                .set(POLICY_VERSION.CREATED_BY, "tests")
+                .execute();
+        store.insertInto(POLICY_ATTACHMENT)
+                .set(POLICY_ATTACHMENT.ID, attachment)
+                .set(POLICY_ATTACHMENT.POLICY_ID, policy)
+                .set(
+                        POLICY_ATTACHMENT.TARGET_ID,
+                        store.select(TARGET.ID)
+                                .from(TARGET)
+                                .where(TARGET.NAME.eq("shop"))
+                                .fetchSingle(TARGET.ID))
+                .set(POLICY_ATTACHMENT.AGENTS, new String[] {"support-copilot"})
+                .set(POLICY_ATTACHMENT.CREATED_BY, "tests")
+                .execute();
+        try {
+            StatementViewRecord observed = null;
+            for (int attempt = 0; observed == null && attempt < 50; attempt++) {
+                String sql = "select count(*) from orders where id > -" + attempt;
+                runAs("support-copilot", sql); // runs: the baseline allows it, the watch would hold it
+                awaitRecorded(sql);
+                StatementViewRecord record = store.selectFrom(STATEMENT_VIEW)
+                        .where(STATEMENT_VIEW.SQL_TEXT.eq(sql))
+                        .fetchSingle();
+                if (record.getObservedVerdict() != null) {
+                    observed = record; // the gateway has the new policy (it reads the store every 250 ms)
+                } else {
+                    Thread.sleep(100);
+                }
+            }
+            assertThat(observed)
+                    .as("a statement judged under the observing policy")
+                    .isNotNull();
+            assertThat(observed.getOutcome()).isEqualTo("completed");
+            assertThat(observed.getVerdict()).isEqualTo("allow");
+            assertThat(observed.getPolicies()).isEqualTo("baseline v1, orders-watch v1 (observe)");
+            assertThat(observed.getObservedVerdict()).isEqualTo("review");
+            assertThat(observed.getObservedRule()).isEqualTo("orders-need-a-reason");
+
+            try (Page page = signedIn("auditor", Role.AUDITOR)) {
+                page.navigate(BASE_URL + "/session/" + observed.getSessionId());
+                assertThat(page.locator("#statements"))
+                        .containsText("observe mode would hold for review: orders-watch v1, orders-need-a-reason");
+                page.navigate(BASE_URL + "/sessions?observed=review");
+                assertThat(page.locator("#sessions")).containsText("support-copilot");
+                page.navigate(BASE_URL + "/policies");
+                assertThat(page.locator("#mode-orders-watch")).containsText("observe");
+                assertThat(page.locator("#mode-baseline")).containsText("enforce");
+                assertThat(page.locator("#observed-orders-watch")).containsText("support-copilot");
+                assertThat(page.locator("#observed-orders-watch")).containsText("would hold for review");
+                assertThat(page.locator("#observed-orders-watch")).containsText("orders-need-a-reason");
+                assertThat(page.locator("#agent-policies")).containsText("baseline v1, orders-watch v1 (observe)");
+                for (int width : new int[] {1366, 1920}) {
+                    page.setViewportSize(width, width == 1366 ? 768 : 1080);
+                    page.locator("#policy-orders-watch").scrollIntoViewIfNeeded();
+                    Path shots = Path.of("target/screenshots");
+                    Files.createDirectories(shots);
+                    page.screenshot(new Page.ScreenshotOptions()
+                            .setPath(shots.resolve("auditor-policies-observe-" + width + ".png"))
+                            .setFullPage(true));
+                }
+            }
+        } finally {
+            store.deleteFrom(POLICY_ATTACHMENT)
+                    .where(POLICY_ATTACHMENT.ID.eq(attachment))
+                    .execute();
         }
     }
 }

@@ -2,6 +2,7 @@ package io.vigil.review.policies;
 
 import com.vaadin.flow.component.grid.Grid;
 import com.vaadin.flow.component.grid.GridVariant;
+import com.vaadin.flow.component.html.Anchor;
 import com.vaadin.flow.component.html.H2;
 import com.vaadin.flow.component.html.H3;
 import com.vaadin.flow.component.html.Paragraph;
@@ -11,6 +12,7 @@ import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.Route;
 import io.vigil.proxy.policy.Rule;
 import io.vigil.review.policies.PolicyService.AgentPolicies;
+import io.vigil.review.policies.PolicyService.Observed;
 import io.vigil.review.policies.PolicyService.PolicyView;
 import io.vigil.review.ui.Grids;
 import io.vigil.review.ui.MainLayout;
@@ -64,6 +66,10 @@ class PoliciesView extends VerticalLayout {
         box.setPadding(false);
         box.setId("policy-" + policy.name());
         H3 title = new H3(policy.name() + " v" + policy.version() + (policy.preset() ? " (preset)" : ""));
+        Span mode = new Span(policy.observing() ? "observe: stops nothing, records what it would" : "enforce");
+        mode.setId("mode-" + policy.name());
+        mode.getElement().getThemeList().add(policy.observing() ? "badge contrast" : "badge success");
+        title.add(new Span(" "), mode);
         Span changed = new Span("version " + policy.version() + " by " + policy.changedBy() + ", "
                 + WHEN.format(policy.changedAt()) + " · attached to "
                 + (policy.attachedTo().isEmpty() ? "nothing" : String.join(" · ", policy.attachedTo())));
@@ -94,7 +100,45 @@ class PoliciesView extends VerticalLayout {
         rules.setAllRowsVisible(true);
         rules.setItems(policy.rules());
         box.add(rules);
+        if (policy.observing() || !policy.observed().isEmpty()) {
+            box.add(observed(policy));
+        }
         return box;
+    }
+
+    /** What the policy would have stopped while it observed, by agent and rule, with a way to the statements. */
+    private static VerticalLayout observed(PolicyView policy) {
+        VerticalLayout part = new VerticalLayout();
+        part.setPadding(false);
+        part.setSpacing(false);
+        if (policy.observed().isEmpty()) {
+            part.add(new Span(
+                    "In the last " + PolicyService.OBSERVED_DAYS + " days it would have stopped nothing that ran."));
+            return part;
+        }
+        part.add(new Span(
+                "In the last " + PolicyService.OBSERVED_DAYS + " days, while observing, it would have stopped:"));
+        Grid<Observed> grid = new Grid<>(Observed.class, false);
+        grid.setId("observed-" + policy.name());
+        grid.addThemeVariants(GridVariant.LUMO_ROW_STRIPES, GridVariant.LUMO_COMPACT);
+        Grids.flexible(grid.addComponentColumn(o -> new Anchor(
+                        "sessions?agent=" + o.agent() + "&observed="
+                                + (o.verdict().equals("deny") ? "denied" : "review"),
+                        o.agent()))
+                .setHeader("Agent"));
+        Grids.flexible(grid.addColumn(o -> o.verdict().equals("deny") ? "would deny" : "would hold for review")
+                .setHeader("Would"));
+        Grids.flexible(grid.addColumn(Observed::rule).setHeader("Rule"));
+        grid.addColumn(Observed::statements)
+                .setHeader("Statements")
+                .setAutoWidth(true)
+                .setFlexGrow(0);
+        Grids.flexible(grid.addColumn(o -> WHEN.format(o.last())).setHeader("Last"));
+        Grids.wrapping(grid);
+        grid.setAllRowsVisible(true);
+        grid.setItems(policy.observed());
+        part.add(grid);
+        return part;
     }
 
     private static Span effect(Rule rule) {

@@ -4,6 +4,8 @@ import static io.vigil.db.jooq.Tables.AGENT;
 import static io.vigil.db.jooq.Tables.POLICY;
 import static io.vigil.db.jooq.Tables.POLICY_ATTACHMENT;
 import static io.vigil.db.jooq.Tables.POLICY_VERSION;
+import static io.vigil.db.jooq.Tables.SESSION;
+import static io.vigil.db.jooq.Tables.STATEMENT;
 import static io.vigil.db.jooq.Tables.TARGET;
 
 import io.vigil.proxy.policy.AgentFacts;
@@ -12,6 +14,7 @@ import io.vigil.proxy.policy.PolicyStore.Attachment;
 import io.vigil.proxy.policy.Rule;
 import io.vigil.review.security.CurrentViewer;
 import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -19,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.jooq.DSLContext;
+import org.jooq.Field;
 import org.jooq.impl.DSL;
 import org.springframework.security.access.AccessDeniedException;
 import org.springframework.stereotype.Service;
@@ -45,6 +49,9 @@ public class PolicyService {
      *
      * @param attachedTo where it applies, one line per attachment ("shop: agents tagged llm")
      * @param invalid why its document cannot be read (the gateway denies everything under it), or null
+     * @param observing whether the newest version only observes (stops nothing)
+     * @param observed what it would have stopped in the last {@link #OBSERVED_DAYS} days, by agent and
+     *     rule (any of its versions in observe mode)
      */
     public record PolicyView(
             String name,
@@ -55,7 +62,19 @@ public class PolicyService {
             String description,
             List<Rule> rules,
             List<String> attachedTo,
-            String invalid) {}
+            String invalid,
+            boolean observing,
+            List<Observed> observed) {}
+
+    /**
+     * Statements an observing policy would have stopped: how many, by agent and rule.
+     *
+     * @param verdict deny or review
+     */
+    public record Observed(String agent, String verdict, String rule, int statements, OffsetDateTime last) {}
+
+    /** How far back the Policies page counts what observing policies would have stopped. */
+    public static final int OBSERVED_DAYS = 7;
 
     /**
      * The policies that apply to one agent: its verdict is the most severe of theirs.
@@ -84,7 +103,8 @@ public class PolicyService {
                         POLICY_VERSION.VERSION,
                         POLICY_VERSION.DOCUMENT,
                         POLICY_VERSION.CREATED_BY,
-                        POLICY_VERSION.CREATED_AT)
+                        POLICY_VERSION.CREATED_AT,
+                        POLICY_VERSION.MODE)
                 .from(POLICY)
                 .join(newest)
                 .on(newest.field(POLICY_VERSION.POLICY_ID).eq(POLICY.ID))
@@ -111,9 +131,31 @@ public class PolicyService {
                     attached.getOrDefault(r.value1(), List.of()).stream()
                             .map(PolicyService::describe)
                             .toList(),
-                    invalid));
+                    invalid,
+                    "observe".equals(r.value8()),
+                    observed(r.value2())));
         }
         return views;
+    }
+
+    /**
+     * What the policy {@code name} would have stopped while it observed, in the last days: counts
+     * only (the statements themselves are on the Sessions page, for those who may see them).
+     */
+    private List<Observed> observed(String name) {
+        Field<Integer> statements = DSL.count().as("statements");
+        Field<OffsetDateTime> last = DSL.max(STATEMENT.STARTED_AT).as("last");
+        return db.select(AGENT.NAME, STATEMENT.OBSERVED_VERDICT, STATEMENT.OBSERVED_RULE, statements, last)
+                .from(STATEMENT)
+                .join(SESSION)
+                .on(SESSION.ID.eq(STATEMENT.SESSION_ID))
+                .join(AGENT)
+                .on(AGENT.ID.eq(SESSION.AGENT_ID))
+                .where(STATEMENT.OBSERVED_POLICY.like(DSL.inline(name.replace("_", "\\_") + " v%")))
+                .and(STATEMENT.STARTED_AT.ge(OffsetDateTime.now(ZoneOffset.UTC).minusDays(OBSERVED_DAYS)))
+                .groupBy(AGENT.NAME, STATEMENT.OBSERVED_VERDICT, STATEMENT.OBSERVED_RULE)
+                .orderBy(statements.desc(), AGENT.NAME)
+                .fetch(r -> new Observed(r.value1(), r.value2(), r.value3(), r.value4(), r.value5()));
     }
 
     /** Every agent with the policies that apply to it, by target and agent name. */
@@ -121,13 +163,16 @@ public class PolicyService {
     public List<AgentPolicies> agents() {
         requireRole();
         Map<UUID, String> policyNames = new LinkedHashMap<>();
-        var newest = db.select(POLICY.ID, POLICY.NAME, DSL.max(POLICY_VERSION.VERSION))
+        var newest = db.select(POLICY.ID, POLICY.NAME, POLICY_VERSION.VERSION, POLICY_VERSION.MODE)
                 .from(POLICY)
                 .join(POLICY_VERSION)
                 .on(POLICY_VERSION.POLICY_ID.eq(POLICY.ID))
-                .groupBy(POLICY.ID, POLICY.NAME)
+                .where(POLICY_VERSION.VERSION.eq(DSL.select(DSL.max(POLICY_VERSION.as("v").VERSION))
+                        .from(POLICY_VERSION.as("v"))
+                        .where(POLICY_VERSION.as("v").POLICY_ID.eq(POLICY.ID))))
                 .fetch();
-        newest.forEach(r -> policyNames.put(r.value1(), r.value2() + " v" + r.value3()));
+        newest.forEach(r -> policyNames.put(
+                r.value1(), r.value2() + " v" + r.value3() + ("observe".equals(r.value4()) ? " (observe)" : "")));
         Map<UUID, List<Attached>> byTarget = new LinkedHashMap<>();
         attachments().values().stream().flatMap(List::stream).forEach(a -> byTarget.computeIfAbsent(
                         a.targetId(), t -> new ArrayList<>())

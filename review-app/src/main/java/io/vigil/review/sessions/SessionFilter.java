@@ -15,6 +15,8 @@ import java.time.OffsetDateTime;
  *     archive.orders}, {@code archive.orders} only itself
  * @param stopped sessions with at least one statement policy stopped this way (denied, or held for
  *     review)
+ * @param observed sessions with at least one statement that ran and that a policy in observe mode
+ *     would have stopped this way
  */
 public record SessionFilter(
         String agent,
@@ -23,7 +25,8 @@ public record SessionFilter(
         OffsetDateTime to,
         String kind,
         String relation,
-        Judgement.Effect stopped) {
+        Judgement.Effect stopped,
+        Judgement.Effect observed) {
 
     public static final SessionFilter ANY = new SessionFilter(null, null, null, null, null, null);
 
@@ -32,7 +35,7 @@ public record SessionFilter(
         target = blankToNull(target);
         kind = blankToNull(kind);
         relation = blankToNull(relation);
-        if (stopped == Judgement.Effect.ALLOW) {
+        if (stopped == Judgement.Effect.ALLOW || observed == Judgement.Effect.ALLOW) {
             throw new IllegalArgumentException("sessions are filtered by statements policy stopped, not allowed");
         }
     }
@@ -40,31 +43,35 @@ public record SessionFilter(
     /** Any session, as far as policy goes. */
     public SessionFilter(
             String agent, String target, OffsetDateTime from, OffsetDateTime to, String kind, String relation) {
-        this(agent, target, from, to, kind, relation, null);
+        this(agent, target, from, to, kind, relation, null, null);
     }
 
     public SessionFilter withStopped(Judgement.Effect stopped) {
-        return new SessionFilter(agent, target, from, to, kind, relation, stopped);
+        return new SessionFilter(agent, target, from, to, kind, relation, stopped, observed);
+    }
+
+    public SessionFilter withObserved(Judgement.Effect observed) {
+        return new SessionFilter(agent, target, from, to, kind, relation, stopped, observed);
     }
 
     public SessionFilter withAgent(String agent) {
-        return new SessionFilter(agent, target, from, to, kind, relation, stopped);
+        return new SessionFilter(agent, target, from, to, kind, relation, stopped, observed);
     }
 
     public SessionFilter withTarget(String target) {
-        return new SessionFilter(agent, target, from, to, kind, relation, stopped);
+        return new SessionFilter(agent, target, from, to, kind, relation, stopped, observed);
     }
 
     public SessionFilter withTimes(OffsetDateTime from, OffsetDateTime to) {
-        return new SessionFilter(agent, target, from, to, kind, relation, stopped);
+        return new SessionFilter(agent, target, from, to, kind, relation, stopped, observed);
     }
 
     public SessionFilter withKind(String kind) {
-        return new SessionFilter(agent, target, from, to, kind, relation, stopped);
+        return new SessionFilter(agent, target, from, to, kind, relation, stopped, observed);
     }
 
     public SessionFilter withRelation(String relation) {
-        return new SessionFilter(agent, target, from, to, kind, relation, stopped);
+        return new SessionFilter(agent, target, from, to, kind, relation, stopped, observed);
     }
 
     private static String blankToNull(String value) {

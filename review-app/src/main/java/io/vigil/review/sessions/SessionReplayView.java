@@ -140,7 +140,7 @@ class SessionReplayView extends VerticalLayout implements HasUrlParameter<String
                 .setFlexGrow(2);
         timeline.addColumn(StatementEntry::relationsText).setHeader("Relations").setFlexGrow(1);
         // What policy said shows on the outcome (a stopped statement's outcome names it in full).
-        timeline.addColumn(StatementEntry::outcome)
+        timeline.addColumn(StatementEntry::outcomeText)
                 .setHeader("Outcome")
                 .setFlexGrow(1)
                 .setTooltipGenerator(StatementEntry::policyText);

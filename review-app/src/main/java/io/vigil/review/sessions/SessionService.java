@@ -114,7 +114,10 @@ public class SessionService {
                         STATEMENT_VIEW.ERROR_MESSAGE,
                         STATEMENT_VIEW.VERDICT,
                         STATEMENT_VIEW.POLICIES,
-                        STATEMENT_VIEW.RULE)
+                        STATEMENT_VIEW.RULE,
+                        STATEMENT_VIEW.OBSERVED_VERDICT,
+                        STATEMENT_VIEW.OBSERVED_POLICY,
+                        STATEMENT_VIEW.OBSERVED_RULE)
                 .from(STATEMENT_VIEW)
                 .where(STATEMENT_VIEW.SESSION_ID.eq(sessionId))
                 .orderBy(STATEMENT_VIEW.SEQ)
@@ -138,7 +141,8 @@ public class SessionService {
                         r.value15(),
                         r.value16(),
                         r.value17(),
-                        r.value18()));
+                        r.value18(),
+                        StatementEntry.observation(r.value19(), r.value20(), r.value21())));
     }
 
     /**
@@ -294,6 +298,12 @@ public class SessionService {
                     .from(STATEMENT)
                     .where(STATEMENT.SESSION_ID.eq(SESSION_VIEW.ID))
                     .and(STATEMENT.VERDICT.eq(filter.stopped().label()))));
+        }
+        if (filter.observed() != null) {
+            condition = condition.and(DSL.exists(DSL.selectOne()
+                    .from(STATEMENT)
+                    .where(STATEMENT.SESSION_ID.eq(SESSION_VIEW.ID))
+                    .and(STATEMENT.OBSERVED_VERDICT.eq(filter.observed().label()))));
         }
         if (filter.relation() != null) {
             condition = condition.and(DSL.exists(DSL.selectOne()

@@ -54,6 +54,7 @@ class SessionsView extends VerticalLayout implements BeforeEnterObserver {
     private final Select<String> kind = new Select<>();
     private final TextField relation = new TextField("Relation");
     private final Select<Judgement.Effect> stopped = new Select<>();
+    private final Select<Judgement.Effect> observed = new Select<>();
     private boolean applying;
 
     SessionsView(SessionService sessions) {
@@ -85,6 +86,14 @@ class SessionsView extends VerticalLayout implements BeforeEnterObserver {
         stopped.setEmptySelectionAllowed(true);
         stopped.setEmptySelectionCaption("any");
         stopped.addValueChangeListener(e -> filterChanged());
+        observed.setId("filter-observed");
+        observed.setLabel("Would be stopped (observe mode)");
+        observed.setItems(Judgement.Effect.DENY, Judgement.Effect.REVIEW);
+        observed.setItemLabelGenerator(
+                e -> e == null ? "any" : e == Judgement.Effect.DENY ? "would deny" : "would hold for review");
+        observed.setEmptySelectionAllowed(true);
+        observed.setEmptySelectionCaption("any");
+        observed.addValueChangeListener(e -> filterChanged());
         relation.setId("filter-relation");
         relation.setPlaceholder("e.g. orders");
         relation.setClearButtonVisible(true);
@@ -98,7 +107,7 @@ class SessionsView extends VerticalLayout implements BeforeEnterObserver {
         Button clear = new Button("Clear filters", e -> show(SessionFilter.ANY));
         clear.setId("filter-clear");
         clear.addThemeVariants(ButtonVariant.LUMO_TERTIARY);
-        HorizontalLayout bar = new HorizontalLayout(agent, target, from, to, kind, relation, stopped, clear);
+        HorizontalLayout bar = new HorizontalLayout(agent, target, from, to, kind, relation, stopped, observed, clear);
         bar.setAlignItems(FlexComponent.Alignment.BASELINE);
         bar.setWrap(true);
         return bar;
@@ -135,6 +144,7 @@ class SessionsView extends VerticalLayout implements BeforeEnterObserver {
         kind.setValue(filter.kind());
         relation.setValue(filter.relation() == null ? "" : filter.relation());
         stopped.setValue(filter.stopped());
+        observed.setValue(filter.observed());
         applying = false;
         list(filter);
     }
@@ -160,7 +170,8 @@ class SessionsView extends VerticalLayout implements BeforeEnterObserver {
                 utc(to.getValue()),
                 kind.getValue(),
                 relation.getValue(),
-                stopped.getValue());
+                stopped.getValue(),
+                observed.getValue());
     }
 
     static SessionFilter fromQuery(QueryParameters query) {
@@ -173,7 +184,8 @@ class SessionsView extends VerticalLayout implements BeforeEnterObserver {
                 time(first(p, "to")),
                 kindValue != null && KINDS.contains(kindValue) ? kindValue : null,
                 first(p, "relation"),
-                stoppedValue(first(p, "stopped")));
+                stoppedValue(first(p, "stopped")),
+                stoppedValue(first(p, "observed")));
     }
 
     /** {@code denied} or {@code review} from a link; anything else: any session. */
@@ -196,11 +208,13 @@ class SessionsView extends VerticalLayout implements BeforeEnterObserver {
         put(p, "to", filter.to() == null ? null : filter.to().toLocalDateTime().toString());
         put(p, "kind", filter.kind());
         put(p, "relation", filter.relation());
-        put(
-                p,
-                "stopped",
-                filter.stopped() == null ? null : filter.stopped() == Judgement.Effect.DENY ? "denied" : "review");
+        put(p, "stopped", effectValue(filter.stopped()));
+        put(p, "observed", effectValue(filter.observed()));
         return QueryParameters.simple(p);
+    }
+
+    private static String effectValue(Judgement.Effect effect) {
+        return effect == null ? null : effect == Judgement.Effect.DENY ? "denied" : "review";
     }
 
     private static void put(Map<String, String> p, String name, String value) {

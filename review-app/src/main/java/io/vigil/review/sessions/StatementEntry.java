@@ -15,6 +15,8 @@ import java.util.List;
  * @param verdict allow, review or deny; null if recorded before guardrails (or refused unread)
  * @param policies the policy versions it was judged by ({@code baseline v3})
  * @param rule the rule that stopped it; null if it ran
+ * @param observed what a policy in observe mode would have done to it ({@code would deny: strict
+ *     v1, no-deletes}); null if none would have stopped it
  */
 public record StatementEntry(
         long seq,
@@ -34,7 +36,21 @@ public record StatementEntry(
         String errorMessage,
         String verdict,
         String policies,
-        String rule) {
+        String rule,
+        String observed) {
+
+    /** {@code would deny: strict v1, no-deletes}; null without an observed verdict. */
+    static String observation(String verdict, String policy, String rule) {
+        if (verdict == null) {
+            return null;
+        }
+        return (verdict.equals("deny") ? "would deny: " : "would hold for review: ") + policy + ", " + rule;
+    }
+
+    /** The outcome, and what an observing policy would have done. */
+    public String outcomeText() {
+        return observed == null ? outcome() : outcome() + " (observe mode " + observed + ")";
+    }
 
     private static final int SHOWN_PARAMETER_CHARS = 200;
 
@@ -84,7 +100,7 @@ public record StatementEntry(
         return switch (verdict) {
             case "deny" -> "denied: " + policies + ", " + rule;
             case "review" -> "held for review: " + policies + ", " + rule;
-            default -> policies;
+            default -> observed == null ? policies : policies + "; " + observed;
         };
     }
 

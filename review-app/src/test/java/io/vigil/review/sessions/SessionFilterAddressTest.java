@@ -21,7 +21,8 @@ class SessionFilterAddressTest {
                 OffsetDateTime.of(2026, 11, 2, 0, 0, 0, 0, ZoneOffset.UTC),
                 "write",
                 "public.orders & co",
-                io.vigil.proxy.audit.Judgement.Effect.DENY);
+                io.vigil.proxy.audit.Judgement.Effect.DENY,
+                io.vigil.proxy.audit.Judgement.Effect.REVIEW);
         QueryParameters address =
                 QueryParameters.fromString(SessionsView.toQuery(filter).getQueryString());
         assertThat(SessionsView.fromQuery(address)).isEqualTo(filter);
@@ -45,7 +46,9 @@ class SessionFilterAddressTest {
                 "agent=",
                 "relation=%20%20",
                 "stopped=allow",
-                "stopped=DENIED"
+                "stopped=DENIED",
+                "observed=allow",
+                "observed=deny"
             })
     void aBrokenParameterIsIgnored(String query) {
         assertThat(SessionsView.fromQuery(QueryParameters.fromString(query))).isEqualTo(SessionFilter.ANY);
