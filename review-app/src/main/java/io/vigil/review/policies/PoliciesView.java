@@ -1,5 +1,9 @@
 package io.vigil.review.policies;
 
+import com.vaadin.flow.component.UI;
+import com.vaadin.flow.component.button.Button;
+import com.vaadin.flow.component.button.ButtonVariant;
+import com.vaadin.flow.component.dialog.Dialog;
 import com.vaadin.flow.component.grid.Grid;
 import com.vaadin.flow.component.grid.GridVariant;
 import com.vaadin.flow.component.html.Anchor;
@@ -7,23 +11,27 @@ import com.vaadin.flow.component.html.H2;
 import com.vaadin.flow.component.html.H3;
 import com.vaadin.flow.component.html.Paragraph;
 import com.vaadin.flow.component.html.Span;
+import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
 import com.vaadin.flow.component.orderedlayout.VerticalLayout;
+import com.vaadin.flow.data.renderer.ComponentRenderer;
 import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.Route;
 import io.vigil.proxy.policy.Rule;
 import io.vigil.review.policies.PolicyService.AgentPolicies;
 import io.vigil.review.policies.PolicyService.Observed;
 import io.vigil.review.policies.PolicyService.PolicyView;
+import io.vigil.review.ui.Feedback;
 import io.vigil.review.ui.Grids;
 import io.vigil.review.ui.MainLayout;
 import jakarta.annotation.security.PermitAll;
 import java.time.format.DateTimeFormatter;
+import java.util.List;
 import java.util.Locale;
 
 /**
  * What the gateway enforces: each policy at its newest version, where it is attached, its rules in
- * the order they are tried, and the policies each agent is judged by. Read-only (editing comes with
- * observe mode and draft replay).
+ * the order they are tried, and the policies each agent is judged by; each policy's history.
+ * Administrators write new versions, new policies, and switch between observe and enforce.
  */
 @Route(value = "policies", layout = MainLayout.class)
 @PageTitle("Policies · Vigil")
@@ -40,8 +48,14 @@ class PoliciesView extends VerticalLayout {
         add(new Paragraph("Every statement an agent sends is judged by the policies that apply to it before it"
                 + " runs; the most severe verdict wins (deny, then review, then allow). Within a policy the"
                 + " first rule that matches decides. A change in the store is in force within a second."));
+        if (policies.mayEdit()) {
+            Button create = new Button(
+                    "New policy", e -> PolicyEditor.open(policies, null, true).open());
+            create.setId("policy-new");
+            add(create);
+        }
         for (PolicyView policy : policies.policies()) {
-            add(policy(policy));
+            add(policy(policies, policy));
         }
         add(new H3("Agents and the policies they are judged by"));
         Grid<AgentPolicies> agents = new Grid<>(AgentPolicies.class, false);
@@ -61,7 +75,7 @@ class PoliciesView extends VerticalLayout {
         add(agents);
     }
 
-    private VerticalLayout policy(PolicyView policy) {
+    private VerticalLayout policy(PolicyService policies, PolicyView policy) {
         VerticalLayout box = new VerticalLayout();
         box.setPadding(false);
         box.setId("policy-" + policy.name());
@@ -74,7 +88,7 @@ class PoliciesView extends VerticalLayout {
                 + WHEN.format(policy.changedAt()) + " · attached to "
                 + (policy.attachedTo().isEmpty() ? "nothing" : String.join(" · ", policy.attachedTo())));
         changed.getStyle().set("color", "var(--lumo-secondary-text-color)");
-        box.add(title, changed);
+        box.add(title, changed, actions(policies, policy));
         if (policy.invalid() != null) {
             Span invalid =
                     new Span("cannot be read, so the gateway denies every statement under it: " + policy.invalid());
@@ -139,6 +153,90 @@ class PoliciesView extends VerticalLayout {
         grid.setItems(policy.observed());
         part.add(grid);
         return part;
+    }
+
+    /** History for everyone; a new version and the observe / enforce switch for administrators. */
+    private static HorizontalLayout actions(PolicyService policies, PolicyView policy) {
+        HorizontalLayout actions = new HorizontalLayout();
+        Button history =
+                new Button("History", e -> history(policies, policy.name()).open());
+        history.setId("policy-history-" + policy.name());
+        history.addThemeVariants(ButtonVariant.LUMO_TERTIARY);
+        actions.add(history);
+        if (policies.mayEdit() && policy.invalid() == null) {
+            Button edit = new Button("New version", e -> PolicyEditor.open(policies, policy.name(), policy.observing())
+                    .open());
+            edit.setId("policy-edit-" + policy.name());
+            edit.addThemeVariants(ButtonVariant.LUMO_TERTIARY);
+            Button mode = new Button(policy.observing() ? "Enforce" : "Observe instead", e -> {
+                if (Feedback.attempt(() -> Feedback.success(policy.name() + " v"
+                        + policies.switchMode(policy.name(), !policy.observing())
+                        + (policy.observing() ? " enforces" : " observes") + "; the gateway has it within a second"))) {
+                    UI.getCurrent().getPage().reload();
+                }
+            });
+            mode.setId("policy-mode-" + policy.name());
+            mode.addThemeVariants(ButtonVariant.LUMO_TERTIARY);
+            actions.add(edit, mode);
+        }
+        return actions;
+    }
+
+    /** Every version of a policy, newest first, each with what it changed. */
+    private static Dialog history(PolicyService policies, String name) {
+        Dialog dialog = new Dialog();
+        dialog.setHeaderTitle("History of " + name);
+        Grid<PolicyService.VersionView> versions = new Grid<>(PolicyService.VersionView.class, false);
+        versions.setId("policy-versions");
+        versions.addThemeVariants(GridVariant.LUMO_ROW_STRIPES, GridVariant.LUMO_COMPACT);
+        versions.addColumn(v -> "v" + v.version())
+                .setHeader("Version")
+                .setAutoWidth(true)
+                .setFlexGrow(0);
+        versions.addColumn(v -> v.observing() ? "observe" : "enforce")
+                .setHeader("Mode")
+                .setAutoWidth(true)
+                .setFlexGrow(0);
+        Grids.flexible(versions.addColumn(PolicyService.VersionView::by).setHeader("By"));
+        Grids.flexible(versions.addColumn(v -> WHEN.format(v.at())).setHeader("When"));
+        versions.setItemDetailsRenderer(new ComponentRenderer<>(PoliciesView::changes));
+        List<PolicyService.VersionView> all = policies.versions(name);
+        versions.setItems(all);
+        if (!all.isEmpty()) {
+            versions.setDetailsVisible(all.getFirst(), true);
+        }
+        versions.setAllRowsVisible(true);
+        dialog.add(versions);
+        dialog.getFooter().add(new Button("Close", e -> dialog.close()));
+        dialog.setWidth("70rem");
+        return dialog;
+    }
+
+    /** What one version changed from the one before it. */
+    private static VerticalLayout changes(PolicyService.VersionView version) {
+        VerticalLayout list = new VerticalLayout();
+        list.setPadding(false);
+        list.setSpacing(false);
+        list.setId("policy-changes-v" + version.version());
+        if (version.changes().isEmpty()) {
+            list.add(new Span("no change"));
+        }
+        for (PolicyDiff.Change c : version.changes()) {
+            String what =
+                    switch (c.kind()) {
+                        case ADDED -> "+ " + c.rule() + ": " + c.after();
+                        case REMOVED -> "- " + c.rule() + ": " + c.before();
+                        case CHANGED -> "~ " + c.rule() + ": " + c.before() + "  =>  " + c.after();
+                        case ORDER -> "order of rules: " + c.before() + "  =>  " + c.after();
+                        case MODE -> "mode: " + c.before() + " => " + c.after();
+                        case DESCRIPTION -> "description: " + c.before() + "  =>  " + c.after();
+                    };
+            Span line = new Span(what);
+            line.getStyle().set("font-family", "var(--lumo-font-family-monospace, monospace)");
+            line.getStyle().set("white-space", "normal");
+            list.add(line);
+        }
+        return list;
     }
 
     private static Span effect(Rule rule) {

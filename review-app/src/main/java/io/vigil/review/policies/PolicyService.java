@@ -9,10 +9,14 @@ import static io.vigil.db.jooq.Tables.STATEMENT;
 import static io.vigil.db.jooq.Tables.TARGET;
 
 import io.vigil.proxy.policy.AgentFacts;
+import io.vigil.proxy.policy.Policy;
 import io.vigil.proxy.policy.PolicyDocument;
 import io.vigil.proxy.policy.PolicyStore.Attachment;
 import io.vigil.proxy.policy.Rule;
+import io.vigil.review.gateway.AuditTrail;
 import io.vigil.review.security.CurrentViewer;
+import io.vigil.review.security.Role;
+import io.vigil.review.security.Viewer;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -30,18 +34,23 @@ import org.springframework.transaction.annotation.Transactional;
 
 /**
  * The guardrail policies in Vigil's store, as the gateway reads them: each policy's newest version
- * and rules, where it is attached, and which policies apply to each agent. Read-only here; every
- * signed-in person with a Vigil role may read them.
+ * and rules, where it is attached, and which policies apply to each agent; every signed-in person
+ * with a Vigil role may read them. Administrators write them: each change is a new version (a switch
+ * between observe and enforce too) and a trail record.
  */
 @Service
 public class PolicyService {
 
+    private static final java.util.regex.Pattern NAME = java.util.regex.Pattern.compile("[a-z][a-z0-9_-]{0,62}");
+
     private final DSLContext db;
     private final CurrentViewer viewer;
+    private final AuditTrail trail;
 
-    PolicyService(DSLContext db, CurrentViewer viewer) {
+    PolicyService(DSLContext db, CurrentViewer viewer, AuditTrail trail) {
         this.db = db;
         this.viewer = viewer;
+        this.trail = trail;
     }
 
     /**
@@ -234,6 +243,255 @@ public class PolicyService {
             narrowed.add("tagged " + String.join(", ", at.tags()));
         }
         return a.targetName() + ": " + (narrowed.isEmpty() ? "every agent" : String.join("; ", narrowed));
+    }
+
+    /** The targets a new policy may be attached to, by name. */
+    @Transactional(readOnly = true)
+    public List<String> targetNames() {
+        requireRole();
+        return db.select(TARGET.NAME).from(TARGET).orderBy(TARGET.NAME).fetch(TARGET.NAME);
+    }
+
+    /** Whether the viewer may write policies: administrators only. */
+    public boolean mayEdit() {
+        return viewer.get().has(Role.ADMIN);
+    }
+
+    /** The document a new policy starts from: a preset's rules under the new name, or none. */
+    public String startingPoint(String name, String preset) {
+        PolicyDocument from = preset == null || preset.isBlank()
+                ? new PolicyDocument(name, "", List.of())
+                : PolicyDocument.preset(preset);
+        return new PolicyDocument(name, from.description(), from.rules()).json();
+    }
+
+    /**
+     * Why {@code document} cannot be a version of the policy {@code name}: it does not read, a rule
+     * does not compile (named, with CEL's message), or it names another policy. Empty if it can.
+     */
+    public List<String> problems(String name, String document) {
+        try {
+            PolicyDocument parsed = PolicyDocument.parse(document);
+            if (!parsed.name().equals(name)) {
+                return List.of("the document names policy '" + parsed.name() + "', not '" + name + "'");
+            }
+            parsed.compile(1);
+            return List.of();
+        } catch (PolicyDocument.InvalidDocument | Policy.InvalidPolicy e) {
+            return List.of(e.getMessage());
+        }
+    }
+
+    /**
+     * Stores {@code document} as the next version of the policy {@code name}, in the given mode; a new
+     * policy is made and attached to {@code targets} (every agent there). The change is a trail
+     * record, kept before it commits. Administrators only.
+     *
+     * @return the version stored
+     * @throws IllegalArgumentException naming what is wrong with the document, the name or the targets
+     */
+    @Transactional
+    public int save(String name, String document, boolean observing, List<String> targets) {
+        String actor = requireAdmin();
+        List<String> problems = problems(name, document);
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException(String.join("; ", problems));
+        }
+        PolicyDocument parsed = parse(document);
+        UUID id = db.select(POLICY.ID).from(POLICY).where(POLICY.NAME.eq(name)).fetchOne(POLICY.ID);
+        boolean created = id == null;
+        if (created) {
+            if (!NAME.matcher(name).matches()) {
+                throw new IllegalArgumentException(
+                        "a policy's name is lower case letters, digits, - and _, starting with a letter");
+            }
+            if (targets.isEmpty()) {
+                throw new IllegalArgumentException("choose the targets the new policy applies to");
+            }
+            id = UUID.randomUUID();
+            db.insertInto(POLICY).set(POLICY.ID, id).set(POLICY.NAME, name).execute();
+            for (String target : targets) {
+                UUID targetId = db.select(TARGET.ID)
+                        .from(TARGET)
+                        .where(TARGET.NAME.eq(target))
+                        .fetchOne(TARGET.ID);
+                if (targetId == null) {
+                    throw new IllegalArgumentException("no target named " + target);
+                }
+                db.insertInto(POLICY_ATTACHMENT)
+                        .set(POLICY_ATTACHMENT.ID, UUID.randomUUID())
+                        .set(POLICY_ATTACHMENT.POLICY_ID, id)
+                        .set(POLICY_ATTACHMENT.TARGET_ID, targetId)
+                        .set(POLICY_ATTACHMENT.CREATED_BY, actor)
+                        .execute();
+            }
+        }
+        Version previous = created ? null : newest(id);
+        if (previous != null && previous.document().equals(parsed) && previous.observing() == observing) {
+            return previous.version(); // nothing changed: no new version
+        }
+        int version = previous == null ? 1 : previous.version() + 1;
+        insertVersion(id, version, parsed, observing, actor);
+        List<PolicyDiff.Change> changes = PolicyDiff.between(
+                previous == null ? null : previous.document(),
+                previous != null && previous.observing(),
+                parsed,
+                observing);
+        trail.record(
+                actor,
+                created ? "policy.create" : "policy.change",
+                "policy",
+                id,
+                name,
+                "v" + version + " (" + (observing ? "observe" : "enforce") + "): " + summary(changes)
+                        + (created ? "; attached to " + String.join(", ", targets) : ""));
+        return version;
+    }
+
+    /**
+     * Switches the policy {@code name} to observe or to enforce: a new version with the same rules.
+     * Administrators only.
+     *
+     * @return the version now in force
+     */
+    @Transactional
+    public int switchMode(String name, boolean observing) {
+        String actor = requireAdmin();
+        UUID id = db.select(POLICY.ID).from(POLICY).where(POLICY.NAME.eq(name)).fetchOne(POLICY.ID);
+        if (id == null) {
+            throw new IllegalArgumentException("no policy named " + name);
+        }
+        Version previous = newest(id);
+        if (previous.observing() == observing) {
+            return previous.version();
+        }
+        int version = previous.version() + 1;
+        insertVersion(id, version, previous.document(), observing, actor);
+        trail.record(
+                actor,
+                observing ? "policy.observe" : "policy.enforce",
+                "policy",
+                id,
+                name,
+                "v" + version + ": " + (observing ? "observes (stops nothing)" : "enforces") + ", rules as v"
+                        + previous.version());
+        return version;
+    }
+
+    /**
+     * A stored version of a policy.
+     *
+     * @param changes what changed from the version before (every rule added, for the first)
+     */
+    public record VersionView(
+            int version, boolean observing, String by, OffsetDateTime at, List<PolicyDiff.Change> changes) {}
+
+    /** Every version of the policy {@code name}, newest first, with what each changed. */
+    @Transactional(readOnly = true)
+    public List<VersionView> versions(String name) {
+        requireRole();
+        List<Version> versions = db.select(
+                        POLICY_VERSION.VERSION,
+                        POLICY_VERSION.DOCUMENT,
+                        POLICY_VERSION.MODE,
+                        POLICY_VERSION.CREATED_BY,
+                        POLICY_VERSION.CREATED_AT)
+                .from(POLICY_VERSION)
+                .join(POLICY)
+                .on(POLICY.ID.eq(POLICY_VERSION.POLICY_ID))
+                .where(POLICY.NAME.eq(name))
+                .orderBy(POLICY_VERSION.VERSION)
+                .fetch(r -> new Version(
+                        r.value1(), parseOrNull(r.value2()), "observe".equals(r.value3()), r.value4(), r.value5()));
+        List<VersionView> views = new ArrayList<>();
+        Version before = null;
+        for (Version v : versions) {
+            List<PolicyDiff.Change> changes = v.document() == null
+                    ? List.of()
+                    : PolicyDiff.between(
+                            before == null ? null : before.document(),
+                            before != null && before.observing(),
+                            v.document(),
+                            v.observing());
+            views.add(new VersionView(v.version(), v.observing(), v.by(), v.at(), changes));
+            before = v.document() == null ? before : v;
+        }
+        return views.reversed();
+    }
+
+    /** The newest version's document, as JSON to edit. */
+    @Transactional(readOnly = true)
+    public String document(String name) {
+        requireRole();
+        UUID id = db.select(POLICY.ID).from(POLICY).where(POLICY.NAME.eq(name)).fetchOne(POLICY.ID);
+        return id == null ? null : newest(id).document().json();
+    }
+
+    private record Version(int version, PolicyDocument document, boolean observing, String by, OffsetDateTime at) {}
+
+    private Version newest(UUID policy) {
+        return db.select(
+                        POLICY_VERSION.VERSION,
+                        POLICY_VERSION.DOCUMENT,
+                        POLICY_VERSION.MODE,
+                        POLICY_VERSION.CREATED_BY,
+                        POLICY_VERSION.CREATED_AT)
+                .from(POLICY_VERSION)
+                .where(POLICY_VERSION.POLICY_ID.eq(policy))
+                .orderBy(POLICY_VERSION.VERSION.desc())
+                .limit(1)
+                .fetchSingle(r -> new Version(
+                        r.value1(), parse(r.value2()), "observe".equals(r.value3()), r.value4(), r.value5()));
+    }
+
+    private void insertVersion(UUID policy, int version, PolicyDocument document, boolean observing, String actor) {
+        db.insertInto(POLICY_VERSION)
+                .set(POLICY_VERSION.POLICY_ID, policy)
+                .set(POLICY_VERSION.VERSION, version)
+                .set(POLICY_VERSION.DOCUMENT, document.json())
+                .set(POLICY_VERSION.MODE, observing ? "observe" : "enforce")
+                .set(POLICY_VERSION.CREATED_BY, actor)
+                .execute();
+    }
+
+    /** "2 rules added (no-x, no-y), 1 changed (z), mode enforce -> observe". */
+    static String summary(List<PolicyDiff.Change> changes) {
+        if (changes.isEmpty()) {
+            return "no change to the rules";
+        }
+        java.util.Map<PolicyDiff.Kind, List<String>> byKind = new java.util.EnumMap<>(PolicyDiff.Kind.class);
+        for (PolicyDiff.Change c : changes) {
+            byKind.computeIfAbsent(c.kind(), k -> new ArrayList<>())
+                    .add(c.rule().isEmpty() ? c.before() + " -> " + c.after() : c.rule());
+        }
+        List<String> parts = new ArrayList<>();
+        byKind.forEach((kind, what) ->
+                parts.add(kind.name().toLowerCase(java.util.Locale.ROOT) + " " + String.join(", ", what)));
+        return String.join("; ", parts);
+    }
+
+    private static PolicyDocument parse(String json) {
+        try {
+            return PolicyDocument.parse(json);
+        } catch (PolicyDocument.InvalidDocument e) {
+            throw new IllegalStateException("a stored policy version does not read: " + e.getMessage(), e);
+        }
+    }
+
+    private static PolicyDocument parseOrNull(String json) {
+        try {
+            return PolicyDocument.parse(json);
+        } catch (PolicyDocument.InvalidDocument e) {
+            return null;
+        }
+    }
+
+    private String requireAdmin() {
+        Viewer v = viewer.get();
+        if (!v.has(Role.ADMIN)) {
+            throw new AccessDeniedException("only an administrator changes policies");
+        }
+        return v.name();
     }
 
     private void requireRole() {

@@ -1,0 +1,145 @@
+package io.vigil.review.policies;
+
+import com.vaadin.flow.component.UI;
+import com.vaadin.flow.component.button.Button;
+import com.vaadin.flow.component.button.ButtonVariant;
+import com.vaadin.flow.component.combobox.MultiSelectComboBox;
+import com.vaadin.flow.component.details.Details;
+import com.vaadin.flow.component.dialog.Dialog;
+import com.vaadin.flow.component.html.Div;
+import com.vaadin.flow.component.html.Span;
+import com.vaadin.flow.component.orderedlayout.VerticalLayout;
+import com.vaadin.flow.component.radiobutton.RadioButtonGroup;
+import com.vaadin.flow.component.select.Select;
+import com.vaadin.flow.component.textfield.TextArea;
+import com.vaadin.flow.component.textfield.TextField;
+import io.vigil.proxy.policy.PolicyDocument;
+import io.vigil.proxy.policy.StatementFacts;
+import io.vigil.review.ui.Feedback;
+import io.vigil.review.ui.Forms;
+import java.util.List;
+import java.util.TreeSet;
+
+/**
+ * The form an administrator writes a policy version in: its document as JSON (rules in the order
+ * they are tried), the mode, and for a new policy where it applies. "Check" compiles every rule and
+ * shows CEL's error under the document, naming the rule; saving does the same on the server first.
+ */
+final class PolicyEditor {
+
+    private PolicyEditor() {}
+
+    /** The form for a new policy ({@code name} null) or a new version of {@code name}. */
+    static Dialog open(PolicyService policies, String name, boolean observing) {
+        Dialog dialog = new Dialog();
+        dialog.setHeaderTitle(name == null ? "New policy" : "New version of " + name);
+        TextField policyName = Forms.text("Name", "policy-name");
+        Select<String> start = new Select<>();
+        start.setLabel("Start from");
+        start.setId("policy-start");
+        start.setItems(startingPoints());
+        start.setItemLabelGenerator(p -> p.isEmpty() ? "no rules" : "the " + p + " preset");
+        start.setValue("");
+        MultiSelectComboBox<String> targets = new MultiSelectComboBox<>("Applies to every agent of");
+        targets.setId("policy-targets");
+        targets.setItems(policies.targetNames());
+        RadioButtonGroup<String> mode = new RadioButtonGroup<>("Mode");
+        mode.setId("policy-mode");
+        mode.setItems("observe", "enforce");
+        mode.setItemLabelGenerator(m -> m.equals("observe")
+                ? "observe: stops nothing, records what it would have stopped"
+                : "enforce: what it denies does not run");
+        // A new policy starts observing: its effect is seen before it bites.
+        mode.setValue(name == null || observing ? "observe" : "enforce");
+        TextArea document = new TextArea("Policy (JSON: rules are tried in order, the first that matches decides)");
+        document.setId("policy-document");
+        document.setWidthFull();
+        document.setMinHeight("22em");
+        document.getStyle().set("font-family", "var(--lumo-font-family-monospace, monospace)");
+        Div problems = new Div();
+        problems.setId("policy-problems");
+        if (name == null) {
+            policyName.addValueChangeListener(
+                    e -> document.setValue(policies.startingPoint(e.getValue().strip(), start.getValue())));
+            start.addValueChangeListener(e -> document.setValue(
+                    policies.startingPoint(policyName.getValue().strip(), e.getValue())));
+        } else {
+            document.setValue(policies.document(name));
+        }
+        Button check = new Button(
+                "Check", e -> show(problems, policies.problems(nameOf(policyName, name), document.getValue())));
+        check.setId("policy-check");
+        check.addThemeVariants(ButtonVariant.LUMO_TERTIARY);
+        VerticalLayout form = new VerticalLayout();
+        form.setPadding(false);
+        if (name == null) {
+            form.add(policyName, start, targets);
+        }
+        form.add(mode, document, problems, check, facts());
+        dialog.add(form);
+        Forms.footer(dialog, "Save version", "policy-save", e -> {
+            String policy = nameOf(policyName, name);
+            List<String> found = policies.problems(policy, document.getValue());
+            show(problems, found);
+            if (!found.isEmpty()) {
+                return;
+            }
+            boolean saved = Feedback.attempt(() -> {
+                int version = policies.save(
+                        policy,
+                        document.getValue(),
+                        mode.getValue().equals("observe"),
+                        List.copyOf(targets.getValue()));
+                Feedback.success(policy + " v" + version + " saved; the gateway has it within a second");
+            });
+            if (saved) {
+                dialog.close();
+                UI.getCurrent().getPage().reload();
+            }
+        });
+        dialog.setWidth("60rem");
+        return dialog;
+    }
+
+    private static List<String> startingPoints() {
+        List<String> points = new java.util.ArrayList<>();
+        points.add("");
+        points.addAll(PolicyDocument.PRESETS);
+        return points;
+    }
+
+    private static String nameOf(TextField field, String name) {
+        return name != null ? name : field.getValue().strip();
+    }
+
+    private static void show(Div problems, List<String> found) {
+        problems.removeAll();
+        if (found.isEmpty()) {
+            Span ok = new Span("every rule compiles");
+            ok.getElement().getThemeList().add("badge success");
+            problems.add(ok);
+            return;
+        }
+        for (String problem : found) {
+            Span error = new Span(problem);
+            error.getElement().getThemeList().add("badge error");
+            error.getStyle().set("white-space", "normal");
+            problems.add(error);
+        }
+    }
+
+    /** The facts a rule may read, with their CEL types. */
+    private static Details facts() {
+        VerticalLayout list = new VerticalLayout();
+        list.setPadding(false);
+        list.setSpacing(false);
+        for (String name : new TreeSet<>(StatementFacts.VARIABLES.keySet())) {
+            list.add(new Span(name + " : " + StatementFacts.VARIABLES.get(name).name()));
+        }
+        list.add(new Span("e.g. 'drop' in traits · writes.exists(w, w.startsWith('billing.'))"
+                + " · columns.all.exists(c, c.endsWith('ssn')) · now.getHours('Europe/Berlin') < 7"));
+        Details details = new Details("Facts a rule may use", list);
+        details.setId("policy-facts");
+        return details;
+    }
+}
