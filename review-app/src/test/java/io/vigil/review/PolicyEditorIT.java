@@ -144,4 +144,79 @@ class PolicyEditorIT extends DemoStack {
                 .setPath(shots.resolve(name + ".png"))
                 .setFullPage(true));
     }
+
+    /**
+     * A draft replayed over what an agent really sent says how many of its statements it would
+     * deny; enforced, it denies exactly those when the agent sends them again.
+     */
+    @Test
+    void aReplayedDraftDeniesWhatItSaidItWould() throws Exception {
+        List<String> statements = List.of(
+                "select pg_backend_pid()",
+                "select 1",
+                "select pg_backend_pid() + 1",
+                "select 2",
+                "select pg_backend_pid() + 2");
+        for (String sql : statements) {
+            runAs("support-copilot", sql);
+        }
+        for (String sql : statements) {
+            awaitRecorded(sql);
+        }
+        String draft = """
+                {"name": "pid-guard", "rules": [
+                  {"name": "no-backend-pids", "effect": "deny",
+                   "when": "agent == 'support-copilot' && functions.exists(f, f == 'pg_backend_pid')",
+                   "message": "agents do not look at server processes"}]}""";
+        try (Page page = signedIn("admin", Role.ADMIN)) {
+            page.setViewportSize(1920, 1080);
+            page.navigate(BASE_URL + "/policies");
+            page.locator("#policy-new").click();
+            page.locator("#policy-name input").fill("pid-guard");
+            page.locator("#policy-name input").press("Tab");
+            Locator document = page.locator("#policy-document textarea");
+            assertThat(document).hasValue(java.util.regex.Pattern.compile("pid-guard"));
+            page.locator("#policy-targets input").click();
+            page.locator("vaadin-multi-select-combo-box-item")
+                    .filter(new Locator.FilterOptions().setHasText("shop"))
+                    .click();
+            page.keyboard().press("Escape");
+            document.fill(draft);
+            page.locator("#policy-replay").click();
+            assertThat(page.locator("#policy-replay-result")).containsText("would have denied 3 and held 0");
+            assertThat(page.locator("#policy-replay-result")).containsText("no-backend-pids");
+            assertThat(page.locator("#policy-replay-result")).containsText("select pg_backend_pid()");
+            screenshot(page, "admin-policy-replay-1920");
+            page.locator("#policy-save").click();
+            page.locator("#policy-mode-pid-guard").click();
+            assertThat(page.locator("#mode-pid-guard")).containsText("enforce");
+        }
+        try {
+            int denied = 0;
+            for (int attempt = 0; attempt < 40; attempt++) {
+                denied = 0;
+                for (String sql : statements) {
+                    Throwable refused = catchThrowable(() -> runAs("support-copilot", sql));
+                    if (refused instanceof SQLException e && "42501".equals(e.getSQLState())) {
+                        denied++;
+                    }
+                }
+                if (denied > 0) {
+                    break; // the gateway has the enforcing version
+                }
+                Thread.sleep(100);
+            }
+            assertThat(denied).as("denied when enforced, as the replay said").isEqualTo(3);
+            assertThat(store.select(PERSON_ACTION.DETAIL)
+                            .from(PERSON_ACTION)
+                            .where(PERSON_ACTION.ACTION.eq("policy.replay"))
+                            .and(PERSON_ACTION.SUBJECT_NAME.eq("pid-guard"))
+                            .fetch(PERSON_ACTION.DETAIL))
+                    .singleElement()
+                    .asString()
+                    .contains("3 would be denied, 0 held for review");
+        } finally {
+            detach("pid-guard");
+        }
+    }
 }

@@ -6,17 +6,23 @@ import com.vaadin.flow.component.button.ButtonVariant;
 import com.vaadin.flow.component.combobox.MultiSelectComboBox;
 import com.vaadin.flow.component.details.Details;
 import com.vaadin.flow.component.dialog.Dialog;
+import com.vaadin.flow.component.grid.Grid;
+import com.vaadin.flow.component.grid.GridVariant;
 import com.vaadin.flow.component.html.Div;
 import com.vaadin.flow.component.html.Span;
+import com.vaadin.flow.component.orderedlayout.FlexComponent;
+import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
 import com.vaadin.flow.component.orderedlayout.VerticalLayout;
 import com.vaadin.flow.component.radiobutton.RadioButtonGroup;
 import com.vaadin.flow.component.select.Select;
+import com.vaadin.flow.component.textfield.IntegerField;
 import com.vaadin.flow.component.textfield.TextArea;
 import com.vaadin.flow.component.textfield.TextField;
 import io.vigil.proxy.policy.PolicyDocument;
 import io.vigil.proxy.policy.StatementFacts;
 import io.vigil.review.ui.Feedback;
 import io.vigil.review.ui.Forms;
+import io.vigil.review.ui.Grids;
 import java.util.List;
 import java.util.TreeSet;
 
@@ -24,6 +30,7 @@ import java.util.TreeSet;
  * The form an administrator writes a policy version in: its document as JSON (rules in the order
  * they are tried), the mode, and for a new policy where it applies. "Check" compiles every rule and
  * shows CEL's error under the document, naming the rule; saving does the same on the server first.
+ * "Replay the draft" runs it over the statements the agents really sent (see {@link DraftReplay}).
  */
 final class PolicyEditor {
 
@@ -70,12 +77,37 @@ final class PolicyEditor {
                 "Check", e -> show(problems, policies.problems(nameOf(policyName, name), document.getValue())));
         check.setId("policy-check");
         check.addThemeVariants(ButtonVariant.LUMO_TERTIARY);
+        IntegerField days = new IntegerField("Days back");
+        days.setId("policy-replay-days");
+        days.setValue(7);
+        days.setMin(1);
+        days.setMax(90);
+        VerticalLayout replayed = new VerticalLayout();
+        replayed.setPadding(false);
+        replayed.setId("policy-replay-result");
+        Button replay = new Button(
+                "Replay the draft",
+                e -> Feedback.attempt(() -> show(
+                        replayed,
+                        policies.replay(
+                                nameOf(policyName, name),
+                                document.getValue(),
+                                days.getValue() == null ? 7 : days.getValue(),
+                                List.copyOf(targets.getValue())))));
+        replay.setId("policy-replay");
+        replay.addThemeVariants(ButtonVariant.LUMO_TERTIARY);
         VerticalLayout form = new VerticalLayout();
         form.setPadding(false);
         if (name == null) {
             form.add(policyName, start, targets);
         }
-        form.add(mode, document, problems, check, facts());
+        form.add(
+                mode,
+                document,
+                problems,
+                new HorizontalLayout(FlexComponent.Alignment.BASELINE, check, days, replay),
+                replayed,
+                facts());
         dialog.add(form);
         Forms.footer(dialog, "Save version", "policy-save", e -> {
             String policy = nameOf(policyName, name);
@@ -99,6 +131,34 @@ final class PolicyEditor {
         });
         dialog.setWidth("60rem");
         return dialog;
+    }
+
+    /** What the draft would have done to the statements agents really sent. */
+    private static void show(VerticalLayout area, DraftReplay.Result result) {
+        area.removeAll();
+        area.add(new Span("Over " + result.replayed() + " recorded statements it would have denied "
+                + result.denied() + " and held " + result.held() + " for review"
+                + (result.unreadable() > 0 ? " (" + result.unreadable() + " unparsable ones left out)" : "")
+                + ". Nothing was run at the target."));
+        if (result.findings().isEmpty()) {
+            return;
+        }
+        Grid<DraftReplay.Finding> grid = new Grid<>(DraftReplay.Finding.class, false);
+        grid.addThemeVariants(GridVariant.LUMO_ROW_STRIPES, GridVariant.LUMO_COMPACT);
+        Grids.flexible(grid.addColumn(DraftReplay.Finding::agent).setHeader("Agent"));
+        Grids.flexible(grid.addColumn(f -> f.effect().equals("deny") ? "would deny" : "would hold")
+                .setHeader("Would"));
+        Grids.flexible(grid.addColumn(DraftReplay.Finding::rule).setHeader("Rule"));
+        grid.addColumn(DraftReplay.Finding::statements)
+                .setHeader("Statements")
+                .setAutoWidth(true)
+                .setFlexGrow(0);
+        Grids.flexible(grid.addColumn(f -> String.join("  ·  ", f.examples())).setHeader("For example"))
+                .setFlexGrow(3);
+        Grids.wrapping(grid);
+        grid.setAllRowsVisible(true);
+        grid.setItems(result.findings());
+        area.add(grid);
     }
 
     private static List<String> startingPoints() {

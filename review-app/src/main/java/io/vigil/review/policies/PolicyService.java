@@ -13,6 +13,7 @@ import io.vigil.proxy.policy.Policy;
 import io.vigil.proxy.policy.PolicyDocument;
 import io.vigil.proxy.policy.PolicyStore.Attachment;
 import io.vigil.proxy.policy.Rule;
+import io.vigil.proxy.sql.SqlAnalyzer;
 import io.vigil.review.gateway.AuditTrail;
 import io.vigil.review.security.CurrentViewer;
 import io.vigil.review.security.Role;
@@ -46,11 +47,13 @@ public class PolicyService {
     private final DSLContext db;
     private final CurrentViewer viewer;
     private final AuditTrail trail;
+    private final SqlAnalyzer analyzer;
 
-    PolicyService(DSLContext db, CurrentViewer viewer, AuditTrail trail) {
+    PolicyService(DSLContext db, CurrentViewer viewer, AuditTrail trail, SqlAnalyzer analyzer) {
         this.db = db;
         this.viewer = viewer;
         this.trail = trail;
+        this.analyzer = analyzer;
     }
 
     /**
@@ -243,6 +246,87 @@ public class PolicyService {
             narrowed.add("tagged " + String.join(", ", at.tags()));
         }
         return a.targetName() + ": " + (narrowed.isEmpty() ? "every agent" : String.join("; ", narrowed));
+    }
+
+    /** Statements a replay reads at most, the newest first. */
+    public static final int REPLAY_LIMIT = 20_000;
+
+    /**
+     * Runs {@code document} as a draft of the policy {@code name} over what the agents of its
+     * targets ({@code targets} for a policy not made yet) sent in the last {@code days} days, as the
+     * trail recorded it: what it would have denied or held, by agent and rule. Nothing runs at any
+     * target. The run is a trail record. Administrators only.
+     *
+     * @throws IllegalArgumentException if the draft does not compile, or names no target
+     */
+    @Transactional
+    public DraftReplay.Result replay(String name, String document, int days, List<String> targets) {
+        String actor = requireAdmin();
+        List<String> problems = problems(name, document);
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException(String.join("; ", problems));
+        }
+        Policy draft;
+        try {
+            draft = PolicyDocument.parse(document).compile(0);
+        } catch (PolicyDocument.InvalidDocument | Policy.InvalidPolicy e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+        int window = Math.max(1, Math.min(days, 90));
+        List<UUID> targetIds = db.select(POLICY_ATTACHMENT.TARGET_ID)
+                .from(POLICY_ATTACHMENT)
+                .join(POLICY)
+                .on(POLICY.ID.eq(POLICY_ATTACHMENT.POLICY_ID))
+                .where(POLICY.NAME.eq(name))
+                .union(DSL.select(TARGET.ID).from(TARGET).where(TARGET.NAME.in(targets)))
+                .fetch(r -> r.value1());
+        if (targetIds.isEmpty()) {
+            throw new IllegalArgumentException("choose the targets whose statements the draft is run over");
+        }
+        List<DraftReplay.Recorded> recorded = db.select(
+                        AGENT.NAME,
+                        AGENT.TAGS,
+                        AGENT.OWNER,
+                        SESSION.ON_BEHALF_OF,
+                        SESSION.TASK,
+                        STATEMENT.SQL_TEXT,
+                        STATEMENT.PROTOCOL,
+                        STATEMENT.READS,
+                        STATEMENT.WRITES,
+                        STATEMENT.STARTED_AT)
+                .from(STATEMENT)
+                .join(SESSION)
+                .on(SESSION.ID.eq(STATEMENT.SESSION_ID))
+                .join(AGENT)
+                .on(AGENT.ID.eq(SESSION.AGENT_ID))
+                .where(SESSION.TARGET_ID.in(targetIds))
+                .and(STATEMENT.STARTED_AT.ge(OffsetDateTime.now(ZoneOffset.UTC).minusDays(window)))
+                .and(STATEMENT.KIND.isNotNull())
+                .orderBy(STATEMENT.STARTED_AT.desc())
+                .limit(REPLAY_LIMIT)
+                .fetch(r -> new DraftReplay.Recorded(
+                        r.value1(),
+                        new AgentFacts(
+                                r.value1(),
+                                Arrays.asList(r.value2()),
+                                r.value3(),
+                                r.value4() == null ? "" : r.value4(),
+                                r.value5() == null ? "" : r.value5()),
+                        r.value6(),
+                        r.value7(),
+                        r.value8() == null ? List.of() : Arrays.asList(r.value8()),
+                        r.value9() == null ? List.of() : Arrays.asList(r.value9()),
+                        r.value10()));
+        DraftReplay.Result result = DraftReplay.replay(draft, recorded, analyzer::analyze);
+        trail.record(
+                actor,
+                "policy.replay",
+                "policy",
+                db.select(POLICY.ID).from(POLICY).where(POLICY.NAME.eq(name)).fetchOne(POLICY.ID),
+                name,
+                "draft run over " + result.replayed() + " statements of the last " + window + " days: "
+                        + result.denied() + " would be denied, " + result.held() + " held for review");
+        return result;
     }
 
     /** The targets a new policy may be attached to, by name. */
