@@ -156,4 +156,26 @@ class PoliciesPageIT extends DemoStack {
                     .execute();
         }
     }
+
+    /** Anyone with a role tries a statement as an agent: the verdict and the facts, nothing run. */
+    @Test
+    void aStatementIsTriedAsAnAgentWithTheFactsItIsJudgedBy() throws Exception {
+        try (Page page = signedIn("owner", Role.OWNER)) {
+            page.setViewportSize(1366, 768);
+            page.navigate(BASE_URL + "/policies");
+            page.locator("#try-agent input").fill("support-copilot");
+            page.locator("#try-agent input").press("Enter");
+            page.locator("#try-sql textarea").fill("drop table orders; select ssn from customers where id = 1");
+            page.locator("#try-judge").click();
+            assertThat(page.locator("#try-result")).containsText("denied by Vigil policy 'baseline', rule 'no-drop'");
+            assertThat(page.locator("#try-result")).containsText("allowed by baseline v1");
+            assertThat(page.locator("#try-result")).containsText("columns.where");
+            assertThat(page.locator("#try-result")).containsText("DropStmt");
+            page.locator("#try-result").scrollIntoViewIfNeeded();
+            Path shots = Path.of("target/screenshots");
+            Files.createDirectories(shots);
+            page.screenshot(new Page.ScreenshotOptions().setPath(shots.resolve("owner-policies-try-1366.png")));
+        }
+        runAs("support-copilot", "select count(*) from orders"); // the table the tried DROP named is there
+    }
 }

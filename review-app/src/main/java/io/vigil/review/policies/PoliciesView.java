@@ -3,6 +3,7 @@ package io.vigil.review.policies;
 import com.vaadin.flow.component.UI;
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.button.ButtonVariant;
+import com.vaadin.flow.component.combobox.ComboBox;
 import com.vaadin.flow.component.dialog.Dialog;
 import com.vaadin.flow.component.grid.Grid;
 import com.vaadin.flow.component.grid.GridVariant;
@@ -11,8 +12,10 @@ import com.vaadin.flow.component.html.H2;
 import com.vaadin.flow.component.html.H3;
 import com.vaadin.flow.component.html.Paragraph;
 import com.vaadin.flow.component.html.Span;
+import com.vaadin.flow.component.orderedlayout.FlexComponent;
 import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
 import com.vaadin.flow.component.orderedlayout.VerticalLayout;
+import com.vaadin.flow.component.textfield.TextArea;
 import com.vaadin.flow.data.renderer.ComponentRenderer;
 import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.Route;
@@ -27,6 +30,7 @@ import jakarta.annotation.security.PermitAll;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * What the gateway enforces: each policy at its newest version, where it is attached, its rules in
@@ -57,6 +61,7 @@ class PoliciesView extends VerticalLayout {
         for (PolicyView policy : policies.policies()) {
             add(policy(policies, policy));
         }
+        add(tryStatement(policies));
         add(new H3("Agents and the policies they are judged by"));
         Grid<AgentPolicies> agents = new Grid<>(AgentPolicies.class, false);
         agents.setId("agent-policies");
@@ -152,6 +157,62 @@ class PoliciesView extends VerticalLayout {
         grid.setAllRowsVisible(true);
         grid.setItems(policy.observed());
         part.add(grid);
+        return part;
+    }
+
+    /** A statement judged as an agent would send it now: the verdict, and the facts it rests on. */
+    private static VerticalLayout tryStatement(PolicyService policies) {
+        VerticalLayout part = new VerticalLayout();
+        part.setPadding(false);
+        part.setId("try-statement");
+        part.add(new H3("Try a statement"));
+        ComboBox<String> agent = new ComboBox<>("As agent");
+        agent.setId("try-agent");
+        agent.setItems(policies.agentNames());
+        TextArea sql = new TextArea("Statement");
+        sql.setId("try-sql");
+        sql.setWidthFull();
+        VerticalLayout result = new VerticalLayout();
+        result.setPadding(false);
+        result.setId("try-result");
+        Button judge = new Button("Judge it", e -> {
+            result.removeAll();
+            if (agent.getValue() == null) {
+                Feedback.error("choose the agent that would send it");
+                return;
+            }
+            Feedback.attempt(() -> {
+                for (PolicyService.Tried tried : policies.tryStatement(agent.getValue(), sql.getValue())) {
+                    Span verdict = new Span(tried.verdict());
+                    verdict.getElement()
+                            .getThemeList()
+                            .add(
+                                    switch (tried.effect()) {
+                                        case "deny" -> "badge error";
+                                        case "review" -> "badge contrast";
+                                        default -> "badge success";
+                                    });
+                    verdict.getStyle().set("white-space", "normal");
+                    Grid<Map.Entry<String, String>> facts = new Grid<>();
+                    facts.addThemeVariants(GridVariant.LUMO_COMPACT, GridVariant.LUMO_ROW_STRIPES);
+                    Grids.flexible(facts.addColumn(Map.Entry::getKey).setHeader("Fact"));
+                    Grids.flexible(facts.addColumn(Map.Entry::getValue).setHeader("Value"))
+                            .setFlexGrow(3);
+                    Grids.wrapping(facts);
+                    facts.setAllRowsVisible(true);
+                    facts.setItems(List.copyOf(tried.facts().entrySet()));
+                    result.add(new Span(tried.statement()), verdict, facts);
+                }
+            });
+        });
+        judge.setId("try-judge");
+        part.add(
+                new Span("The verdict the policies in force now give it, and the facts it rests on. Relations are as"
+                        + " written: the gateway resolves unqualified names on the session's search path and"
+                        + " calls against the target's catalog. Nothing runs."),
+                new HorizontalLayout(FlexComponent.Alignment.BASELINE, agent, judge),
+                sql,
+                result);
         return part;
     }
 

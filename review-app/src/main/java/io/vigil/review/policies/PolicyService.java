@@ -329,6 +329,88 @@ public class PolicyService {
         return result;
     }
 
+    /**
+     * One statement tried: the verdict the policies in force now give it for the agent, and the
+     * facts it was based on.
+     *
+     * @param verdict "allowed by baseline v1", or what the agent would be told
+     * @param facts each fact a rule may read, with its value
+     */
+    public record Tried(String statement, String effect, String verdict, Map<String, String> facts) {}
+
+    /**
+     * The verdicts the policies in force now give {@code sql} when {@code agent} sends it, each
+     * statement with its facts. Relations are as written: the gateway resolves unqualified names on
+     * the session's search path, and calls against the target's catalog, which this page does not
+     * read. Nothing runs anywhere.
+     *
+     * @throws IllegalArgumentException if there is no such agent, or the text does not parse
+     */
+    @Transactional(readOnly = true)
+    public List<Tried> tryStatement(String agent, String sql) {
+        requireRole();
+        var row = db.select(AGENT.NAME, AGENT.TAGS, AGENT.OWNER, AGENT.TARGET_ID)
+                .from(AGENT)
+                .where(AGENT.NAME.eq(agent))
+                .fetchOne();
+        if (row == null) {
+            throw new IllegalArgumentException("no agent named " + agent);
+        }
+        AgentFacts facts = new AgentFacts(row.value1(), Arrays.asList(row.value2()), row.value3(), "", "");
+        var store = new io.vigil.proxy.directory.JooqPolicyStore(db);
+        List<Policy> applied =
+                io.vigil.proxy.policy.PolicyBook.of(store.epoch(), store.load()).forAgent(row.value4(), facts);
+        if (!(analyzer.analyze(sql) instanceof io.vigil.proxy.sql.SqlAnalysis.Understood understood)) {
+            throw new IllegalArgumentException("PostgreSQL's parser refuses it, so the gateway would too");
+        }
+        List<Tried> tried = new ArrayList<>();
+        java.time.Instant now = java.time.Instant.now();
+        for (io.vigil.proxy.sql.StatementShape shape : understood.statements()) {
+            io.vigil.proxy.policy.StatementFacts f =
+                    io.vigil.proxy.policy.StatementFacts.of(shape, "simple", false, facts, now);
+            io.vigil.proxy.policy.Verdict verdict = io.vigil.proxy.policy.Decide.decide(f, applied);
+            String effect =
+                    switch (verdict) {
+                        case io.vigil.proxy.policy.Verdict.Allow a -> "allow";
+                        case io.vigil.proxy.policy.Verdict.Review r -> "review";
+                        case io.vigil.proxy.policy.Verdict.Deny d -> "deny";
+                    };
+            String said = verdict instanceof io.vigil.proxy.policy.Verdict.Allow a
+                    ? "allowed by " + a.policies()
+                            + (a.observed() == null
+                                    ? ""
+                                    : "; observe mode: " + a.observed().explanation())
+                    : verdict.explanation();
+            Map<String, String> shown = new LinkedHashMap<>();
+            shown.put("kind", f.kind());
+            shown.put("command", f.command());
+            shown.put("reads", String.join(", ", f.reads()));
+            shown.put("writes", String.join(", ", f.writes()));
+            shown.put("functions", String.join(", ", f.functions()));
+            shown.put("traits", String.join(", ", f.traits()));
+            shown.put("settings", String.join(", ", f.settings()));
+            f.columns().forEach((clause, names) -> {
+                if (!names.isEmpty()) {
+                    shown.put("columns." + clause, String.join(", ", names));
+                }
+            });
+            shown.put("agent", f.agent() + " (owner " + f.owner() + ", tags " + String.join(", ", f.tags()) + ")");
+            tried.add(new Tried(shape.text(), effect, said, shown));
+        }
+        return tried;
+    }
+
+    /** Agents by name, for trying a statement as one. */
+    @Transactional(readOnly = true)
+    public List<String> agentNames() {
+        requireRole();
+        return db.select(AGENT.NAME)
+                .from(AGENT)
+                .where(AGENT.STATUS.ne("revoked"))
+                .orderBy(AGENT.NAME)
+                .fetch(AGENT.NAME);
+    }
+
     /** The targets a new policy may be attached to, by name. */
     @Transactional(readOnly = true)
     public List<String> targetNames() {
