@@ -59,6 +59,9 @@ class CampaignLaunchIT extends DemoStack {
         String url = "jdbc:postgresql://127.0.0.1:" + gateway.address().getPort() + "/shop";
         try (Connection c = java.sql.DriverManager.getConnection(url, fresh.name(), fresh.secret());
                 Statement s = c.createStatement()) {
+            // Denied by the baseline: the evidence counts it against the version that denied it.
+            assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> s.execute("drop table orders")))
+                    .isInstanceOf(java.sql.SQLException.class);
             s.execute("select count(*) from orders where '" + tag + "' <> ''");
         }
         awaitRecorded("select count(*) from orders where '" + tag + "' <> ''");
@@ -96,7 +99,7 @@ class CampaignLaunchIT extends DemoStack {
                 .contains("\"privileges_unknown\":null")
                 .contains("SELECT");
         assertThat(f.getEvidence().data()).doesNotContain("\"privileges_read_at\":null");
-        assertThat(f.getEvidence().data()).contains("\"policies\":[\"baseline v1\"]");
+        assertThat(f.getEvidence().data()).contains("\"policies\":[\"baseline v1: 1 denied\"]");
 
         var u = items.get("launch-unread-" + S);
         assertThat(u.getRecommendation()).isEqualTo("flag");

@@ -256,26 +256,47 @@ class CampaignLauncher {
 
     /**
      * Per agent: the guardrail policy versions its statements in the period were judged by, each
-     * once, in name order. Reads the period's statements: a campaign launches once a quarter.
+     * once, in name order, with how many of its statements each denied and held ({@code baseline v1:
+     * 3 denied, 1 held}; {@code export v1: none denied}). Reads the period's statements: a campaign
+     * launches once a quarter.
      */
     private Map<UUID, List<String>> policies(SelectConditionStep<Record1<UUID>> inScope, OffsetDateTime from) {
-        Map<UUID, java.util.TreeSet<String>> byAgent = new HashMap<>();
-        db.selectDistinct(SESSION.AGENT_ID, STATEMENT.POLICIES)
+        Map<UUID, java.util.TreeMap<String, long[]>> byAgent = new HashMap<>();
+        var count = DSL.count();
+        db.select(SESSION.AGENT_ID, STATEMENT.POLICIES, STATEMENT.VERDICT, count)
                 .from(STATEMENT)
                 .join(SESSION)
                 .on(SESSION.ID.eq(STATEMENT.SESSION_ID))
                 .where(STATEMENT.STARTED_AT.ge(from))
                 .and(STATEMENT.POLICIES.isNotNull())
                 .and(SESSION.AGENT_ID.in(inScope))
+                .groupBy(SESSION.AGENT_ID, STATEMENT.POLICIES, STATEMENT.VERDICT)
                 .forEach(r -> {
+                    var versions = byAgent.computeIfAbsent(r.value1(), a -> new java.util.TreeMap<>());
                     for (String policy : r.value2().split(", ")) {
-                        byAgent.computeIfAbsent(r.value1(), a -> new java.util.TreeSet<>())
-                                .add(policy);
+                        long[] stopped = versions.computeIfAbsent(policy, p -> new long[2]);
+                        // A stopped statement names the one policy that stopped it.
+                        if ("deny".equals(r.value3())) {
+                            stopped[0] += r.value4();
+                        } else if ("review".equals(r.value3())) {
+                            stopped[1] += r.value4();
+                        }
                     }
                 });
         Map<UUID, List<String>> policies = new HashMap<>();
-        byAgent.forEach((agent, names) -> policies.put(agent, List.copyOf(names)));
+        byAgent.forEach((agent, versions) -> policies.put(
+                agent,
+                versions.entrySet().stream()
+                        .map(v -> v.getKey() + ": " + stoppedText(v.getValue()))
+                        .toList()));
         return policies;
+    }
+
+    private static String stoppedText(long[] stopped) {
+        if (stopped[0] == 0 && stopped[1] == 0) {
+            return "none denied";
+        }
+        return stopped[0] + " denied" + (stopped[1] > 0 ? ", " + stopped[1] + " held" : "");
     }
 
     /** Per agent: statements, DDL statements and denials in the period. */
