@@ -121,7 +121,10 @@ class PolicyEditorIT extends DemoStack {
                 assertThatThrownBy(() -> policies.switchMode("baseline", true))
                         .isInstanceOf(AccessDeniedException.class);
                 assertThatThrownBy(() -> policies.save(
-                                "sneaky", GUARD.replace("orders-guard", "sneaky"), false, List.of("shop")))
+                                "sneaky", GUARD.replace("orders-guard", "sneaky"), false, List.of("shop"), 0))
+                        .isInstanceOf(AccessDeniedException.class);
+                assertThatThrownBy(() ->
+                                policies.replay("sneaky", GUARD.replace("orders-guard", "sneaky"), 7, List.of("shop")))
                         .isInstanceOf(AccessDeniedException.class);
             }
         } finally {
@@ -217,6 +220,24 @@ class PolicyEditorIT extends DemoStack {
                     .contains("3 would be denied, 0 held for review");
         } finally {
             detach("pid-guard");
+        }
+    }
+
+    /** A change made from an older version, or a "new" policy under a name in use, is refused. */
+    @Test
+    void aChangeMadeFromAnOlderVersionIsRefused() {
+        signIn("admin", Role.ADMIN);
+        try {
+            PolicyService.Editable export = policies.editable("export");
+            assertThatThrownBy(() -> policies.save("export", export.document(), true, List.of("shop"), 0))
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("exists already");
+            assertThatThrownBy(() -> policies.save("export", export.document(), true, List.of(), export.version() + 1))
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("has changed since you opened it");
+            assertThat(policies.editable("export")).isEqualTo(export);
+        } finally {
+            SecurityContextHolder.clearContext();
         }
     }
 }

@@ -9,7 +9,7 @@ import java.util.List;
  * policy, the first rule that matches decides; across enforcing policies, the most severe verdict
  * wins. A policy in observe mode stops nothing: when it would have, its verdict goes with the allow
  * (the most severe of several). Fails closed: a rule that cannot be evaluated denies, saying which; no
- * policy at all denies.
+ * enforcing policy at all denies (observing ones grant nothing).
  */
 public final class Decide {
 
@@ -19,12 +19,13 @@ public final class Decide {
     private Decide() {}
 
     public static Verdict decide(StatementFacts facts, List<Policy> policies) {
-        if (policies.isEmpty()) {
+        // Observe mode is neutral: only an enforcing policy lets a statement run.
+        if (policies.stream().allMatch(Policy::observing)) {
             return new Verdict.Deny(
                     NO_POLICY,
                     0,
                     "no-policy",
-                    "no policy applies to this agent on its target, so nothing it sends runs");
+                    "no enforcing policy applies to this agent on its target, so nothing it sends runs");
         }
         CelVariableResolver variables = facts.resolver();
         if (policies.size() == 1 && !policies.getFirst().observing()) {

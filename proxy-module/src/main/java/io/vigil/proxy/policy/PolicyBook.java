@@ -48,12 +48,14 @@ public final class PolicyBook {
         try {
             return PolicyDocument.parse(s.document()).compile(s.version(), s.observing());
         } catch (PolicyDocument.InvalidDocument | Policy.InvalidPolicy e) {
+            // An observing version that cannot be loaded still stops nothing: it says so on each statement.
             return Policy.broken(
-                    s.name(),
-                    s.version(),
-                    "policy-invalid",
-                    "policy '" + s.name() + "' version " + s.version() + " cannot be loaded (" + e.getMessage()
-                            + "): denied, as Vigil fails closed");
+                            s.name(),
+                            s.version(),
+                            "policy-invalid",
+                            "policy '" + s.name() + "' version " + s.version() + " cannot be loaded (" + e.getMessage()
+                                    + "): denied, as Vigil fails closed")
+                    .observing(s.observing());
         }
     }
 

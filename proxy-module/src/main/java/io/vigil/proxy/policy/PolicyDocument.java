@@ -55,9 +55,6 @@ public record PolicyDocument(String name, String description, List<Rule> rules) 
         List<Rule> rules = new ArrayList<>();
         for (JsonNode rule : root.path("rules")) {
             String ruleName = text(rule, "name", "a rule");
-            if (rules.stream().anyMatch(r -> r.name().equals(ruleName))) {
-                throw new InvalidDocument("two rules are named '" + ruleName + "': a verdict names its rule");
-            }
             String effect = text(rule, "effect", "rule '" + ruleName + "'");
             Rule.Effect parsed;
             try {

@@ -282,9 +282,13 @@ class DecideTest {
                 .observing(true);
         Policy lenient = Policy.compile("lenient", 1, List.of(new Rule("all", Effect.ALLOW, "true", "")));
 
-        assertThat(Decide.decide(facts("delete from orders where id = 4"), List.of(strict)))
+        assertThat(Decide.decide(facts("delete from orders where id = 4"), List.of(lenient, strict)))
                 .isEqualTo(new Verdict.Allow(
-                        "strict v2 (observe)", new Verdict.Deny("strict", 2, "no-deletes", "no deletes")));
+                        "lenient v1, strict v2 (observe)", new Verdict.Deny("strict", 2, "no-deletes", "no deletes")));
+        // Observe mode grants nothing: an agent only observing policies reach is denied everything.
+        assertThat(Decide.decide(facts("select * from orders"), List.of(strict)))
+                .isInstanceOfSatisfying(
+                        Verdict.Deny.class, d -> assertThat(d.rule()).isEqualTo("no-policy"));
         assertThat(Decide.decide(facts("insert into orders values (1)"), List.of(lenient, strict)))
                 .isEqualTo(new Verdict.Allow(
                         "lenient v1, strict v2 (observe)",
@@ -296,5 +300,31 @@ class DecideTest {
                 .isInstanceOf(Verdict.Deny.class)
                 .extracting(v -> ((Verdict.Deny) v).policy())
                 .isEqualTo("guards");
+    }
+
+    @Test
+    void anObservingVersionThatDoesNotLoadStillStopsNothing() {
+        PolicyStore.Attachment everyone = new PolicyStore.Attachment(TARGET, List.of(), List.of(), List.of());
+        PolicyBook book = PolicyBook.of(
+                1,
+                List.of(
+                        new PolicyStore.Stored(
+                                "lenient", 1, "{\"name\": \"lenient\", \"rules\": []}", false, List.of(everyone)),
+                        new PolicyStore.Stored(
+                                "trial",
+                                2,
+                                "{\"name\": \"trial\", \"rules\": [{\"name\": \"half\", \"effect\": \"deny\","
+                                        + " \"when\": \"kind ==\"}]}",
+                                true,
+                                List.of(everyone))));
+        Verdict verdict = Decide.decide(
+                facts("select * from orders"),
+                book.forAgent(TARGET, new AgentFacts("support-copilot", List.of("llm"), "owner", "", "")));
+
+        assertThat(verdict).isInstanceOfSatisfying(Verdict.Allow.class, a -> {
+            assertThat(a.policies()).isEqualTo("lenient v1, trial v2 (observe)");
+            assertThat(a.observed()).isInstanceOfSatisfying(Verdict.Deny.class, d -> assertThat(d.rule())
+                    .isEqualTo("policy-invalid"));
+        });
     }
 }

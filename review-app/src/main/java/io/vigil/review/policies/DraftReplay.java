@@ -35,7 +35,20 @@ final class DraftReplay {
             String protocol,
             List<String> reads,
             List<String> writes,
-            OffsetDateTime at) {}
+            OffsetDateTime at,
+            java.util.UUID target) {
+
+        Recorded(
+                String agent,
+                AgentFacts facts,
+                String sql,
+                String protocol,
+                List<String> reads,
+                List<String> writes,
+                OffsetDateTime at) {
+            this(agent, facts, sql, protocol, reads, writes, at, null);
+        }
+    }
 
     /**
      * What the draft would have done to one agent's statements by one rule.
@@ -47,8 +60,13 @@ final class DraftReplay {
     /**
      * @param replayed statements judged
      * @param unreadable recorded statements the parser refuses (the gateway refused them too)
+     * @param capped whether only the newest statements of the period were read
      */
-    record Result(int replayed, int unreadable, List<Finding> findings) {
+    record Result(int replayed, int unreadable, List<Finding> findings, boolean capped) {
+
+        Result capped(boolean cut) {
+            return new Result(replayed, unreadable, findings, cut);
+        }
 
         int denied() {
             return findings.stream()
@@ -109,6 +127,6 @@ final class DraftReplay {
         sorted.sort((a, b) -> b.statements() != a.statements()
                 ? Integer.compare(b.statements(), a.statements())
                 : (a.agent() + a.rule()).compareTo(b.agent() + b.rule()));
-        return new Result(replayed, unreadable, List.copyOf(sorted));
+        return new Result(replayed, unreadable, List.copyOf(sorted), false);
     }
 }

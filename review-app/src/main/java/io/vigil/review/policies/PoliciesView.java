@@ -54,7 +54,7 @@ class PoliciesView extends VerticalLayout {
                 + " first rule that matches decides. A change in the store is in force within a second."));
         if (policies.mayEdit()) {
             Button create = new Button(
-                    "New policy", e -> PolicyEditor.open(policies, null, true).open());
+                    "New policy", e -> PolicyEditor.open(policies, null).open());
             create.setId("policy-new");
             add(create);
         }
@@ -71,7 +71,10 @@ class PoliciesView extends VerticalLayout {
         Grids.flexible(agents.addColumn(AgentPolicies::target).setHeader("Target"));
         Grids.flexible(agents.addColumn(a -> a.policies().isEmpty()
                                 ? "none: everything it sends is denied"
-                                : String.join(", ", a.policies()))
+                                : a.policies().stream().allMatch(p -> p.endsWith("(observe)"))
+                                        ? String.join(", ", a.policies()) + ": none enforces, so everything it sends"
+                                                + " is denied"
+                                        : String.join(", ", a.policies()))
                         .setHeader("Policies"))
                 .setFlexGrow(2);
         Grids.wrapping(agents);
@@ -224,11 +227,15 @@ class PoliciesView extends VerticalLayout {
         history.setId("policy-history-" + policy.name());
         history.addThemeVariants(ButtonVariant.LUMO_TERTIARY);
         actions.add(history);
-        if (policies.mayEdit() && policy.invalid() == null) {
-            Button edit = new Button("New version", e -> PolicyEditor.open(policies, policy.name(), policy.observing())
+        if (policies.mayEdit()) {
+            // Also for a version that does not load: its repair is a new version.
+            Button edit = new Button("New version", e -> PolicyEditor.open(policies, policy.name())
                     .open());
             edit.setId("policy-edit-" + policy.name());
             edit.addThemeVariants(ButtonVariant.LUMO_TERTIARY);
+            actions.add(edit);
+        }
+        if (policies.mayEdit() && policy.invalid() == null) {
             Button mode = new Button(policy.observing() ? "Enforce" : "Observe instead", e -> {
                 if (Feedback.attempt(() -> Feedback.success(policy.name() + " v"
                         + policies.switchMode(policy.name(), !policy.observing())
@@ -238,7 +245,7 @@ class PoliciesView extends VerticalLayout {
             });
             mode.setId("policy-mode-" + policy.name());
             mode.addThemeVariants(ButtonVariant.LUMO_TERTIARY);
-            actions.add(edit, mode);
+            actions.add(mode);
         }
         return actions;
     }

@@ -37,7 +37,10 @@ final class PolicyEditor {
     private PolicyEditor() {}
 
     /** The form for a new policy ({@code name} null) or a new version of {@code name}. */
-    static Dialog open(PolicyService policies, String name, boolean observing) {
+    static Dialog open(PolicyService policies, String name) {
+        // The version the change is made from, read now: saving refuses if another came meanwhile.
+        PolicyService.Editable from = name == null ? null : policies.editable(name);
+        boolean observing = from == null || from.observing();
         Dialog dialog = new Dialog();
         dialog.setHeaderTitle(name == null ? "New policy" : "New version of " + name);
         TextField policyName = Forms.text("Name", "policy-name");
@@ -57,7 +60,7 @@ final class PolicyEditor {
                 ? "observe: stops nothing, records what it would have stopped"
                 : "enforce: what it denies does not run");
         // A new policy starts observing: its effect is seen before it bites.
-        mode.setValue(name == null || observing ? "observe" : "enforce");
+        mode.setValue(observing ? "observe" : "enforce");
         TextArea document = new TextArea("Policy (JSON: rules are tried in order, the first that matches decides)");
         document.setId("policy-document");
         document.setWidthFull();
@@ -71,7 +74,7 @@ final class PolicyEditor {
             start.addValueChangeListener(e -> document.setValue(
                     policies.startingPoint(policyName.getValue().strip(), e.getValue())));
         } else {
-            document.setValue(policies.document(name));
+            document.setValue(from.document());
         }
         Button check = new Button(
                 "Check", e -> show(problems, policies.problems(nameOf(policyName, name), document.getValue())));
@@ -121,7 +124,8 @@ final class PolicyEditor {
                         policy,
                         document.getValue(),
                         mode.getValue().equals("observe"),
-                        List.copyOf(targets.getValue()));
+                        List.copyOf(targets.getValue()),
+                        from == null ? 0 : from.version());
                 Feedback.success(policy + " v" + version + " saved; the gateway has it within a second");
             });
             if (saved) {
@@ -136,7 +140,8 @@ final class PolicyEditor {
     /** What the draft would have done to the statements agents really sent. */
     private static void show(VerticalLayout area, DraftReplay.Result result) {
         area.removeAll();
-        area.add(new Span("Over " + result.replayed() + " recorded statements it would have denied "
+        area.add(new Span("Over " + (result.capped() ? "the newest " : "") + result.replayed()
+                + " recorded statements it would have denied "
                 + result.denied() + " and held " + result.held() + " for review"
                 + (result.unreadable() > 0 ? " (" + result.unreadable() + " unparsable ones left out)" : "")
                 + ". Nothing was run at the target."));

@@ -14,6 +14,7 @@ import io.vigil.proxy.policy.PolicyDocument;
 import io.vigil.proxy.policy.PolicyStore.Attachment;
 import io.vigil.proxy.policy.Rule;
 import io.vigil.proxy.sql.SqlAnalyzer;
+import io.vigil.review.agents.AgentVisibility;
 import io.vigil.review.gateway.AuditTrail;
 import io.vigil.review.security.CurrentViewer;
 import io.vigil.review.security.Role;
@@ -129,7 +130,8 @@ public class PolicyService {
             String invalid = null;
             try {
                 document = PolicyDocument.parse(r.value5());
-            } catch (PolicyDocument.InvalidDocument e) {
+                document.compile(r.value4()); // as the gateway does: a rule that does not compile denies
+            } catch (PolicyDocument.InvalidDocument | Policy.InvalidPolicy e) {
                 invalid = e.getMessage();
             }
             views.add(new PolicyView(
@@ -163,7 +165,9 @@ public class PolicyService {
                 .on(SESSION.ID.eq(STATEMENT.SESSION_ID))
                 .join(AGENT)
                 .on(AGENT.ID.eq(SESSION.AGENT_ID))
-                .where(STATEMENT.OBSERVED_POLICY.like(DSL.inline(name.replace("_", "\\_") + " v%")))
+                .where(STATEMENT.OBSERVED_VERDICT.isNotNull())
+                .and(STATEMENT.OBSERVED_POLICY.like(DSL.inline(name.replace("_", "\\_") + " v%")))
+                .and(AgentVisibility.of(viewer.get()))
                 .and(STATEMENT.STARTED_AT.ge(OffsetDateTime.now(ZoneOffset.UTC).minusDays(OBSERVED_DAYS)))
                 .groupBy(AGENT.NAME, STATEMENT.OBSERVED_VERDICT, STATEMENT.OBSERVED_RULE)
                 .orderBy(statements.desc(), AGENT.NAME)
@@ -273,13 +277,20 @@ public class PolicyService {
             throw new IllegalArgumentException(e.getMessage(), e);
         }
         int window = Math.max(1, Math.min(days, 90));
-        List<UUID> targetIds = db.select(POLICY_ATTACHMENT.TARGET_ID)
-                .from(POLICY_ATTACHMENT)
-                .join(POLICY)
-                .on(POLICY.ID.eq(POLICY_ATTACHMENT.POLICY_ID))
-                .where(POLICY.NAME.eq(name))
-                .union(DSL.select(TARGET.ID).from(TARGET).where(TARGET.NAME.in(targets)))
-                .fetch(r -> r.value1());
+        // Where it applies: its attachments (narrowed as they are), or for a policy not made yet every
+        // agent of the targets chosen.
+        UUID policyId =
+                db.select(POLICY.ID).from(POLICY).where(POLICY.NAME.eq(name)).fetchOne(POLICY.ID);
+        List<Attachment> reach = policyId == null
+                ? db.select(TARGET.ID)
+                        .from(TARGET)
+                        .where(TARGET.NAME.in(targets))
+                        .fetch(r -> new Attachment(r.value1(), List.of(), List.of(), List.of()))
+                : attachments().getOrDefault(policyId, List.of()).stream()
+                        .map(Attached::attachment)
+                        .toList();
+        List<UUID> targetIds =
+                reach.stream().map(Attachment::targetId).distinct().toList();
         if (targetIds.isEmpty()) {
             throw new IllegalArgumentException("choose the targets whose statements the draft is run over");
         }
@@ -293,7 +304,8 @@ public class PolicyService {
                         STATEMENT.PROTOCOL,
                         STATEMENT.READS,
                         STATEMENT.WRITES,
-                        STATEMENT.STARTED_AT)
+                        STATEMENT.STARTED_AT,
+                        SESSION.TARGET_ID)
                 .from(STATEMENT)
                 .join(SESSION)
                 .on(SESSION.ID.eq(STATEMENT.SESSION_ID))
@@ -316,13 +328,19 @@ public class PolicyService {
                         r.value7(),
                         r.value8() == null ? List.of() : Arrays.asList(r.value8()),
                         r.value9() == null ? List.of() : Arrays.asList(r.value9()),
-                        r.value10()));
-        DraftReplay.Result result = DraftReplay.replay(draft, recorded, analyzer::analyze);
+                        r.value10(),
+                        r.value11()));
+        boolean capped = recorded.size() == REPLAY_LIMIT;
+        List<DraftReplay.Recorded> reached = recorded.stream()
+                .filter(r -> reach.stream().anyMatch(a -> a.targetId().equals(r.target()) && a.reaches(r.facts())))
+                .toList();
+        DraftReplay.Result result =
+                DraftReplay.replay(draft, reached, analyzer::analyze).capped(capped);
         trail.record(
                 actor,
                 "policy.replay",
                 "policy",
-                db.select(POLICY.ID).from(POLICY).where(POLICY.NAME.eq(name)).fetchOne(POLICY.ID),
+                policyId,
                 name,
                 "draft run over " + result.replayed() + " statements of the last " + window + " days: "
                         + result.denied() + " would be denied, " + result.held() + " held for review");
@@ -352,6 +370,7 @@ public class PolicyService {
         var row = db.select(AGENT.NAME, AGENT.TAGS, AGENT.OWNER, AGENT.TARGET_ID)
                 .from(AGENT)
                 .where(AGENT.NAME.eq(agent))
+                .and(AgentVisibility.of(viewer.get()))
                 .fetchOne();
         if (row == null) {
             throw new IllegalArgumentException("no agent named " + agent);
@@ -407,6 +426,7 @@ public class PolicyService {
         return db.select(AGENT.NAME)
                 .from(AGENT)
                 .where(AGENT.STATUS.ne("revoked"))
+                .and(AgentVisibility.of(viewer.get()))
                 .orderBy(AGENT.NAME)
                 .fetch(AGENT.NAME);
     }
@@ -441,6 +461,12 @@ public class PolicyService {
             if (!parsed.name().equals(name)) {
                 return List.of("the document names policy '" + parsed.name() + "', not '" + name + "'");
             }
+            java.util.Set<String> names = new java.util.HashSet<>();
+            for (Rule rule : parsed.rules()) {
+                if (!names.add(rule.name())) {
+                    return List.of("two rules are named '" + rule.name() + "': a verdict names its rule");
+                }
+            }
             parsed.compile(1);
             return List.of();
         } catch (PolicyDocument.InvalidDocument | Policy.InvalidPolicy e) {
@@ -453,19 +479,33 @@ public class PolicyService {
      * policy is made and attached to {@code targets} (every agent there). The change is a trail
      * record, kept before it commits. Administrators only.
      *
+     * @param basedOn the version the change was made from (0 for a new policy): if another has been
+     *     stored since, nothing is saved, so a change made meanwhile is not overwritten
      * @return the version stored
      * @throws IllegalArgumentException naming what is wrong with the document, the name or the targets
+     * @throws IllegalStateException if the policy changed since {@code basedOn}, or exists already
      */
     @Transactional
-    public int save(String name, String document, boolean observing, List<String> targets) {
+    public int save(String name, String document, boolean observing, List<String> targets, int basedOn) {
         String actor = requireAdmin();
         List<String> problems = problems(name, document);
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException(String.join("; ", problems));
         }
         PolicyDocument parsed = parse(document);
-        UUID id = db.select(POLICY.ID).from(POLICY).where(POLICY.NAME.eq(name)).fetchOne(POLICY.ID);
+        // Locked: two administrators saving at once queue, and the second sees the first's version.
+        UUID id = db.select(POLICY.ID)
+                .from(POLICY)
+                .where(POLICY.NAME.eq(name))
+                .forUpdate()
+                .fetchOne(POLICY.ID);
         boolean created = id == null;
+        if (!created && basedOn == 0) {
+            throw new IllegalStateException("a policy named " + name + " exists already");
+        }
+        if (created && basedOn != 0) {
+            throw new IllegalStateException("policy " + name + " no longer exists");
+        }
         if (created) {
             if (!NAME.matcher(name).matches()) {
                 throw new IllegalArgumentException(
@@ -493,7 +533,11 @@ public class PolicyService {
             }
         }
         Version previous = created ? null : newest(id);
-        if (previous != null && previous.document().equals(parsed) && previous.observing() == observing) {
+        if (previous != null && previous.version() != basedOn) {
+            throw new IllegalStateException(name + " has changed since you opened it (now v" + previous.version()
+                    + " by " + previous.by() + "): reload, and make your change again");
+        }
+        if (previous != null && parsed.equals(previous.document()) && previous.observing() == observing) {
             return previous.version(); // nothing changed: no new version
         }
         int version = previous == null ? 1 : previous.version() + 1;
@@ -523,13 +567,23 @@ public class PolicyService {
     @Transactional
     public int switchMode(String name, boolean observing) {
         String actor = requireAdmin();
-        UUID id = db.select(POLICY.ID).from(POLICY).where(POLICY.NAME.eq(name)).fetchOne(POLICY.ID);
+        UUID id = db.select(POLICY.ID)
+                .from(POLICY)
+                .where(POLICY.NAME.eq(name))
+                .forUpdate()
+                .fetchOne(POLICY.ID);
         if (id == null) {
             throw new IllegalArgumentException("no policy named " + name);
         }
         Version previous = newest(id);
         if (previous.observing() == observing) {
             return previous.version();
+        }
+        List<String> problems = previous.document() == null
+                ? List.of("its newest version does not read")
+                : problems(name, previous.document().json());
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException("it cannot enforce or observe as it is: " + String.join("; ", problems));
         }
         int version = previous.version() + 1;
         insertVersion(id, version, previous.document(), observing, actor);
@@ -585,12 +639,25 @@ public class PolicyService {
         return views.reversed();
     }
 
-    /** The newest version's document, as JSON to edit. */
+    /**
+     * The newest version of a policy, to make the next one from.
+     *
+     * @param document as stored (even if it no longer reads, so it can be repaired)
+     */
+    public record Editable(int version, String document, boolean observing) {}
+
+    /** The newest version of the policy {@code name}; null if there is none. */
     @Transactional(readOnly = true)
-    public String document(String name) {
+    public Editable editable(String name) {
         requireRole();
-        UUID id = db.select(POLICY.ID).from(POLICY).where(POLICY.NAME.eq(name)).fetchOne(POLICY.ID);
-        return id == null ? null : newest(id).document().json();
+        return db.select(POLICY_VERSION.VERSION, POLICY_VERSION.DOCUMENT, POLICY_VERSION.MODE)
+                .from(POLICY_VERSION)
+                .join(POLICY)
+                .on(POLICY.ID.eq(POLICY_VERSION.POLICY_ID))
+                .where(POLICY.NAME.eq(name))
+                .orderBy(POLICY_VERSION.VERSION.desc())
+                .limit(1)
+                .fetchOne(r -> new Editable(r.value1(), r.value2(), "observe".equals(r.value3())));
     }
 
     private record Version(int version, PolicyDocument document, boolean observing, String by, OffsetDateTime at) {}
@@ -607,7 +674,7 @@ public class PolicyService {
                 .orderBy(POLICY_VERSION.VERSION.desc())
                 .limit(1)
                 .fetchSingle(r -> new Version(
-                        r.value1(), parse(r.value2()), "observe".equals(r.value3()), r.value4(), r.value5()));
+                        r.value1(), parseOrNull(r.value2()), "observe".equals(r.value3()), r.value4(), r.value5()));
     }
 
     private void insertVersion(UUID policy, int version, PolicyDocument document, boolean observing, String actor) {
