@@ -182,6 +182,9 @@ class GuardrailCorpusIT {
             s.execute("alter table notes force row level security");
             s.execute("create policy own_notes on notes using (author = current_user)");
             s.execute("create function purge() returns void language sql as 'delete from orders'");
+            // Callable in attribute notation, o.wipe: wipe(o)
+            s.execute("create function wipe(o orders) returns int language sql as"
+                    + " 'delete from orders where id = o.id returning 1'");
             s.execute("reset role");
             s.execute("set role app_admin");
             s.execute("create table app.secrets (id int, secret text)");

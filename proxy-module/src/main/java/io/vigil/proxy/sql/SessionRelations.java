@@ -173,9 +173,13 @@ public final class SessionRelations {
         }
         List<String> reads = resolveAll(shape.reads(), false);
         List<String> writes = resolveAll(shape.writes(), creates(shape));
-        if (!shape.functions().isEmpty() || !shape.defines().isEmpty()) {
+        List<String> attributeCalls = attributeCalls(shape.columns().get("all"));
+        if (!shape.functions().isEmpty() || !shape.defines().isEmpty() || !attributeCalls.isEmpty()) {
             List<ResolvedCall> calls = new ArrayList<>();
             for (String called : shape.functions()) {
+                calls.addAll(resolveCall(called));
+            }
+            for (String called : attributeCalls) {
                 calls.addAll(resolveCall(called));
             }
             Set<Trait> traits = java.util.EnumSet.noneOf(Trait.class);
@@ -189,6 +193,35 @@ public final class SessionRelations {
         return reads.equals(shape.reads()) && writes.equals(shape.writes())
                 ? shape
                 : shape.withRelations(reads, writes);
+    }
+
+    /**
+     * Functions called in attribute notation: {@code o.purge} and {@code (o).purge} call {@code
+     * purge(o)} when {@code purge} is no column of {@code o}, which only the server knows. A
+     * qualified column's last name counts as a call when a function of that name is on the path
+     * that is not the server's own, or the session made one: judged as that function, a column of the
+     * same name waits like a call would (the careful side).
+     */
+    private List<String> attributeCalls(List<String> columns) {
+        List<String> calls = null;
+        for (String column : columns) {
+            int dot = column.lastIndexOf('.');
+            if (dot < 0) {
+                continue;
+            }
+            String name = column.substring(dot + 1);
+            boolean userFunction = ownFunctionNames.contains(name);
+            for (RelationCatalog.Function f : catalog.functions(name)) {
+                userFunction |= !f.builtin() && (uncertain || path.contains(f.schema()));
+            }
+            if (userFunction) {
+                if (calls == null) {
+                    calls = new ArrayList<>(1);
+                }
+                calls.add(name);
+            }
+        }
+        return calls == null ? List.of() : calls;
     }
 
     /**
@@ -222,8 +255,12 @@ public final class SessionRelations {
     public void made(List<DefinedFunction> functions) {
         for (DefinedFunction function : functions) {
             ownFunctions.add(function.name());
+            ownFunctionNames.add(function.name().substring(function.name().lastIndexOf('.') + 1));
         }
     }
+
+    /** The names of {@link #ownFunctions} without their schemas. */
+    private final Set<String> ownFunctionNames = new HashSet<>();
 
     /**
      * Whether a CREATE OR REPLACE may replace a function the session's role does not own: one of

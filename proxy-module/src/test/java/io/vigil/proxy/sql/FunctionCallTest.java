@@ -53,6 +53,10 @@ class FunctionCallTest {
             create function w() returns int stable language sql as 'select 1 from purge()' | calls_volatile_function
             `create function w() returns int stable language plpgsql as $$ begin return price_of(1); end $$` | -
             do $$ begin perform as_admin(); end $$        | calls_security_definer
+            select o.purge from orders o                  | calls_volatile_function
+            select (o).purge from orders o                | calls_volatile_function
+            select o.id, o.total from orders o            | -
+            select o.lower from orders o                  | calls_volatile_function
             """)
     void aCallIsWhatItResolvesTo(String sql, String expected) {
         SessionRelations relations = new SessionRelations("shop", "agent", CATALOG, List.of("$user", "public"));
