@@ -182,6 +182,10 @@ class GuardrailCorpusIT {
             s.execute("alter table notes force row level security");
             s.execute("create policy own_notes on notes using (author = current_user)");
             s.execute("create function purge() returns void language sql as 'delete from orders'");
+            // An operator whose function deletes: 1 <~> 2 runs it.
+            s.execute("create function bump(a int, b int) returns int language sql as"
+                    + " 'delete from orders where id = a returning b'");
+            s.execute("create operator <~> (leftarg = int, rightarg = int, function = bump)");
             // Callable in attribute notation, o.wipe: wipe(o)
             s.execute("create function wipe(o orders) returns int language sql as"
                     + " 'delete from orders where id = o.id returning 1'");

@@ -34,7 +34,12 @@ final class BodyClassifier {
      * @param functions the functions its statements call, as written: resolved against the
      *     catalog with the statement that carries the body
      */
-    record Body(Set<Trait> traits, List<String> settings, List<String> functions, List<DefinedFunction> defines) {}
+    record Body(
+            Set<Trait> traits,
+            List<String> settings,
+            List<String> functions,
+            List<DefinedFunction> defines,
+            List<String> operators) {}
 
     private final Function<String, JsonNode> parseSql;
     private final Function<String, JsonNode> parsePlpgsql;
@@ -42,6 +47,7 @@ final class BodyClassifier {
     private final Set<String> settings = new LinkedHashSet<>();
     private final Set<String> functions = new LinkedHashSet<>();
     private final Set<DefinedFunction> defines = new LinkedHashSet<>();
+    private final Set<String> operators = new LinkedHashSet<>();
 
     /**
      * @param parseSql a text's parse tree ({@code {"stmts": [...]}}), null if it does not parse
@@ -75,7 +81,8 @@ final class BodyClassifier {
                 Set.copyOf(walk.traits),
                 List.copyOf(walk.settings),
                 List.copyOf(walk.functions),
-                List.copyOf(walk.defines));
+                List.copyOf(walk.defines),
+                List.copyOf(walk.operators));
     }
 
     /** @return whether the statement had a body to read */
@@ -135,6 +142,7 @@ final class BodyClassifier {
             settings.addAll(facts.settings());
             functions.addAll(facts.functions());
             defines.addAll(facts.defines());
+            operators.addAll(facts.operators());
             String command = statement.propertyNames().iterator().next();
             if (command.equals("DoStmt") || command.equals("CreateFunctionStmt")) {
                 code(command, statement.get(command), depth + 1);

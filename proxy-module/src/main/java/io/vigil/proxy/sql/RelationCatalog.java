@@ -41,9 +41,12 @@ public final class RelationCatalog {
     /**
      * Rows of (schema, function, volatility, SECURITY DEFINER, language, owned by the role itself):
      * every function, pg_catalog's too (a name the catalog lacks is judged as the worst it could
-     * be). Six columns: the login tells its rows from {@link #QUERY}'s three by that.
+     * be). Six columns: the login tells its rows from {@link #QUERY}'s three by that. Operators not
+     * the server's own come as rows named {@link #OPERATOR} and the symbol, in the operator's schema,
+     * with the function that implements them: using one is calling it.
      */
     public static final String FUNCTION_QUERY = """
+            select * from (
             select n.nspname, p.proname, p.provolatile, p.prosecdef, l.lanname,
                    p.proowner OPERATOR(pg_catalog.=) (select r.oid from pg_catalog.pg_roles r
                                                        where r.rolname OPERATOR(pg_catalog.=) current_user)
@@ -51,8 +54,21 @@ public final class RelationCatalog {
               join pg_catalog.pg_namespace n on n.oid OPERATOR(pg_catalog.=) p.pronamespace
               join pg_catalog.pg_language l on l.oid OPERATOR(pg_catalog.=) p.prolang
              where n.nspname OPERATOR(pg_catalog.!~) '^pg_(toast|temp_|toast_temp_)'
+            union all
+            select n.nspname, 'operator ' OPERATOR(pg_catalog.||) o.oprname, p.provolatile, p.prosecdef, l.lanname,
+                   p.proowner OPERATOR(pg_catalog.=) (select r.oid from pg_catalog.pg_roles r
+                                                       where r.rolname OPERATOR(pg_catalog.=) current_user)
+              from pg_catalog.pg_operator o
+              join pg_catalog.pg_namespace n on n.oid OPERATOR(pg_catalog.=) o.oprnamespace
+              join pg_catalog.pg_proc p on p.oid OPERATOR(pg_catalog.=) o.oprcode
+              join pg_catalog.pg_language l on l.oid OPERATOR(pg_catalog.=) p.prolang
+             where n.nspname OPERATOR(pg_catalog.<>) 'pg_catalog'
+            ) f
              limit %d
             """.formatted(MAX_FUNCTIONS + 1);
+
+    /** How an operator is named among the functions: {@code operator <~>}. */
+    public static final String OPERATOR = "operator ";
 
     /**
      * A function as the catalog has it.

@@ -174,12 +174,19 @@ public final class SessionRelations {
         List<String> reads = resolveAll(shape.reads(), false);
         List<String> writes = resolveAll(shape.writes(), creates(shape));
         List<String> attributeCalls = attributeCalls(shape.columns().get("all"));
-        if (!shape.functions().isEmpty() || !shape.defines().isEmpty() || !attributeCalls.isEmpty()) {
+        List<String> operatorCalls = operatorCalls(shape.operators());
+        if (!shape.functions().isEmpty()
+                || !shape.defines().isEmpty()
+                || !attributeCalls.isEmpty()
+                || !operatorCalls.isEmpty()) {
             List<ResolvedCall> calls = new ArrayList<>();
             for (String called : shape.functions()) {
                 calls.addAll(resolveCall(called));
             }
             for (String called : attributeCalls) {
+                calls.addAll(resolveCall(called));
+            }
+            for (String called : operatorCalls) {
                 calls.addAll(resolveCall(called));
             }
             Set<Trait> traits = java.util.EnumSet.noneOf(Trait.class);
@@ -220,6 +227,28 @@ public final class SessionRelations {
                 }
                 calls.add(name);
             }
+        }
+        return calls == null ? List.of() : calls;
+    }
+
+    /**
+     * The operators a statement uses that are not the server's own, as the functions that implement
+     * them ({@code operator <~>}, {@code public.operator <~>}): using one calls its function. The
+     * server's own symbols are not in the catalog's rows; a symbol a user also defined counts as all
+     * its operators (its worst, as an overloaded function name does).
+     */
+    private List<String> operatorCalls(List<String> operators) {
+        List<String> calls = null;
+        for (String operator : operators) {
+            int dot = operator.lastIndexOf('.');
+            String name = RelationCatalog.OPERATOR + operator.substring(dot + 1);
+            if (catalog.functions(name).isEmpty()) {
+                continue;
+            }
+            if (calls == null) {
+                calls = new ArrayList<>(1);
+            }
+            calls.add(dot < 0 ? name : operator.substring(0, dot) + "." + name);
         }
         return calls == null ? List.of() : calls;
     }

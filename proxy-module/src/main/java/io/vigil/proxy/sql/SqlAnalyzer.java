@@ -244,7 +244,8 @@ public final class SqlAnalyzer implements AutoCloseable {
                     body == null ? facts.settings() : concat(facts.settings(), body.settings()),
                     ColumnUse.of(raw.path("stmt")),
                     body == null ? facts.defines() : concat(facts.defines(), body.defines()),
-                    List.of()));
+                    List.of(),
+                    body == null ? facts.operators() : concat(facts.operators(), body.operators())));
         }
         boolean shareable = shapes.size() == 1
                 && !readConstants

@@ -29,6 +29,8 @@ import java.util.Set;
  * @param columns the columns it names, by clause (see {@link ColumnUse}); for guardrails
  * @param defines the functions a CREATE [OR REPLACE] FUNCTION / PROCEDURE in it makes; for guardrails
  * @param calls its function calls as the session resolved them; empty until then
+ * @param operators the operators it uses, as written ({@code <~>}, {@code public.<~>}); for
+ *     guardrails (a user's operator runs its function)
  */
 public record StatementShape(
         StatementKind kind,
@@ -47,7 +49,8 @@ public record StatementShape(
         List<String> settings,
         Map<String, List<String>> columns,
         List<DefinedFunction> defines,
-        List<ResolvedCall> calls) {
+        List<ResolvedCall> calls,
+        List<String> operators) {
 
     public StatementShape {
         reads = List.copyOf(reads);
@@ -59,6 +62,7 @@ public record StatementShape(
         columns = columns == null ? ColumnUse.NONE : columns;
         defines = defines == null ? List.of() : List.copyOf(defines);
         calls = calls == null ? List.of() : List.copyOf(calls);
+        operators = operators == null ? List.of() : List.copyOf(operators);
     }
 
     /** A shape without secrets, as the trail's readers re-create it. */
@@ -88,6 +92,7 @@ public record StatementShape(
                 List.of(),
                 ColumnUse.NONE,
                 List.of(),
+                List.of(),
                 List.of());
     }
 
@@ -113,7 +118,8 @@ public record StatementShape(
                 settings,
                 columns,
                 defines,
-                calls);
+                calls,
+                operators);
     }
 
     /**
@@ -142,7 +148,8 @@ public record StatementShape(
                 settings,
                 columns,
                 defines,
-                resolvedCalls);
+                resolvedCalls,
+                operators);
     }
 
     /** The same statement with its relations named as the session resolved them. */
@@ -189,7 +196,8 @@ public record StatementShape(
                 union(prepared.settings, settings),
                 prepared.columns,
                 prepared.defines,
-                prepared.calls);
+                prepared.calls,
+                prepared.operators);
     }
 
     private static <T> List<T> union(List<T> a, List<T> b) {

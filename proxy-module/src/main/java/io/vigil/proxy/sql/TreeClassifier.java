@@ -126,7 +126,8 @@ final class TreeClassifier {
             List<Integer> argumentLocations,
             Set<Trait> traits,
             List<String> settings,
-            List<DefinedFunction> defines) {}
+            List<DefinedFunction> defines,
+            List<String> operators) {}
 
     private final Set<String> reads = new LinkedHashSet<>();
     private final Set<String> writes = new LinkedHashSet<>();
@@ -134,6 +135,8 @@ final class TreeClassifier {
     private final Set<String> cteNames = new LinkedHashSet<>();
     /** Functions a CREATE OR REPLACE names, as written. */
     private final Set<DefinedFunction> defines = new LinkedHashSet<>();
+    /** Operators used, as written ({@code <~>}, {@code public.<~>}): a user's operator runs its function. */
+    private final Set<String> operators = new LinkedHashSet<>();
 
     private boolean changesData;
     private String refusal;
@@ -209,7 +212,8 @@ final class TreeClassifier {
                 List.copyOf(argumentLocations),
                 runs ? Set.copyOf(traits) : Set.of(),
                 runs ? List.copyOf(settings) : List.of(),
-                List.copyOf(defines));
+                List.copyOf(defines),
+                runs ? List.copyOf(operators) : List.of());
     }
 
     private StatementKind kindOf(String command, JsonNode body) {
@@ -280,6 +284,11 @@ final class TreeClassifier {
         GuardTraits.of(type, body, traits);
         switch (type) {
             case "FuncCall" -> function(body);
+            case "A_Expr" -> {
+                if (body.path("kind").asString("").startsWith("AEXPR_OP")) {
+                    operators.add(dotted(body.path("name")));
+                }
+            }
             case "CommonTableExpr" -> cteNames.add(body.path("ctename").asString(""));
             case "CreateFunctionStmt" ->
                 defines.add(new DefinedFunction(

@@ -33,6 +33,8 @@ class FunctionCallTest {
             // CVE-2018-1058's pattern: a better match for varchar than pg_catalog.lower(text)
             .function("public", "lower", true, false, "sql", true)
             .function("billing", "settle", true, false, "plpgsql", false)
+            // CREATE OPERATOR <~> (function = a volatile plpgsql function)
+            .function("public", "operator <~>", true, false, "plpgsql", true)
             .build();
 
     @ParameterizedTest(name = "{0}")
@@ -57,6 +59,10 @@ class FunctionCallTest {
             select (o).purge from orders o                | calls_volatile_function
             select o.id, o.total from orders o            | -
             select o.lower from orders o                  | calls_volatile_function
+            select 1 <~> 2                                | calls_volatile_function
+            select 1 operator(public.<~>) 2               | calls_volatile_function
+            select 1 + 2 where 3 > 1                      | -
+            select * from orders where id = any(array[1]) | -
             """)
     void aCallIsWhatItResolvesTo(String sql, String expected) {
         SessionRelations relations = new SessionRelations("shop", "agent", CATALOG, List.of("$user", "public"));
