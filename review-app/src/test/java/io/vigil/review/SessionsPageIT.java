@@ -72,6 +72,13 @@ class SessionsPageIT extends DemoStack {
                 .join(io.vigil.db.jooq.Tables.AGENT)
                 .on(io.vigil.db.jooq.Tables.AGENT.ID.eq(io.vigil.db.jooq.Tables.SESSION.AGENT_ID))
                 .where(io.vigil.db.jooq.Tables.AGENT.NAME.eq("analytics-etl"))
+                // One with statements: other tests' sessions of this agent may have none.
+                .andExists(org.jooq
+                        .impl
+                        .DSL
+                        .selectOne()
+                        .from(io.vigil.db.jooq.Tables.STATEMENT)
+                        .where(io.vigil.db.jooq.Tables.STATEMENT.SESSION_ID.eq(io.vigil.db.jooq.Tables.SESSION.ID)))
                 .limit(1)
                 .fetchSingle(io.vigil.db.jooq.Tables.SESSION.ID);
         try {
