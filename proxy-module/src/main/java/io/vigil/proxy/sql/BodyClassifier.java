@@ -39,7 +39,8 @@ final class BodyClassifier {
             List<String> settings,
             List<String> functions,
             List<DefinedFunction> defines,
-            List<String> operators) {}
+            List<String> operators,
+            List<String> columns) {}
 
     private final Function<String, JsonNode> parseSql;
     private final Function<String, JsonNode> parsePlpgsql;
@@ -48,6 +49,8 @@ final class BodyClassifier {
     private final Set<String> functions = new LinkedHashSet<>();
     private final Set<DefinedFunction> defines = new LinkedHashSet<>();
     private final Set<String> operators = new LinkedHashSet<>();
+    /** Every column its statements name (with attribute-notation calls among them). */
+    private final Set<String> columns = new LinkedHashSet<>();
 
     /**
      * @param parseSql a text's parse tree ({@code {"stmts": [...]}}), null if it does not parse
@@ -82,7 +85,8 @@ final class BodyClassifier {
                 List.copyOf(walk.settings),
                 List.copyOf(walk.functions),
                 List.copyOf(walk.defines),
-                List.copyOf(walk.operators));
+                List.copyOf(walk.operators),
+                List.copyOf(walk.columns));
     }
 
     /** @return whether the statement had a body to read */
@@ -143,6 +147,7 @@ final class BodyClassifier {
             functions.addAll(facts.functions());
             defines.addAll(facts.defines());
             operators.addAll(facts.operators());
+            columns.addAll(ColumnUse.of(statement).get("all"));
             String command = statement.propertyNames().iterator().next();
             if (command.equals("DoStmt") || command.equals("CreateFunctionStmt")) {
                 code(command, statement.get(command), depth + 1);

@@ -12,7 +12,8 @@ import tools.jackson.databind.JsonNode;
  * The columns a statement names, and where: what a policy rule reads as {@code columns.where},
  * {@code columns.output} and so on. Columns are as written, qualified as written ({@code u.ssn},
  * {@code ssn}, {@code *}, {@code u.*}); every clause is always present, empty if nothing is named
- * there, and {@code all} holds every column named anywhere.
+ * there, and {@code all} holds every column named anywhere, in the code of a DO block or function
+ * body too.
  *
  * <p>A column counts where it takes effect in the outermost statement: one in a subquery of a WHERE
  * filters ({@code where}), one in a scalar subquery of the select list is returned ({@code output}).
@@ -49,6 +50,18 @@ public final class ColumnUse {
             all.put(clause, List.copyOf(columns.getOrDefault(clause, List.of())));
         }
         return java.util.Collections.unmodifiableMap(all);
+    }
+
+    /** {@code columns} with {@code more} in {@code all} too: what the code in a DO block or body names. */
+    static Map<String, List<String>> withAll(Map<String, List<String>> columns, List<String> more) {
+        if (more.isEmpty()) {
+            return columns;
+        }
+        Map<String, List<String>> merged = new LinkedHashMap<>(columns);
+        Set<String> all = new LinkedHashSet<>(columns.get("all"));
+        all.addAll(more);
+        merged.put("all", List.copyOf(all));
+        return of(merged);
     }
 
     private void value(JsonNode value, String clause) {

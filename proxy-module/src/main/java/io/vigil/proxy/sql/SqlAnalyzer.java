@@ -242,7 +242,9 @@ public final class SqlAnalyzer implements AutoCloseable {
                             utf8 == null ? 0 : raw.path("stmt_location").asInt(0)),
                     body == null ? facts.traits() : union(facts.traits(), body.traits()),
                     body == null ? facts.settings() : concat(facts.settings(), body.settings()),
-                    ColumnUse.of(raw.path("stmt")),
+                    body == null
+                            ? ColumnUse.of(raw.path("stmt"))
+                            : ColumnUse.withAll(ColumnUse.of(raw.path("stmt")), body.columns()),
                     body == null ? facts.defines() : concat(facts.defines(), body.defines()),
                     List.of(),
                     body == null ? facts.operators() : concat(facts.operators(), body.operators())));

@@ -284,11 +284,9 @@ final class TreeClassifier {
         GuardTraits.of(type, body, traits);
         switch (type) {
             case "FuncCall" -> function(body);
-            case "A_Expr" -> {
-                if (body.path("kind").asString("").startsWith("AEXPR_OP")) {
-                    operators.add(dotted(body.path("name")));
-                }
-            }
+            // Every kind names its operator: IN and DISTINCT use =, LIKE ~~ (BETWEEN names itself,
+            // which no operator is).
+            case "A_Expr" -> operators.add(dotted(body.path("name")));
             case "CommonTableExpr" -> cteNames.add(body.path("ctename").asString(""));
             case "CreateFunctionStmt" ->
                 defines.add(new DefinedFunction(

@@ -62,6 +62,9 @@ class FunctionCallTest {
             select 1 <~> 2                                | calls_volatile_function
             select 1 operator(public.<~>) 2               | calls_volatile_function
             select 1 + 2 where 3 > 1                      | -
+            select 1 where 1 <~> any(array[2])            | calls_volatile_function
+            `create function w2() returns int stable language sql as 'select o.purge from orders o'` | calls_volatile_function
+            `do $$ begin perform 1 <~> 2; end $$`         | calls_volatile_function
             select * from orders where id = any(array[1]) | -
             """)
     void aCallIsWhatItResolvesTo(String sql, String expected) {
