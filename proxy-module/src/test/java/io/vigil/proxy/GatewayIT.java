@@ -362,7 +362,10 @@ class GatewayIT {
         } // gone mid-COPY: PostgreSQL holds a cancel off while it waits for COPY data
         StatementViewRecord recorded = env.awaitOutcome(agent, copy);
         assertThat(recorded.getSqlstate()).isEqualTo("57014");
-        assertThat(recorded.getErrorMessage()).contains("the client disconnected");
+        // Ended by Vigil's CopyFail, or by its cancel when that reaches the backend between two
+        // reads of COPY data (PostgreSQL holds a cancel off only while it waits for data): both at once.
+        assertThat(recorded.getErrorMessage())
+                .containsAnyOf("the client disconnected", "canceling statement due to user request");
         awaitNotRunningAtTarget(copy);
     }
 
