@@ -4,12 +4,14 @@ import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertTha
 import static io.vigil.db.jooq.Tables.PERSON_ACTION;
 import static io.vigil.db.jooq.Tables.POLICY;
 import static io.vigil.db.jooq.Tables.POLICY_ATTACHMENT;
+import static io.vigil.db.jooq.Tables.STATEMENT_VIEW;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
+import io.vigil.db.jooq.tables.records.StatementViewRecord;
 import io.vigil.review.policies.PolicyService;
 import io.vigil.review.security.Role;
 import java.nio.file.Files;
@@ -49,19 +51,7 @@ class PolicyEditorIT extends DemoStack {
     void anAdministratorWritesAPolicyObservesItThenEnforcesIt() throws Exception {
         try (Page page = signedIn("admin", Role.ADMIN)) {
             page.setViewportSize(1366, 768);
-            page.navigate(BASE_URL + "/policies");
-            page.locator("#policy-new").click();
-            page.locator("#policy-name input").fill("orders-guard");
-            page.locator("#policy-name input").press("Tab");
-            Locator document = page.locator("#policy-document textarea");
-            // The server fills in the starting point for the name: wait for it before writing over it.
-            assertThat(document).hasValue(java.util.regex.Pattern.compile("orders-guard"));
-            page.locator("#policy-targets input").click();
-            page.locator("vaadin-multi-select-combo-box-item")
-                    .filter(new Locator.FilterOptions().setHasText("shop"))
-                    .click();
-            page.keyboard().press("Escape");
-            assertThat(page.locator("#policy-targets")).containsText("shop");
+            Locator document = newPolicyForShop(page, "orders-guard");
             document.fill(BROKEN);
             page.locator("#policy-check").click();
             assertThat(page.locator("#policy-problems")).containsText("rule 'no-order-deletes'");
@@ -74,8 +64,26 @@ class PolicyEditorIT extends DemoStack {
             assertThat(page.locator("#mode-orders-guard")).containsText("observe");
             assertThat(page.locator("#policy-orders-guard")).containsText("attached to shop: every agent");
 
-            // Observing: the count runs.
-            runAs("support-copilot", "select count(*) from orders");
+            // Observing: the count runs, and its record says the policy would have denied it.
+            String observedCount = "select count(*) from orders where 'observing' <> ''";
+            StatementViewRecord observed = null;
+            for (int attempt = 0; observed == null && attempt < 40; attempt++) {
+                String sql = observedCount + " and " + attempt + " >= 0";
+                runAs("support-copilot", sql);
+                awaitRecorded(sql);
+                StatementViewRecord record = store.selectFrom(STATEMENT_VIEW)
+                        .where(STATEMENT_VIEW.SQL_TEXT.eq(sql))
+                        .fetchSingle();
+                if (record.getObservedVerdict() != null) {
+                    observed = record;
+                } else {
+                    Thread.sleep(100); // the gateway reads the store four times a second
+                }
+            }
+            assertThat(observed).as("a count judged under the observing policy").isNotNull();
+            assertThat(observed.getObservedVerdict()).isEqualTo("deny");
+            assertThat(observed.getObservedPolicy()).isEqualTo("orders-guard v1");
+            assertThat(observed.getObservedRule()).isEqualTo("no-order-counts");
 
             page.locator("#policy-mode-orders-guard").click();
             assertThat(page.locator("#mode-orders-guard")).containsText("enforce");
@@ -133,6 +141,24 @@ class PolicyEditorIT extends DemoStack {
         assertThat(store.fetchCount(POLICY, POLICY.NAME.eq("sneaky"))).isZero();
     }
 
+    /** Opens "New policy" for {@code name} on shop; returns its document, once the server filled it in. */
+    private static Locator newPolicyForShop(Page page, String name) {
+        page.navigate(BASE_URL + "/policies");
+        page.locator("#policy-new").click();
+        page.locator("#policy-name input").fill(name);
+        page.locator("#policy-name input").press("Tab");
+        Locator document = page.locator("#policy-document textarea");
+        // The server fills in the starting point for the name: wait for it before writing over it.
+        assertThat(document).hasValue(java.util.regex.Pattern.compile(name));
+        page.locator("#policy-targets input").click();
+        page.locator("vaadin-multi-select-combo-box-item")
+                .filter(new Locator.FilterOptions().setHasText("shop"))
+                .click();
+        page.keyboard().press("Escape");
+        assertThat(page.locator("#policy-targets")).containsText("shop");
+        return document;
+    }
+
     private void detach(String policy) {
         store.deleteFrom(POLICY_ATTACHMENT)
                 .where(POLICY_ATTACHMENT.POLICY_ID.in(
@@ -173,17 +199,7 @@ class PolicyEditorIT extends DemoStack {
                    "message": "agents do not look at server processes"}]}""";
         try (Page page = signedIn("admin", Role.ADMIN)) {
             page.setViewportSize(1920, 1080);
-            page.navigate(BASE_URL + "/policies");
-            page.locator("#policy-new").click();
-            page.locator("#policy-name input").fill("pid-guard");
-            page.locator("#policy-name input").press("Tab");
-            Locator document = page.locator("#policy-document textarea");
-            assertThat(document).hasValue(java.util.regex.Pattern.compile("pid-guard"));
-            page.locator("#policy-targets input").click();
-            page.locator("vaadin-multi-select-combo-box-item")
-                    .filter(new Locator.FilterOptions().setHasText("shop"))
-                    .click();
-            page.keyboard().press("Escape");
+            Locator document = newPolicyForShop(page, "pid-guard");
             document.fill(draft);
             page.locator("#policy-replay").click();
             assertThat(page.locator("#policy-replay-result")).containsText("would have denied 3 and held 0");

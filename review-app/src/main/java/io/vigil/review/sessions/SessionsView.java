@@ -78,22 +78,9 @@ class SessionsView extends VerticalLayout implements BeforeEnterObserver {
         kind.setItems(KINDS);
         kind.setEmptySelectionAllowed(true);
         kind.setEmptySelectionCaption("any");
-        stopped.setId("filter-stopped");
-        stopped.setLabel("Stopped by policy");
-        stopped.setItems(Judgement.Effect.DENY, Judgement.Effect.REVIEW);
-        stopped.setItemLabelGenerator(
-                e -> e == null ? "any" : e == Judgement.Effect.DENY ? "denied" : "held for review");
-        stopped.setEmptySelectionAllowed(true);
-        stopped.setEmptySelectionCaption("any");
-        stopped.addValueChangeListener(e -> filterChanged());
-        observed.setId("filter-observed");
-        observed.setLabel("Would be stopped (observe mode)");
-        observed.setItems(Judgement.Effect.DENY, Judgement.Effect.REVIEW);
-        observed.setItemLabelGenerator(
-                e -> e == null ? "any" : e == Judgement.Effect.DENY ? "would deny" : "would hold for review");
-        observed.setEmptySelectionAllowed(true);
-        observed.setEmptySelectionCaption("any");
-        observed.addValueChangeListener(e -> filterChanged());
+        effectFilter(stopped, "filter-stopped", "Stopped by policy", "denied", "held for review");
+        effectFilter(
+                observed, "filter-observed", "Would be stopped (observe mode)", "would deny", "would hold for review");
         relation.setId("filter-relation");
         relation.setPlaceholder("e.g. orders");
         relation.setClearButtonVisible(true);
@@ -132,6 +119,17 @@ class SessionsView extends VerticalLayout implements BeforeEnterObserver {
     @Override
     public void beforeEnter(BeforeEnterEvent event) {
         show(fromQuery(event.getLocation().getQueryParameters()));
+    }
+
+    /** A filter on what policy said of a session's statements: deny or review, or any. */
+    private void effectFilter(Select<Judgement.Effect> select, String id, String label, String deny, String review) {
+        select.setId(id);
+        select.setLabel(label);
+        select.setItems(Judgement.Effect.DENY, Judgement.Effect.REVIEW);
+        select.setItemLabelGenerator(e -> e == null ? "any" : e == Judgement.Effect.DENY ? deny : review);
+        select.setEmptySelectionAllowed(true);
+        select.setEmptySelectionCaption("any");
+        select.addValueChangeListener(e -> filterChanged());
     }
 
     /** Sets the fields to {@code filter} and lists what matches. */
