@@ -102,7 +102,7 @@ class GuardrailIT {
             assertThat(allowed.getPolicies())
                     .as("the policy version it ran under")
                     .isEqualTo("baseline v1");
-            assertThat(allowed.getRule()).isNull();
+            assertThat(allowed.getRule()).as("the cap it ran under").isEqualTo("cap-changed-rows");
             assertThat(rows()).isEqualTo(2);
             freshTable();
         }

@@ -10,7 +10,7 @@ package io.vigil.proxy.pipeline;
  *                  authenticating: frame-decoder -> client-auth -> errors
  *                  authenticated:  [tls] -> idle -> frame-decoder -> statement-audit -> relay -> errors
  * upstream side, logging in:      [upstream-tls, then tls] -> frame-decoder -> upstream-login
- *                  relaying:       frame-decoder -> response-audit -> relay
+ *                  relaying:       frame-decoder -> row-cap -> response-audit -> relay
  * </pre>
  */
 public final class PipelineNames {
@@ -25,6 +25,7 @@ public final class PipelineNames {
     public static final String STATEMENT_AUDIT = "statement-audit";
     public static final String UPSTREAM_TLS = "upstream-tls";
     public static final String UPSTREAM_LOGIN = "upstream-login";
+    public static final String ROW_CAP = "row-cap";
     public static final String RESPONSE_AUDIT = "response-audit";
     public static final String RELAY = "relay";
     public static final String ERRORS = "errors";

@@ -313,6 +313,7 @@ final class SessionStart {
         });
         upstream.pipeline()
                 .replace(PipelineNames.UPSTREAM_LOGIN, PipelineNames.RESPONSE_AUDIT, new ResponseAuditHandler(session));
+        upstream.pipeline().addBefore(PipelineNames.RESPONSE_AUDIT, PipelineNames.ROW_CAP, new RowCapGuard(session));
         upstream.pipeline()
                 .addLast(
                         PipelineNames.RELAY,

@@ -4,17 +4,21 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.ReferenceCountUtil;
 import io.vigil.proxy.audit.AuditEvent;
+import io.vigil.proxy.policy.RowCap;
 import io.vigil.proxy.protocol.PgFrame;
 import io.vigil.proxy.protocol.SqlState;
 import io.vigil.proxy.protocol.backend.ErrorResponse;
 import io.vigil.proxy.protocol.backend.ReadyForQuery;
 import io.vigil.proxy.protocol.frontend.Bind;
 import io.vigil.proxy.protocol.frontend.Close;
+import io.vigil.proxy.protocol.frontend.Describe;
 import io.vigil.proxy.protocol.frontend.Execute;
+import io.vigil.proxy.protocol.frontend.Flush;
 import io.vigil.proxy.protocol.frontend.FrontendEncoder;
 import io.vigil.proxy.protocol.frontend.FrontendMessage;
 import io.vigil.proxy.protocol.frontend.Parse;
 import io.vigil.proxy.protocol.frontend.Query;
+import io.vigil.proxy.session.CountedStatement;
 import io.vigil.proxy.session.OwnQuery;
 import io.vigil.proxy.session.ReadPause;
 import io.vigil.proxy.session.Session;
@@ -71,6 +75,8 @@ final class StatementAuditHandler extends ChannelInboundHandlerAdapter {
     private final HeldFrames held = new HeldFrames();
     /** A statement is being parsed, or a reply of the gateway's own waits: hold what follows. */
     private boolean waiting;
+    /** A statement under a row cap runs: what follows waits until its count is known. */
+    private boolean awaitingCount;
 
     StatementAuditHandler(Session session, SqlAnalyzer analyzer) {
         this.session = session;
@@ -90,7 +96,7 @@ final class StatementAuditHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         PgFrame frame = (PgFrame) msg;
-        if (waiting) {
+        if (waiting || awaitingCount) {
             held.hold(frame);
             return;
         }
@@ -115,7 +121,10 @@ final class StatementAuditHandler extends ChannelInboundHandlerAdapter {
     private void stopWaiting(ChannelHandlerContext ctx) {
         waiting = false;
         try {
-            while (!waiting && !held.isEmpty() && ctx.channel().isActive()) {
+            while (!waiting
+                    && !awaitingCount
+                    && !held.isEmpty()
+                    && ctx.channel().isActive()) {
                 inspectReleasingOnFailure(ctx, held.next());
             }
         } catch (RuntimeException e) {
@@ -157,6 +166,12 @@ final class StatementAuditHandler extends ChannelInboundHandlerAdapter {
                     // A Parse the target cannot parse fails in its place: the target skips to Sync.
                     ReferenceCountUtil.release(frame);
                     ctx.fireChannelRead(FrontendEncoder.encode(new Parse("", SUBSTITUTE, true), ctx.alloc()));
+                    return;
+                }
+                if (execute.cap() != null) {
+                    ctx.fireChannelRead(frame);
+                    send(ctx, new Flush());
+                    awaitCount(ctx, execute.cap(), false);
                     return;
                 }
             }
@@ -314,9 +329,42 @@ final class StatementAuditHandler extends ChannelInboundHandlerAdapter {
                     ? new Query(SUBSTITUTE, true)
                     : new Parse(statement.preparedName(), SUBSTITUTE, true);
             ctx.fireChannelRead(FrontendEncoder.encode(substitute, ctx.alloc()));
+        } else if (forwarding.cap() != null) {
+            runAsPipeline(ctx, statement);
+            awaitCount(ctx, forwarding.cap(), true);
         } else {
             ctx.fireChannelRead(frame);
         }
+    }
+
+    /**
+     * A simple Query under a row cap goes as a pipeline of the gateway's own, without its Sync: until
+     * then the target has not committed it, and the count decides whether it will (see {@link
+     * RowCapGuard}). Its answers are as a Query's: rows in text, the same messages once the guard
+     * drops the pipeline's own.
+     */
+    private void runAsPipeline(ChannelHandlerContext ctx, Statement statement) {
+        ReferenceCountUtil.release(statement.frame());
+        send(ctx, new Parse("", statement.sql(), true));
+        send(ctx, new Bind("", "", List.of()));
+        send(ctx, Describe.portal(""));
+        send(ctx, new Execute("", 0));
+        send(ctx, new Flush());
+    }
+
+    private static void send(ChannelHandlerContext ctx, FrontendMessage message) {
+        ctx.fireChannelRead(FrontendEncoder.encode(message, ctx.alloc()));
+    }
+
+    /** What the client sends after a capped statement waits until its count is known and acted on. */
+    private void awaitCount(ChannelHandlerContext ctx, RowCap cap, boolean ownPipeline) {
+        awaitingCount = true;
+        session.clientReads().pause(ReadPause.Reason.COUNTING);
+        session.count(new CountedStatement(cap, ownPipeline, () -> {
+            awaitingCount = false;
+            session.clientReads().resume(ReadPause.Reason.COUNTING);
+            stopWaiting(ctx);
+        }));
     }
 
     /**

@@ -33,6 +33,8 @@ public final class Policy {
     private final String name;
     private final long version;
     private final List<Compiled> rules;
+    /** The cap rules, apart: they decide nothing, and every one that matches counts. */
+    private final List<Compiled> caps;
     /**
      * All rules as one program: the index of the first that matches, -1 if none. One evaluation
      * instead of one per rule; if it fails, the rules are evaluated one by one to name the culprit.
@@ -62,7 +64,7 @@ public final class Policy {
 
     /** This policy, observing (or enforcing): a version's mode is the store's, not the document's. */
     Policy observing(boolean observe) {
-        return observe == observing ? this : new Policy(name, version, rules, first, readsTime, observe);
+        return observe == observing ? this : new Policy(name, version, rules, caps, first, readsTime, observe);
     }
 
     /** This policy's allow, made once: most statements get it. */
@@ -72,6 +74,7 @@ public final class Policy {
             String name,
             long version,
             List<Compiled> rules,
+            List<Compiled> caps,
             CelRuntime.Program first,
             boolean readsTime,
             boolean observing) {
@@ -80,6 +83,7 @@ public final class Policy {
         this.observing = observing;
         this.allowed = new Verdict.Allow(name + " v" + version + (observing ? " (observe)" : ""));
         this.rules = List.copyOf(rules);
+        this.caps = List.copyOf(caps);
         this.anyFast = rules.stream().anyMatch(r -> r.fast() != null);
         this.first = first;
         this.readsTime = readsTime;
@@ -91,7 +95,8 @@ public final class Policy {
      * @throws InvalidPolicy naming the rule whose expression does not compile or is not a boolean
      */
     public static Policy compile(String name, long version, List<Rule> rules) throws InvalidPolicy {
-        List<Compiled> compiled = new ArrayList<>(rules.size());
+        List<Compiled> deciding = new ArrayList<>(rules.size());
+        List<Compiled> caps = new ArrayList<>();
         boolean readsTime = false;
         for (Rule rule : rules) {
             try {
@@ -102,7 +107,8 @@ public final class Policy {
                             rule.name(),
                             "is not true or false but " + ast.getResultType().name());
                 }
-                compiled.add(new Compiled(rule, RUNTIME.createProgram(ast), NativeRule.of(ast.getExpr())));
+                Compiled compiled = new Compiled(rule, RUNTIME.createProgram(ast), NativeRule.of(ast.getExpr()));
+                (rule.effect() == Rule.Effect.CAP ? caps : deciding).add(compiled);
                 readsTime |= ast.getReferenceMap().values().stream()
                         .anyMatch(reference -> reference.name().equals(StatementFacts.NOW));
             } catch (CelValidationException | CelEvaluationException e) {
@@ -110,9 +116,9 @@ public final class Policy {
             }
         }
         StringBuilder chain = new StringBuilder();
-        for (int i = 0; i < rules.size(); i++) {
+        for (int i = 0; i < deciding.size(); i++) {
             chain.append('(')
-                    .append(rules.get(i).when())
+                    .append(deciding.get(i).rule().when())
                     .append(") ? ")
                     .append(i)
                     .append(" : ");
@@ -122,7 +128,8 @@ public final class Policy {
             return new Policy(
                     name,
                     version,
-                    compiled,
+                    deciding,
+                    caps,
                     RUNTIME.createProgram(COMPILER.compile(chain.toString()).getAst()),
                     readsTime,
                     false);
@@ -159,8 +166,13 @@ public final class Policy {
         return version;
     }
 
+    /** The rules that decide, in order (not the caps). */
     List<Compiled> rules() {
         return rules;
+    }
+
+    List<Compiled> caps() {
+        return caps;
     }
 
     private static CelCompiler compiler() {

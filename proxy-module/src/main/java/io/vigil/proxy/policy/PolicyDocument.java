@@ -12,7 +12,8 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * A policy as people write and Vigil stores it: a name, a description and rules in order, as JSON
- * ({@code {"name": ..., "rules": [{"name", "effect": "deny", "when": CEL, "message"}]}}).
+ * ({@code {"name": ..., "rules": [{"name", "effect": "deny", "when": CEL, "message"}]}}); a
+ * cap rule has {@code "effect": "cap", "rows": 1000}.
  *
  * @param name what denials name it
  * @param description what it is for
@@ -60,13 +61,15 @@ public record PolicyDocument(String name, String description, List<Rule> rules) 
             try {
                 parsed = Rule.Effect.valueOf(effect.toUpperCase(Locale.ROOT));
             } catch (IllegalArgumentException e) {
-                throw new InvalidDocument("rule '" + ruleName + "': effect is allow, review or deny, not " + effect);
+                throw new InvalidDocument(
+                        "rule '" + ruleName + "': effect is allow, review, deny or cap, not " + effect);
             }
             rules.add(new Rule(
                     ruleName,
                     parsed,
                     text(rule, "when", "rule '" + ruleName + "'"),
-                    rule.path("message").asString("")));
+                    rule.path("message").asString(""),
+                    rows(rule, ruleName, parsed)));
         }
         return new PolicyDocument(name, root.path("description").asString(""), rules);
     }
@@ -78,11 +81,13 @@ public record PolicyDocument(String name, String description, List<Rule> rules) 
         root.put("description", description);
         var array = root.putArray("rules");
         for (Rule rule : rules) {
-            array.addObject()
+            var node = array.addObject()
                     .put("name", rule.name())
-                    .put("effect", rule.effect().name().toLowerCase(Locale.ROOT))
-                    .put("when", rule.when())
-                    .put("message", rule.message());
+                    .put("effect", rule.effect().name().toLowerCase(Locale.ROOT));
+            if (rule.effect() == Rule.Effect.CAP) {
+                node.put("rows", rule.rows());
+            }
+            node.put("when", rule.when()).put("message", rule.message());
         }
         return root.toPrettyString();
     }
@@ -95,6 +100,21 @@ public record PolicyDocument(String name, String description, List<Rule> rules) 
     /** Compiles the rules as this policy's {@code version}; {@code observing}: it stops nothing. */
     public Policy compile(long version, boolean observing) throws Policy.InvalidPolicy {
         return Policy.compile(name, version, rules).observing(observing);
+    }
+
+    /** A cap's {@code rows}: a whole number from 1; no other rule has one. */
+    private static long rows(JsonNode rule, String name, Rule.Effect effect) throws InvalidDocument {
+        JsonNode rows = rule.path("rows");
+        if (effect != Rule.Effect.CAP) {
+            if (!rows.isMissingNode()) {
+                throw new InvalidDocument("rule '" + name + "': only a cap has rows");
+            }
+            return 0;
+        }
+        if (!rows.isIntegralNumber() || !rows.canConvertToLong() || rows.longValue() < 1) {
+            throw new InvalidDocument("rule '" + name + "': a cap needs rows, a whole number from 1");
+        }
+        return rows.longValue();
     }
 
     private static String text(JsonNode node, String field, String what) throws InvalidDocument {

@@ -15,10 +15,16 @@ public sealed interface Verdict {
      * @param policies those policies and their versions, {@code baseline v3, strict v1 (observe)}
      * @param observed what a policy in observe mode would have done instead, when that was to stop
      *     it (a {@link Review} or {@link Deny} that is not enforced); null otherwise
+     * @param cap the most rows it may change (the tightest of the enforcing policies' caps), null if
+     *     none applies
      */
-    record Allow(String policies, Verdict observed) implements Verdict {
+    record Allow(String policies, Verdict observed, RowCap cap) implements Verdict {
         public Allow(String policies) {
-            this(policies, null);
+            this(policies, null, null);
+        }
+
+        public Allow(String policies, Verdict observed) {
+            this(policies, observed, null);
         }
 
         @Override

@@ -1,5 +1,6 @@
 package io.vigil.proxy.session;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -132,7 +133,9 @@ public final class ClientReplies {
             throw new IllegalArgumentException("only a whole message can be replaced");
         }
         ReferenceCountUtil.release(frame);
-        targetSide.fireChannelRead(BackendEncoder.encode(reply, targetSide.alloc()));
+        // As a frame: what comes after the replacing handler (the trail's) reads it as the target's.
+        ByteBuf encoded = BackendEncoder.encode(reply, targetSide.alloc());
+        targetSide.fireChannelRead(new PgFrame(encoded.getByte(encoded.readerIndex()), encoded));
     }
 
     public void fatal(String sqlState, String message) {

@@ -21,6 +21,8 @@ public final class ReadPause {
         PARSING,
         /** The target is asked where a statement's relations are; what follows it waits. */
         LOOKUP,
+        /** A statement under a row cap runs: what follows it waits until its count is known. */
+        COUNTING,
         /** A reply of the gateway's own waits for the target's answers in flight. */
         REPLY_PENDING,
         /** The gateway has ended the session: nothing more is read from the client. */

@@ -43,6 +43,7 @@ public final class Session {
     private byte transactionStatus = 'I';
     private OwnQuery ownQuery;
     private Runnable afterOwnQuery;
+    private CountedStatement counting;
     private final TrailChain chain = new TrailChain();
     private boolean closed;
     private final ClientReplies replies;
@@ -180,6 +181,27 @@ public final class Session {
         ownQuery = null;
         afterOwnQuery = null;
         then.run();
+    }
+
+    /**
+     * A statement under a row cap has been forwarded: its answer is held until its count is known.
+     * One at a time: what the client sends after it waits. On the session's event loop.
+     */
+    public void count(CountedStatement statement) {
+        if (counting != null) {
+            throw new IllegalStateException("a capped statement is already being counted");
+        }
+        counting = statement;
+    }
+
+    /** The capped statement whose count is awaited, null if none. */
+    public CountedStatement counting() {
+        return counting;
+    }
+
+    /** The capped statement's count is known and acted on: its {@code then} is the caller's to run. */
+    public void counted() {
+        counting = null;
     }
 
     /** Why the session ended; the first reason given wins. */

@@ -8,6 +8,7 @@ import io.vigil.proxy.audit.Judgement;
 import io.vigil.proxy.audit.Outcome;
 import io.vigil.proxy.audit.TrailChain;
 import io.vigil.proxy.policy.Judge;
+import io.vigil.proxy.policy.RowCap;
 import io.vigil.proxy.policy.Verdict;
 import io.vigil.proxy.protocol.SqlState;
 import io.vigil.proxy.sql.Redaction;
@@ -66,6 +67,12 @@ public final class StatementTracker {
     private final ArrayDeque<Pending> pending = new ArrayDeque<>();
     private long nextSeq = 1;
     private boolean midBatch;
+    /**
+     * The target failed a statement of the pipeline being sent and skips what comes until its Sync:
+     * what is forwarded now does not run.
+     */
+    private boolean targetSkipsToSync;
+
     private long readyAtNanos;
 
     /**
@@ -134,11 +141,15 @@ public final class StatementTracker {
     private static final class Running implements Pending {
         final StatementStarted started;
         final long startNanos;
+        /** The most rows it may change, null if uncapped. */
+        final RowCap cap;
+
         long dataRows;
 
-        Running(StatementStarted started, long startNanos) {
+        Running(StatementStarted started, long startNanos, RowCap cap) {
             this.started = started;
             this.startNanos = startNanos;
+            this.cap = cap;
         }
     }
 
@@ -185,8 +196,14 @@ public final class StatementTracker {
      * @param events what to record before it goes
      * @param refusal why it does not go as sent (a substitute goes instead, see {@link
      *     #refusalAwaitingReply}); null if it goes
+     * @param cap the most rows it may change, null if uncapped: its answer is then held until its
+     *     count is known (see {@link #cappedHead})
      */
-    public record Forwarding(List<AuditEvent> events, Refused refusal) {}
+    public record Forwarding(List<AuditEvent> events, Refused refusal, RowCap cap) {
+        public Forwarding(List<AuditEvent> events, Refused refusal) {
+            this(events, refusal, null);
+        }
+    }
 
     // ---- frontend: what the client sent ----
 
@@ -210,6 +227,9 @@ public final class StatementTracker {
             StatementShape r = resolve(resolveSqlPrepared(shape));
             resolved.add(r);
             Verdict v = judge == null ? UNJUDGED : judge.judge(r, "simple");
+            if (shapes.size() > 1 && v instanceof Verdict.Allow a && a.cap() != null) {
+                v = a.cap().alone();
+            }
             verdicts.add(v);
             if (verdict == null || v.severity() > verdict.severity()) {
                 verdict = v;
@@ -237,10 +257,11 @@ public final class StatementTracker {
         for (int i = 0; i < resolved.size(); i++) {
             StatementShape r = resolved.get(i);
             // An EXECUTE's text is its own, its arguments redacted if they are bound to a secret.
-            events.add(start(r.text(), Protocol.SIMPLE, r, null, judgement(verdicts.get(i))));
+            events.add(start(r.text(), Protocol.SIMPLE, r, null, verdicts.get(i)));
         }
         pending.add(new QueryEnd());
-        return new Forwarding(events, null);
+        // Only ever one statement: a capped one among others is held for review (see RowCap#alone).
+        return new Forwarding(events, null, capOf(verdict));
     }
 
     /**
@@ -330,12 +351,12 @@ public final class StatementTracker {
         Portal p = portals.get(portal);
         if (p == null) {
             return new Forwarding(
-                    List.of(start("-- unknown portal \"" + portal + "\"", Protocol.EXTENDED, null, List.of(), null)),
+                    List.of(start(
+                            "-- unknown portal \"" + portal + "\"", Protocol.EXTENDED, null, List.of(), null, null)),
                     null);
         }
         Prepared prepared = p.prepared();
         StatementShape resolved = prepared.resolved(relations);
-        Judgement judgement = prepared.judgement;
         if (judge != null && resolved != null) {
             // Judged again as it runs now: the policies, the catalog or the path may have changed
             // since its Parse (a client's statement cache keeps a Parse for the whole session).
@@ -343,9 +364,13 @@ public final class StatementTracker {
             if (verdict.severity() > 0) {
                 return refuseExecute(prepared, verdict);
             }
-            judgement = judgement(verdict);
+            StatementStarted started = start(prepared.sql(), Protocol.EXTENDED, resolved, p.parameters(), verdict);
+            ran(resolved);
+            // What the target skips changes nothing: there is no count to wait for.
+            return new Forwarding(List.of(started), null, targetSkipsToSync ? null : capOf(verdict));
         }
-        StatementStarted started = start(prepared.sql(), Protocol.EXTENDED, resolved, p.parameters(), judgement);
+        StatementStarted started =
+                start(prepared.sql(), Protocol.EXTENDED, resolved, p.parameters(), prepared.judgement, null);
         ran(resolved);
         return new Forwarding(List.of(started), null);
     }
@@ -401,6 +426,7 @@ public final class StatementTracker {
 
     public void sync() {
         midBatch = false;
+        targetSkipsToSync = false;
         pending.add(new SyncPoint());
     }
 
@@ -451,8 +477,18 @@ public final class StatementTracker {
                         sessionId, started.seq(), now, 0, Outcome.refused(refused.sqlState(), refused.message())));
     }
 
+    private static RowCap capOf(Verdict verdict) {
+        return verdict instanceof Verdict.Allow a ? a.cap() : null;
+    }
+
+    /** A statement that runs as {@code verdict} says, its changed rows capped if it says so. */
     private StatementStarted start(
-            String sql, Protocol protocol, StatementShape shape, List<String> bound, Judgement judgement) {
+            String sql, Protocol protocol, StatementShape shape, List<String> bound, Verdict verdict) {
+        return start(sql, protocol, shape, bound, judgement(verdict), capOf(verdict));
+    }
+
+    private StatementStarted start(
+            String sql, Protocol protocol, StatementShape shape, List<String> bound, Judgement judgement, RowCap cap) {
         boolean hasParameters = bound != null && !bound.isEmpty();
         List<String> parameters = hasParameters
                 ? redaction.parameters(bound, shape == null ? Set.of() : shape.secretParameters())
@@ -467,7 +503,7 @@ public final class StatementTracker {
                 hasParameters && !hashParameters ? parameters : null,
                 hasParameters && hashParameters ? hash(parameters) : null,
                 judgement);
-        pending.add(new Running(started, nanoTime.getAsLong()));
+        pending.add(new Running(started, nanoTime.getAsLong(), targetSkipsToSync ? null : cap));
         return started;
     }
 
@@ -493,8 +529,12 @@ public final class StatementTracker {
         return switch (verdict) {
             case Verdict.Allow a when a == UNJUDGED -> null;
             case Verdict.Allow a
-            when a.observed() != null ->
-                new Judgement(Judgement.Effect.ALLOW, a.policies(), null, observation(a.observed()));
+            when a.observed() != null || a.cap() != null ->
+                new Judgement(
+                        Judgement.Effect.ALLOW,
+                        a.policies(),
+                        a.cap() == null ? null : a.cap().rule(),
+                        a.observed() == null ? null : observation(a.observed()));
             case Verdict.Allow a -> {
                 if (a != lastAllow) {
                     lastAllow = a;
@@ -524,6 +564,24 @@ public final class StatementTracker {
             }
         }
         return shape;
+    }
+
+    /**
+     * The cap of the statement whose answer comes next, if it is a capped one: its answer is to be
+     * held until its count is known; null otherwise.
+     */
+    public RowCap cappedHead() {
+        return pending.peek() instanceof Running r ? r.cap : null;
+    }
+
+    /** Whether a capped statement is forwarded and not yet answered (not skipped, say). */
+    public boolean cappedPending() {
+        for (Pending p : pending) {
+            if (p instanceof Running r && r.cap != null) {
+                return true;
+            }
+        }
+        return false;
     }
 
     // ---- backend: what the server answered ----
@@ -590,18 +648,23 @@ public final class StatementTracker {
         return done;
     }
 
-    /** After an error the target skips to the end of the Query or to the next Sync. */
+    /**
+     * After an error the target skips to the end of the Query or to the next Sync; if that Sync has
+     * not been sent yet, it skips what is forwarded until then too.
+     */
     private void skipToEnd(List<StatementCompleted> done) {
         while (pending.peek() instanceof Running || pending.peek() instanceof RefusalReply) {
             if (pending.poll() instanceof Running skipped) {
                 done.add(complete(skipped, Outcome.skipped()));
             }
         }
+        targetSkipsToSync = pending.isEmpty();
     }
 
     /** ReadyForQuery ends a simple Query, or the pipeline up to a Sync. */
     public List<StatementCompleted> readyForQuery() {
         readyAtNanos = nanoTime.getAsLong();
+        targetSkipsToSync = false;
         List<StatementCompleted> skipped = List.of(); // the usual case: every statement was answered
         while (!pending.isEmpty()) {
             Pending head = pending.poll();

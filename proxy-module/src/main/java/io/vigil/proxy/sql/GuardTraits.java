@@ -171,6 +171,15 @@ final class GuardTraits {
             }
             case "AlterFunctionStmt" -> function(body.path("actions"), traits);
             case "CreateTableAsStmt" -> traits.add(Trait.CREATE_TABLE_AS);
+            case "CommonTableExpr" -> {
+                JsonNode query = body.path("ctequery");
+                if (query.has("InsertStmt")
+                        || query.has("UpdateStmt")
+                        || query.has("DeleteStmt")
+                        || query.has("MergeStmt")) {
+                    traits.add(Trait.WRITES_IN_CTE);
+                }
+            }
             case "SelectStmt" -> {
                 if (body.has("intoClause")) {
                     traits.add(Trait.CREATE_TABLE_AS);

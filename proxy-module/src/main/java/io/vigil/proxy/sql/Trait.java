@@ -73,6 +73,11 @@ public enum Trait {
     DYNAMIC_SQL,
     /** CREATE TABLE AS, CREATE MATERIALIZED VIEW, SELECT INTO. */
     CREATE_TABLE_AS,
+    /**
+     * An INSERT, UPDATE, DELETE or MERGE inside a WITH ({@code WITH d AS (DELETE ... RETURNING *)
+     * SELECT ...}): PostgreSQL does not report how many rows it changed, so no row cap can count it.
+     */
+    WRITES_IN_CTE,
     /** LOCK, in any mode. */
     LOCK,
     /** LOCK in a mode stronger than ACCESS SHARE (which pg_dump takes): it blocks writers. */

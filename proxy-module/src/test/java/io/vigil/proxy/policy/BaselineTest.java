@@ -54,7 +54,9 @@ class BaselineTest {
             update orders set total = 0 where id = 7                             | allow
             delete from orders where id = 4                                      | allow
             delete from orders o where o.customer_id = $1                        | allow
-            with x as (delete from carts where id = 1 returning *) select * from x | allow
+            with x as (delete from carts where id = 1 returning *) select * from x | review cap-changed-rows
+            explain analyze delete from orders where id = 4                      | review cap-changed-rows
+            explain delete from orders where id = 4                              | allow
             merge into orders o using staging s on o.id = s.id when matched then delete | allow
             begin                                                                | allow
             commit                                                               | allow

@@ -327,4 +327,87 @@ class DecideTest {
                     .isEqualTo("policy-invalid"));
         });
     }
+
+    static final List<Rule> CAPPED = List.of(
+            new Rule("no-truncate", Effect.DENY, "command == 'TruncateStmt'", "truncating is not allowed"),
+            Rule.cap("cap-writes", "kind == 'write'", 1000, "at most 1000 rows"),
+            Rule.cap("cap-orders-tightly", "'public.orders' in writes && command == 'DeleteStmt'", 10, ""),
+            new Rule("review-ddl", Effect.REVIEW, "kind == 'ddl'", "schema changes need an approval"));
+
+    /**
+     * Caps decide nothing: a denied or reviewed statement stays so, wherever the cap stands; an
+     * allowed one that changes rows gets the tightest cap that matches; one whose changed rows
+     * PostgreSQL does not count is held for review under the cap's rule.
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            select * from orders                                           | allow          |
+            update orders set total = 0 where id > 0                       | cap 1000       | cap-writes
+            insert into orders select * from orders                        | cap 1000       | cap-writes
+            merge into orders o using orders s on o.id = s.id when matched then delete | cap 1000 | cap-writes
+            delete from orders where id > 0                                | cap 10         | cap-orders-tightly
+            execute purge(1)                                               | allow          |
+            truncate orders                                                | deny           | no-truncate
+            create table notes (id int)                                    | review         | review-ddl
+            with d as (delete from orders returning *) select count(*) from d | review      | cap-writes
+            with d as (delete from orders returning *) insert into orders select * from d | review | cap-writes
+            explain analyze update orders set total = 0                    | review         | cap-writes
+            explain update orders set total = 0                            | allow          |
+            copy orders from stdin                                         | review         | cap-writes
+            """)
+    void capsGoWithAnAllowAndOnlyOnWhatPostgresCounts(String sql, String verdict, String rule) throws Exception {
+        Verdict v = Decide.decide(facts(sql), List.of(Policy.compile("capped", 2, CAPPED)));
+        String label =
+                switch (v) {
+                    case Verdict.Allow a
+                    when a.cap() != null -> "cap " + a.cap().rows();
+                    case Verdict.Allow a -> "allow";
+                    case Verdict.Review r -> "review";
+                    case Verdict.Deny d -> "deny";
+                };
+        assertThat(label).isEqualTo(verdict);
+        String named =
+                switch (v) {
+                    case Verdict.Allow a -> a.cap() == null ? null : a.cap().rule();
+                    case Verdict.Review r -> r.rule();
+                    case Verdict.Deny d -> d.rule();
+                };
+        assertThat(named).isEqualTo(rule);
+    }
+
+    @Test
+    void theTightestCapOfTheEnforcingPoliciesHoldsAndAnObservingOnesCapsNothing() throws Exception {
+        Policy loose = Policy.compile("loose", 1, List.of(Rule.cap("loose-cap", "true", 500, "")));
+        Policy tight = Policy.compile("tight", 4, List.of(Rule.cap("tight-cap", "kind == 'write'", 20, "")));
+        Policy observed = Policy.compile("watch", 1, List.of(Rule.cap("watch-cap", "true", 1, "")))
+                .observing(true);
+        String sql = "update orders set total = 0 where id > 0";
+
+        Verdict both = Decide.decide(facts(sql), List.of(loose, tight, observed));
+        Verdict alone = Decide.decide(facts(sql), List.of(loose, observed));
+
+        assertThat(((Verdict.Allow) both).cap()).isEqualTo(new RowCap("tight", 4, "tight-cap", 20, ""));
+        assertThat(((Verdict.Allow) alone).cap().rows()).isEqualTo(500);
+    }
+
+    @Test
+    void aCapThatCannotBeEvaluatedDenies() throws Exception {
+        Policy broken = Policy.compile("p", 1, List.of(Rule.cap("odd", "size(reads) / 0 > 1", 5, "")));
+
+        Verdict v = Decide.decide(facts("update orders set total = 1 where id = 2"), List.of(broken));
+
+        assertThat(v).isInstanceOfSatisfying(Verdict.Deny.class, d -> assertThat(d.rule())
+                .isEqualTo("odd"));
+    }
+
+    @Test
+    void whatAnAgentIsToldNamesTheCountTheCapAndWhatIsNotCounted() {
+        RowCap cap = new RowCap("baseline", 3, "cap-changed-rows", 1000, "at most 1,000 rows");
+
+        assertThat(cap.exceeded(5000))
+                .isEqualTo("the statement would change 5,000 rows, more than the 1,000 that Vigil policy 'baseline',"
+                        + " rule 'cap-changed-rows' allows: rolled back, nothing changed (at most 1,000 rows). The"
+                        + " count is the statement's own rows: rows changed by cascades, triggers and rules are not"
+                        + " in it.");
+    }
 }

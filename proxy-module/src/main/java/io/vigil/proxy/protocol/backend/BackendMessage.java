@@ -28,6 +28,12 @@ public sealed interface BackendMessage
     byte DATA_ROW = 'D';
     byte ROW_DESCRIPTION = 'T';
     byte NEGOTIATE_PROTOCOL_VERSION = 'v';
+    byte PARSE_COMPLETE = '1';
+    byte BIND_COMPLETE = '2';
+    byte NO_DATA = 'n';
+    byte COPY_IN_RESPONSE = 'G';
+    byte COPY_OUT_RESPONSE = 'H';
+    byte COPY_BOTH_RESPONSE = 'W';
 
     /** Every regular message a server sends (protocol 3.0 to 3.2). */
     MessageTypes TYPES = new MessageTypes("backend", "RK23CdcGHWDIEVnNAtS1sZTv");

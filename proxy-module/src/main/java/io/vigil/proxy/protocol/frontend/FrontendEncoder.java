@@ -54,7 +54,8 @@ public final class FrontendEncoder {
                 buf.writeInt(m.secretKey());
             }
             case Parse m -> {
-                // Without parameter types: the gateway only ever sends its own substitute Parse.
+                // Without parameter types: the gateway's own Parses are a substitute, or a simple
+                // Query's text run as a pipeline (which has no parameters).
                 int at = Wire.beginFrame(buf, 'P');
                 Wire.writeCString(buf, m.statement());
                 Wire.writeCString(buf, m.sql());
@@ -67,8 +68,38 @@ public final class FrontendEncoder {
                 Wire.endFrame(buf, at);
             }
             case Sync m -> Wire.endFrame(buf, Wire.beginFrame(buf, 'S'));
-            case Bind m -> throw unsupported(m, buf);
-            case Execute m -> throw unsupported(m, buf);
+            case Bind m -> {
+                // Text values, and results in text: as a simple Query gets them.
+                int at = Wire.beginFrame(buf, 'B');
+                Wire.writeCString(buf, m.portal());
+                Wire.writeCString(buf, m.statement());
+                buf.writeShort(0);
+                buf.writeShort(m.parameters().size());
+                for (String value : m.parameters()) {
+                    if (value == null) {
+                        buf.writeInt(-1);
+                    } else {
+                        byte[] bytes = value.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                        buf.writeInt(bytes.length);
+                        buf.writeBytes(bytes);
+                    }
+                }
+                buf.writeShort(0);
+                Wire.endFrame(buf, at);
+            }
+            case Describe m -> {
+                int at = Wire.beginFrame(buf, 'D');
+                buf.writeByte(m.kind());
+                Wire.writeCString(buf, m.name());
+                Wire.endFrame(buf, at);
+            }
+            case Execute m -> {
+                int at = Wire.beginFrame(buf, 'E');
+                Wire.writeCString(buf, m.portal());
+                buf.writeInt(m.maxRows());
+                Wire.endFrame(buf, at);
+            }
+            case Flush m -> Wire.endFrame(buf, Wire.beginFrame(buf, 'H'));
             case Close m -> throw unsupported(m, buf);
         }
         return buf;

@@ -19,6 +19,8 @@ public sealed interface FrontendMessage
                 Parse,
                 Bind,
                 Execute,
+                Describe,
+                Flush,
                 Close,
                 CopyFail,
                 Sync {
