@@ -185,6 +185,64 @@ class RowCapIT {
     }
 
     @Test
+    void anErrorBeforeACappedStatementSkipsItOnlyWithinItsOwnPipeline() throws Exception {
+        try (RawClient client = new RawClient(env.gateway.address().getPort())) {
+            client.logIn("capped-bot", "s3cret-capped");
+            client.send(
+                    parse("select 1 / 0"),
+                    bind(),
+                    execute(),
+                    sync(),
+                    parse("update items set n = 1 where id > 10"),
+                    bind(),
+                    execute(),
+                    sync());
+            // 1 / 0 fails as it is planned, at Bind.
+            assertThat(readUntilReady(client)).containsExactly("1", "E 22012 division by zero", "Z I");
+            assertThat(readUntilReady(client))
+                    .as("the next pipeline's statement is still capped")
+                    .anyMatch(reply -> reply.startsWith("E 42501 the statement would change 10 rows"))
+                    .last()
+                    .isEqualTo("Z I");
+
+            client.send(
+                    parse("select 1 / 0"),
+                    bind(),
+                    execute(),
+                    parse("update items set n = 1 where id > 10"),
+                    bind(),
+                    execute(),
+                    sync());
+            assertThat(readUntilReady(client))
+                    .as("skipped with the rest of its pipeline")
+                    .containsExactly("1", "E 22012 division by zero", "Z I");
+        }
+        assertThat(changed()).isZero();
+        StatementViewRecord skipped = TestEnvironment.await(
+                () -> env.statementsOf(agent).stream()
+                        .filter(r -> r.getSqlText().equals("update items set n = 1 where id > 10"))
+                        .filter(r -> "skipped".equals(r.getOutcome()))
+                        .findFirst()
+                        .orElse(null),
+                r -> r != null);
+        assertThat(skipped.getRule()).isEqualTo("cap-five");
+    }
+
+    @Test
+    void rowsFetchedInPartsCannotBeHeldSoTheStatementIsUndone() throws Exception {
+        try (RawClient client = new RawClient(env.gateway.address().getPort())) {
+            client.logIn("capped-bot", "s3cret-capped");
+            client.send(parse("update items set n = 1 where id <= 4 returning id"), bind(), execute(2), sync());
+            List<String> replies = readUntilReady(client);
+            assertThat(replies).doesNotContain("D", "s");
+            assertThat(replies.get(2))
+                    .startsWith("E 42501 Vigil could not count")
+                    .contains("fetches its rows in parts");
+        }
+        assertThat(changed()).isZero();
+    }
+
+    @Test
     void withinTheCapASimpleQueryGetsExactlyWhatPostgresSaid() throws Exception {
         try (RawClient client = new RawClient(env.gateway.address().getPort())) {
             client.logIn("capped-bot", "s3cret-capped");
@@ -292,8 +350,12 @@ class RowCapIT {
     }
 
     private static byte[] execute() {
+        return execute(0);
+    }
+
+    private static byte[] execute(int maxRows) {
         return RawClient.message(
-                'E', ByteBuffer.allocate(5).put((byte) 0).putInt(0).array());
+                'E', ByteBuffer.allocate(5).put((byte) 0).putInt(maxRows).array());
     }
 
     private static byte[] sync() {

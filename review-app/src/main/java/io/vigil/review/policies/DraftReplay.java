@@ -19,7 +19,8 @@ import java.util.function.Function;
  * denied or held for review, by agent and rule, with examples. Nothing runs at the target. Each
  * statement is read again from its recorded text (the parse tree gives its traits, settings and
  * columns) with the relations as the gateway resolved them then, its agent as it is now and the time
- * it ran. What only the live session knew is not replayed: whether it ran inside a transaction
+ * it ran. A statement the draft caps is found if the rows it changed, as recorded, are more than
+ * the cap. What only the live session knew is not replayed: whether it ran inside a transaction
  * (taken as not), and what its function calls resolved to in the target's catalog.
  */
 final class DraftReplay {
@@ -36,7 +37,8 @@ final class DraftReplay {
             List<String> reads,
             List<String> writes,
             OffsetDateTime at,
-            java.util.UUID target) {
+            java.util.UUID target,
+            Long rowCount) {
 
         Recorded(
                 String agent,
@@ -46,14 +48,15 @@ final class DraftReplay {
                 List<String> reads,
                 List<String> writes,
                 OffsetDateTime at) {
-            this(agent, facts, sql, protocol, reads, writes, at, null);
+            this(agent, facts, sql, protocol, reads, writes, at, null, null);
         }
     }
 
     /**
      * What the draft would have done to one agent's statements by one rule.
      *
-     * @param effect deny or review
+     * @param effect deny, review, or cap (it ran and changed more rows than the draft's cap: it
+     *     would have been rolled back)
      */
     record Finding(String agent, String effect, String rule, int statements, List<String> examples) {}
 
@@ -69,15 +72,20 @@ final class DraftReplay {
         }
 
         int denied() {
-            return findings.stream()
-                    .filter(f -> f.effect().equals("deny"))
-                    .mapToInt(Finding::statements)
-                    .sum();
+            return count("deny");
         }
 
         int held() {
+            return count("review");
+        }
+
+        int rolledBack() {
+            return count("cap");
+        }
+
+        private int count(String effect) {
             return findings.stream()
-                    .filter(f -> f.effect().equals("review"))
+                    .filter(f -> f.effect().equals(effect))
                     .mapToInt(Finding::statements)
                     .sum();
         }
@@ -109,6 +117,13 @@ final class DraftReplay {
                 case Verdict.Review v -> {
                     effect = "review";
                     rule = v.rule();
+                }
+                case Verdict.Allow a
+                when a.cap() != null
+                        && r.rowCount() != null
+                        && r.rowCount() > a.cap().rows() -> {
+                    effect = "cap";
+                    rule = a.cap().rule();
                 }
                 case Verdict.Allow a -> {
                     continue;

@@ -308,7 +308,10 @@ class PoliciesView extends VerticalLayout {
     }
 
     private static Span effect(Rule rule) {
-        Span effect = new Span(rule.effect().name().toLowerCase(Locale.ROOT));
+        Span effect = new Span(
+                rule.effect() == Rule.Effect.CAP
+                        ? "cap " + rule.rows() + " rows"
+                        : rule.effect().name().toLowerCase(Locale.ROOT));
         effect.getElement()
                 .getThemeList()
                 .add(
@@ -316,6 +319,7 @@ class PoliciesView extends VerticalLayout {
                             case DENY -> "badge error";
                             case REVIEW -> "badge contrast";
                             case ALLOW -> "badge success";
+                            case CAP -> "badge";
                         });
         return effect;
     }

@@ -86,6 +86,9 @@ final class PolicyDiff {
 
     /** {@code deny when 'drop' in traits: agents may not drop objects}. */
     static String text(Rule rule) {
-        return rule.effect().name().toLowerCase(java.util.Locale.ROOT) + " when " + rule.when() + ": " + rule.message();
+        String effect = rule.effect() == Rule.Effect.CAP
+                ? "cap at " + rule.rows() + " rows"
+                : rule.effect().name().toLowerCase(java.util.Locale.ROOT);
+        return effect + " when " + rule.when() + ": " + rule.message();
     }
 }

@@ -142,7 +142,8 @@ final class PolicyEditor {
         area.removeAll();
         area.add(new Span("Over " + (result.capped() ? "the newest " : "") + result.replayed()
                 + " recorded statements it would have denied "
-                + result.denied() + " and held " + result.held() + " for review"
+                + result.denied() + ", held " + result.held() + " for review and rolled back "
+                + result.rolledBack() + " above a row cap"
                 + (result.unreadable() > 0 ? " (" + result.unreadable() + " unparsable ones left out)" : "")
                 + ". Nothing was run at the target."));
         if (result.findings().isEmpty()) {
@@ -151,7 +152,11 @@ final class PolicyEditor {
         Grid<DraftReplay.Finding> grid = new Grid<>(DraftReplay.Finding.class, false);
         grid.addThemeVariants(GridVariant.LUMO_ROW_STRIPES, GridVariant.LUMO_COMPACT);
         Grids.flexible(grid.addColumn(DraftReplay.Finding::agent).setHeader("Agent"));
-        Grids.flexible(grid.addColumn(f -> f.effect().equals("deny") ? "would deny" : "would hold")
+        Grids.flexible(grid.addColumn(f -> switch (f.effect()) {
+                    case "deny" -> "would deny";
+                    case "cap" -> "would roll back";
+                    default -> "would hold";
+                })
                 .setHeader("Would"));
         Grids.flexible(grid.addColumn(DraftReplay.Finding::rule).setHeader("Rule"));
         grid.addColumn(DraftReplay.Finding::statements)

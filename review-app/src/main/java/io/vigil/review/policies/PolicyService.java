@@ -305,7 +305,8 @@ public class PolicyService {
                         STATEMENT.READS,
                         STATEMENT.WRITES,
                         STATEMENT.STARTED_AT,
-                        SESSION.TARGET_ID)
+                        SESSION.TARGET_ID,
+                        STATEMENT.ROW_COUNT)
                 .from(STATEMENT)
                 .join(SESSION)
                 .on(SESSION.ID.eq(STATEMENT.SESSION_ID))
@@ -329,7 +330,8 @@ public class PolicyService {
                         r.value8() == null ? List.of() : Arrays.asList(r.value8()),
                         r.value9() == null ? List.of() : Arrays.asList(r.value9()),
                         r.value10(),
-                        r.value11()));
+                        r.value11(),
+                        r.value12()));
         boolean capped = recorded.size() == REPLAY_LIMIT;
         List<DraftReplay.Recorded> reached = recorded.stream()
                 .filter(r -> reach.stream().anyMatch(a -> a.targetId().equals(r.target()) && a.reaches(r.facts())))
@@ -343,7 +345,8 @@ public class PolicyService {
                 policyId,
                 name,
                 "draft run over " + result.replayed() + " statements of the last " + window + " days: "
-                        + result.denied() + " would be denied, " + result.held() + " held for review");
+                        + result.denied() + " would be denied, " + result.held() + " held for review, "
+                        + result.rolledBack() + " rolled back above a row cap");
         return result;
     }
 
@@ -396,6 +399,10 @@ public class PolicyService {
                     };
             String said = verdict instanceof io.vigil.proxy.policy.Verdict.Allow a
                     ? "allowed by " + a.policies()
+                            + (a.cap() == null
+                                    ? ""
+                                    : ", changing at most " + a.cap().rows() + " rows (rule "
+                                            + a.cap().rule() + ")")
                             + (a.observed() == null
                                     ? ""
                                     : "; observe mode: " + a.observed().explanation())

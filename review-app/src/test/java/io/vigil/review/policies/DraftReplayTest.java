@@ -81,4 +81,29 @@ class DraftReplayTest {
                         new Finding("a", "deny", "no-ssn", 1, List.of("select ssn from orders")),
                         new Finding("a", "review", "writes-by-day", 1, List.of("insert into orders values (1)")));
     }
+
+    @Test
+    void aDraftCapFindsWhatChangedMoreRowsThanItAllows() throws Exception {
+        Policy draft =
+                Policy.compile("draft", 1, List.of(Rule.cap("cap-ten", "kind == 'write'", 10, "ten rows at most")));
+        List<String> writes = List.of("public.orders");
+        AgentFacts a = new AgentFacts("a", List.of(), "owner", "", "");
+        List<Recorded> recorded = List.of(
+                new Recorded(
+                        "a", a, "update orders set n = 1 where id > 0", "simple", List.of(), writes, DAY, null, 40L),
+                new Recorded(
+                        "a", a, "update orders set n = 1 where id < 5", "simple", List.of(), writes, DAY, null, 4L),
+                new Recorded(
+                        "a", a, "update orders set n = 2 where id > 0", "simple", List.of(), writes, DAY, null, null),
+                new Recorded("a", a, "select * from orders", "simple", List.of(), List.of(), DAY, null, 500L));
+
+        DraftReplay.Result result = DraftReplay.replay(draft, recorded, ANALYZER::analyze);
+
+        assertThat(result.rolledBack())
+                .as("only what is known to have changed more than 10")
+                .isEqualTo(1);
+        assertThat(result.findings())
+                .containsExactly(
+                        new Finding("a", "cap", "cap-ten", 1, List.of("update orders set n = 1 where id > 0")));
+    }
 }
