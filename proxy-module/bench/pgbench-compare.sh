@@ -3,23 +3,28 @@
 # Vigil with the baseline guardrail policy enforced.
 #
 #   proxy-module/bench/pgbench-compare.sh [-T seconds] [-r rounds] [-s scale] [-w warm-up seconds] [-x]
+#                                         [-b builtin]
 #
 # Starts its own stack (embedded PostgreSQL 15 with Vigil's store and a target database, the
 # gateway with recording on, and Debian's pgbouncer in session mode in front of the same database),
 # loads pgbench data, then runs pgbench select-only (-c 8 -j 2) for -M simple, extended and
 # prepared, rotating the target order every round. Prints median TPS and the ratio to direct, and
 # each target's CPU time per transaction. Everything runs on loopback and stops by itself.
+# -b runs another pgbench builtin instead of select-only: simple-update (an UPDATE, a SELECT and an
+# INSERT per transaction) shows the row cap's cost, since the baseline caps every write and the
+# rule-less policy caps none.
 # -x adds two targets that only copy bytes, the floors any gateway starts from on this machine:
 # "relay", a bare Netty relay (RelayFloor) on the gateway's transport and thread count, and
 # "haproxy", Debian's haproxy in TCP mode (one thread per core), if it is installed.
 # VIGIL_BENCH_JAVA_OPTS adds JVM options for the gateway (e.g. -Dvigil.test.ioThreads=1).
 set -euo pipefail
 
-T=20 ROUNDS=3 SCALE=10 WARMUP=10 FLOOR=""
-while getopts "T:r:s:w:x" opt; do
+T=20 ROUNDS=3 SCALE=10 WARMUP=10 FLOOR="" BUILTIN=select-only
+while getopts "T:r:s:w:xb:" opt; do
   case "$opt" in
     T) T=$OPTARG ;; r) ROUNDS=$OPTARG ;; s) SCALE=$OPTARG ;; w) WARMUP=$OPTARG ;; x) FLOOR=1 ;;
-    *) echo "usage: $0 [-T seconds] [-r rounds] [-s scale] [-w warm-up seconds] [-x]" >&2; exit 2 ;;
+    b) BUILTIN=$OPTARG ;;
+    *) echo "usage: $0 [-T seconds] [-r rounds] [-s scale] [-w warm-up seconds] [-x] [-b builtin]" >&2; exit 2 ;;
   esac
 done
 
@@ -144,7 +149,7 @@ store_ticks() { # CPU of the PostgreSQL backends serving Vigil's store (database
 run() { # target mode seconds -> "tps proxy_cpu_us_per_tx host_cpu_us_per_tx store_cpu_us_per_tx"
   local t=$1 mode=$2 secs=$3 before after host_before host_after store_before store_after out tps
   before=$(cpu_ticks "${cpu_pid[$t]}") host_before=$(host_ticks) store_before=$(store_ticks)
-  out=$(PGPASSWORD=${password[$t]} timeout $((secs + 30)) pgbench -n -S -M "$mode" -c 8 -j 2 -T "$secs" \
+  out=$(PGPASSWORD=${password[$t]} timeout $((secs + 30)) pgbench -n -b "$BUILTIN" -M "$mode" -c 8 -j 2 -T "$secs" \
     -h 127.0.0.1 -p "${host_port[$t]}" -U "${user[$t]}" shop 2>&1) || { echo "0 0 0 0"; echo "$out" >&2; return; }
   after=$(cpu_ticks "${cpu_pid[$t]}") host_after=$(host_ticks) store_after=$(store_ticks)
   tps=$(echo "$out" | awk '/^tps/ {print $3; exit}')
@@ -171,7 +176,7 @@ for mode in simple extended prepared; do
 done
 
 echo
-echo "pgbench -S -c 8 -j 2 -T $T, $ROUNDS interleaved rounds, median of rounds (ratio to direct)"
+echo "pgbench -b $BUILTIN -c 8 -j 2 -T $T, $ROUNDS interleaved rounds, median of rounds (ratio to direct)"
 printf '%-9s %-10s %10s %7s %14s %15s %16s\n' mode target tps ratio "cpu us/tx" "host cpu us/tx" "store cpu us/tx"
 for mode in simple extended prepared; do
   direct=$(awk -v m="$mode" '$1 == m && $2 == "direct" {print $3}' "$results" | sort -n | awk '{a[NR] = $1} END {print a[int((NR + 1) / 2)]}')
