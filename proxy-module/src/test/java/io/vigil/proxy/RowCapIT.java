@@ -258,6 +258,13 @@ class RowCapIT {
             assertThat(over.getLast()).isEqualTo("Z I");
             assertThat(over.get(over.size() - 2)).startsWith("E 42501 the statement would change 17 rows");
 
+            client.send(RawClient.query("update items set n = null where id <= 3"));
+            assertThat(readUntilReady(client))
+                    .as("a capped statement that fails by itself fails as ever")
+                    .containsExactly(
+                            "E 23502 null value in column \"n\" of relation \"items\" violates not-null constraint",
+                            "Z I");
+
             client.send(RawClient.query("update items set n = 1 where id = 4; update items set n = 1 where id = 5"));
             List<String> together = readUntilReady(client);
             assertThat(together.getFirst())

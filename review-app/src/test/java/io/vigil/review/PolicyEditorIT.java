@@ -202,7 +202,7 @@ class PolicyEditorIT extends DemoStack {
             Locator document = newPolicyForShop(page, "pid-guard");
             document.fill(draft);
             page.locator("#policy-replay").click();
-            assertThat(page.locator("#policy-replay-result")).containsText("would have denied 3 and held 0");
+            assertThat(page.locator("#policy-replay-result")).containsText("would have denied 3, held 0");
             assertThat(page.locator("#policy-replay-result")).containsText("no-backend-pids");
             assertThat(page.locator("#policy-replay-result")).containsText("select pg_backend_pid()");
             screenshot(page, "admin-policy-replay-1920");

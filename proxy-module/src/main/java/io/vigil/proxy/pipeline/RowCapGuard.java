@@ -113,6 +113,9 @@ final class RowCapGuard extends FrameInspector {
             case BackendMessage.ERROR_RESPONSE -> {
                 // It failed by itself: the target rolls back and skips to Sync as ever.
                 passHeld(ctx, true);
+                if (counting.ownPipeline()) {
+                    send(new Sync());
+                }
                 finishAfter(counting);
                 yield true;
             }
