@@ -229,6 +229,51 @@ class RowCapIT {
     }
 
     @Test
+    void aPipelineThatFailedAtParseIsNotWaitedOnForACount() throws Exception {
+        try (RawClient client = new RawClient(env.gateway.address().getPort())) {
+            client.logIn("capped-bot", "s3cret-capped");
+            client.send(parse("update items set nosuch = 1 where id > 0"), flush());
+            assertThat(client.read().field('C')).isEqualTo("42703");
+            client.send(bind(), execute(), sync());
+            assertThat(readUntilReady(client)).as("skipped to Sync, as ever").containsExactly("Z I");
+            client.send(RawClient.query("select 1"));
+            assertThat(readUntilReady(client)).containsExactly("T", "D", "C SELECT 1", "Z I");
+        }
+    }
+
+    @Test
+    void aClientThatLeavesBeforeTheCountIsKnownCommitsNothing() throws Exception {
+        for (boolean extended : new boolean[] {false, true}) {
+            // Quick, so the target has run it before a cancel could reach it.
+            String sql = "update items set n = n + 1 where id > 0";
+            try (RawClient client = new RawClient(env.gateway.address().getPort())) {
+                client.logIn("capped-bot", "s3cret-capped");
+                if (extended) {
+                    client.send(parse(sql), bind(), execute(), sync());
+                } else {
+                    client.send(RawClient.query(sql));
+                }
+            } // gone while its count is awaited
+            Thread.sleep(1_500); // time enough for it to commit, were it to
+            TestEnvironment.await(RowCapIT::updatesRunning, running -> running == 0);
+            assertThat(changed()).as(extended ? "extended" : "simple").isZero();
+        }
+    }
+
+    /** Statements of the target role's sessions still running at the target. */
+    private static long updatesRunning() {
+        try (Connection c = env.postgres.superuserDataSource("shop").getConnection();
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("select count(*) from pg_stat_activity where query like 'update items%'"
+                        + " and state <> 'idle' and pid <> pg_backend_pid()")) {
+            rs.next();
+            return rs.getLong(1);
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
     void rowsFetchedInPartsCannotBeHeldSoTheStatementIsUndone() throws Exception {
         try (RawClient client = new RawClient(env.gateway.address().getPort())) {
             client.logIn("capped-bot", "s3cret-capped");
@@ -363,6 +408,10 @@ class RowCapIT {
     private static byte[] execute(int maxRows) {
         return RawClient.message(
                 'E', ByteBuffer.allocate(5).put((byte) 0).putInt(maxRows).array());
+    }
+
+    private static byte[] flush() {
+        return RawClient.message('H', new byte[0]);
     }
 
     private static byte[] sync() {

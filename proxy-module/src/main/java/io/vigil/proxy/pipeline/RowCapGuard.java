@@ -92,6 +92,9 @@ final class RowCapGuard extends FrameInspector {
             if (frame.type() == BackendMessage.ERROR_RESPONSE) {
                 ctx.executor().execute(() -> {
                     if (session.counting() == counting && !session.statements().cappedPending()) {
+                        if (counting.ownPipeline()) {
+                            send(new Sync());
+                        }
                         finishAfter(counting);
                     }
                 });
@@ -140,28 +143,28 @@ final class RowCapGuard extends FrameInspector {
     /** A row of the answer: held while it may yet be relayed. */
     private boolean row(PgFrame frame, RowCap cap) {
         rowsSeen++;
-        int size = frame.content().readableBytes();
-        if (unheld == null && rowsSeen <= cap.rows() && frame.complete() && heldBytes + size <= MAX_HELD_BYTES) {
+        if (rowsSeen <= cap.rows()) {
             return hold(frame);
-        }
-        if (unheld == null && rowsSeen <= cap.rows()) {
-            unheld = frame.complete()
-                    ? "its rows are more than the " + (MAX_HELD_BYTES >> 20) + " MiB Vigil holds while it counts"
-                    : "a row is longer than Vigil holds whole";
         }
         // More rows than the cap: it is over, whatever it says next. Dropped, with its parts.
         ReferenceCountUtil.release(frame);
         return false;
     }
 
+    /** Holds a message of the answer, within {@link #MAX_HELD_BYTES} for all of them together. */
     private boolean hold(PgFrame frame) {
-        if (!frame.complete()) {
-            // Only rows come in parts; anything else that does cannot be held.
-            unheld = unheld != null ? unheld : "a message of its answer is longer than Vigil holds whole";
+        int size = frame.content().readableBytes();
+        if (unheld == null && !frame.complete()) {
+            unheld = "a message of its answer is longer than Vigil holds whole";
+        } else if (unheld == null && heldBytes + size > MAX_HELD_BYTES) {
+            unheld = "its answer is more than the " + (MAX_HELD_BYTES >> 20) + " MiB Vigil holds while it counts";
+        }
+        if (unheld != null) {
+            // It is undone whatever its count: what cannot be held is dropped (with its parts).
             ReferenceCountUtil.release(frame);
             return false;
         }
-        heldBytes += frame.content().readableBytes();
+        heldBytes += size;
         held.hold(frame);
         return false;
     }

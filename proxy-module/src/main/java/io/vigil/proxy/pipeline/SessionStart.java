@@ -375,6 +375,13 @@ final class SessionStart {
             upstream.close();
             return;
         }
+        if (session.counting() != null) {
+            // A capped statement's count is awaited and its Sync held: nothing of it is committed.
+            // Any Sync now would commit it unchecked; closing the connection rolls it back.
+            session.closeReason("the client left before its capped statement's count was known: rolled back");
+            upstream.close();
+            return;
+        }
         // Nobody is left to be backed up for: what the target still says is recorded and dropped.
         session.upstreamReads().resume(ReadPause.Reason.PEER_BACKLOG);
         Duration limit = context.idleTimeout();

@@ -261,7 +261,7 @@ public final class StatementTracker {
         }
         pending.add(new QueryEnd());
         // Only ever one statement: a capped one among others is held for review (see RowCap#alone).
-        return new Forwarding(events, null, capOf(verdict));
+        return new Forwarding(events, null, targetSkipsToSync ? null : capOf(verdict));
     }
 
     /**
@@ -643,8 +643,9 @@ public final class StatementTracker {
         if (pending.peek() instanceof Running r) {
             pending.poll();
             done.add(complete(r, Outcome.failed(sqlState, message)));
-            skipToEnd(done);
         }
+        // Also for an error of a Parse, Bind or Describe, with nothing pending.
+        skipToEnd(done);
         return done;
     }
 

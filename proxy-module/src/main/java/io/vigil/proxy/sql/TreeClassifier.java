@@ -234,7 +234,11 @@ final class TreeClassifier {
             case "FetchStmt" -> StatementKind.READ;
             case "TransactionStmt" -> StatementKind.TRANSACTION;
             case "VariableSetStmt" -> identityChange(body) ? StatementKind.PRIVILEGE : StatementKind.UTILITY;
-            case "ExplainStmt" -> explainAnalyze(body) ? innerKind(body.get("query")) : StatementKind.READ;
+            // What EXPLAIN ANALYZE EXECUTE runs is not in its tree: taken as a write, the careful side.
+            case "ExplainStmt" ->
+                !explainAnalyze(body)
+                        ? StatementKind.READ
+                        : body.path("query").has("ExecuteStmt") ? StatementKind.WRITE : innerKind(body.get("query"));
             case "DeclareCursorStmt", "PrepareStmt" -> innerKind(body.get("query"));
             default -> StatementKind.UTILITY;
         };

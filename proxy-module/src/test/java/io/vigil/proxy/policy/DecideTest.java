@@ -353,6 +353,7 @@ class DecideTest {
             with d as (delete from orders returning *) insert into orders select * from d | review | cap-writes
             explain analyze update orders set total = 0                    | review         | cap-writes
             explain update orders set total = 0                            | allow          |
+            explain analyze execute purge(1)                               | review         | cap-writes
             copy orders from stdin                                         | review         | cap-writes
             """)
     void capsGoWithAnAllowAndOnlyOnWhatPostgresCounts(String sql, String verdict, String rule) throws Exception {
