@@ -240,6 +240,9 @@ final class TreeClassifier {
                         ? StatementKind.READ
                         : body.path("query").has("ExecuteStmt") ? StatementKind.WRITE : innerKind(body.get("query"));
             case "DeclareCursorStmt", "PrepareStmt" -> innerKind(body.get("query"));
+            // What EXECUTE runs is not in its tree: a write, the careful side, unless the session
+            // knows the PREPARE it runs (then it is judged as that; see StatementShape#executedAs).
+            case "ExecuteStmt" -> StatementKind.WRITE;
             default -> StatementKind.UTILITY;
         };
     }

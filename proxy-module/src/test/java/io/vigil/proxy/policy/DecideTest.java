@@ -346,7 +346,7 @@ class DecideTest {
             insert into orders select * from orders                        | cap 1000       | cap-writes
             merge into orders o using orders s on o.id = s.id when matched then delete | cap 1000 | cap-writes
             delete from orders where id > 0                                | cap 10         | cap-orders-tightly
-            execute purge(1)                                               | allow          |
+            execute purge(1)                                               | cap 1000       | cap-writes
             truncate orders                                                | deny           | no-truncate
             create table notes (id int)                                    | review         | review-ddl
             with d as (delete from orders returning *) select count(*) from d | review      | cap-writes
