@@ -51,7 +51,9 @@ class PoliciesView extends VerticalLayout {
         add(new H2("Policies"));
         add(new Paragraph("Every statement an agent sends is judged by the policies that apply to it before it"
                 + " runs; the most severe verdict wins (deny, then review, then allow). Within a policy the"
-                + " first rule that matches decides. A change in the store is in force within a second."));
+                + " first rule that matches decides; a cap rule decides nothing, it limits the rows an allowed write"
+                + " may change (the tightest cap that matches holds). A change in the store is in force within a"
+                + " second."));
         if (policies.mayEdit()) {
             Button create = new Button(
                     "New policy", e -> PolicyEditor.open(policies, null).open());

@@ -62,6 +62,8 @@ final class PolicyEditor {
         // A new policy starts observing: its effect is seen before it bites.
         mode.setValue(observing ? "observe" : "enforce");
         TextArea document = new TextArea("Policy (JSON: rules are tried in order, the first that matches decides)");
+        document.setHelperText("Effects: allow, review, deny; or cap with \"rows\": N, which decides nothing but"
+                + " limits the rows an allowed write may change (the tightest cap that matches holds).");
         document.setId("policy-document");
         document.setWidthFull();
         document.setMinHeight("22em");
