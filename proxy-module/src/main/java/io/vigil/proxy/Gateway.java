@@ -16,6 +16,7 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.util.concurrent.FastThreadLocalThread;
+import io.vigil.proxy.approval.ApprovalDesk;
 import io.vigil.proxy.audit.AuditEvent;
 import io.vigil.proxy.audit.AuditSink;
 import io.vigil.proxy.audit.TrailChain;
@@ -27,6 +28,7 @@ import io.vigil.proxy.policy.Policies;
 import io.vigil.proxy.policy.PolicyStore;
 import io.vigil.proxy.protocol.SqlState;
 import io.vigil.proxy.session.CancelKeys;
+import io.vigil.proxy.session.Hold;
 import io.vigil.proxy.session.LiveSessions;
 import io.vigil.proxy.session.Session;
 import io.vigil.proxy.sql.SqlAnalyzer;
@@ -87,6 +89,19 @@ public final class Gateway implements AutoCloseable {
      */
     public static Gateway start(
             GatewayConfig config, AgentDirectory directory, PolicyStore policyStore, AuditSink audit) {
+        return start(config, directory, policyStore, null, audit);
+    }
+
+    /**
+     * @param approvals where statements policy sends for review wait for a person; null to refuse
+     *     them at once
+     */
+    public static Gateway start(
+            GatewayConfig config,
+            AgentDirectory directory,
+            PolicyStore policyStore,
+            ApprovalDesk approvals,
+            AuditSink audit) {
         boolean epoll = Epoll.isAvailable();
         IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
         Class<? extends ServerChannel> serverChannel =
@@ -118,7 +133,9 @@ public final class Gateway implements AutoCloseable {
                 new UpstreamTls(config.upstreamCa()),
                 analyzer,
                 channel,
-                policies);
+                policies,
+                approvals,
+                config.approvalLimit());
         try {
             Channel server = new ServerBootstrap()
                     .group(group)
@@ -132,6 +149,9 @@ public final class Gateway implements AutoCloseable {
             log.info("Vigil gateway listening on {} ({})", server.localAddress(), epoll ? "epoll" : "nio");
             watchLiveSessions(group, blocking, directory, context.liveSessions(), config.revocationCheck());
             watchPolicies(group, blocking, policies);
+            if (approvals != null) {
+                watchHolds(group, blocking, approvals, context.liveSessions());
+            }
             return new Gateway(group, blocking, server, analyzer, context.liveSessions(), policies);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -206,6 +226,64 @@ public final class Gateway implements AutoCloseable {
     }
 
     private static final long POLICY_CHECK_MILLIS = 250;
+
+    /**
+     * Reads the decisions on the statements waiting in this gateway's sessions every quarter second,
+     * so a decision made in any web app instance reaches its session within a second.
+     */
+    private static void watchHolds(
+            EventLoopGroup group, ExecutorService blocking, ApprovalDesk approvals, LiveSessions live) {
+        java.util.concurrent.atomic.AtomicBoolean running = new java.util.concurrent.atomic.AtomicBoolean();
+        group.next()
+                .scheduleWithFixedDelay(
+                        () -> {
+                            // A session's hold is read on its own event loop: a settled one is skipped there.
+                            List<Session> sessions = live.all();
+                            if (sessions.isEmpty() || !running.compareAndSet(false, true)) {
+                                return;
+                            }
+                            try {
+                                blocking.execute(() -> {
+                                    try {
+                                        deliverDecisions(approvals, sessions);
+                                    } finally {
+                                        running.set(false);
+                                    }
+                                });
+                            } catch (java.util.concurrent.RejectedExecutionException e) {
+                                running.set(false); // shutting down
+                            }
+                        },
+                        POLICY_CHECK_MILLIS,
+                        POLICY_CHECK_MILLIS,
+                        TimeUnit.MILLISECONDS);
+    }
+
+    private static void deliverDecisions(ApprovalDesk approvals, List<Session> sessions) {
+        Map<UUID, Session> waiting = new java.util.HashMap<>();
+        for (Session session : sessions) {
+            Hold hold = session.heldRequest();
+            if (hold != null) {
+                waiting.put(hold.request().id(), session);
+            }
+        }
+        if (waiting.isEmpty()) {
+            return;
+        }
+        try {
+            approvals.decisions(waiting.keySet()).forEach((id, decision) -> {
+                Session session = waiting.get(id);
+                session.client().eventLoop().execute(() -> {
+                    Hold hold = session.held();
+                    if (hold != null && hold.request().id().equals(id)) {
+                        hold.settle(new Hold.Decided(decision));
+                    }
+                });
+            });
+        } catch (RuntimeException e) {
+            log.warn("cannot read approval decisions from the store: {}", e.getMessage());
+        }
+    }
 
     /**
      * Ends the live sessions of agents that were revoked or disabled since they logged in, and the

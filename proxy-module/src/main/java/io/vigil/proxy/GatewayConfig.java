@@ -22,6 +22,7 @@ import java.time.Duration;
  * @param workloadIdentity the token issuer agents with an OIDC identity use, or null for none
  * @param upstreamCa PEM file of CAs trusted for targets in verify-full mode, or null for the JDK's
  * @param redaction how secrets in statements are marked in the trail (keyed in production)
+ * @param approvalLimit how long a statement sent for review waits for a person before it is denied
  */
 public record GatewayConfig(
         String host,
@@ -36,7 +37,8 @@ public record GatewayConfig(
         WorkloadIdentity workloadIdentity,
         Path upstreamCa,
         SqlLimits sql,
-        Redaction redaction) {
+        Redaction redaction,
+        Duration approvalLimit) {
 
     /** The defaults for listening on {@code host}:{@code port}. */
     public static GatewayConfig defaults(String host, int port) {
@@ -61,6 +63,7 @@ public record GatewayConfig(
         private Path upstreamCa;
         private SqlLimits sql = SqlLimits.defaults();
         private Redaction redaction = Redaction.unkeyed();
+        private Duration approvalLimit = Duration.ofMinutes(5);
 
         private Builder(String host, int port) {
             this.host = host;
@@ -107,6 +110,11 @@ public record GatewayConfig(
             return this;
         }
 
+        public Builder approvalLimit(Duration limit) {
+            this.approvalLimit = limit;
+            return this;
+        }
+
         public GatewayConfig build() {
             return new GatewayConfig(
                     host,
@@ -121,7 +129,8 @@ public record GatewayConfig(
                     workloadIdentity,
                     upstreamCa,
                     sql,
-                    redaction);
+                    redaction,
+                    approvalLimit);
         }
     }
 }

@@ -26,6 +26,7 @@ import io.vigil.proxy.audit.TrailListener;
 import io.vigil.proxy.audit.TrailSigner;
 import io.vigil.proxy.auth.ScramSha256.Verifier;
 import io.vigil.proxy.directory.JooqAgentDirectory;
+import io.vigil.proxy.directory.JooqApprovalDesk;
 import io.vigil.proxy.directory.JooqPolicyStore;
 import io.vigil.proxy.directory.SecretBox;
 import io.vigil.proxy.identity.WorkloadIdentity;
@@ -80,7 +81,7 @@ public final class TestEnvironment implements AutoCloseable {
 
     /** @param listeners the trail's listeners (SIEM exports), there from its first record */
     public TestEnvironment(Path dir, List<TrailListener> listeners) {
-        this(dir, null, null, null, Map.of(), "disable", null, listeners);
+        this(dir, null, null, null, Map.of(), "disable", null, listeners, null);
     }
 
     /** @param binariesJar another PostgreSQL major version's zonky binaries, or null for the default */
@@ -111,7 +112,15 @@ public final class TestEnvironment implements AutoCloseable {
             Map<String, String> serverConfig,
             String targetTlsMode,
             Path upstreamCa) {
-        this(dir, binariesJar, tls, identity, serverConfig, targetTlsMode, upstreamCa, List.of());
+        this(dir, binariesJar, tls, identity, serverConfig, targetTlsMode, upstreamCa, List.of(), null);
+    }
+
+    /**
+     * An environment whose gateway holds what policy sends for review until a person decides in the
+     * store (approval_request), or {@code limit} passes.
+     */
+    public static TestEnvironment withApprovals(Path dir, Duration limit) {
+        return new TestEnvironment(dir, null, null, null, Map.of(), "disable", null, List.of(), limit);
     }
 
     private TestEnvironment(
@@ -122,7 +131,8 @@ public final class TestEnvironment implements AutoCloseable {
             Map<String, String> serverConfig,
             String targetTlsMode,
             Path upstreamCa,
-            List<TrailListener> listeners) {
+            List<TrailListener> listeners,
+            Duration approvalLimit) {
         postgres = EmbeddedDatabaseServer.start(dir, 0, binariesJar, serverConfig);
         postgres.ensureDatabase("vigil", STORE_USER, STORE_PASSWORD);
         var storeSource = postgres.dataSource("vigil", STORE_USER, STORE_PASSWORD);
@@ -165,9 +175,11 @@ public final class TestEnvironment implements AutoCloseable {
                         .workloadIdentity(identity)
                         .upstreamCa(upstreamCa)
                         .redaction(Redaction.keyed(randomBytes(32)))
+                        .approvalLimit(approvalLimit == null ? Duration.ofMinutes(5) : approvalLimit)
                         .build(),
                 new JooqAgentDirectory(store, secrets, InstantSource.system()),
                 new JooqPolicyStore(store),
+                approvalLimit == null ? null : new JooqApprovalDesk(store),
                 new AuditSink() {
                     @Override
                     public boolean record(TrailChain.Link link) {

@@ -30,6 +30,8 @@ import java.util.concurrent.Executor;
  * @param roleChecks the agents' upstream roles that passed the role check lately
  * @param catalogs the targets' catalogs as read lately, to resolve relation names against
  * @param policies the guardrail policies in force, kept in step with the store
+ * @param approvals where statements sent for review wait for a person; null: they are refused
+ * @param approvalLimit how long a statement waits for a person before it is denied
  */
 public record GatewayContext(
         WireLimits limits,
@@ -51,7 +53,9 @@ public record GatewayContext(
         Class<? extends Channel> upstreamChannel,
         RoleChecks roleChecks,
         Catalogs catalogs,
-        io.vigil.proxy.policy.Policies policies) {
+        io.vigil.proxy.policy.Policies policies,
+        io.vigil.proxy.approval.ApprovalDesk approvals,
+        Duration approvalLimit) {
 
     /** A context whose role checks and catalogs are cached on {@code System.nanoTime}. */
     public GatewayContext(
@@ -91,8 +95,55 @@ public record GatewayContext(
                 upstreamTls,
                 analyzer,
                 upstreamChannel,
+                policies,
+                null,
+                Duration.ZERO);
+    }
+
+    /** A context whose role checks and catalogs are cached on {@code System.nanoTime}. */
+    public GatewayContext(
+            WireLimits limits,
+            Duration authenticationTimeout,
+            Duration storeTimeout,
+            Duration idleTimeout,
+            AgentDirectory directory,
+            AuditSink audit,
+            Executor blocking,
+            SecureRandom random,
+            byte[] mockKey,
+            InstantSource clock,
+            CancelKeys cancelKeys,
+            LiveSessions liveSessions,
+            SslContext tls,
+            TokenVerifier tokens,
+            UpstreamTls upstreamTls,
+            SqlAnalyzer analyzer,
+            Class<? extends Channel> upstreamChannel,
+            io.vigil.proxy.policy.Policies policies,
+            io.vigil.proxy.approval.ApprovalDesk approvals,
+            Duration approvalLimit) {
+        this(
+                limits,
+                authenticationTimeout,
+                storeTimeout,
+                idleTimeout,
+                directory,
+                audit,
+                blocking,
+                random,
+                mockKey,
+                clock,
+                cancelKeys,
+                liveSessions,
+                tls,
+                tokens,
+                upstreamTls,
+                analyzer,
+                upstreamChannel,
                 new RoleChecks(System::nanoTime),
                 new Catalogs(System::nanoTime),
-                policies);
+                policies,
+                approvals,
+                approvalLimit);
     }
 }

@@ -67,7 +67,8 @@ final class IdleSessionHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         StatementTracker statements = session.statements();
-        if (statements.inFlight() > 0) {
+        if (statements.inFlight() > 0 || session.held() != null) {
+            // A statement running, or waiting for a person: the session is not idle.
             checkIn(ctx, timeoutNanos); // its ReadyForQuery will start the wait
             return;
         }

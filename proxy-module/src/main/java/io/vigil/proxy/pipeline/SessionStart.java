@@ -325,7 +325,7 @@ final class SessionStart {
                 .replace(
                         PipelineNames.CLIENT_AUTH,
                         PipelineNames.STATEMENT_AUDIT,
-                        new StatementAuditHandler(session, context.analyzer()));
+                        new StatementAuditHandler(session, context));
         client.pipeline()
                 .addBefore(
                         PipelineNames.ERRORS,

@@ -16,6 +16,7 @@ import io.vigil.proxy.protocol.frontend.SSLRequest;
 import io.vigil.proxy.protocol.frontend.StartupFrameDecoder;
 import io.vigil.proxy.protocol.frontend.StartupMessage;
 import io.vigil.proxy.session.ClientReplies;
+import io.vigil.proxy.session.Hold;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -90,7 +91,12 @@ final class StartupHandler extends SimpleChannelInboundHandler<FrontendMessage> 
                             EventLoop loop = ctx.channel().eventLoop();
                             // The session's chain is written on its own event loop only.
                             session.client().eventLoop().execute(() -> {
-                                if (session.takeCancel()) {
+                                Hold held = session.held();
+                                if (held != null) {
+                                    // What waits for a person has not reached the target: the cancel ends the wait.
+                                    session.recordCancel(context.clock().instant(), from);
+                                    held.settle(new Hold.Cancelled());
+                                } else if (session.takeCancel()) {
                                     session.recordCancel(context.clock().instant(), from);
                                     CancelForwarder.forward(session, loop, context.upstreamChannel());
                                 } else {

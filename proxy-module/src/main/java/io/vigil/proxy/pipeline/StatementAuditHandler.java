@@ -3,8 +3,11 @@ package io.vigil.proxy.pipeline;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.ReferenceCountUtil;
+import io.vigil.proxy.approval.ApprovalDesk;
 import io.vigil.proxy.audit.AuditEvent;
+import io.vigil.proxy.directory.AgentLogin;
 import io.vigil.proxy.policy.RowCap;
+import io.vigil.proxy.policy.Verdict;
 import io.vigil.proxy.protocol.PgFrame;
 import io.vigil.proxy.protocol.SqlState;
 import io.vigil.proxy.protocol.backend.ErrorResponse;
@@ -19,6 +22,7 @@ import io.vigil.proxy.protocol.frontend.FrontendMessage;
 import io.vigil.proxy.protocol.frontend.Parse;
 import io.vigil.proxy.protocol.frontend.Query;
 import io.vigil.proxy.session.CountedStatement;
+import io.vigil.proxy.session.Hold;
 import io.vigil.proxy.session.OwnQuery;
 import io.vigil.proxy.session.ReadPause;
 import io.vigil.proxy.session.Session;
@@ -28,7 +32,15 @@ import io.vigil.proxy.sql.SqlAnalysis;
 import io.vigil.proxy.sql.SqlAnalysis.Refused;
 import io.vigil.proxy.sql.SqlAnalysis.Understood;
 import io.vigil.proxy.sql.SqlAnalyzer;
+import io.vigil.proxy.sql.StatementShape;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
 import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Client side of the audit: understands each statement with PostgreSQL's parser, has it judged by
@@ -71,6 +83,14 @@ final class StatementAuditHandler extends ChannelInboundHandlerAdapter {
 
     private final Session session;
     private final SqlAnalyzer analyzer;
+    /** Where statements sent for review wait for a person; null: they are refused at once. */
+    private final ApprovalDesk approvals;
+
+    private final Duration approvalLimit;
+    private final Executor blocking;
+    private final InstantSource clock;
+    /** A statement waits for a person: what follows waits with it. */
+    private PgFrame awaitingApproval;
     /** Frames that arrived while the gateway waited on something before them; kept in order. */
     private final HeldFrames held = new HeldFrames();
     /** A statement is being parsed, or a reply of the gateway's own waits: hold what follows. */
@@ -79,8 +99,32 @@ final class StatementAuditHandler extends ChannelInboundHandlerAdapter {
     private boolean awaitingCount;
 
     StatementAuditHandler(Session session, SqlAnalyzer analyzer) {
+        this(session, analyzer, null, Duration.ZERO, Runnable::run, InstantSource.system());
+    }
+
+    StatementAuditHandler(Session session, GatewayContext context) {
+        this(
+                session,
+                context.analyzer(),
+                context.approvals(),
+                context.approvalLimit(),
+                context.blocking(),
+                context.clock());
+    }
+
+    private StatementAuditHandler(
+            Session session,
+            SqlAnalyzer analyzer,
+            ApprovalDesk approvals,
+            Duration approvalLimit,
+            Executor blocking,
+            InstantSource clock) {
         this.session = session;
         this.analyzer = analyzer;
+        this.approvals = approvals;
+        this.approvalLimit = approvalLimit;
+        this.blocking = blocking;
+        this.clock = clock;
     }
 
     /** A Query or a Parse, decoded once. */
@@ -96,7 +140,7 @@ final class StatementAuditHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         PgFrame frame = (PgFrame) msg;
-        if (waiting || awaitingCount) {
+        if (waiting || awaitingCount || awaitingApproval != null) {
             held.hold(frame);
             return;
         }
@@ -316,9 +360,18 @@ final class StatementAuditHandler extends ChannelInboundHandlerAdapter {
         StatementTracker.Forwarding forwarding =
                 switch (analysis) {
                     case Refused r when statement.query() -> statements.refuseQuery(statement.sql(), r);
-                    case Understood u when statement.query() -> statements.query(u);
+                    case Understood u when statement.query() -> statements.query(u, mayHold());
                     default -> statements.parse(statement.preparedName(), statement.sql(), analysis);
                 };
+        if (forwarding.held() != null) {
+            holdForApproval(ctx, statement, (Understood) analysis, forwarding.held());
+            return;
+        }
+        go(ctx, statement, forwarding);
+    }
+
+    /** Records what {@code forwarding} says and sends the statement, its substitute, or its pipeline. */
+    private void go(ChannelHandlerContext ctx, Statement statement, StatementTracker.Forwarding forwarding) {
         PgFrame frame = statement.frame();
         if (!recordStarts(ctx, frame, forwarding.events())) {
             return;
@@ -388,6 +441,197 @@ final class StatementAuditHandler extends ChannelInboundHandlerAdapter {
         return true;
     }
 
+    /**
+     * Whether a statement policy sends for review may wait here for a person: a simple Query that
+     * the target would run alone, outside any transaction (a transaction's locks are never held
+     * while a person decides), if approvals are on.
+     */
+    private boolean mayHold() {
+        StatementTracker statements = session.statements();
+        return approvals != null && statements.idle() && !statements.midBatch() && session.transactionStatus() == 'I';
+    }
+
+    /**
+     * Files a request for a person's decision and holds the statement, and what the client sends
+     * after it, until it is settled (see {@link Hold}).
+     *
+     * <pre>
+     *   client                      Vigil                          store          approver
+     *     | Query "update t ..."      | review: held                  |               |
+     *     |-------------------------->|--- approval_request --------->|               |
+     *     |     (waits)               |                               |<-- approve ---|
+     *     |                           |<-- decision (within 1 s) -----|               |
+     *     |                           | judged again, recorded, sent to the target    |
+     *     |<----------------------------------------------- its answer, as ever       |
+     * </pre>
+     */
+    private void holdForApproval(
+            ChannelHandlerContext ctx, Statement statement, Understood understood, Verdict.Review review) {
+        awaitingApproval = statement.frame();
+        session.clientReads().pause(ReadPause.Reason.APPROVAL);
+        Instant now = clock.instant();
+        AgentLogin agent = session.agent();
+        String text = String.join(
+                ";\n",
+                understood.statements().stream().map(StatementShape::text).toList());
+        ApprovalDesk.Request request = new ApprovalDesk.Request(
+                UUID.randomUUID(),
+                session.id(),
+                agent.agentId(),
+                agent.target().id(),
+                review.policy(),
+                review.version(),
+                review.rule(),
+                review.message(),
+                text,
+                null,
+                binding(agent, text),
+                true,
+                now,
+                now.plus(approvalLimit));
+        Hold hold = new Hold(request, end -> settled(ctx, statement, understood, request, end));
+        session.hold(hold);
+        ScheduledFuture<?> expiry =
+                ctx.executor().schedule(() -> expire(ctx, hold), approvalLimit.toMillis(), TimeUnit.MILLISECONDS);
+        blocking.execute(() -> {
+            try {
+                approvals.file(request);
+            } catch (RuntimeException e) {
+                ctx.executor().execute(() -> hold.settle(new Hold.Unfiled()));
+            }
+        });
+        ctx.channel().closeFuture().addListener(f -> {
+            expiry.cancel(false);
+            hold.settle(new Hold.Withdrawn());
+        });
+    }
+
+    /** SHA-256 over the agent, the text and the session's search_path: what an approval is for. */
+    private String binding(AgentLogin agent, String text) {
+        java.security.MessageDigest sha = io.vigil.proxy.audit.TrailChain.localSha256();
+        var relations = session.statements().relations();
+        for (String part : List.of(
+                agent.agentId().toString(), text, relations == null ? "" : String.join(",", relations.path()))) {
+            byte[] bytes = part.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            sha.update(java.nio.ByteBuffer.allocate(4).putInt(bytes.length).array());
+            sha.update(bytes);
+        }
+        return java.util.HexFormat.of().formatHex(sha.digest());
+    }
+
+    /** Nobody decided in time: closed in the store as expired, unless a person decided just before. */
+    private void expire(ChannelHandlerContext ctx, Hold hold) {
+        if (hold.settled()) {
+            return;
+        }
+        UUID id = hold.request().id();
+        blocking.execute(() -> {
+            Hold.End end;
+            try {
+                end = approvals.close(id, ApprovalDesk.Outcome.EXPIRED, clock.instant(), null)
+                        ? new Hold.Expired()
+                        : new Hold.Decided(approvals.decisions(List.of(id)).get(id));
+            } catch (RuntimeException e) {
+                end = new Hold.Expired(); // denied all the same: nobody decided in time that Vigil can see
+            }
+            Hold.End settled = end;
+            ctx.executor().execute(() -> hold.settle(settled));
+        });
+    }
+
+    /** The hold ended: the statement runs (judged again), or is refused saying why. */
+    private void settled(
+            ChannelHandlerContext ctx,
+            Statement statement,
+            Understood understood,
+            ApprovalDesk.Request request,
+            Hold.End end) {
+        awaitingApproval = null;
+        session.clientReads().resume(ReadPause.Reason.APPROVAL);
+        if (!ctx.channel().isActive() || session.ended()) {
+            ReferenceCountUtil.release(statement.frame());
+            closeRequest(request, ApprovalDesk.Outcome.WITHDRAWN);
+            return;
+        }
+        String minutes = approvalLimit.toSeconds() % 60 != 0
+                ? approvalLimit.toSeconds() + " seconds"
+                : approvalLimit.toMinutes() == 1 ? "1 minute" : approvalLimit.toMinutes() + " minutes";
+        try {
+            switch (end) {
+                case Hold.Decided d
+                when d.decision() != null && d.decision().approved() -> {
+                    session.statements().approveNext();
+                    go(ctx, statement, session.statements().query(understood, false));
+                    closeRequest(request, ApprovalDesk.Outcome.RELEASED);
+                }
+                case Hold.Decided d -> {
+                    String by = d.decision() == null ? "a person" : d.decision().by();
+                    String why = d.decision() == null || d.decision().reason().isBlank()
+                            ? ""
+                            : ": " + d.decision().reason();
+                    refuseHeld(ctx, statement, request, SqlState.INSUFFICIENT_PRIVILEGE, "denied by " + by + why);
+                    closeRequest(request, ApprovalDesk.Outcome.REFUSED);
+                }
+                case Hold.Expired e ->
+                    refuseHeld(
+                            ctx,
+                            statement,
+                            request,
+                            SqlState.INSUFFICIENT_PRIVILEGE,
+                            "nobody approved it within " + minutes + ", so it was not run");
+                case Hold.Cancelled c -> {
+                    refuseHeld(
+                            ctx,
+                            statement,
+                            request,
+                            SqlState.QUERY_CANCELED,
+                            "canceling statement due to user request");
+                    closeRequest(request, ApprovalDesk.Outcome.WITHDRAWN);
+                }
+                case Hold.Unfiled u ->
+                    refuseHeld(
+                            ctx,
+                            statement,
+                            request,
+                            SqlState.INSUFFICIENT_PRIVILEGE,
+                            "it needs a person's approval, and Vigil could not file the request (its store is"
+                                    + " unreachable), so it was not run");
+                case Hold.Withdrawn w -> {
+                    ReferenceCountUtil.release(statement.frame());
+                    closeRequest(request, ApprovalDesk.Outcome.WITHDRAWN);
+                    return;
+                }
+            }
+        } catch (RuntimeException e) {
+            ctx.fireExceptionCaught(e);
+            return;
+        }
+        stopWaiting(ctx);
+    }
+
+    /** A held statement not run: recorded as refused, a substitute sent so the target answers in turn. */
+    private void refuseHeld(
+            ChannelHandlerContext ctx,
+            Statement statement,
+            ApprovalDesk.Request request,
+            String sqlState,
+            String message) {
+        // Recorded as understood (its secrets redacted), as the approver saw it.
+        Refused refused = new Refused(sqlState, message, 0, request.sql());
+        go(ctx, statement, session.statements().refuseQuery(statement.sql(), refused));
+    }
+
+    private void closeRequest(ApprovalDesk.Request request, ApprovalDesk.Outcome outcome) {
+        Instant at = clock.instant();
+        blocking.execute(() -> {
+            try {
+                approvals.close(request.id(), outcome, at, null);
+            } catch (RuntimeException e) {
+                // The store is unreachable: the request stays pending there, and expires for readers.
+            }
+        });
+    }
+
     /** Like a simple query that fails: ErrorResponse, then ReadyForQuery; the session goes on. */
     private void refuseFunctionCall(ChannelHandlerContext ctx, PgFrame frame) {
         ReferenceCountUtil.release(frame);
@@ -407,6 +651,10 @@ final class StatementAuditHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         held.releaseAll();
+        Hold hold = session.held();
+        if (hold != null) {
+            hold.settle(new Hold.Withdrawn()); // releases the held statement
+        }
         if (awaitingLookup != null) {
             ReferenceCountUtil.release(awaitingLookup);
             awaitingLookup = null;

@@ -23,6 +23,8 @@ public final class ReadPause {
         LOOKUP,
         /** A statement under a row cap runs: what follows it waits until its count is known. */
         COUNTING,
+        /** A statement waits for a person's approval: what follows it waits too. */
+        APPROVAL,
         /** A reply of the gateway's own waits for the target's answers in flight. */
         REPLY_PENDING,
         /** The gateway has ended the session: nothing more is read from the client. */

@@ -44,6 +44,10 @@ public final class Session {
     private OwnQuery ownQuery;
     private Runnable afterOwnQuery;
     private CountedStatement counting;
+    private Hold hold;
+    /** The hold, as the watcher off the event loop may read it. */
+    private volatile Hold holdSeen;
+
     private final TrailChain chain = new TrailChain();
     private boolean closed;
     private final ClientReplies replies;
@@ -202,6 +206,26 @@ public final class Session {
     /** The capped statement's count is known and acted on: its {@code then} is the caller's to run. */
     public void counted() {
         counting = null;
+    }
+
+    /** A statement now waits for a person's decision (see {@link Hold}). On the session's event loop. */
+    public void hold(Hold waiting) {
+        this.hold = waiting;
+        this.holdSeen = waiting;
+    }
+
+    /** The statement waiting for a person, null if none (or once it is settled). On the event loop. */
+    public Hold held() {
+        return hold != null && !hold.settled() ? hold : null;
+    }
+
+    /**
+     * The statement waiting for a person as last seen, for the gateway's watcher off the event loop:
+     * it may have been settled since (the decision is then dropped on the event loop).
+     */
+    public Hold heldRequest() {
+        Hold seen = holdSeen;
+        return seen != null && !seen.settled() ? seen : null;
     }
 
     /** Why the session ended; the first reason given wins. */

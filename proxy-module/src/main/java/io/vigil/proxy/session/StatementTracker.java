@@ -198,11 +198,28 @@ public final class StatementTracker {
      *     #refusalAwaitingReply}); null if it goes
      * @param cap the most rows it may change, null if uncapped: its answer is then held until its
      *     count is known (see {@link #cappedHead})
+     * @param held the review it waits for: nothing of it is recorded or sent yet (see {@link
+     *     #query(Understood, boolean)}); null if it goes or is refused
      */
-    public record Forwarding(List<AuditEvent> events, Refused refusal, RowCap cap) {
+    public record Forwarding(List<AuditEvent> events, Refused refusal, RowCap cap, Verdict.Review held) {
         public Forwarding(List<AuditEvent> events, Refused refusal) {
-            this(events, refusal, null);
+            this(events, refusal, null, null);
         }
+
+        public Forwarding(List<AuditEvent> events, Refused refusal, RowCap cap) {
+            this(events, refusal, cap, null);
+        }
+    }
+
+    /** The next query given is the one a person approved: what policy sends for review runs. */
+    private boolean approvedNext;
+
+    /**
+     * The next simple Query given was approved by a person: judged again (policies and the catalog
+     * may have changed while it waited), it runs unless something now denies it.
+     */
+    public void approveNext() {
+        approvedNext = true;
     }
 
     // ---- frontend: what the client sent ----
@@ -213,6 +230,17 @@ public final class StatementTracker {
      * may not, none of them runs (the most severe verdict names why), each recorded as refused.
      */
     public Forwarding query(Understood understood) {
+        return query(understood, false);
+    }
+
+    /**
+     * @param mayHold whether a query policy sends for review may wait in the session for a person
+     *     (then it comes back {@link Forwarding#held}, nothing of it kept, to be given again once
+     *     decided); else it is refused
+     */
+    public Forwarding query(Understood understood, boolean mayHold) {
+        boolean approved = approvedNext;
+        approvedNext = false;
         List<StatementShape> shapes = understood.statements();
         Map<String, StatementShape> preparedBefore =
                 shapes.stream().anyMatch(s -> s.isPrepare() || s.isDeallocate()) ? new HashMap<>(sqlPrepared) : null;
@@ -241,6 +269,10 @@ public final class StatementTracker {
             relations.queryEnds();
         }
         midBatch = false;
+        if (approved && verdict instanceof Verdict.Review) {
+            stopping = -1; // what a person approved runs, its verdicts recorded as review
+        }
+        boolean hold = stopping >= 0 && mayHold && verdict instanceof Verdict.Review;
         if (stopping >= 0) {
             if (preparedBefore != null) {
                 sqlPrepared.clear();
@@ -248,6 +280,9 @@ public final class StatementTracker {
             }
             if (relations != null) {
                 relations.refused();
+            }
+            if (hold) {
+                return new Forwarding(List.of(), null, null, (Verdict.Review) verdict);
             }
             Forwarding refused = refuseAll(resolved, verdicts, stopping);
             pending.add(new QueryEnd());

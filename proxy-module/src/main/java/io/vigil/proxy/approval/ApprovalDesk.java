@@ -1,0 +1,67 @@
+package io.vigil.proxy.approval;
+
+import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/** Where the gateway files requests for approval and reads the decisions: Vigil's store. Blocking. */
+public interface ApprovalDesk {
+
+    /** Files {@code request}; returns once the store has it. */
+    void file(Request request);
+
+    /** The decisions made on those of {@code pending} that a person has decided. */
+    Map<UUID, Decision> decisions(Collection<UUID> pending);
+
+    /**
+     * Says what the gateway did with a request: {@link Outcome#RELEASED} after an approval, {@link
+     * Outcome#REFUSED} after a denial, or why it never got one.
+     *
+     * @return false if it was to expire or be withdrawn but a person decided first (the decision
+     *     stands; the caller acts on it instead)
+     */
+    boolean close(UUID request, Outcome outcome, Instant at, Long statementSeq);
+
+    /**
+     * A statement waiting for a person.
+     *
+     * @param sql the statement as the trail records it (secret literals redacted)
+     * @param parameters its bound values as recorded, null if none or only their hash is kept
+     * @param binding what an approval is for: SHA-256 over the agent, the text, the values and the
+     *     session's state
+     * @param held whether it waits in the live session (else it was refused at once, inside a
+     *     transaction, and runs on retry once approved)
+     */
+    record Request(
+            UUID id,
+            UUID sessionId,
+            UUID agentId,
+            UUID targetId,
+            String policy,
+            long policyVersion,
+            String rule,
+            String ruleMessage,
+            String sql,
+            List<String> parameters,
+            String binding,
+            boolean held,
+            Instant requestedAt,
+            Instant expiresAt) {}
+
+    /** A person's decision. */
+    record Decision(boolean approved, String by, String reason) {}
+
+    /** What became of a request in the gateway. */
+    enum Outcome {
+        /** Approved, and the statement went to the target. */
+        RELEASED,
+        /** Denied by a person: the agent was told why. */
+        REFUSED,
+        /** Nobody decided within the rule's time: denied, saying so. */
+        EXPIRED,
+        /** The client cancelled it, left, or the session was ended. */
+        WITHDRAWN
+    }
+}

@@ -1,0 +1,92 @@
+package io.vigil.proxy.directory;
+
+import static io.vigil.db.jooq.Tables.APPROVAL_REQUEST;
+
+import io.vigil.proxy.approval.ApprovalDesk;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
+import org.jooq.DSLContext;
+
+/** Requests for approval in Vigil's store ({@code approval_request}). */
+public final class JooqApprovalDesk implements ApprovalDesk {
+
+    private final DSLContext db;
+
+    public JooqApprovalDesk(DSLContext db) {
+        this.db = db;
+    }
+
+    @Override
+    public void file(Request r) {
+        db.insertInto(APPROVAL_REQUEST)
+                .set(APPROVAL_REQUEST.ID, r.id())
+                .set(APPROVAL_REQUEST.SESSION_ID, r.sessionId())
+                .set(APPROVAL_REQUEST.AGENT_ID, r.agentId())
+                .set(APPROVAL_REQUEST.TARGET_ID, r.targetId())
+                .set(APPROVAL_REQUEST.POLICY, r.policy())
+                .set(APPROVAL_REQUEST.POLICY_VERSION, (int) r.policyVersion())
+                .set(APPROVAL_REQUEST.RULE, r.rule())
+                .set(APPROVAL_REQUEST.RULE_MESSAGE, r.ruleMessage())
+                .set(APPROVAL_REQUEST.SQL_TEXT, r.sql())
+                .set(
+                        APPROVAL_REQUEST.PARAMETERS,
+                        r.parameters() == null ? null : r.parameters().toArray(String[]::new))
+                .set(APPROVAL_REQUEST.BINDING, r.binding())
+                .set(APPROVAL_REQUEST.HELD, r.held())
+                .set(APPROVAL_REQUEST.REQUESTED_AT, utc(r.requestedAt()))
+                .set(APPROVAL_REQUEST.EXPIRES_AT, utc(r.expiresAt()))
+                .execute();
+    }
+
+    @Override
+    public Map<UUID, Decision> decisions(Collection<UUID> pending) {
+        Map<UUID, Decision> decided = new HashMap<>();
+        if (pending.isEmpty()) {
+            return decided;
+        }
+        for (var r : db.select(
+                        APPROVAL_REQUEST.ID,
+                        APPROVAL_REQUEST.STATE,
+                        APPROVAL_REQUEST.DECIDED_BY,
+                        APPROVAL_REQUEST.DECISION_REASON)
+                .from(APPROVAL_REQUEST)
+                .where(APPROVAL_REQUEST.ID.in(pending))
+                .and(APPROVAL_REQUEST.STATE.in("approved", "denied"))) {
+            decided.put(
+                    r.value1(),
+                    new Decision(r.value2().equals("approved"), r.value3(), r.value4() == null ? "" : r.value4()));
+        }
+        return decided;
+    }
+
+    @Override
+    public boolean close(UUID request, Outcome outcome, Instant at, Long statementSeq) {
+        String state =
+                switch (outcome) {
+                    case RELEASED -> "released";
+                    case REFUSED -> "denied";
+                    case EXPIRED -> "expired";
+                    case WITHDRAWN -> "withdrawn";
+                };
+        var update = db.update(APPROVAL_REQUEST)
+                .set(APPROVAL_REQUEST.STATE, state)
+                .set(APPROVAL_REQUEST.CLOSED_AT, utc(at))
+                .set(APPROVAL_REQUEST.STATEMENT_SEQ, statementSeq)
+                .where(APPROVAL_REQUEST.ID.eq(request));
+        // A person's decision stands: expiry and withdrawal only close what nobody decided.
+        if (outcome == Outcome.EXPIRED || outcome == Outcome.WITHDRAWN) {
+            return update.and(APPROVAL_REQUEST.STATE.eq("pending")).execute() == 1;
+        }
+        update.execute();
+        return true;
+    }
+
+    private static OffsetDateTime utc(Instant at) {
+        return at.atOffset(ZoneOffset.UTC);
+    }
+}

@@ -1,0 +1,222 @@
+package io.vigil.proxy;
+
+import static io.vigil.db.jooq.Tables.APPROVAL_REQUEST;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vigil.db.jooq.tables.records.ApprovalRequestRecord;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A statement policy sends for review waits in the agent's live session until a person decides in
+ * the store (as the web app writes it): approved, it runs as sent and the session goes on; denied,
+ * the agent gets 42501 with the approver's reason; nobody deciding in time denies it; a cancel
+ * ends the wait with 57014; a client that leaves withdraws it. What the client sent after it waits,
+ * in order. A wait is not idleness.
+ */
+class ApprovalHoldIT {
+
+    private static final String POLICY = """
+            {"name": "careful", "rules": [
+              {"name": "review-updates", "effect": "review", "when": "command == 'UpdateStmt'",
+               "message": "updates need a person"}]}""";
+
+    /** Longer than the environment's 3 s idle timeout, short enough to watch expire. */
+    private static final Duration LIMIT = Duration.ofSeconds(5);
+
+    @TempDir
+    static Path dir;
+
+    static TestEnvironment env;
+    static UUID agent;
+
+    @BeforeAll
+    static void start() {
+        env = TestEnvironment.withApprovals(dir.resolve("pg"), LIMIT);
+        agent = env.agent("careful-bot", "owner@example.com", "s3cret-careful");
+        env.policyVersion("careful", POLICY, "enforce");
+    }
+
+    @AfterAll
+    static void stop() {
+        env.close();
+    }
+
+    @BeforeEach
+    void items() throws SQLException {
+        try (Connection c = env.postgres.superuserDataSource("shop").getConnection();
+                Statement s = c.createStatement()) {
+            s.execute("drop table if exists items");
+            s.execute("create table items (id int primary key, n int not null)");
+            s.execute("insert into items select g, 0 from generate_series(1, 3) g");
+            s.execute("grant all on items to " + TestEnvironment.UPSTREAM_ROLE);
+        }
+    }
+
+    private RawClient loggedIn() throws Exception {
+        RawClient client = new RawClient(env.gateway.address().getPort());
+        client.logIn("careful-bot", "s3cret-careful");
+        return client;
+    }
+
+    private static ApprovalRequestRecord pending(String sql) throws InterruptedException {
+        return TestEnvironment.await(
+                () -> env.store
+                        .selectFrom(APPROVAL_REQUEST)
+                        .where(APPROVAL_REQUEST.SQL_TEXT.eq(sql))
+                        .and(APPROVAL_REQUEST.STATE.eq("pending"))
+                        .fetchOne(),
+                r -> r != null);
+    }
+
+    private static ApprovalRequestRecord request(UUID id) {
+        return env.store.fetchSingle(APPROVAL_REQUEST, APPROVAL_REQUEST.ID.eq(id));
+    }
+
+    /** What the web app writes when a person decides. */
+    private static void decide(UUID id, boolean approve, String reason) {
+        env.store
+                .update(APPROVAL_REQUEST)
+                .set(APPROVAL_REQUEST.STATE, approve ? "approved" : "denied")
+                .set(APPROVAL_REQUEST.DECIDED_BY, "approver@example.com")
+                .set(APPROVAL_REQUEST.DECIDED_AT, OffsetDateTime.now())
+                .set(APPROVAL_REQUEST.DECISION_REASON, reason)
+                .where(APPROVAL_REQUEST.ID.eq(id))
+                .execute();
+    }
+
+    private static int n(int id) throws SQLException {
+        try (Connection c = env.postgres.superuserDataSource("shop").getConnection();
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("select n from items where id = " + id)) {
+            rs.next();
+            return rs.getInt(1);
+        }
+    }
+
+    @Test
+    void approvedItRunsAsSentAndWhatWasPipelinedBehindItFollowsInOrder() throws Exception {
+        try (RawClient client = loggedIn()) {
+            client.send(
+                    RawClient.query("update items set n = 7 where id = 1"),
+                    RawClient.query("select n from items where id = 1"));
+            ApprovalRequestRecord request = pending("update items set n = 7 where id = 1");
+            assertThat(request.getHeld()).isTrue();
+            assertThat(request.getRule()).isEqualTo("review-updates");
+            assertThat(request.getRuleMessage()).isEqualTo("updates need a person");
+            assertThat(request.getAgentId()).isEqualTo(agent);
+            Thread.sleep(LIMIT.toMillis() * 3 / 4); // past the 3 s idle timeout: a wait is not idleness
+            assertThat(n(1)).as("nothing reached the target").isZero();
+
+            decide(request.getId(), true, "");
+
+            assertThat(replies(client)).containsExactly("C UPDATE 1", "Z I");
+            assertThat(replies(client)).as("then what followed it").containsExactly("T", "D 7", "C SELECT 1", "Z I");
+            TestEnvironment.await(() -> request(request.getId()).getState(), "released"::equals);
+        }
+        assertThat(n(1)).isEqualTo(7);
+    }
+
+    @Test
+    void deniedTheAgentHearsWhyAndTheSessionGoesOn() throws Exception {
+        try (RawClient client = loggedIn()) {
+            client.send(RawClient.query("update items set n = 8 where id = 2"));
+            ApprovalRequestRecord request = pending("update items set n = 8 where id = 2");
+            decide(request.getId(), false, "not during the freeze");
+
+            List<String> denied = replies(client);
+            assertThat(denied).containsExactly("E 42501 denied by approver@example.com: not during the freeze", "Z I");
+            client.send(RawClient.query("select 1"));
+            assertThat(replies(client)).containsExactly("T", "D 1", "C SELECT 1", "Z I");
+        }
+        assertThat(n(2)).isZero();
+        StatementViewRecordAssert.refused(env.awaitOutcome(agent, "update items set n = 8 where id = 2"));
+    }
+
+    @Test
+    void nobodyDecidingInTimeDeniesIt() throws Exception {
+        try (RawClient client = loggedIn()) {
+            client.send(RawClient.query("update items set n = 9 where id = 3"));
+            UUID id = pending("update items set n = 9 where id = 3").getId();
+            assertThat(replies(client))
+                    .containsExactly("E 42501 nobody approved it within 5 seconds, so it was not run", "Z I");
+            assertThat(request(id).getState()).isEqualTo("expired");
+        }
+        assertThat(n(3)).isZero();
+    }
+
+    @Test
+    void aCancelEndsTheWaitAndALeavingClientWithdrawsIt() throws Exception {
+        try (Connection c = env.connect("careful-bot", "s3cret-careful", "preferQueryMode", "simple");
+                Statement s = c.createStatement()) {
+            CompletableFuture<SQLException> update = CompletableFuture.supplyAsync(() -> {
+                try {
+                    s.executeUpdate("update items set n = 10 where id = 1");
+                    return null;
+                } catch (SQLException e) {
+                    return e;
+                }
+            });
+            UUID id = pending("update items set n = 10 where id = 1").getId();
+            s.cancel();
+            assertThat(update.get().getSQLState()).isEqualTo("57014");
+            TestEnvironment.await(() -> request(id).getState(), "withdrawn"::equals);
+            try (ResultSet rs = s.executeQuery("select 1")) {
+                assertThat(rs.next()).as("the session goes on").isTrue();
+            }
+        }
+
+        UUID gone;
+        try (RawClient client = loggedIn()) {
+            client.send(RawClient.query("update items set n = 11 where id = 1"));
+            gone = pending("update items set n = 11 where id = 1").getId();
+        }
+        TestEnvironment.await(() -> request(gone).getState(), "withdrawn"::equals);
+        decide(gone, true, "too late");
+        Thread.sleep(1_000);
+        assertThat(n(1)).as("an approval after the client left runs nothing").isZero();
+    }
+
+    /** Replies up to ReadyForQuery: type, and for errors SQLSTATE and message, for rows the first value. */
+    private static List<String> replies(RawClient client) throws Exception {
+        List<String> replies = new ArrayList<>();
+        RawClient.Reply reply;
+        do {
+            reply = client.read();
+            byte[] body = reply.body();
+            replies.add(
+                    switch (reply.type()) {
+                        case 'E' -> "E " + reply.field('C') + " " + reply.field('M');
+                        case 'C' -> "C " + new String(body, 0, body.length - 1, StandardCharsets.UTF_8);
+                        case 'Z' -> "Z " + (char) body[0];
+                        case 'D' -> "D " + new String(body, 6, body.length - 6, StandardCharsets.UTF_8);
+                        default -> String.valueOf(reply.type());
+                    });
+        } while (reply.type() != 'Z');
+        return replies.stream().filter(r -> !r.equals("N")).toList();
+    }
+
+    /** What the trail says of a statement a person did not let run. */
+    private static final class StatementViewRecordAssert {
+        static void refused(io.vigil.db.jooq.tables.records.StatementViewRecord record) {
+            assertThat(record.getOutcome()).isEqualTo("refused");
+            assertThat(record.getSqlstate()).isEqualTo("42501");
+            assertThat(record.getErrorMessage()).contains("denied by approver@example.com");
+        }
+    }
+}
