@@ -133,6 +133,50 @@ class ApprovalHoldIT {
     }
 
     @Test
+    void aJdbcBatchWaitsWholeBehindItsHeldStatementAndRunsInOrderOnceApproved() throws Exception {
+        try (Connection c = env.connect("careful-bot", "s3cret-careful", "preferQueryMode", "extended");
+                Statement s = c.createStatement()) {
+            s.execute("create temporary table seen (n int)");
+            s.addBatch("update items set n = 5 where id = 2");
+            s.addBatch("insert into seen select n from items where id = 2");
+            s.addBatch("insert into seen values (6)");
+            CompletableFuture<int[]> batch = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return s.executeBatch();
+                } catch (SQLException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            ApprovalRequestRecord request = pending("update items set n = 5 where id = 2");
+            Thread.sleep(500);
+            assertThat(batch).as("the whole batch waits").isNotDone();
+
+            decide(request.getId(), true, "");
+
+            assertThat(batch.get()).containsExactly(1, 1, 1);
+            List<Integer> seen = new ArrayList<>();
+            try (ResultSet rs = s.executeQuery("select n from seen")) {
+                while (rs.next()) {
+                    seen.add(rs.getInt(1));
+                }
+            }
+            assertThat(seen).as("in order: the insert saw the approved update").containsExactly(5, 6);
+
+            // Approved once: the same statement again waits again.
+            CompletableFuture<SQLException> again = CompletableFuture.supplyAsync(() -> {
+                try {
+                    s.executeUpdate("update items set n = 5 where id = 2");
+                    return null;
+                } catch (SQLException e) {
+                    return e;
+                }
+            });
+            decide(pending("update items set n = 5 where id = 2").getId(), false, "once was enough");
+            assertThat(again.get().getMessage()).contains("once was enough");
+        }
+    }
+
+    @Test
     void deniedTheAgentHearsWhyAndTheSessionGoesOn() throws Exception {
         try (RawClient client = loggedIn()) {
             client.send(RawClient.query("update items set n = 8 where id = 2"));

@@ -361,10 +361,10 @@ final class StatementAuditHandler extends ChannelInboundHandlerAdapter {
                 switch (analysis) {
                     case Refused r when statement.query() -> statements.refuseQuery(statement.sql(), r);
                     case Understood u when statement.query() -> statements.query(u, mayHold());
-                    default -> statements.parse(statement.preparedName(), statement.sql(), analysis);
+                    default -> statements.parse(statement.preparedName(), statement.sql(), analysis, mayHold());
                 };
         if (forwarding.held() != null) {
-            holdForApproval(ctx, statement, (Understood) analysis, forwarding.held());
+            holdForApproval(ctx, statement, analysis, forwarding.held());
             return;
         }
         go(ctx, statement, forwarding);
@@ -442,9 +442,9 @@ final class StatementAuditHandler extends ChannelInboundHandlerAdapter {
     }
 
     /**
-     * Whether a statement policy sends for review may wait here for a person: a simple Query that
-     * the target would run alone, outside any transaction (a transaction's locks are never held
-     * while a person decides), if approvals are on.
+     * Whether a statement policy sends for review may wait here for a person: a simple Query, or the
+     * Parse that begins a pipeline, that the target would run outside any transaction (a
+     * transaction's locks are never held while a person decides), if approvals are on.
      */
     private boolean mayHold() {
         StatementTracker statements = session.statements();
@@ -466,7 +466,8 @@ final class StatementAuditHandler extends ChannelInboundHandlerAdapter {
      * </pre>
      */
     private void holdForApproval(
-            ChannelHandlerContext ctx, Statement statement, Understood understood, Verdict.Review review) {
+            ChannelHandlerContext ctx, Statement statement, SqlAnalysis analysis, Verdict.Review review) {
+        Understood understood = (Understood) analysis;
         awaitingApproval = statement.frame();
         session.clientReads().pause(ReadPause.Reason.APPROVAL);
         Instant now = clock.instant();
@@ -489,7 +490,7 @@ final class StatementAuditHandler extends ChannelInboundHandlerAdapter {
                 true,
                 now,
                 now.plus(approvalLimit));
-        Hold hold = new Hold(request, end -> settled(ctx, statement, understood, request, end));
+        Hold hold = new Hold(request, end -> settled(ctx, statement, analysis, request, end));
         session.hold(hold);
         ScheduledFuture<?> expiry =
                 ctx.executor().schedule(() -> expire(ctx, hold), approvalLimit.toMillis(), TimeUnit.MILLISECONDS);
@@ -543,7 +544,7 @@ final class StatementAuditHandler extends ChannelInboundHandlerAdapter {
     private void settled(
             ChannelHandlerContext ctx,
             Statement statement,
-            Understood understood,
+            SqlAnalysis analysis,
             ApprovalDesk.Request request,
             Hold.End end) {
         awaitingApproval = null;
@@ -560,8 +561,14 @@ final class StatementAuditHandler extends ChannelInboundHandlerAdapter {
             switch (end) {
                 case Hold.Decided d
                 when d.decision() != null && d.decision().approved() -> {
-                    session.statements().approveNext();
-                    go(ctx, statement, session.statements().query(understood, false));
+                    StatementTracker statements = session.statements();
+                    statements.approveNext();
+                    go(
+                            ctx,
+                            statement,
+                            statement.query()
+                                    ? statements.query((Understood) analysis, false)
+                                    : statements.parse(statement.preparedName(), statement.sql(), analysis, false));
                     closeRequest(request, ApprovalDesk.Outcome.RELEASED);
                 }
                 case Hold.Decided d -> {
@@ -618,7 +625,13 @@ final class StatementAuditHandler extends ChannelInboundHandlerAdapter {
             String message) {
         // Recorded as understood (its secrets redacted), as the approver saw it.
         Refused refused = new Refused(sqlState, message, 0, request.sql());
-        go(ctx, statement, session.statements().refuseQuery(statement.sql(), refused));
+        StatementTracker statements = session.statements();
+        go(
+                ctx,
+                statement,
+                statement.query()
+                        ? statements.refuseQuery(statement.sql(), refused)
+                        : statements.parse(statement.preparedName(), statement.sql(), refused));
     }
 
     private void closeRequest(ApprovalDesk.Request request, ApprovalDesk.Outcome outcome) {

@@ -165,6 +165,8 @@ public final class StatementTracker {
         private long resolvedAt = -1;
         /** What policy said of it at Parse; null if not judged. */
         Judgement judgement;
+        /** How many more times it runs although policy sends it for review: a person approved it. */
+        int approvedRuns;
 
         Prepared(String sql, StatementShape shape, Refused refusal) {
             this.sql = sql;
@@ -215,8 +217,9 @@ public final class StatementTracker {
     private boolean approvedNext;
 
     /**
-     * The next simple Query given was approved by a person: judged again (policies and the catalog
-     * may have changed while it waited), it runs unless something now denies it.
+     * The next simple Query or Parse given was approved by a person: judged again (policies and the
+     * catalog may have changed while it waited), it runs unless something now denies it (a Parse's
+     * statement, at its first Execute).
      */
     public void approveNext() {
         approvedNext = true;
@@ -340,6 +343,18 @@ public final class StatementTracker {
      * or stopped one is recorded now, as refused (what follows it up to Sync is then skipped).
      */
     public Forwarding parse(String statement, String sql, SqlAnalysis analysis) {
+        return parse(statement, sql, analysis, false);
+    }
+
+    /**
+     * @param mayHold whether a Parse policy sends for review may wait in the session for a person
+     *     (then it comes back {@link Forwarding#held}, nothing of it kept, to be given again once
+     *     decided); else it is refused. Approved, the statement may run once: its first Execute.
+     */
+    public Forwarding parse(String statement, String sql, SqlAnalysis analysis, boolean mayHold) {
+        boolean approved = approvedNext;
+        approvedNext = false;
+        boolean batchBefore = midBatch;
         midBatch = true;
         if (analysis instanceof Refused refused) {
             String recorded = refused.recorded(sql);
@@ -362,7 +377,12 @@ public final class StatementTracker {
         Verdict verdict =
                 shape == null || judge == null ? UNJUDGED : judge.judge(prepared.resolved(relations), "extended");
         prepared.judgement = judgement(verdict);
-        if (verdict.severity() > 0) {
+        if (verdict instanceof Verdict.Review review && approved) {
+            prepared.approvedRuns = 1;
+        } else if (verdict instanceof Verdict.Review review && mayHold) {
+            midBatch = batchBefore; // it has not gone
+            return new Forwarding(List.of(), null, null, review);
+        } else if (verdict.severity() > 0) {
             Refused refusal = stopped(verdict);
             preparedStatements.put(statement, new Prepared(recorded, null, refusal));
             return new Forwarding(refuse(recorded, Protocol.EXTENDED, refusal, prepared.judgement), refusal);
@@ -396,7 +416,9 @@ public final class StatementTracker {
             // Judged again as it runs now: the policies, the catalog or the path may have changed
             // since its Parse (a client's statement cache keeps a Parse for the whole session).
             Verdict verdict = judge.judge(resolved, "extended");
-            if (verdict.severity() > 0) {
+            if (verdict instanceof Verdict.Review && prepared.approvedRuns > 0) {
+                prepared.approvedRuns--; // once, as approved
+            } else if (verdict.severity() > 0) {
                 return refuseExecute(prepared, verdict);
             }
             StatementStarted started = start(prepared.sql(), Protocol.EXTENDED, resolved, p.parameters(), verdict);
