@@ -1,6 +1,7 @@
 package io.vigil.proxy;
 
 import static io.vigil.db.jooq.Tables.APPROVAL_REQUEST;
+import static io.vigil.db.jooq.Tables.PERSON_ACTION;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vigil.db.jooq.tables.records.ApprovalRequestRecord;
@@ -84,6 +85,18 @@ class ApprovalHoldIT {
                 r -> r != null);
     }
 
+    /** What the trail keeps of Vigil's actions on a request, in order. */
+    private static List<String> actions(UUID request) {
+        return env.store
+                .select(PERSON_ACTION.ACTION)
+                .from(PERSON_ACTION)
+                .where(PERSON_ACTION.SUBJECT_ID.eq(request))
+                .and(PERSON_ACTION.ACTOR.eq("vigil"))
+                .and(PERSON_ACTION.DETAIL.notContains("items"))
+                .orderBy(PERSON_ACTION.ACTED_AT)
+                .fetch(PERSON_ACTION.ACTION);
+    }
+
     private static ApprovalRequestRecord request(UUID id) {
         return env.store.fetchSingle(APPROVAL_REQUEST, APPROVAL_REQUEST.ID.eq(id));
     }
@@ -111,11 +124,13 @@ class ApprovalHoldIT {
 
     @Test
     void approvedItRunsAsSentAndWhatWasPipelinedBehindItFollowsInOrder() throws Exception {
+        UUID id;
         try (RawClient client = loggedIn()) {
             client.send(
                     RawClient.query("update items set n = 7 where id = 1"),
                     RawClient.query("select n from items where id = 1"));
             ApprovalRequestRecord request = pending("update items set n = 7 where id = 1");
+            id = request.getId();
             assertThat(request.getHeld()).isTrue();
             assertThat(request.getRule()).isEqualTo("review-updates");
             assertThat(request.getRuleMessage()).isEqualTo("updates need a person");
@@ -130,6 +145,9 @@ class ApprovalHoldIT {
             TestEnvironment.await(() -> request(request.getId()).getState(), "released"::equals);
         }
         assertThat(n(1)).isEqualTo(7);
+        assertThat(TestEnvironment.<List<String>>await(() -> actions(id), a -> a.size() == 2))
+                .as("the trail keeps the request and its release, without the statement's text")
+                .containsExactly("approval.request", "approval.released");
     }
 
     @Test
@@ -200,6 +218,8 @@ class ApprovalHoldIT {
             assertThat(replies(client))
                     .containsExactly("E 42501 nobody approved it within 5 seconds, so it was not run", "Z I");
             assertThat(request(id).getState()).isEqualTo("expired");
+            assertThat(TestEnvironment.<List<String>>await(() -> actions(id), a -> a.size() == 2))
+                    .containsExactly("approval.request", "approval.expired");
         }
         assertThat(n(3)).isZero();
     }

@@ -5,6 +5,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.ReferenceCountUtil;
 import io.vigil.proxy.approval.ApprovalDesk;
 import io.vigil.proxy.audit.AuditEvent;
+import io.vigil.proxy.audit.AuditSink;
 import io.vigil.proxy.directory.AgentLogin;
 import io.vigil.proxy.policy.RowCap;
 import io.vigil.proxy.policy.Verdict;
@@ -87,6 +88,7 @@ final class StatementAuditHandler extends ChannelInboundHandlerAdapter {
     private final ApprovalDesk approvals;
 
     private final Duration approvalLimit;
+    private final AuditSink audit;
     private final Executor blocking;
     private final InstantSource clock;
     /** A statement waits for a person: what follows waits with it. */
@@ -99,7 +101,7 @@ final class StatementAuditHandler extends ChannelInboundHandlerAdapter {
     private boolean awaitingCount;
 
     StatementAuditHandler(Session session, SqlAnalyzer analyzer) {
-        this(session, analyzer, null, Duration.ZERO, Runnable::run, InstantSource.system());
+        this(session, analyzer, null, Duration.ZERO, null, Runnable::run, InstantSource.system());
     }
 
     StatementAuditHandler(Session session, GatewayContext context) {
@@ -108,6 +110,7 @@ final class StatementAuditHandler extends ChannelInboundHandlerAdapter {
                 context.analyzer(),
                 context.approvals(),
                 context.approvalLimit(),
+                context.audit(),
                 context.blocking(),
                 context.clock());
     }
@@ -117,12 +120,14 @@ final class StatementAuditHandler extends ChannelInboundHandlerAdapter {
             SqlAnalyzer analyzer,
             ApprovalDesk approvals,
             Duration approvalLimit,
+            AuditSink audit,
             Executor blocking,
             InstantSource clock) {
         this.session = session;
         this.analyzer = analyzer;
         this.approvals = approvals;
         this.approvalLimit = approvalLimit;
+        this.audit = audit;
         this.blocking = blocking;
         this.clock = clock;
     }
@@ -492,6 +497,14 @@ final class StatementAuditHandler extends ChannelInboundHandlerAdapter {
                 now.plus(approvalLimit));
         Hold hold = new Hold(request, end -> settled(ctx, statement, analysis, request, end));
         session.hold(hold);
+        if (!recordAction(
+                request,
+                "approval.request",
+                "waits in session " + session.id() + " for a person, up to " + approvalLimit.toSeconds() + " s: policy "
+                        + review.policy() + " v" + review.version() + ", rule " + review.rule())) {
+            ctx.executor().execute(() -> hold.settle(new Hold.Unfiled()));
+            return;
+        }
         ScheduledFuture<?> expiry =
                 ctx.executor().schedule(() -> expire(ctx, hold), approvalLimit.toMillis(), TimeUnit.MILLISECONDS);
         blocking.execute(() -> {
@@ -579,13 +592,15 @@ final class StatementAuditHandler extends ChannelInboundHandlerAdapter {
                     refuseHeld(ctx, statement, request, SqlState.INSUFFICIENT_PRIVILEGE, "denied by " + by + why);
                     closeRequest(request, ApprovalDesk.Outcome.REFUSED);
                 }
-                case Hold.Expired e ->
+                case Hold.Expired e -> {
+                    recordAction(request, "approval.expired", "nobody decided in time: denied");
                     refuseHeld(
                             ctx,
                             statement,
                             request,
                             SqlState.INSUFFICIENT_PRIVILEGE,
                             "nobody approved it within " + minutes + ", so it was not run");
+                }
                 case Hold.Cancelled c -> {
                     refuseHeld(
                             ctx,
@@ -634,7 +649,33 @@ final class StatementAuditHandler extends ChannelInboundHandlerAdapter {
                         : statements.parse(statement.preparedName(), statement.sql(), refused));
     }
 
+    /**
+     * Keeps what Vigil did with a request in the trail, as an action of its own (its own chain, like
+     * a person's action in the web app): never the statement's text or values.
+     */
+    private boolean recordAction(ApprovalDesk.Request request, String action, String detail) {
+        AuditEvent.PersonActed event = new AuditEvent.PersonActed(
+                UUID.randomUUID(),
+                clock.instant(),
+                "vigil",
+                action,
+                "approval",
+                request.id(),
+                session.agent().name(),
+                detail);
+        return audit.record(new io.vigil.proxy.audit.TrailChain().link(event));
+    }
+
     private void closeRequest(ApprovalDesk.Request request, ApprovalDesk.Outcome outcome) {
+        recordAction(
+                request,
+                "approval." + outcome.name().toLowerCase(java.util.Locale.ROOT),
+                switch (outcome) {
+                    case RELEASED -> "approved: sent to the target";
+                    case REFUSED -> "denied: the agent was told why";
+                    case EXPIRED -> "nobody decided in time: denied";
+                    case WITHDRAWN -> "withdrawn: the client cancelled it or left";
+                });
         Instant at = clock.instant();
         blocking.execute(() -> {
             try {
