@@ -195,7 +195,7 @@ class GuardrailIT {
                 assertThat(held.getMessage())
                         .as(call)
                         .contains("rule 'review-user-functions'")
-                        .contains("approvals are not available yet");
+                        .contains("only a statement sent on its own, outside a transaction, can wait for a person");
             }
             try (ResultSet rs = s.executeQuery("select upper('x'), pg_catalog.lower('Y'), count(*) from orders")) {
                 rs.next();

@@ -33,7 +33,10 @@ public sealed interface Verdict {
         }
     }
 
-    /** Waits for a person's approval (until approvals exist, refused with a message that says so). */
+    /**
+     * Waits for a person's approval: in the session, when it is sent on its own outside a
+     * transaction and approvals are on; else refused, saying so.
+     */
     record Review(String policy, long version, String rule, String message) implements Verdict {
         @Override
         public int severity() {
@@ -57,7 +60,8 @@ public sealed interface Verdict {
             case Deny d -> "denied by Vigil policy '" + d.policy() + "', rule '" + d.rule() + "': " + d.message();
             case Review r ->
                 "needs a person's approval under Vigil policy '" + r.policy() + "', rule '" + r.rule() + "': "
-                        + r.message() + " (approvals are not available yet, so it was not run)";
+                        + r.message() + " (not run: only a statement sent on its own, outside a transaction, can wait"
+                        + " for a person)";
         };
     }
 

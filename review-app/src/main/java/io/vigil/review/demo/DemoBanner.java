@@ -80,6 +80,15 @@ class DemoBanner {
         b.append(
                 "    Guardrails: the gateway enforces the 'baseline' policy. In that session, try\n"
                         + "      drop table orders;    -- denied by Vigil (42501, rule no-drop): it never reaches the database\n");
+        b.append("    Approvals: an UPDATE of every row waits in the agent's session for a person. As analytics-etl:\n")
+                .append("      PGPASSWORD='")
+                .append(agents.secretOf("analytics-etl"))
+                .append("' psql \"host=127.0.0.1 port=")
+                .append(port)
+                .append(" dbname=shop user=analytics-etl\" -c \"update orders set status = status\"\n")
+                .append("      then, signed in as approver, approve or deny it at ")
+                .append(properties.publicUrl())
+                .append("/approvals (undecided, it is denied after 5 minutes)\n");
         workload.ifAvailable(
                 client -> b.append("\n  Connect as the CI job, with a workload token from the built-in provider"
                                 + " (acting for a person, on a task):\n    TOKEN=$(curl -s -u ")

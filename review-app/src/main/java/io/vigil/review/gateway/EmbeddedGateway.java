@@ -6,6 +6,7 @@ import io.vigil.proxy.GatewayConfig;
 import io.vigil.proxy.SelfSignedCertificate;
 import io.vigil.proxy.TlsSettings;
 import io.vigil.proxy.directory.JooqAgentDirectory;
+import io.vigil.proxy.directory.JooqApprovalDesk;
 import io.vigil.proxy.directory.JooqPolicyStore;
 import io.vigil.proxy.directory.SecretBox;
 import io.vigil.proxy.identity.WorkloadIdentity;
@@ -61,6 +62,7 @@ public class EmbeddedGateway implements SmartLifecycle {
                 config,
                 new JooqAgentDirectory(store, credentials, InstantSource.system()),
                 new JooqPolicyStore(store),
+                new JooqApprovalDesk(store),
                 trail.sink());
     }
 

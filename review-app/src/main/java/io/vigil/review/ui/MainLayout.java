@@ -13,6 +13,7 @@ import io.vigil.review.security.CurrentViewer;
 import io.vigil.review.security.Role;
 import io.vigil.review.security.Viewer;
 import jakarta.annotation.security.PermitAll;
+import java.util.List;
 import java.util.stream.Collectors;
 
 /** The frame around every page: navigation, who is signed in, and signing out. */
@@ -21,7 +22,10 @@ public class MainLayout extends AppLayout {
 
     private static final long serialVersionUID = 1L;
 
-    MainLayout(CurrentViewer currentViewer, AuthenticationContext authentication) {
+    /** How often the navigation's figures are read again. */
+    private static final int COUNT_MILLIS = 5_000;
+
+    MainLayout(CurrentViewer currentViewer, AuthenticationContext authentication, List<NavCount> counts) {
         Viewer viewer = currentViewer.get();
         Span title = new Span("Vigil");
         title.getStyle().set("font-weight", "600").set("font-size", "var(--lumo-font-size-l)");
@@ -47,10 +51,41 @@ public class MainLayout extends AppLayout {
         nav.addItem(new SideNavItem("Sessions", "sessions"));
         nav.addItem(new SideNavItem("Targets", "targets"));
         nav.addItem(new SideNavItem("Policies", "policies"));
+        SideNavItem approvals = new SideNavItem("Approvals", "approvals");
+        approvals.setId("nav-approvals");
+        nav.addItem(approvals);
+        counts.stream()
+                .filter(c -> c.path().equals("approvals"))
+                .findFirst()
+                .ifPresent(count -> showCount(approvals, count));
         if (viewer.has(Role.AUDITOR) || viewer.has(Role.ADMIN)) {
             nav.addItem(new SideNavItem("Evidence", "evidence"));
         }
         nav.addItem(new SideNavItem("People", "people"));
         addToDrawer(nav);
+    }
+
+    /** Shows what waits at {@code item}, read now and then while the page is open. */
+    private void showCount(SideNavItem item, NavCount count) {
+        Span badge = new Span();
+        badge.getElement().getThemeList().add("badge contrast pill small");
+        badge.setId("nav-count-" + count.path());
+        Runnable read = () -> {
+            int n = count.count();
+            badge.setText(String.valueOf(n));
+            badge.setVisible(n > 0);
+        };
+        read.run();
+        item.setSuffixComponent(badge);
+        addAttachListener(attach -> {
+            attach.getUI().setPollInterval(Math.min(pollInterval(attach.getUI()), COUNT_MILLIS));
+            var listening = attach.getUI().addPollListener(poll -> read.run());
+            addDetachListener(detach -> listening.remove());
+        });
+    }
+
+    private static int pollInterval(com.vaadin.flow.component.UI ui) {
+        int interval = ui.getPollInterval();
+        return interval > 0 ? interval : Integer.MAX_VALUE;
     }
 }

@@ -1,0 +1,144 @@
+package io.vigil.review;
+
+import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
+import static io.vigil.db.jooq.Tables.APPROVAL_REQUEST;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.microsoft.playwright.Page;
+import io.vigil.review.approvals.ApprovalService;
+import io.vigil.review.security.Role;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.security.access.AccessDeniedException;
+
+/**
+ * The demo's baseline sends an UPDATE of every row for review: the agent's statement waits in its
+ * session while an approver, in a real browser, sees it on the Approvals page (updated without a
+ * reload, counted in the navigation) and approves it (it runs, as sent) or denies it with a reason
+ * (the agent is told). Nobody decides a statement of an agent that is them.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.DEFINED_PORT)
+class ApprovalsPageIT extends DemoStack {
+
+    private static final String EVERY_ROW = "update orders set status = status";
+
+    @Autowired
+    ApprovalService approvals;
+
+    /** Sends {@code sql} as analytics-etl, whose role may update orders; returns its update count. */
+    private CompletableFuture<Object> sendAsAnalytics(String sql) {
+        return CompletableFuture.supplyAsync(() -> {
+            String url = "jdbc:postgresql://127.0.0.1:" + gateway.address().getPort() + "/shop";
+            try (Connection c = DriverManager.getConnection(url, "analytics-etl", agents.secretOf("analytics-etl"));
+                    Statement s = c.createStatement()) {
+                return s.executeUpdate(sql);
+            } catch (SQLException e) {
+                return e;
+            }
+        });
+    }
+
+    private UUID awaitPending(String sql) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        UUID id;
+        while ((id = store.select(APPROVAL_REQUEST.ID)
+                        .from(APPROVAL_REQUEST)
+                        .where(APPROVAL_REQUEST.SQL_TEXT.eq(sql))
+                        .and(APPROVAL_REQUEST.STATE.eq("pending"))
+                        .fetchOne(APPROVAL_REQUEST.ID))
+                == null) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("no request for approval within 10 s: " + sql);
+            }
+            Thread.sleep(50);
+        }
+        return id;
+    }
+
+    @Test
+    void anApproverApprovesAHeldStatementInTheBrowserAndItRuns() throws Exception {
+        try (Page page = signedIn("approver", Role.APPROVER)) {
+            page.navigate(BASE_URL + "/approvals");
+            assertThat(page.locator("#approval-requests")).containsText("Nothing waits for approval.");
+
+            CompletableFuture<Object> update = sendAsAnalytics(EVERY_ROW);
+            UUID id = awaitPending(EVERY_ROW);
+            // Shown without a reload, counted in the navigation.
+            assertThat(page.locator("#request-" + id)).containsText("analytics-etl on shop");
+            assertThat(page.locator("#request-" + id)).containsText("rule 'review-unbounded-update'");
+            assertThat(page.locator("#request-" + id + " .statement")).hasText(EVERY_ROW);
+            assertThat(page.locator("#nav-count-approvals")).hasText("1");
+            Path shots = Path.of("target/screenshots");
+            Files.createDirectories(shots);
+            for (int width : new int[] {1366, 1920}) {
+                page.setViewportSize(width, width == 1366 ? 768 : 1080);
+                page.screenshot(new Page.ScreenshotOptions()
+                        .setPath(shots.resolve("approver-approvals-" + width + ".png"))
+                        .setFullPage(true));
+            }
+            org.assertj.core.api.Assertions.assertThat(update)
+                    .as("the agent waits")
+                    .isNotDone();
+
+            page.locator("#request-" + id + " .approve").click();
+
+            org.assertj.core.api.Assertions.assertThat(update.get())
+                    .as("it ran, as sent")
+                    .isEqualTo(5000);
+            assertThat(page.locator("#approval-requests")).containsText("Nothing waits for approval.");
+            awaitShipped(io.vigil.db.jooq.Tables.PERSON_ACTION
+                    .ACTION
+                    .eq("approval.approve")
+                    .and(io.vigil.db.jooq.Tables.PERSON_ACTION.SUBJECT_ID.eq(id))
+                    .and(io.vigil.db.jooq.Tables.PERSON_ACTION.ACTOR.eq("approver")));
+        }
+    }
+
+    @Test
+    void deniedTheAgentIsToldTheApproversReason() throws Exception {
+        String sql = "update orders set status = status where true";
+        try (Page page = signedIn("approver", Role.APPROVER)) {
+            CompletableFuture<Object> update = sendAsAnalytics(sql);
+            UUID id = awaitPending(sql);
+            page.navigate(BASE_URL + "/approvals");
+            page.locator("#request-" + id + " vaadin-text-field input").fill("not during the freeze");
+            page.locator("#request-" + id + " .deny").click();
+
+            Object denied = update.get();
+            org.assertj.core.api.Assertions.assertThat(denied).isInstanceOf(SQLException.class);
+            org.assertj.core.api.Assertions.assertThat(((SQLException) denied).getSQLState())
+                    .isEqualTo("42501");
+            org.assertj.core.api.Assertions.assertThat(((SQLException) denied).getMessage())
+                    .contains("denied by approver: not during the freeze");
+        }
+    }
+
+    @Test
+    void nobodyDecidesAStatementOfAnAgentThatIsThemAndTheAttemptIsRecorded() throws Exception {
+        String sql = "update orders set status = status where 1 = 1";
+        CompletableFuture<Object> update = sendAsAnalytics(sql);
+        UUID id = awaitPending(sql);
+        signIn("analytics-etl", Role.APPROVER);
+        assertThatThrownBy(() -> approvals.approve(id, "")).isInstanceOf(AccessDeniedException.class);
+        awaitShipped(io.vigil.db.jooq.Tables.PERSON_ACTION
+                .ACTION
+                .eq("approval.refused")
+                .and(io.vigil.db.jooq.Tables.PERSON_ACTION.SUBJECT_ID.eq(id)));
+        signIn("owner", Role.OWNER);
+        assertThatThrownBy(() -> approvals.deny(id, "")).isInstanceOf(AccessDeniedException.class);
+        signIn("approver", Role.APPROVER);
+        approvals.deny(id, "separation of duties test");
+        org.assertj.core.api.Assertions.assertThat(update.get()).isInstanceOf(SQLException.class);
+    }
+}
