@@ -195,6 +195,39 @@ class ApprovalHoldIT {
     }
 
     @Test
+    void whatArrivedWhileAHeldParseWasReadWaitsWithItAndTheApprovalIsForItsValuesInItsPipeline() throws Exception {
+        // Long enough to be parsed on a parser thread: the Bind, Execute and Sync wait meanwhile.
+        String sql = "update items set n = $1 where id = 1 /* " + "x".repeat(5_000) + " */";
+        try (RawClient client = loggedIn()) {
+            client.send(RawClient.parse(sql), RawClient.bind("4"), RawClient.execute(0), RawClient.sync());
+            UUID id = TestEnvironment.await(
+                            () -> env.store
+                                    .selectFrom(APPROVAL_REQUEST)
+                                    .where(APPROVAL_REQUEST.STATE.eq("pending"))
+                                    .and(APPROVAL_REQUEST.SQL_TEXT.startsWith("update items set n = $1"))
+                                    .fetchOne(),
+                            r -> r != null)
+                    .getId();
+            assertThat(request(id).getParameters())
+                    .as("the values the approver sees")
+                    .containsExactly("4");
+            Thread.sleep(500);
+            assertThat(n(1)).as("nothing of the pipeline reached the target").isZero();
+
+            decide(id, true, "");
+            assertThat(replies(client)).containsExactly("1", "2", "C UPDATE 1", "Z I");
+            assertThat(n(1)).isEqualTo(4);
+
+            // Another run of the same statement, in a pipeline of its own: not what was approved.
+            client.send(RawClient.bind("5"), RawClient.execute(0), RawClient.sync());
+            assertThat(replies(client))
+                    .as("refused: an approval is for its own pipeline and values")
+                    .anyMatch(reply -> reply.startsWith("E 42501 needs a person's approval"));
+        }
+        assertThat(n(1)).isEqualTo(4);
+    }
+
+    @Test
     void deniedTheAgentHearsWhyAndTheSessionGoesOn() throws Exception {
         try (RawClient client = loggedIn()) {
             client.send(RawClient.query("update items set n = 8 where id = 2"));

@@ -182,6 +182,49 @@ final class RawClient implements AutoCloseable {
         return message('Q', (sql + "\0").getBytes(StandardCharsets.UTF_8));
     }
 
+    /** Parse of the unnamed statement, without parameter types. */
+    static byte[] parse(String sql) {
+        byte[] text = (sql + "\0").getBytes(StandardCharsets.UTF_8);
+        return message(
+                'P',
+                ByteBuffer.allocate(1 + text.length + 2)
+                        .put((byte) 0)
+                        .put(text)
+                        .putShort((short) 0)
+                        .array());
+    }
+
+    /** Bind of the unnamed portal to the unnamed statement, with text values (null: NULL), results in text. */
+    static byte[] bind(String... values) {
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        body.writeBytes(new byte[] {0, 0, 0, 0});
+        body.writeBytes(ByteBuffer.allocate(2).putShort((short) values.length).array());
+        for (String value : values) {
+            if (value == null) {
+                body.writeBytes(ByteBuffer.allocate(4).putInt(-1).array());
+            } else {
+                byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
+                body.writeBytes(ByteBuffer.allocate(4).putInt(bytes.length).array());
+                body.writeBytes(bytes);
+            }
+        }
+        body.writeBytes(new byte[] {0, 0});
+        return message('B', body.toByteArray());
+    }
+
+    /** Execute of the unnamed portal, up to {@code maxRows} rows (0: all). */
+    static byte[] execute(int maxRows) {
+        return message('E', ByteBuffer.allocate(5).put((byte) 0).putInt(maxRows).array());
+    }
+
+    static byte[] sync() {
+        return message('S', new byte[0]);
+    }
+
+    static byte[] flush() {
+        return message('H', new byte[0]);
+    }
+
     static byte[] message(char type, byte[] body) {
         return ByteBuffer.allocate(5 + body.length)
                 .put((byte) type)

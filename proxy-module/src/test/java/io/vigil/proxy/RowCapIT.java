@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.vigil.db.jooq.tables.records.StatementViewRecord;
-import java.io.ByteArrayOutputStream;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.BatchUpdateException;
@@ -390,31 +388,26 @@ class RowCapIT {
     }
 
     private static byte[] parse(String sql) {
-        ByteArrayOutputStream body = new ByteArrayOutputStream();
-        body.writeBytes(new byte[] {0});
-        body.writeBytes((sql + "\0").getBytes(StandardCharsets.UTF_8));
-        body.writeBytes(new byte[] {0, 0});
-        return RawClient.message('P', body.toByteArray());
+        return RawClient.parse(sql);
     }
 
     private static byte[] bind() {
-        return RawClient.message('B', new byte[] {0, 0, 0, 0, 0, 0, 0, 0});
+        return RawClient.bind();
     }
 
     private static byte[] execute() {
-        return execute(0);
+        return RawClient.execute(0);
     }
 
     private static byte[] execute(int maxRows) {
-        return RawClient.message(
-                'E', ByteBuffer.allocate(5).put((byte) 0).putInt(maxRows).array());
+        return RawClient.execute(maxRows);
     }
 
     private static byte[] flush() {
-        return RawClient.message('H', new byte[0]);
+        return RawClient.flush();
     }
 
     private static byte[] sync() {
-        return RawClient.message('S', new byte[0]);
+        return RawClient.sync();
     }
 }

@@ -78,6 +78,7 @@ class ApprovalsPageIT extends DemoStack {
             assertThat(page.locator("#request-" + id)).containsText("analytics-etl on shop");
             assertThat(page.locator("#request-" + id)).containsText("rule 'review-unbounded-update'");
             assertThat(page.locator("#request-" + id + " .statement")).hasText(EVERY_ROW);
+            page.navigate(BASE_URL + "/approvals");
             assertThat(page.locator("#nav-count-approvals")).hasText("1");
             Path shots = Path.of("target/screenshots");
             Files.createDirectories(shots);

@@ -27,7 +27,9 @@ public interface ApprovalDesk {
     /**
      * A statement waiting for a person.
      *
-     * @param sql the statement as the trail records it (secret literals redacted)
+     * @param onBehalfOf the person the agent's token says it acts for, "" if none (nobody approves
+     *     their own)
+     * @param sql the statement as sent (one whose text holds a secret is never held)
      * @param parameters its bound values as recorded, null if none or only their hash is kept
      * @param binding what an approval is for: SHA-256 over the agent, the text, the values and the
      *     session's state
@@ -39,6 +41,8 @@ public interface ApprovalDesk {
             UUID sessionId,
             UUID agentId,
             UUID targetId,
+            String onBehalfOf,
+            String task,
             String policy,
             long policyVersion,
             String rule,

@@ -28,6 +28,8 @@ public final class JooqApprovalDesk implements ApprovalDesk {
                 .set(APPROVAL_REQUEST.SESSION_ID, r.sessionId())
                 .set(APPROVAL_REQUEST.AGENT_ID, r.agentId())
                 .set(APPROVAL_REQUEST.TARGET_ID, r.targetId())
+                .set(APPROVAL_REQUEST.ON_BEHALF_OF, r.onBehalfOf())
+                .set(APPROVAL_REQUEST.TASK, r.task())
                 .set(APPROVAL_REQUEST.POLICY, r.policy())
                 .set(APPROVAL_REQUEST.POLICY_VERSION, (int) r.policyVersion())
                 .set(APPROVAL_REQUEST.RULE, r.rule())
@@ -79,8 +81,12 @@ public final class JooqApprovalDesk implements ApprovalDesk {
                 .set(APPROVAL_REQUEST.STATEMENT_SEQ, statementSeq)
                 .where(APPROVAL_REQUEST.ID.eq(request));
         // A person's decision stands: expiry and withdrawal only close what nobody decided.
-        if (outcome == Outcome.EXPIRED || outcome == Outcome.WITHDRAWN) {
+        if (outcome == Outcome.EXPIRED) {
             return update.and(APPROVAL_REQUEST.STATE.eq("pending")).execute() == 1;
+        }
+        if (outcome == Outcome.WITHDRAWN) {
+            // An approval nobody is left to run stands as withdrawn (who approved it stays said).
+            return update.and(APPROVAL_REQUEST.STATE.in("pending", "approved")).execute() == 1;
         }
         update.execute();
         return true;

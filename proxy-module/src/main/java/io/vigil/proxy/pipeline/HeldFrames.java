@@ -29,6 +29,11 @@ final class HeldFrames {
         return frames.isEmpty();
     }
 
+    /** The frames held, oldest first, still held: to look at, not to take. */
+    Iterable<PgFrame> frames() {
+        return frames;
+    }
+
     int size() {
         return frames.size();
     }

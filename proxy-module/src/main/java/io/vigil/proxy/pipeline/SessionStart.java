@@ -270,6 +270,7 @@ final class SessionStart {
                                 login.searchPath()),
                         judge),
                 context.audit());
+        session.actingFor(onBehalfOf, task);
         this.session = session;
         if (!session.record(new SessionOpened(
                 session.id(),

@@ -1,5 +1,6 @@
 package io.vigil.proxy.pipeline;
 
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.ReferenceCountUtil;
@@ -39,6 +40,7 @@ import java.time.Instant;
 import java.time.InstantSource;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -93,6 +95,10 @@ final class StatementAuditHandler extends ChannelInboundHandlerAdapter {
     private final InstantSource clock;
     /** A statement waits for a person: what follows waits with it. */
     private PgFrame awaitingApproval;
+    /** An approved statement on its way: what became of it is said to the store once it is judged again. */
+    private ApprovalDesk.Request releasing;
+    /** The request's filing, which its closing follows (the two run on other threads). */
+    private CompletableFuture<Void> filed = CompletableFuture.completedFuture(null);
     /** Frames that arrived while the gateway waited on something before them; kept in order. */
     private final HeldFrames held = new HeldFrames();
     /** A statement is being parsed, or a reply of the gateway's own waits: hold what follows. */
@@ -172,6 +178,7 @@ final class StatementAuditHandler extends ChannelInboundHandlerAdapter {
         try {
             while (!waiting
                     && !awaitingCount
+                    && awaitingApproval == null
                     && !held.isEmpty()
                     && ctx.channel().isActive()) {
                 inspectReleasingOnFailure(ctx, held.next());
@@ -372,6 +379,20 @@ final class StatementAuditHandler extends ChannelInboundHandlerAdapter {
             holdForApproval(ctx, statement, analysis, forwarding.held());
             return;
         }
+        if (releasing != null) {
+            // Judged again once approved: it goes, or something now stops it.
+            ApprovalDesk.Request approved = releasing;
+            releasing = null;
+            Long seq = forwarding.events().stream()
+                    .filter(AuditEvent.StatementStarted.class::isInstance)
+                    .map(e -> ((AuditEvent.StatementStarted) e).seq())
+                    .findFirst()
+                    .orElse(null);
+            closeRequest(
+                    approved,
+                    forwarding.refusal() == null ? ApprovalDesk.Outcome.RELEASED : ApprovalDesk.Outcome.REFUSED,
+                    seq);
+        }
         go(ctx, statement, forwarding);
     }
 
@@ -473,29 +494,61 @@ final class StatementAuditHandler extends ChannelInboundHandlerAdapter {
     private void holdForApproval(
             ChannelHandlerContext ctx, Statement statement, SqlAnalysis analysis, Verdict.Review review) {
         Understood understood = (Understood) analysis;
+        String text = String.join(
+                ";\n",
+                understood.statements().stream().map(StatementShape::text).toList());
+        if (understood.statements().stream().anyMatch(StatementShape::redacted)) {
+            // A person would approve what they cannot see: the text holds a secret Vigil never shows.
+            go(
+                    ctx,
+                    statement,
+                    refusal(
+                            statement,
+                            new Refused(
+                                    SqlState.INSUFFICIENT_PRIVILEGE,
+                                    "needs a person's approval under Vigil policy '" + review.policy() + "', rule '"
+                                            + review.rule() + "': " + review.message()
+                                            + " (not run: its text holds a secret, which an approver is never shown)",
+                                    0,
+                                    text)));
+            return;
+        }
         awaitingApproval = statement.frame();
         session.clientReads().pause(ReadPause.Reason.APPROVAL);
         Instant now = clock.instant();
         AgentLogin agent = session.agent();
-        String text = String.join(
-                ";\n",
-                understood.statements().stream().map(StatementShape::text).toList());
+        List<String> values = statement.query() ? null : boundValues(statement.preparedName());
         ApprovalDesk.Request request = new ApprovalDesk.Request(
                 UUID.randomUUID(),
                 session.id(),
                 agent.agentId(),
                 agent.target().id(),
+                session.onBehalfOf(),
+                session.task(),
                 review.policy(),
                 review.version(),
                 review.rule(),
                 review.message(),
                 text,
-                null,
-                binding(agent, text),
+                values,
+                binding(agent, text, values),
                 true,
                 now,
                 now.plus(approvalLimit));
-        Hold hold = new Hold(request, end -> settled(ctx, statement, analysis, request, end));
+        ScheduledFuture<?>[] expiry = new ScheduledFuture<?>[1];
+        ChannelFutureListener gone = f -> {
+            Hold waiting = session.held();
+            if (waiting != null) {
+                waiting.settle(new Hold.Withdrawn());
+            }
+        };
+        Hold hold = new Hold(request, end -> {
+            if (expiry[0] != null) {
+                expiry[0].cancel(false);
+            }
+            ctx.channel().closeFuture().removeListener(gone);
+            settled(ctx, statement, analysis, request, end);
+        });
         session.hold(hold);
         if (!recordAction(
                 request,
@@ -505,27 +558,42 @@ final class StatementAuditHandler extends ChannelInboundHandlerAdapter {
             ctx.executor().execute(() -> hold.settle(new Hold.Unfiled()));
             return;
         }
-        ScheduledFuture<?> expiry =
-                ctx.executor().schedule(() -> expire(ctx, hold), approvalLimit.toMillis(), TimeUnit.MILLISECONDS);
-        blocking.execute(() -> {
-            try {
-                approvals.file(request);
-            } catch (RuntimeException e) {
-                ctx.executor().execute(() -> hold.settle(new Hold.Unfiled()));
-            }
-        });
-        ctx.channel().closeFuture().addListener(f -> {
-            expiry.cancel(false);
-            hold.settle(new Hold.Withdrawn());
-        });
+        expiry[0] = ctx.executor().schedule(() -> expire(ctx, hold), approvalLimit.toMillis(), TimeUnit.MILLISECONDS);
+        filed = CompletableFuture.runAsync(() -> approvals.file(request), blocking)
+                .whenComplete((ok, failed) -> {
+                    if (failed != null) {
+                        ctx.executor().execute(() -> hold.settle(new Hold.Unfiled()));
+                    }
+                });
+        ctx.channel().closeFuture().addListener(gone);
     }
 
-    /** SHA-256 over the agent, the text and the session's search_path: what an approval is for. */
-    private String binding(AgentLogin agent, String text) {
+    /**
+     * The values the Bind after a held Parse binds, as they arrived with it; null if it has not
+     * arrived, and then the approval holds only for a run without values.
+     */
+    private List<String> boundValues(String statementName) {
+        for (PgFrame frame : held.frames()) {
+            if (frame.type() == FrontendMessage.BIND) {
+                Bind bind = Bind.decode(frame.body());
+                return bind.statement().equals(statementName) ? bind.parameters() : null;
+            }
+        }
+        return null;
+    }
+
+    /** SHA-256 over the agent, the text, the values and the session's search_path: what an approval is for. */
+    private String binding(AgentLogin agent, String text, List<String> values) {
         java.security.MessageDigest sha = io.vigil.proxy.audit.TrailChain.localSha256();
         var relations = session.statements().relations();
         for (String part : List.of(
-                agent.agentId().toString(), text, relations == null ? "" : String.join(",", relations.path()))) {
+                agent.agentId().toString(),
+                text,
+                values == null
+                        ? ""
+                        : String.join(
+                                "\u0000", values.stream().map(String::valueOf).toList()),
+                relations == null ? "" : String.join(",", relations.path()))) {
             byte[] bytes = part.getBytes(java.nio.charset.StandardCharsets.UTF_8);
             sha.update(java.nio.ByteBuffer.allocate(4).putInt(bytes.length).array());
             sha.update(bytes);
@@ -564,7 +632,7 @@ final class StatementAuditHandler extends ChannelInboundHandlerAdapter {
         session.clientReads().resume(ReadPause.Reason.APPROVAL);
         if (!ctx.channel().isActive() || session.ended()) {
             ReferenceCountUtil.release(statement.frame());
-            closeRequest(request, ApprovalDesk.Outcome.WITHDRAWN);
+            closeRequest(request, ApprovalDesk.Outcome.WITHDRAWN, null);
             return;
         }
         String minutes = approvalLimit.toSeconds() % 60 != 0
@@ -574,15 +642,14 @@ final class StatementAuditHandler extends ChannelInboundHandlerAdapter {
             switch (end) {
                 case Hold.Decided d
                 when d.decision() != null && d.decision().approved() -> {
-                    StatementTracker statements = session.statements();
-                    statements.approveNext();
-                    go(
-                            ctx,
-                            statement,
-                            statement.query()
-                                    ? statements.query((Understood) analysis, false)
-                                    : statements.parse(statement.preparedName(), statement.sql(), analysis, false));
-                    closeRequest(request, ApprovalDesk.Outcome.RELEASED);
+                    // Judged again with its names resolved as the target would (a lookup first if
+                    // need be); record() tells the store whether it went.
+                    session.statements().approveNext(request.parameters());
+                    releasing = request;
+                    forward(ctx, statement, analysis);
+                    if (awaitingLookup != null) {
+                        return; // lookedUp goes on
+                    }
                 }
                 case Hold.Decided d -> {
                     String by = d.decision() == null ? "a person" : d.decision().by();
@@ -590,7 +657,7 @@ final class StatementAuditHandler extends ChannelInboundHandlerAdapter {
                             ? ""
                             : ": " + d.decision().reason();
                     refuseHeld(ctx, statement, request, SqlState.INSUFFICIENT_PRIVILEGE, "denied by " + by + why);
-                    closeRequest(request, ApprovalDesk.Outcome.REFUSED);
+                    closeRequest(request, ApprovalDesk.Outcome.REFUSED, null);
                 }
                 case Hold.Expired e -> {
                     recordAction(request, "approval.expired", "nobody decided in time: denied");
@@ -608,7 +675,7 @@ final class StatementAuditHandler extends ChannelInboundHandlerAdapter {
                             request,
                             SqlState.QUERY_CANCELED,
                             "canceling statement due to user request");
-                    closeRequest(request, ApprovalDesk.Outcome.WITHDRAWN);
+                    closeRequest(request, ApprovalDesk.Outcome.WITHDRAWN, null);
                 }
                 case Hold.Unfiled u ->
                     refuseHeld(
@@ -620,7 +687,7 @@ final class StatementAuditHandler extends ChannelInboundHandlerAdapter {
                                     + " unreachable), so it was not run");
                 case Hold.Withdrawn w -> {
                     ReferenceCountUtil.release(statement.frame());
-                    closeRequest(request, ApprovalDesk.Outcome.WITHDRAWN);
+                    closeRequest(request, ApprovalDesk.Outcome.WITHDRAWN, null);
                     return;
                 }
             }
@@ -638,15 +705,16 @@ final class StatementAuditHandler extends ChannelInboundHandlerAdapter {
             ApprovalDesk.Request request,
             String sqlState,
             String message) {
-        // Recorded as understood (its secrets redacted), as the approver saw it.
-        Refused refused = new Refused(sqlState, message, 0, request.sql());
+        // Recorded as understood, as the approver saw it.
+        go(ctx, statement, refusal(statement, new Refused(sqlState, message, 0, request.sql())));
+    }
+
+    /** {@code statement} refused: recorded so, its answer from the target to be replaced. */
+    private StatementTracker.Forwarding refusal(Statement statement, Refused refused) {
         StatementTracker statements = session.statements();
-        go(
-                ctx,
-                statement,
-                statement.query()
-                        ? statements.refuseQuery(statement.sql(), refused)
-                        : statements.parse(statement.preparedName(), statement.sql(), refused));
+        return statement.query()
+                ? statements.refuseQuery(statement.sql(), refused)
+                : statements.parse(statement.preparedName(), statement.sql(), refused);
     }
 
     /**
@@ -666,7 +734,7 @@ final class StatementAuditHandler extends ChannelInboundHandlerAdapter {
         return audit.record(new io.vigil.proxy.audit.TrailChain().link(event));
     }
 
-    private void closeRequest(ApprovalDesk.Request request, ApprovalDesk.Outcome outcome) {
+    private void closeRequest(ApprovalDesk.Request request, ApprovalDesk.Outcome outcome, Long seq) {
         recordAction(
                 request,
                 "approval." + outcome.name().toLowerCase(java.util.Locale.ROOT),
@@ -677,13 +745,17 @@ final class StatementAuditHandler extends ChannelInboundHandlerAdapter {
                     case WITHDRAWN -> "withdrawn: the client cancelled it or left";
                 });
         Instant at = clock.instant();
-        blocking.execute(() -> {
-            try {
-                approvals.close(request.id(), outcome, at, null);
-            } catch (RuntimeException e) {
-                // The store is unreachable: the request stays pending there, and expires for readers.
-            }
-        });
+        // After its filing, whichever thread runs which: a close never lands before the row.
+        filed = filed.handleAsync(
+                (ok, failed) -> {
+                    try {
+                        approvals.close(request.id(), outcome, at, seq);
+                    } catch (RuntimeException e) {
+                        // The store is unreachable: the row stays pending there, and expires for readers.
+                    }
+                    return null;
+                },
+                blocking);
     }
 
     /** Like a simple query that fails: ErrorResponse, then ReadyForQuery; the session goes on. */

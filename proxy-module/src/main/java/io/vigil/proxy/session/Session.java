@@ -44,6 +44,8 @@ public final class Session {
     private OwnQuery ownQuery;
     private Runnable afterOwnQuery;
     private CountedStatement counting;
+    private String onBehalfOf = "";
+    private String task = "";
     private Hold hold;
     /** The hold, as the watcher off the event loop may read it. */
     private volatile Hold holdSeen;
@@ -206,6 +208,20 @@ public final class Session {
     /** The capped statement's count is known and acted on: its {@code then} is the caller's to run. */
     public void counted() {
         counting = null;
+    }
+
+    /** The person and task the agent's workload token names, "" if none. */
+    public void actingFor(String person, String taskName) {
+        this.onBehalfOf = person == null ? "" : person;
+        this.task = taskName == null ? "" : taskName;
+    }
+
+    public String onBehalfOf() {
+        return onBehalfOf;
+    }
+
+    public String task() {
+        return task;
     }
 
     /** A statement now waits for a person's decision (see {@link Hold}). On the session's event loop. */

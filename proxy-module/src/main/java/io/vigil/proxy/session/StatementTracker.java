@@ -167,6 +167,8 @@ public final class StatementTracker {
         Judgement judgement;
         /** How many more times it runs although policy sends it for review: a person approved it. */
         int approvedRuns;
+        /** The values it was approved with (null: approved with none seen); its run must bind these. */
+        List<String> approvedValues;
 
         Prepared(String sql, StatementShape shape, Refused refusal) {
             this.sql = sql;
@@ -215,6 +217,10 @@ public final class StatementTracker {
 
     /** The next query given is the one a person approved: what policy sends for review runs. */
     private boolean approvedNext;
+    /** The values the next approved Parse's statement was approved with. */
+    private List<String> approvedValues;
+    /** An approved Parse's statement, runnable once until the pipeline's Sync. */
+    private Prepared approvedInPipeline;
 
     /**
      * The next simple Query or Parse given was approved by a person: judged again (policies and the
@@ -222,7 +228,13 @@ public final class StatementTracker {
      * statement, at its first Execute).
      */
     public void approveNext() {
+        approveNext(null);
+    }
+
+    /** As {@link #approveNext()}, for a Parse whose statement must run with exactly {@code values}. */
+    public void approveNext(List<String> values) {
         approvedNext = true;
+        approvedValues = values;
     }
 
     // ---- frontend: what the client sent ----
@@ -354,6 +366,8 @@ public final class StatementTracker {
     public Forwarding parse(String statement, String sql, SqlAnalysis analysis, boolean mayHold) {
         boolean approved = approvedNext;
         approvedNext = false;
+        List<String> values = approvedValues;
+        approvedValues = null;
         boolean batchBefore = midBatch;
         midBatch = true;
         if (analysis instanceof Refused refused) {
@@ -378,7 +392,10 @@ public final class StatementTracker {
                 shape == null || judge == null ? UNJUDGED : judge.judge(prepared.resolved(relations), "extended");
         prepared.judgement = judgement(verdict);
         if (verdict instanceof Verdict.Review review && approved) {
+            // Once, in this pipeline, with the values the approver saw.
             prepared.approvedRuns = 1;
+            prepared.approvedValues = values;
+            approvedInPipeline = prepared;
         } else if (verdict instanceof Verdict.Review review && mayHold) {
             midBatch = batchBefore; // it has not gone
             return new Forwarding(List.of(), null, null, review);
@@ -416,7 +433,10 @@ public final class StatementTracker {
             // Judged again as it runs now: the policies, the catalog or the path may have changed
             // since its Parse (a client's statement cache keeps a Parse for the whole session).
             Verdict verdict = judge.judge(resolved, "extended");
-            if (verdict instanceof Verdict.Review && prepared.approvedRuns > 0) {
+            if (verdict instanceof Verdict.Review
+                    && prepared.approvedRuns > 0
+                    && java.util.Objects.equals(
+                            p.parameters(), prepared.approvedValues == null ? List.of() : prepared.approvedValues)) {
                 prepared.approvedRuns--; // once, as approved
             } else if (verdict.severity() > 0) {
                 return refuseExecute(prepared, verdict);
@@ -484,6 +504,10 @@ public final class StatementTracker {
     public void sync() {
         midBatch = false;
         targetSkipsToSync = false;
+        if (approvedInPipeline != null) {
+            approvedInPipeline.approvedRuns = 0; // an approval is for the pipeline it waited in
+            approvedInPipeline = null;
+        }
         pending.add(new SyncPoint());
     }
 

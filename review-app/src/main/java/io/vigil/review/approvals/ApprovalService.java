@@ -2,7 +2,6 @@ package io.vigil.review.approvals;
 
 import static io.vigil.db.jooq.Tables.AGENT;
 import static io.vigil.db.jooq.Tables.APPROVAL_REQUEST;
-import static io.vigil.db.jooq.Tables.SESSION;
 import static io.vigil.db.jooq.Tables.TARGET;
 
 import io.vigil.review.gateway.AuditTrail;
@@ -43,8 +42,7 @@ public class ApprovalService implements NavCount {
     /**
      * A request waiting for a decision.
      *
-     * @param onBehalfOf the person the agent's token says it acts for, "" if none (or its session is
-     *     not in the store yet)
+     * @param onBehalfOf the person the agent's token says it acts for, "" if none
      * @param held whether it waits in the live session (else it was refused and runs on retry)
      */
     public record Request(
@@ -75,8 +73,8 @@ public class ApprovalService implements NavCount {
                         APPROVAL_REQUEST.ID,
                         AGENT.NAME,
                         AGENT.OWNER,
-                        SESSION.ON_BEHALF_OF,
-                        SESSION.TASK,
+                        APPROVAL_REQUEST.ON_BEHALF_OF,
+                        APPROVAL_REQUEST.TASK,
                         TARGET.NAME,
                         APPROVAL_REQUEST.POLICY,
                         APPROVAL_REQUEST.POLICY_VERSION,
@@ -92,8 +90,6 @@ public class ApprovalService implements NavCount {
                 .on(AGENT.ID.eq(APPROVAL_REQUEST.AGENT_ID))
                 .join(TARGET)
                 .on(TARGET.ID.eq(APPROVAL_REQUEST.TARGET_ID))
-                .leftJoin(SESSION)
-                .on(SESSION.ID.eq(APPROVAL_REQUEST.SESSION_ID))
                 .where(waiting())
                 .and(visibleTo(v))
                 .orderBy(APPROVAL_REQUEST.REQUESTED_AT)
@@ -101,8 +97,8 @@ public class ApprovalService implements NavCount {
                         r.value1(),
                         r.value2(),
                         r.value3(),
-                        r.value4() == null ? "" : r.value4(),
-                        r.value5() == null ? "" : r.value5(),
+                        r.value4(),
+                        r.value5(),
                         r.value6(),
                         r.value7(),
                         r.value8(),
@@ -157,12 +153,11 @@ public class ApprovalService implements NavCount {
         if (why.length() > 1000 || why.indexOf('\0') >= 0) {
             throw new IllegalArgumentException("a reason is at most 1000 characters of text");
         }
-        var r = db.select(AGENT.NAME, SESSION.ON_BEHALF_OF)
+        // Who it was made for, as the gateway filed it with the request.
+        var r = db.select(AGENT.NAME, APPROVAL_REQUEST.ON_BEHALF_OF)
                 .from(APPROVAL_REQUEST)
                 .join(AGENT)
                 .on(AGENT.ID.eq(APPROVAL_REQUEST.AGENT_ID))
-                .leftJoin(SESSION)
-                .on(SESSION.ID.eq(APPROVAL_REQUEST.SESSION_ID))
                 .where(APPROVAL_REQUEST.ID.eq(id))
                 .fetchOne();
         if (r == null) {

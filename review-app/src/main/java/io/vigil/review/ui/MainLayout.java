@@ -8,6 +8,8 @@ import com.vaadin.flow.component.orderedlayout.FlexComponent;
 import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
 import com.vaadin.flow.component.sidenav.SideNav;
 import com.vaadin.flow.component.sidenav.SideNavItem;
+import com.vaadin.flow.router.AfterNavigationEvent;
+import com.vaadin.flow.router.AfterNavigationObserver;
 import com.vaadin.flow.spring.security.AuthenticationContext;
 import io.vigil.review.security.CurrentViewer;
 import io.vigil.review.security.Role;
@@ -18,12 +20,9 @@ import java.util.stream.Collectors;
 
 /** The frame around every page: navigation, who is signed in, and signing out. */
 @PermitAll
-public class MainLayout extends AppLayout {
+public class MainLayout extends AppLayout implements AfterNavigationObserver {
 
     private static final long serialVersionUID = 1L;
-
-    /** How often the navigation's figures are read again. */
-    private static final int COUNT_MILLIS = 5_000;
 
     MainLayout(CurrentViewer currentViewer, AuthenticationContext authentication, List<NavCount> counts) {
         Viewer viewer = currentViewer.get();
@@ -65,27 +64,23 @@ public class MainLayout extends AppLayout {
         addToDrawer(nav);
     }
 
-    /** Shows what waits at {@code item}, read now and then while the page is open. */
+    /** Shows what waits at {@code item}, read again at every navigation (no polling: it would keep sessions alive). */
     private void showCount(SideNavItem item, NavCount count) {
         Span badge = new Span();
         badge.getElement().getThemeList().add("badge contrast pill small");
         badge.setId("nav-count-" + count.path());
-        Runnable read = () -> {
+        item.setSuffixComponent(badge);
+        counters.add(() -> {
             int n = count.count();
             badge.setText(String.valueOf(n));
             badge.setVisible(n > 0);
-        };
-        read.run();
-        item.setSuffixComponent(badge);
-        addAttachListener(attach -> {
-            attach.getUI().setPollInterval(Math.min(pollInterval(attach.getUI()), COUNT_MILLIS));
-            var listening = attach.getUI().addPollListener(poll -> read.run());
-            addDetachListener(detach -> listening.remove());
         });
     }
 
-    private static int pollInterval(com.vaadin.flow.component.UI ui) {
-        int interval = ui.getPollInterval();
-        return interval > 0 ? interval : Integer.MAX_VALUE;
+    private final transient List<Runnable> counters = new java.util.ArrayList<>();
+
+    @Override
+    public void afterNavigation(AfterNavigationEvent event) {
+        counters.forEach(Runnable::run);
     }
 }
