@@ -559,12 +559,17 @@ final class StatementAuditHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         expiry[0] = ctx.executor().schedule(() -> expire(ctx, hold), approvalLimit.toMillis(), TimeUnit.MILLISECONDS);
-        filed = CompletableFuture.runAsync(() -> approvals.file(request), blocking)
-                .whenComplete((ok, failed) -> {
-                    if (failed != null) {
-                        ctx.executor().execute(() -> hold.settle(new Hold.Unfiled()));
-                    }
-                });
+        try {
+            filed = CompletableFuture.runAsync(() -> approvals.file(request), blocking)
+                    .whenComplete((ok, failed) -> {
+                        if (failed != null) {
+                            ctx.executor().execute(() -> hold.settle(new Hold.Unfiled()));
+                        }
+                    });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // Shutting down: the hold owns the frame now, and settles (releasing it) on the event loop.
+            ctx.executor().execute(() -> hold.settle(new Hold.Unfiled()));
+        }
         ctx.channel().closeFuture().addListener(gone);
     }
 
