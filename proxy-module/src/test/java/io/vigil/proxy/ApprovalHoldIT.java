@@ -138,9 +138,14 @@ class ApprovalHoldIT {
             Thread.sleep(LIMIT.toMillis() * 3 / 4); // past the 3 s idle timeout: a wait is not idleness
             assertThat(n(1)).as("nothing reached the target").isZero();
 
+            long decided = System.nanoTime();
             decide(request.getId(), true, "");
 
             assertThat(replies(client)).containsExactly("C UPDATE 1", "Z I");
+            long reactionMillis = (System.nanoTime() - decided) / 1_000_000;
+            System.out.println("approval reached the session in " + reactionMillis + " ms");
+            // The bar is one second; the margin is for a loaded two-core machine.
+            assertThat(reactionMillis).as("the decision reaches the session").isLessThan(2_000);
             assertThat(replies(client)).as("then what followed it").containsExactly("T", "D 7", "C SELECT 1", "Z I");
             TestEnvironment.await(() -> request(request.getId()).getState(), "released"::equals);
         }
