@@ -233,6 +233,30 @@ class ApprovalHoldIT {
     }
 
     @Test
+    void beyondFiveWaitingStatementsAnAgentsReviewMeansDeny() throws Exception {
+        List<RawClient> waiting = new ArrayList<>();
+        try {
+            for (int i = 1; i <= 5; i++) {
+                RawClient client = loggedIn();
+                waiting.add(client);
+                client.send(RawClient.query("update items set n = " + i + " where id = 3"));
+                pending("update items set n = " + i + " where id = 3");
+            }
+            try (RawClient sixth = loggedIn()) {
+                sixth.send(RawClient.query("update items set n = 6 where id = 3"));
+                assertThat(replies(sixth).getFirst())
+                        .startsWith("E 42501 needs a person's approval")
+                        .contains("5 statements of this agent already wait for a person");
+            }
+        } finally {
+            for (RawClient client : waiting) {
+                client.close();
+            }
+        }
+        assertThat(n(3)).isZero();
+    }
+
+    @Test
     void deniedTheAgentHearsWhyAndTheSessionGoesOn() throws Exception {
         try (RawClient client = loggedIn()) {
             client.send(RawClient.query("update items set n = 8 where id = 2"));

@@ -25,6 +25,7 @@ import io.vigil.proxy.protocol.frontend.Parse;
 import io.vigil.proxy.protocol.frontend.Query;
 import io.vigil.proxy.session.CountedStatement;
 import io.vigil.proxy.session.Hold;
+import io.vigil.proxy.session.LiveSessions;
 import io.vigil.proxy.session.OwnQuery;
 import io.vigil.proxy.session.ReadPause;
 import io.vigil.proxy.session.Session;
@@ -81,6 +82,9 @@ import java.util.concurrent.TimeUnit;
  */
 final class StatementAuditHandler extends ChannelInboundHandlerAdapter {
 
+    /** The most statements one agent may have waiting for a person (in this gateway) at once. */
+    static final int MAX_WAITING_PER_AGENT = 5;
+
     /** Sent in place of a refused statement: fails in the target's parser, runs nothing. */
     static final String SUBSTITUTE = "-- refused by Vigil, not run\n)";
 
@@ -90,6 +94,9 @@ final class StatementAuditHandler extends ChannelInboundHandlerAdapter {
     private final ApprovalDesk approvals;
 
     private final Duration approvalLimit;
+    /** Every live session, to count what one agent already has waiting. */
+    private final LiveSessions live;
+
     private final AuditSink audit;
     private final Executor blocking;
     private final InstantSource clock;
@@ -107,7 +114,7 @@ final class StatementAuditHandler extends ChannelInboundHandlerAdapter {
     private boolean awaitingCount;
 
     StatementAuditHandler(Session session, SqlAnalyzer analyzer) {
-        this(session, analyzer, null, Duration.ZERO, null, Runnable::run, InstantSource.system());
+        this(session, analyzer, null, Duration.ZERO, new LiveSessions(), null, Runnable::run, InstantSource.system());
     }
 
     StatementAuditHandler(Session session, GatewayContext context) {
@@ -116,6 +123,7 @@ final class StatementAuditHandler extends ChannelInboundHandlerAdapter {
                 context.analyzer(),
                 context.approvals(),
                 context.approvalLimit(),
+                context.liveSessions(),
                 context.audit(),
                 context.blocking(),
                 context.clock());
@@ -126,6 +134,7 @@ final class StatementAuditHandler extends ChannelInboundHandlerAdapter {
             SqlAnalyzer analyzer,
             ApprovalDesk approvals,
             Duration approvalLimit,
+            LiveSessions live,
             AuditSink audit,
             Executor blocking,
             InstantSource clock) {
@@ -133,6 +142,7 @@ final class StatementAuditHandler extends ChannelInboundHandlerAdapter {
         this.analyzer = analyzer;
         this.approvals = approvals;
         this.approvalLimit = approvalLimit;
+        this.live = live;
         this.audit = audit;
         this.blocking = blocking;
         this.clock = clock;
@@ -509,6 +519,26 @@ final class StatementAuditHandler extends ChannelInboundHandlerAdapter {
                                     "needs a person's approval under Vigil policy '" + review.policy() + "', rule '"
                                             + review.rule() + "': " + review.message()
                                             + " (not run: its text holds a secret, which an approver is never shown)",
+                                    0,
+                                    text)));
+            return;
+        }
+        long alreadyWaiting = live.of(session.agent().agentId()).stream()
+                .filter(other -> other.heldRequest() != null)
+                .count();
+        if (alreadyWaiting >= MAX_WAITING_PER_AGENT) {
+            // A flood of requests would bury the ones that matter: beyond the cap, review means deny.
+            go(
+                    ctx,
+                    statement,
+                    refusal(
+                            statement,
+                            new Refused(
+                                    SqlState.INSUFFICIENT_PRIVILEGE,
+                                    "needs a person's approval under Vigil policy '" + review.policy() + "', rule '"
+                                            + review.rule() + "': " + review.message() + " (not run: " + alreadyWaiting
+                                            + " statements of this agent already wait for a person, the most Vigil"
+                                            + " lets one agent have waiting)",
                                     0,
                                     text)));
             return;
