@@ -202,22 +202,32 @@ public final class Gateway implements AutoCloseable {
 
     /** Reads the store's policy epoch every quarter second: a change is in force within a second. */
     private static void watchPolicies(EventLoopGroup group, ExecutorService blocking, Policies policies) {
+        everyQuarterSecond(group, blocking, () -> true, policies::refresh);
+    }
+
+    /**
+     * Runs {@code check} on {@code blocking} every quarter second while {@code due} says so, never two
+     * at once: a slow store delays the next run instead of piling them up.
+     */
+    private static void everyQuarterSecond(
+            EventLoopGroup group, ExecutorService blocking, java.util.function.BooleanSupplier due, Runnable check) {
         java.util.concurrent.atomic.AtomicBoolean running = new java.util.concurrent.atomic.AtomicBoolean();
         group.next()
                 .scheduleWithFixedDelay(
                         () -> {
-                            if (running.compareAndSet(false, true)) {
-                                try {
-                                    blocking.execute(() -> {
-                                        try {
-                                            policies.refresh();
-                                        } finally {
-                                            running.set(false);
-                                        }
-                                    });
-                                } catch (java.util.concurrent.RejectedExecutionException e) {
-                                    running.set(false); // shutting down
-                                }
+                            if (!due.getAsBoolean() || !running.compareAndSet(false, true)) {
+                                return;
+                            }
+                            try {
+                                blocking.execute(() -> {
+                                    try {
+                                        check.run();
+                                    } finally {
+                                        running.set(false);
+                                    }
+                                });
+                            } catch (java.util.concurrent.RejectedExecutionException e) {
+                                running.set(false); // shutting down
                             }
                         },
                         POLICY_CHECK_MILLIS,
@@ -233,30 +243,7 @@ public final class Gateway implements AutoCloseable {
      */
     private static void watchHolds(
             EventLoopGroup group, ExecutorService blocking, ApprovalDesk approvals, LiveSessions live) {
-        java.util.concurrent.atomic.AtomicBoolean running = new java.util.concurrent.atomic.AtomicBoolean();
-        group.next()
-                .scheduleWithFixedDelay(
-                        () -> {
-                            // A session's hold is read on its own event loop: a settled one is skipped there.
-                            List<Session> sessions = live.all();
-                            if (sessions.isEmpty() || !running.compareAndSet(false, true)) {
-                                return;
-                            }
-                            try {
-                                blocking.execute(() -> {
-                                    try {
-                                        deliverDecisions(approvals, sessions);
-                                    } finally {
-                                        running.set(false);
-                                    }
-                                });
-                            } catch (java.util.concurrent.RejectedExecutionException e) {
-                                running.set(false); // shutting down
-                            }
-                        },
-                        POLICY_CHECK_MILLIS,
-                        POLICY_CHECK_MILLIS,
-                        TimeUnit.MILLISECONDS);
+        everyQuarterSecond(group, blocking, () -> !live.all().isEmpty(), () -> deliverDecisions(approvals, live.all()));
     }
 
     private static void deliverDecisions(ApprovalDesk approvals, List<Session> sessions) {

@@ -509,18 +509,7 @@ final class StatementAuditHandler extends ChannelInboundHandlerAdapter {
                 understood.statements().stream().map(StatementShape::text).toList());
         if (understood.statements().stream().anyMatch(StatementShape::redacted)) {
             // A person would approve what they cannot see: the text holds a secret Vigil never shows.
-            go(
-                    ctx,
-                    statement,
-                    refusal(
-                            statement,
-                            new Refused(
-                                    SqlState.INSUFFICIENT_PRIVILEGE,
-                                    "needs a person's approval under Vigil policy '" + review.policy() + "', rule '"
-                                            + review.rule() + "': " + review.message()
-                                            + " (not run: its text holds a secret, which an approver is never shown)",
-                                    0,
-                                    text)));
+            refuseReview(ctx, statement, review, "its text holds a secret, which an approver is never shown", text);
             return;
         }
         long alreadyWaiting = live.of(session.agent().agentId()).stream()
@@ -528,19 +517,13 @@ final class StatementAuditHandler extends ChannelInboundHandlerAdapter {
                 .count();
         if (alreadyWaiting >= MAX_WAITING_PER_AGENT) {
             // A flood of requests would bury the ones that matter: beyond the cap, review means deny.
-            go(
+            refuseReview(
                     ctx,
                     statement,
-                    refusal(
-                            statement,
-                            new Refused(
-                                    SqlState.INSUFFICIENT_PRIVILEGE,
-                                    "needs a person's approval under Vigil policy '" + review.policy() + "', rule '"
-                                            + review.rule() + "': " + review.message() + " (not run: " + alreadyWaiting
-                                            + " statements of this agent already wait for a person, the most Vigil"
-                                            + " lets one agent have waiting)",
-                                    0,
-                                    text)));
+                    review,
+                    alreadyWaiting + " statements of this agent already wait for a person, the most Vigil lets one"
+                            + " agent have waiting",
+                    text);
             return;
         }
         awaitingApproval = statement.frame();
@@ -742,6 +725,15 @@ final class StatementAuditHandler extends ChannelInboundHandlerAdapter {
             String message) {
         // Recorded as understood, as the approver saw it.
         go(ctx, statement, refusal(statement, new Refused(sqlState, message, 0, request.sql())));
+    }
+
+    /** A statement sent for review that may not wait for a person: refused, saying why not. */
+    private void refuseReview(
+            ChannelHandlerContext ctx, Statement statement, Verdict.Review review, String whyNot, String text) {
+        go(
+                ctx,
+                statement,
+                refusal(statement, new Refused(SqlState.INSUFFICIENT_PRIVILEGE, review.notRun(whyNot), 0, text)));
     }
 
     /** {@code statement} refused: recorded so, its answer from the target to be replaced. */

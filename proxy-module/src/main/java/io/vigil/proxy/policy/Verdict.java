@@ -42,6 +42,12 @@ public sealed interface Verdict {
         public int severity() {
             return 1;
         }
+
+        /** What the agent is told when it does not run: {@code why not} it waited for a person. */
+        public String notRun(String whyNot) {
+            return "needs a person's approval under Vigil policy '" + policy + "', rule '" + rule + "': " + message
+                    + " (not run: " + whyNot + ")";
+        }
     }
 
     /** Refused before it runs. */
@@ -58,10 +64,7 @@ public sealed interface Verdict {
             case Allow a -> null;
             case Deny d when d.policy().equals(Decide.NO_POLICY) -> "denied by Vigil: " + d.message();
             case Deny d -> "denied by Vigil policy '" + d.policy() + "', rule '" + d.rule() + "': " + d.message();
-            case Review r ->
-                "needs a person's approval under Vigil policy '" + r.policy() + "', rule '" + r.rule() + "': "
-                        + r.message() + " (not run: only a statement sent on its own, outside a transaction, can wait"
-                        + " for a person)";
+            case Review r -> r.notRun("only a statement sent on its own, outside a transaction, can wait for a person");
         };
     }
 

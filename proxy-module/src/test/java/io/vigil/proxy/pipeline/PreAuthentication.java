@@ -44,7 +44,9 @@ public final class PreAuthentication {
                 new UpstreamTls(null),
                 null, // no SQL before authentication
                 NioSocketChannel.class,
-                null); // no statements, no policies
+                null, // no statements, no policies
+                null, // and nothing waits for approval
+                Duration.ZERO);
     }
 
     /** A directory without agents. */
