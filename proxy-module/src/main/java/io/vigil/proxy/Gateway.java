@@ -17,6 +17,9 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.util.concurrent.FastThreadLocalThread;
 import io.vigil.proxy.approval.ApprovalDesk;
+import io.vigil.proxy.approval.ApprovalTrail;
+import io.vigil.proxy.approval.Approvals;
+import io.vigil.proxy.approval.RetryApprovals;
 import io.vigil.proxy.audit.AuditEvent;
 import io.vigil.proxy.audit.AuditSink;
 import io.vigil.proxy.audit.TrailChain;
@@ -134,8 +137,7 @@ public final class Gateway implements AutoCloseable {
                 analyzer,
                 channel,
                 policies,
-                approvals,
-                config.approvalLimit());
+                approvals == null ? null : new Approvals(approvals, config.approvalLimit(), config.approvalsPage()));
         try {
             Channel server = new ServerBootstrap()
                     .group(group)
@@ -150,7 +152,7 @@ public final class Gateway implements AutoCloseable {
             watchLiveSessions(group, blocking, directory, context.liveSessions(), config.revocationCheck());
             watchPolicies(group, blocking, policies);
             if (approvals != null) {
-                watchHolds(group, blocking, approvals, context.liveSessions());
+                watchHolds(group, blocking, context.approvals(), audit, context.liveSessions());
             }
             return new Gateway(group, blocking, server, analyzer, context.liveSessions(), policies);
         } catch (InterruptedException e) {
@@ -239,14 +241,34 @@ public final class Gateway implements AutoCloseable {
 
     /**
      * Reads the decisions on the statements waiting in this gateway's sessions every quarter second,
-     * so a decision made in any web app instance reaches its session within a second.
+     * so a decision made in any web app instance reaches its session within a second; and on the
+     * requests of statements refused at once, whose approvals wait for the agent's retry.
      */
     private static void watchHolds(
-            EventLoopGroup group, ExecutorService blocking, ApprovalDesk approvals, LiveSessions live) {
-        everyQuarterSecond(group, blocking, () -> !live.all().isEmpty(), () -> deliverDecisions(approvals, live.all()));
+            EventLoopGroup group, ExecutorService blocking, Approvals approvals, AuditSink audit, LiveSessions live) {
+        everyQuarterSecond(
+                group,
+                blocking,
+                () -> !live.all().isEmpty()
+                        || !approvals.retries().awaitingDecision().isEmpty(),
+                () -> deliverDecisions(approvals, audit, live.all()));
     }
 
-    private static void deliverDecisions(ApprovalDesk approvals, List<Session> sessions) {
+    private static void closeEach(
+            Approvals approvals,
+            AuditSink audit,
+            List<RetryApprovals.Filed> requests,
+            ApprovalDesk.Outcome outcome,
+            Instant now) {
+        for (RetryApprovals.Filed filed : requests) {
+            UUID id = filed.request().id();
+            if (approvals.desk().close(id, outcome, now, null)) {
+                ApprovalTrail.closed(audit, now, id, filed.agent(), outcome);
+            }
+        }
+    }
+
+    private static void deliverDecisions(Approvals approvals, AuditSink audit, List<Session> sessions) {
         Map<UUID, Session> waiting = new java.util.HashMap<>();
         for (Session session : sessions) {
             Hold hold = session.heldRequest();
@@ -254,19 +276,28 @@ public final class Gateway implements AutoCloseable {
                 waiting.put(hold.request().id(), session);
             }
         }
-        if (waiting.isEmpty()) {
-            return;
-        }
+        RetryApprovals retries = approvals.retries();
+        java.util.Set<UUID> asked = new java.util.HashSet<>(waiting.keySet());
+        asked.addAll(retries.awaitingDecision());
         try {
-            approvals.decisions(waiting.keySet()).forEach((id, decision) -> {
-                Session session = waiting.get(id);
-                session.client().eventLoop().execute(() -> {
-                    Hold hold = session.held();
-                    if (hold != null && hold.request().id().equals(id)) {
-                        hold.settle(new Hold.Decided(decision));
+            Instant now = Instant.now();
+            if (!asked.isEmpty()) {
+                approvals.desk().decisions(asked).forEach((id, decision) -> {
+                    Session session = waiting.get(id);
+                    if (session == null) {
+                        retries.decided(id, decision, now);
+                        return;
                     }
+                    session.client().eventLoop().execute(() -> {
+                        Hold hold = session.held();
+                        if (hold != null && hold.request().id().equals(id)) {
+                            hold.settle(new Hold.Decided(decision));
+                        }
+                    });
                 });
-            });
+            }
+            closeEach(approvals, audit, retries.expired(now), ApprovalDesk.Outcome.EXPIRED, now);
+            closeEach(approvals, audit, retries.lapsed(now), ApprovalDesk.Outcome.LAPSED, now);
         } catch (RuntimeException e) {
             log.warn("cannot read approval decisions from the store: {}", e.getMessage());
         }

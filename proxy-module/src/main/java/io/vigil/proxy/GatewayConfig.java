@@ -23,6 +23,8 @@ import java.time.Duration;
  * @param upstreamCa PEM file of CAs trusted for targets in verify-full mode, or null for the JDK's
  * @param redaction how secrets in statements are marked in the trail (keyed in production)
  * @param approvalLimit how long a statement sent for review waits for a person before it is denied
+ * @param approvalsPage the web app's approvals page, named to an agent whose statement waits; null
+ *     if there is none to name
  */
 public record GatewayConfig(
         String host,
@@ -38,7 +40,8 @@ public record GatewayConfig(
         Path upstreamCa,
         SqlLimits sql,
         Redaction redaction,
-        Duration approvalLimit) {
+        Duration approvalLimit,
+        String approvalsPage) {
 
     /** The defaults for listening on {@code host}:{@code port}. */
     public static GatewayConfig defaults(String host, int port) {
@@ -64,6 +67,7 @@ public record GatewayConfig(
         private SqlLimits sql = SqlLimits.defaults();
         private Redaction redaction = Redaction.unkeyed();
         private Duration approvalLimit = Duration.ofMinutes(5);
+        private String approvalsPage;
 
         private Builder(String host, int port) {
             this.host = host;
@@ -115,6 +119,11 @@ public record GatewayConfig(
             return this;
         }
 
+        public Builder approvalsPage(String page) {
+            this.approvalsPage = page;
+            return this;
+        }
+
         public GatewayConfig build() {
             return new GatewayConfig(
                     host,
@@ -130,7 +139,8 @@ public record GatewayConfig(
                     upstreamCa,
                     sql,
                     redaction,
-                    approvalLimit);
+                    approvalLimit,
+                    approvalsPage);
         }
     }
 }

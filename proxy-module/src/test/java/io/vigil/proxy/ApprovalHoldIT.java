@@ -318,6 +318,105 @@ class ApprovalHoldIT {
         assertThat(n(1)).as("an approval after the client left runs nothing").isZero();
     }
 
+    @Test
+    void insideATransactionItIsRefusedWithItsRequestAndRunsOnceOnRetryOnceApproved() throws Exception {
+        String sql = "update items set n = 12 where id = 1";
+        UUID id;
+        try (Connection c = env.connect("careful-bot", "s3cret-careful", "preferQueryMode", "simple");
+                Statement s = c.createStatement()) {
+            c.setAutoCommit(false);
+            SQLException refused = refusal(s, sql);
+            assertThat(refused.getSQLState()).isEqualTo("42501");
+            ApprovalRequestRecord request = pending(sql);
+            id = request.getId();
+            assertThat(request.getHeld())
+                    .as("it never waited: a transaction's locks are not held")
+                    .isFalse();
+            assertThat(refused.getMessage())
+                    .as("the agent is told which request to have approved, and where")
+                    .contains("request " + id + " (https://vigil.example/approvals)")
+                    .contains("send the same statement again within 5 seconds");
+            c.rollback();
+
+            // Sent again before anyone decided: refused, naming the same request.
+            assertThat(refusal(s, sql).getMessage()).contains("request " + id + " (");
+            c.rollback();
+            assertThat(env.store.fetchCount(APPROVAL_REQUEST, APPROVAL_REQUEST.SQL_TEXT.eq(sql)))
+                    .isOne();
+
+            decide(id, true, "one-off fix");
+            Thread.sleep(1_000); // the decision reaches the gateway within a second
+
+            assertThat(s.executeUpdate(sql)).as("approved: it runs on retry").isOne();
+            c.commit();
+            assertThat(n(1)).isEqualTo(12);
+            ApprovalRequestRecord used =
+                    TestEnvironment.await(() -> request(id), r -> r.getState().equals("used"));
+            assertThat(used.getStatementSeq())
+                    .as("linked to the statement that ran")
+                    .isNotNull();
+
+            assertThat(refusal(s, sql).getMessage())
+                    .as("once: the same statement again needs a new approval")
+                    .contains("request ")
+                    .doesNotContain(id.toString());
+            c.rollback();
+        }
+        assertThat(TestEnvironment.<List<String>>await(() -> actions(id), a -> a.size() == 2))
+                .containsExactly("approval.request", "approval.used");
+    }
+
+    @Test
+    void aPreparedStatementRunAgainIsRefusedWithARequestForItsValuesAndRunsOnceApproved() throws Exception {
+        String sql = "update items set n = $1 where id = 2";
+        try (Connection c = env.connect("careful-bot", "s3cret-careful", "prepareThreshold", "1");
+                java.sql.PreparedStatement update = c.prepareStatement("update items set n = ? where id = 2")) {
+            c.setAutoCommit(false);
+            update.setInt(1, 13);
+            assertThat(refusal(update).getMessage()).contains("asks for one: once approved");
+            c.rollback();
+            ApprovalRequestRecord request = pending(sql);
+            assertThat(request.getHeld()).isFalse();
+            assertThat(request.getParameters())
+                    .as("the values the approver sees")
+                    .hasSize(1);
+            decide(request.getId(), true, "");
+            Thread.sleep(1_000);
+
+            update.setInt(1, 14);
+            assertThat(refusal(update).getMessage())
+                    .as("other values: not what was approved")
+                    .doesNotContain(request.getId().toString());
+            c.rollback();
+            update.setInt(1, 13);
+            assertThat(update.executeUpdate()).isOne();
+            c.commit();
+            assertThat(n(2)).isEqualTo(13);
+            assertThat(refusal(update).getMessage())
+                    .as("used once")
+                    .doesNotContain(request.getId().toString());
+            c.rollback();
+        }
+    }
+
+    private static SQLException refusal(Statement s, String sql) {
+        try {
+            s.executeUpdate(sql);
+        } catch (SQLException e) {
+            return e;
+        }
+        throw new AssertionError("it ran: " + sql);
+    }
+
+    private static SQLException refusal(java.sql.PreparedStatement s) {
+        try {
+            s.executeUpdate();
+        } catch (SQLException e) {
+            return e;
+        }
+        throw new AssertionError("it ran");
+    }
+
     /** Replies up to ReadyForQuery: type, and for errors SQLSTATE and message, for rows the first value. */
     private static List<String> replies(RawClient client) throws Exception {
         List<String> replies = new ArrayList<>();

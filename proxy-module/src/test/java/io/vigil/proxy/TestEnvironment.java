@@ -176,6 +176,7 @@ public final class TestEnvironment implements AutoCloseable {
                         .upstreamCa(upstreamCa)
                         .redaction(Redaction.keyed(randomBytes(32)))
                         .approvalLimit(approvalLimit == null ? Duration.ofMinutes(5) : approvalLimit)
+                        .approvalsPage("https://vigil.example/approvals")
                         .build(),
                 new JooqAgentDirectory(store, secrets, InstantSource.system()),
                 new JooqPolicyStore(store),

@@ -17,10 +17,12 @@ public interface ApprovalDesk {
 
     /**
      * Says what the gateway did with a request: {@link Outcome#RELEASED} after an approval, {@link
-     * Outcome#REFUSED} after a denial, or why it never got one.
+     * Outcome#REFUSED} after a denial, {@link Outcome#USED} or {@link Outcome#LAPSED} for an
+     * approval given after the statement was refused at once, or why it never got one.
      *
      * @return false if it was to expire or be withdrawn but a person decided first (the decision
-     *     stands; the caller acts on it instead)
+     *     stands; the caller acts on it instead), or if an approval to be used or to lapse was not
+     *     (or no longer) there
      */
     boolean close(UUID request, Outcome outcome, Instant at, Long statementSeq);
 
@@ -66,6 +68,10 @@ public interface ApprovalDesk {
         /** Nobody decided within the rule's time: denied, saying so. */
         EXPIRED,
         /** The client cancelled it, left, or the session was ended. */
-        WITHDRAWN
+        WITHDRAWN,
+        /** Approved after it was refused at once (inside a transaction): the agent's retry ran it. */
+        USED,
+        /** Approved after it was refused at once, and not sent again while the approval held. */
+        LAPSED
     }
 }

@@ -74,6 +74,8 @@ public final class JooqApprovalDesk implements ApprovalDesk {
                     case REFUSED -> "denied";
                     case EXPIRED -> "expired";
                     case WITHDRAWN -> "withdrawn";
+                    case USED -> "used";
+                    case LAPSED -> "lapsed";
                 };
         var update = db.update(APPROVAL_REQUEST)
                 .set(APPROVAL_REQUEST.STATE, state)
@@ -87,6 +89,10 @@ public final class JooqApprovalDesk implements ApprovalDesk {
         if (outcome == Outcome.WITHDRAWN) {
             // An approval nobody is left to run stands as withdrawn (who approved it stays said).
             return update.and(APPROVAL_REQUEST.STATE.in("pending", "approved")).execute() == 1;
+        }
+        if (outcome == Outcome.USED || outcome == Outcome.LAPSED) {
+            // Once: an approval is used or lapses, never both, never twice.
+            return update.and(APPROVAL_REQUEST.STATE.eq("approved")).execute() == 1;
         }
         update.execute();
         return true;

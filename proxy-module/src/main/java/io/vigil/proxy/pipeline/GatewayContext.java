@@ -31,7 +31,6 @@ import java.util.concurrent.Executor;
  * @param catalogs the targets' catalogs as read lately, to resolve relation names against
  * @param policies the guardrail policies in force, kept in step with the store
  * @param approvals where statements sent for review wait for a person; null: they are refused
- * @param approvalLimit how long a statement waits for a person before it is denied
  */
 public record GatewayContext(
         WireLimits limits,
@@ -54,8 +53,7 @@ public record GatewayContext(
         RoleChecks roleChecks,
         Catalogs catalogs,
         io.vigil.proxy.policy.Policies policies,
-        io.vigil.proxy.approval.ApprovalDesk approvals,
-        Duration approvalLimit) {
+        io.vigil.proxy.approval.Approvals approvals) {
 
     /** A context whose role checks and catalogs are cached on {@code System.nanoTime}. */
     public GatewayContext(
@@ -77,8 +75,7 @@ public record GatewayContext(
             SqlAnalyzer analyzer,
             Class<? extends Channel> upstreamChannel,
             io.vigil.proxy.policy.Policies policies,
-            io.vigil.proxy.approval.ApprovalDesk approvals,
-            Duration approvalLimit) {
+            io.vigil.proxy.approval.Approvals approvals) {
         this(
                 limits,
                 authenticationTimeout,
@@ -100,7 +97,6 @@ public record GatewayContext(
                 new RoleChecks(System::nanoTime),
                 new Catalogs(System::nanoTime),
                 policies,
-                approvals,
-                approvalLimit);
+                approvals);
     }
 }

@@ -54,6 +54,7 @@ final class ResponseAuditHandler extends FrameInspector {
                             SqlState.FEATURE_NOT_SUPPORTED, LexingSettings.refusal(status.name(), status.value()));
                     return false;
                 }
+                session.reported(status.name(), status.value());
             }
             case BackendMessage.COMMAND_COMPLETE -> {
                 CommandComplete complete = (CommandComplete) BackendDecoder.decode(frame);

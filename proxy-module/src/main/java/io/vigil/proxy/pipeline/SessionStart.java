@@ -271,6 +271,7 @@ final class SessionStart {
                         judge),
                 context.audit());
         session.actingFor(onBehalfOf, task);
+        login.parameters().forEach(p -> session.reported(p.name(), p.value()));
         this.session = session;
         if (!session.record(new SessionOpened(
                 session.id(),

@@ -5,9 +5,8 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.ReferenceCountUtil;
 import io.vigil.proxy.approval.ApprovalDesk;
+import io.vigil.proxy.approval.ApprovalTrail;
 import io.vigil.proxy.audit.AuditEvent;
-import io.vigil.proxy.audit.AuditSink;
-import io.vigil.proxy.directory.AgentLogin;
 import io.vigil.proxy.policy.RowCap;
 import io.vigil.proxy.policy.Verdict;
 import io.vigil.proxy.protocol.PgFrame;
@@ -25,7 +24,6 @@ import io.vigil.proxy.protocol.frontend.Parse;
 import io.vigil.proxy.protocol.frontend.Query;
 import io.vigil.proxy.session.CountedStatement;
 import io.vigil.proxy.session.Hold;
-import io.vigil.proxy.session.LiveSessions;
 import io.vigil.proxy.session.OwnQuery;
 import io.vigil.proxy.session.ReadPause;
 import io.vigil.proxy.session.Session;
@@ -37,11 +35,9 @@ import io.vigil.proxy.sql.SqlAnalysis.Understood;
 import io.vigil.proxy.sql.SqlAnalyzer;
 import io.vigil.proxy.sql.StatementShape;
 import java.time.Duration;
-import java.time.Instant;
 import java.time.InstantSource;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -82,30 +78,20 @@ import java.util.concurrent.TimeUnit;
  */
 final class StatementAuditHandler extends ChannelInboundHandlerAdapter {
 
-    /** The most statements one agent may have waiting for a person (in this gateway) at once. */
-    static final int MAX_WAITING_PER_AGENT = 5;
-
     /** Sent in place of a refused statement: fails in the target's parser, runs nothing. */
     static final String SUBSTITUTE = "-- refused by Vigil, not run\n)";
 
     private final Session session;
     private final SqlAnalyzer analyzer;
-    /** Where statements sent for review wait for a person; null: they are refused at once. */
-    private final ApprovalDesk approvals;
+    /** Files and closes this session's requests for approval; null: review means deny. */
+    private final ApprovalClerk clerk;
 
-    private final Duration approvalLimit;
-    /** Every live session, to count what one agent already has waiting. */
-    private final LiveSessions live;
-
-    private final AuditSink audit;
     private final Executor blocking;
     private final InstantSource clock;
     /** A statement waits for a person: what follows waits with it. */
     private PgFrame awaitingApproval;
     /** An approved statement on its way: what became of it is said to the store once it is judged again. */
     private ApprovalDesk.Request releasing;
-    /** The request's filing, which its closing follows (the two run on other threads). */
-    private CompletableFuture<Void> filed = CompletableFuture.completedFuture(null);
     /** Frames that arrived while the gateway waited on something before them; kept in order. */
     private final HeldFrames held = new HeldFrames();
     /** A statement is being parsed, or a reply of the gateway's own waits: hold what follows. */
@@ -114,38 +100,28 @@ final class StatementAuditHandler extends ChannelInboundHandlerAdapter {
     private boolean awaitingCount;
 
     StatementAuditHandler(Session session, SqlAnalyzer analyzer) {
-        this(session, analyzer, null, Duration.ZERO, new LiveSessions(), null, Runnable::run, InstantSource.system());
+        this(session, analyzer, null, Runnable::run, InstantSource.system());
     }
 
     StatementAuditHandler(Session session, GatewayContext context) {
         this(
                 session,
                 context.analyzer(),
-                context.approvals(),
-                context.approvalLimit(),
-                context.liveSessions(),
-                context.audit(),
+                context.approvals() == null ? null : new ApprovalClerk(session, context),
                 context.blocking(),
                 context.clock());
     }
 
     private StatementAuditHandler(
-            Session session,
-            SqlAnalyzer analyzer,
-            ApprovalDesk approvals,
-            Duration approvalLimit,
-            LiveSessions live,
-            AuditSink audit,
-            Executor blocking,
-            InstantSource clock) {
+            Session session, SqlAnalyzer analyzer, ApprovalClerk clerk, Executor blocking, InstantSource clock) {
         this.session = session;
         this.analyzer = analyzer;
-        this.approvals = approvals;
-        this.approvalLimit = approvalLimit;
-        this.live = live;
-        this.audit = audit;
+        this.clerk = clerk;
         this.blocking = blocking;
         this.clock = clock;
+        if (clerk != null) {
+            session.statements().reviewsBy(clerk);
+        }
     }
 
     /** A Query or a Parse, decoded once. */
@@ -398,7 +374,7 @@ final class StatementAuditHandler extends ChannelInboundHandlerAdapter {
                     .map(e -> ((AuditEvent.StatementStarted) e).seq())
                     .findFirst()
                     .orElse(null);
-            closeRequest(
+            clerk.close(
                     approved,
                     forwarding.refusal() == null ? ApprovalDesk.Outcome.RELEASED : ApprovalDesk.Outcome.REFUSED,
                     seq);
@@ -484,7 +460,7 @@ final class StatementAuditHandler extends ChannelInboundHandlerAdapter {
      */
     private boolean mayHold() {
         StatementTracker statements = session.statements();
-        return approvals != null && statements.idle() && !statements.midBatch() && session.transactionStatus() == 'I';
+        return clerk != null && statements.idle() && !statements.midBatch() && session.transactionStatus() == 'I';
     }
 
     /**
@@ -507,47 +483,23 @@ final class StatementAuditHandler extends ChannelInboundHandlerAdapter {
         String text = String.join(
                 ";\n",
                 understood.statements().stream().map(StatementShape::text).toList());
-        if (understood.statements().stream().anyMatch(StatementShape::redacted)) {
-            // A person would approve what they cannot see: the text holds a secret Vigil never shows.
-            refuseReview(ctx, statement, review, "its text holds a secret, which an approver is never shown", text);
+        List<String> values = statement.query() ? null : boundValues(statement.preparedName());
+        if (understood.statements().stream().anyMatch(StatementShape::redacted)
+                || values != null && analyzer.redaction().parameters(values, java.util.Set.of()) != values) {
+            // A person would approve what they cannot see.
+            refuseReview(ctx, statement, review, StatementTracker.SECRET_NOT_SHOWN, text);
             return;
         }
-        long alreadyWaiting = live.of(session.agent().agentId()).stream()
-                .filter(other -> other.heldRequest() != null)
-                .count();
-        if (alreadyWaiting >= MAX_WAITING_PER_AGENT) {
+        long alreadyWaiting = clerk.waitingOfAgent();
+        if (alreadyWaiting >= ApprovalClerk.MAX_WAITING_PER_AGENT) {
             // A flood of requests would bury the ones that matter: beyond the cap, review means deny.
-            refuseReview(
-                    ctx,
-                    statement,
-                    review,
-                    alreadyWaiting + " statements of this agent already wait for a person, the most Vigil lets one"
-                            + " agent have waiting",
-                    text);
+            refuseReview(ctx, statement, review, ApprovalClerk.tooMany(alreadyWaiting), text);
             return;
         }
         awaitingApproval = statement.frame();
         session.clientReads().pause(ReadPause.Reason.APPROVAL);
-        Instant now = clock.instant();
-        AgentLogin agent = session.agent();
-        List<String> values = statement.query() ? null : boundValues(statement.preparedName());
-        ApprovalDesk.Request request = new ApprovalDesk.Request(
-                UUID.randomUUID(),
-                session.id(),
-                agent.agentId(),
-                agent.target().id(),
-                session.onBehalfOf(),
-                session.task(),
-                review.policy(),
-                review.version(),
-                review.rule(),
-                review.message(),
-                text,
-                values,
-                binding(agent, text, values),
-                true,
-                now,
-                now.plus(approvalLimit));
+        List<String> shown = session.agent().target().hashParameters() ? null : values;
+        ApprovalDesk.Request request = clerk.request(review, text, values, shown, true);
         ScheduledFuture<?>[] expiry = new ScheduledFuture<?>[1];
         ChannelFutureListener gone = f -> {
             Hold waiting = session.held();
@@ -560,29 +512,21 @@ final class StatementAuditHandler extends ChannelInboundHandlerAdapter {
                 expiry[0].cancel(false);
             }
             ctx.channel().closeFuture().removeListener(gone);
-            settled(ctx, statement, analysis, request, end);
+            settled(ctx, statement, analysis, request, values, end);
         });
         session.hold(hold);
-        if (!recordAction(
+        Duration limit = clerk.approvals().limit();
+        if (!clerk.record(
                 request,
                 "approval.request",
-                "waits in session " + session.id() + " for a person, up to " + approvalLimit.toSeconds() + " s: policy "
+                "waits in session " + session.id() + " for a person, up to " + limit.toSeconds() + " s: policy "
                         + review.policy() + " v" + review.version() + ", rule " + review.rule())) {
             ctx.executor().execute(() -> hold.settle(new Hold.Unfiled()));
             return;
         }
-        expiry[0] = ctx.executor().schedule(() -> expire(ctx, hold), approvalLimit.toMillis(), TimeUnit.MILLISECONDS);
-        try {
-            filed = CompletableFuture.runAsync(() -> approvals.file(request), blocking)
-                    .whenComplete((ok, failed) -> {
-                        if (failed != null) {
-                            ctx.executor().execute(() -> hold.settle(new Hold.Unfiled()));
-                        }
-                    });
-        } catch (java.util.concurrent.RejectedExecutionException e) {
-            // Shutting down: the hold owns the frame now, and settles (releasing it) on the event loop.
-            ctx.executor().execute(() -> hold.settle(new Hold.Unfiled()));
-        }
+        expiry[0] = ctx.executor().schedule(() -> expire(ctx, hold), limit.toMillis(), TimeUnit.MILLISECONDS);
+        // If it cannot be filed, the hold owns the frame now, and settles (releasing it) on the event loop.
+        clerk.file(request, () -> hold.settle(new Hold.Unfiled()), ctx.executor());
         ctx.channel().closeFuture().addListener(gone);
     }
 
@@ -600,37 +544,19 @@ final class StatementAuditHandler extends ChannelInboundHandlerAdapter {
         return null;
     }
 
-    /** SHA-256 over the agent, the text, the values and the session's search_path: what an approval is for. */
-    private String binding(AgentLogin agent, String text, List<String> values) {
-        java.security.MessageDigest sha = io.vigil.proxy.audit.TrailChain.localSha256();
-        var relations = session.statements().relations();
-        for (String part : List.of(
-                agent.agentId().toString(),
-                text,
-                values == null
-                        ? ""
-                        : String.join(
-                                "\u0000", values.stream().map(String::valueOf).toList()),
-                relations == null ? "" : String.join(",", relations.path()))) {
-            byte[] bytes = part.getBytes(java.nio.charset.StandardCharsets.UTF_8);
-            sha.update(java.nio.ByteBuffer.allocate(4).putInt(bytes.length).array());
-            sha.update(bytes);
-        }
-        return java.util.HexFormat.of().formatHex(sha.digest());
-    }
-
     /** Nobody decided in time: closed in the store as expired, unless a person decided just before. */
     private void expire(ChannelHandlerContext ctx, Hold hold) {
         if (hold.settled()) {
             return;
         }
         UUID id = hold.request().id();
+        ApprovalDesk desk = clerk.approvals().desk();
         blocking.execute(() -> {
             Hold.End end;
             try {
-                end = approvals.close(id, ApprovalDesk.Outcome.EXPIRED, clock.instant(), null)
+                end = desk.close(id, ApprovalDesk.Outcome.EXPIRED, clock.instant(), null)
                         ? new Hold.Expired()
-                        : new Hold.Decided(approvals.decisions(List.of(id)).get(id));
+                        : new Hold.Decided(desk.decisions(List.of(id)).get(id));
             } catch (RuntimeException e) {
                 end = new Hold.Expired(); // denied all the same: nobody decided in time that Vigil can see
             }
@@ -645,24 +571,22 @@ final class StatementAuditHandler extends ChannelInboundHandlerAdapter {
             Statement statement,
             SqlAnalysis analysis,
             ApprovalDesk.Request request,
+            List<String> values,
             Hold.End end) {
         awaitingApproval = null;
         session.clientReads().resume(ReadPause.Reason.APPROVAL);
         if (!ctx.channel().isActive() || session.ended()) {
             ReferenceCountUtil.release(statement.frame());
-            closeRequest(request, ApprovalDesk.Outcome.WITHDRAWN, null);
+            clerk.close(request, ApprovalDesk.Outcome.WITHDRAWN, null);
             return;
         }
-        String minutes = approvalLimit.toSeconds() % 60 != 0
-                ? approvalLimit.toSeconds() + " seconds"
-                : approvalLimit.toMinutes() == 1 ? "1 minute" : approvalLimit.toMinutes() + " minutes";
         try {
             switch (end) {
                 case Hold.Decided d
                 when d.decision() != null && d.decision().approved() -> {
                     // Judged again with its names resolved as the target would (a lookup first if
                     // need be); record() tells the store whether it went.
-                    session.statements().approveNext(request.parameters());
+                    session.statements().approveNext(values);
                     releasing = request;
                     forward(ctx, statement, analysis);
                     if (awaitingLookup != null) {
@@ -675,16 +599,19 @@ final class StatementAuditHandler extends ChannelInboundHandlerAdapter {
                             ? ""
                             : ": " + d.decision().reason();
                     refuseHeld(ctx, statement, request, SqlState.INSUFFICIENT_PRIVILEGE, "denied by " + by + why);
-                    closeRequest(request, ApprovalDesk.Outcome.REFUSED, null);
+                    clerk.close(request, ApprovalDesk.Outcome.REFUSED, null);
                 }
                 case Hold.Expired e -> {
-                    recordAction(request, "approval.expired", "nobody decided in time: denied");
+                    clerk.record(
+                            request,
+                            ApprovalTrail.action(ApprovalDesk.Outcome.EXPIRED),
+                            "nobody decided in time: denied");
                     refuseHeld(
                             ctx,
                             statement,
                             request,
                             SqlState.INSUFFICIENT_PRIVILEGE,
-                            "nobody approved it within " + minutes + ", so it was not run");
+                            "nobody approved it within " + clerk.approvals().limitInWords() + ", so it was not run");
                 }
                 case Hold.Cancelled c -> {
                     refuseHeld(
@@ -693,7 +620,7 @@ final class StatementAuditHandler extends ChannelInboundHandlerAdapter {
                             request,
                             SqlState.QUERY_CANCELED,
                             "canceling statement due to user request");
-                    closeRequest(request, ApprovalDesk.Outcome.WITHDRAWN, null);
+                    clerk.close(request, ApprovalDesk.Outcome.WITHDRAWN, null);
                 }
                 case Hold.Unfiled u ->
                     refuseHeld(
@@ -705,7 +632,7 @@ final class StatementAuditHandler extends ChannelInboundHandlerAdapter {
                                     + " unreachable), so it was not run");
                 case Hold.Withdrawn w -> {
                     ReferenceCountUtil.release(statement.frame());
-                    closeRequest(request, ApprovalDesk.Outcome.WITHDRAWN, null);
+                    clerk.close(request, ApprovalDesk.Outcome.WITHDRAWN, null);
                     return;
                 }
             }
@@ -742,47 +669,6 @@ final class StatementAuditHandler extends ChannelInboundHandlerAdapter {
         return statement.query()
                 ? statements.refuseQuery(statement.sql(), refused)
                 : statements.parse(statement.preparedName(), statement.sql(), refused);
-    }
-
-    /**
-     * Keeps what Vigil did with a request in the trail, as an action of its own (its own chain, like
-     * a person's action in the web app): never the statement's text or values.
-     */
-    private boolean recordAction(ApprovalDesk.Request request, String action, String detail) {
-        AuditEvent.PersonActed event = new AuditEvent.PersonActed(
-                UUID.randomUUID(),
-                clock.instant(),
-                "vigil",
-                action,
-                "approval",
-                request.id(),
-                session.agent().name(),
-                detail);
-        return audit.record(new io.vigil.proxy.audit.TrailChain().link(event));
-    }
-
-    private void closeRequest(ApprovalDesk.Request request, ApprovalDesk.Outcome outcome, Long seq) {
-        recordAction(
-                request,
-                "approval." + outcome.name().toLowerCase(java.util.Locale.ROOT),
-                switch (outcome) {
-                    case RELEASED -> "approved: sent to the target";
-                    case REFUSED -> "denied: the agent was told why";
-                    case EXPIRED -> "nobody decided in time: denied";
-                    case WITHDRAWN -> "withdrawn: the client cancelled it or left";
-                });
-        Instant at = clock.instant();
-        // After its filing, whichever thread runs which: a close never lands before the row.
-        filed = filed.handleAsync(
-                (ok, failed) -> {
-                    try {
-                        approvals.close(request.id(), outcome, at, seq);
-                    } catch (RuntimeException e) {
-                        // The store is unreachable: the row stays pending there, and expires for readers.
-                    }
-                    return null;
-                },
-                blocking);
     }
 
     /** Like a simple query that fails: ErrorResponse, then ReadyForQuery; the session goes on. */

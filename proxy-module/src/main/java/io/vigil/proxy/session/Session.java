@@ -46,6 +46,9 @@ public final class Session {
     private CountedStatement counting;
     private String onBehalfOf = "";
     private String task = "";
+    /** The settings the target reports (ParameterStatus), by name: part of what an approval is for. */
+    private final java.util.SortedMap<String, String> reportedSettings = new java.util.TreeMap<>();
+
     private Hold hold;
     /** The hold, as the watcher off the event loop may read it. */
     private volatile Hold holdSeen;
@@ -208,6 +211,16 @@ public final class Session {
     /** The capped statement's count is known and acted on: its {@code then} is the caller's to run. */
     public void counted() {
         counting = null;
+    }
+
+    /** The target reported a setting's value (at login, or after a statement changed it). */
+    public void reported(String name, String value) {
+        reportedSettings.put(name, value);
+    }
+
+    /** The settings the target reported, by name, as they stand now. */
+    public java.util.SortedMap<String, String> reportedSettings() {
+        return java.util.Collections.unmodifiableSortedMap(reportedSettings);
     }
 
     /** The person and task the agent's workload token names, "" if none. */

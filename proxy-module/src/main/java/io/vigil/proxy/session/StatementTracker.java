@@ -215,12 +215,23 @@ public final class StatementTracker {
         }
     }
 
+    /** Asked about statements sent for review that cannot wait in the session; null: refused as such. */
+    private Reviews reviews;
+
     /** The next query given is the one a person approved: what policy sends for review runs. */
     private boolean approvedNext;
     /** The values the next approved Parse's statement was approved with. */
     private List<String> approvedValues;
     /** An approved Parse's statement, runnable once until the pipeline's Sync. */
     private Prepared approvedInPipeline;
+
+    /**
+     * Statements policy sends for review that cannot wait in the session are refused with a request
+     * to {@code reviews}, and run once on retry if a person approved it meanwhile.
+     */
+    public void reviewsBy(Reviews reviews) {
+        this.reviews = reviews;
+    }
 
     /**
      * The next simple Query or Parse given was approved by a person: judged again (policies and the
@@ -288,6 +299,20 @@ public final class StatementTracker {
             stopping = -1; // what a person approved runs, its verdicts recorded as review
         }
         boolean hold = stopping >= 0 && mayHold && verdict instanceof Verdict.Review;
+        UUID retried = null;
+        String refusal = stopping >= 0 ? verdicts.get(stopping).explanation() : null;
+        if (stopping >= 0 && !hold && verdict instanceof Verdict.Review review && reviews != null) {
+            // Refused at once, unless a person approved it after an earlier refusal.
+            String text =
+                    String.join(";\n", shapes.stream().map(StatementShape::text).toList());
+            if (shapes.stream().anyMatch(StatementShape::redacted)) {
+                refusal = review.notRun(SECRET_NOT_SHOWN);
+            } else if ((retried = reviews.approved(text, null)) != null) {
+                stopping = -1;
+            } else {
+                refusal = review.notRun(reviews.refused(review, text, null, null));
+            }
+        }
         if (stopping >= 0) {
             if (preparedBefore != null) {
                 sqlPrepared.clear();
@@ -299,7 +324,7 @@ public final class StatementTracker {
             if (hold) {
                 return new Forwarding(List.of(), null, null, (Verdict.Review) verdict);
             }
-            Forwarding refused = refuseAll(resolved, verdicts, stopping);
+            Forwarding refused = refuseAll(resolved, verdicts, stopping, refusal);
             pending.add(new QueryEnd());
             return refused;
         }
@@ -310,6 +335,9 @@ public final class StatementTracker {
             events.add(start(r.text(), Protocol.SIMPLE, r, null, verdicts.get(i)));
         }
         pending.add(new QueryEnd());
+        if (retried != null) {
+            reviews.ran(retried, ((StatementStarted) events.getFirst()).seq());
+        }
         // Only ever one statement: a capped one among others is held for review (see RowCap#alone).
         return new Forwarding(events, null, targetSkipsToSync ? null : capOf(verdict));
     }
@@ -318,9 +346,8 @@ public final class StatementTracker {
      * Statements a verdict stops: each recorded as started and refused at once; the one that
      * stopped them says why (policy, rule, reason), the others that they went with it.
      */
-    private Forwarding refuseAll(List<StatementShape> resolved, List<Verdict> verdicts, int stopping) {
-        Refused refusal = new Refused(
-                SqlState.INSUFFICIENT_PRIVILEGE, verdicts.get(stopping).explanation(), 0);
+    private Forwarding refuseAll(List<StatementShape> resolved, List<Verdict> verdicts, int stopping, String message) {
+        Refused refusal = new Refused(SqlState.INSUFFICIENT_PRIVILEGE, message, 0);
         Instant now = clock.instant();
         List<AuditEvent> events = new ArrayList<>(2 * resolved.size());
         for (int i = 0; i < resolved.size(); i++) {
@@ -399,6 +426,9 @@ public final class StatementTracker {
         } else if (verdict instanceof Verdict.Review review && mayHold) {
             midBatch = batchBefore; // it has not gone
             return new Forwarding(List.of(), null, null, review);
+        } else if (verdict instanceof Verdict.Review && reviews != null && !shape.redacted()) {
+            // Decided at its Execute, where its values are known: approved by then, or refused with a
+            // request (see #execute). A Parse alone runs nothing.
         } else if (verdict.severity() > 0) {
             Refused refusal = stopped(verdict);
             preparedStatements.put(statement, new Prepared(recorded, null, refusal));
@@ -433,15 +463,24 @@ public final class StatementTracker {
             // Judged again as it runs now: the policies, the catalog or the path may have changed
             // since its Parse (a client's statement cache keeps a Parse for the whole session).
             Verdict verdict = judge.judge(resolved, "extended");
+            UUID retried = null;
             if (verdict instanceof Verdict.Review
                     && prepared.approvedRuns > 0
                     && java.util.Objects.equals(
                             p.parameters(), prepared.approvedValues == null ? List.of() : prepared.approvedValues)) {
                 prepared.approvedRuns--; // once, as approved
+            } else if (verdict instanceof Verdict.Review review && reviews != null) {
+                retried = reviews.approved(prepared.sql(), p.parameters());
+                if (retried == null) {
+                    return refuseExecute(prepared, verdict, review.notRun(requestFor(review, prepared, p)));
+                }
             } else if (verdict.severity() > 0) {
-                return refuseExecute(prepared, verdict);
+                return refuseExecute(prepared, verdict, verdict.explanation());
             }
             StatementStarted started = start(prepared.sql(), Protocol.EXTENDED, resolved, p.parameters(), verdict);
+            if (retried != null) {
+                reviews.ran(retried, started.seq());
+            }
             ran(resolved);
             // What the target skips changes nothing: there is no count to wait for.
             return new Forwarding(List.of(started), null, targetSkipsToSync ? null : capOf(verdict));
@@ -452,9 +491,24 @@ public final class StatementTracker {
         return new Forwarding(List.of(started), null);
     }
 
+    /**
+     * Why a prepared statement sent for review did not run: a request for a person's approval is
+     * filed, unless its text or values hold a secret an approver would not be shown.
+     */
+    private String requestFor(Verdict.Review review, Prepared prepared, Portal p) {
+        List<String> values = p.parameters();
+        if (prepared.shape.redacted() || values != null && redaction.parameters(values, Set.of()) != values) {
+            return SECRET_NOT_SHOWN;
+        }
+        return reviews.refused(review, prepared.sql(), values, hashParameters ? null : values);
+    }
+
+    /** Why a statement whose text or values hold a secret is never put to a person. */
+    public static final String SECRET_NOT_SHOWN = "its text or values hold a secret, which an approver is never shown";
+
     /** An Execute its statement's verdict now stops: recorded as refused, its answer to be replaced. */
-    private Forwarding refuseExecute(Prepared prepared, Verdict verdict) {
-        Refused refusal = stopped(verdict);
+    private Forwarding refuseExecute(Prepared prepared, Verdict verdict, String message) {
+        Refused refusal = new Refused(SqlState.INSUFFICIENT_PRIVILEGE, message, 0);
         return new Forwarding(refuse(prepared.sql(), Protocol.EXTENDED, refusal, judgement(verdict)), refusal);
     }
 

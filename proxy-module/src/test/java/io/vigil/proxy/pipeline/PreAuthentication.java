@@ -45,8 +45,7 @@ public final class PreAuthentication {
                 null, // no SQL before authentication
                 NioSocketChannel.class,
                 null, // no statements, no policies
-                null, // and nothing waits for approval
-                Duration.ZERO);
+                null); // and nothing waits for approval
     }
 
     /** A directory without agents. */
