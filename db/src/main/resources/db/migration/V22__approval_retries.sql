@@ -25,3 +25,20 @@ alter table approval_request
     add column exact_rows     bigint,
     add column blast_note     text,
     add column measured_at    timestamptz;
+
+-- Who may decide, as the rule that asked says (issue 20): anyone with the approver role and the
+-- agent's owner ('approver'), or the owner only ('owner'); and how many different people must approve
+-- before it runs. Each person's decision is kept; the request is approved once enough approved, and
+-- denied at the first denial.
+alter table approval_request
+    add column approvers        text    not null default 'approver' check (approvers in ('approver', 'owner')),
+    add column approvals_needed integer not null default 1 check (approvals_needed between 1 and 5);
+
+create table approval_decision (
+    request_id  uuid        not null references approval_request (id),
+    decided_by  text        not null,
+    approved    boolean     not null,
+    reason      text        not null default '' check (length(reason) <= 1000),
+    decided_at  timestamptz not null,
+    primary key (request_id, decided_by)
+);

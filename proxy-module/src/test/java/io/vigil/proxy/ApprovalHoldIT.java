@@ -35,7 +35,9 @@ class ApprovalHoldIT {
     private static final String POLICY = """
             {"name": "careful", "rules": [
               {"name": "review-updates", "effect": "review", "when": "command == 'UpdateStmt'",
-               "message": "updates need a person"}]}""";
+               "message": "updates need a person", "approval": {"count_rows": true}},
+              {"name": "review-deletes", "effect": "review", "when": "command == 'DeleteStmt'",
+               "message": "deletes need a person"}]}""";
 
     /** Longer than the environment's 3 s idle timeout, short enough to watch expire. */
     private static final Duration LIMIT = Duration.ofSeconds(5);
@@ -81,6 +83,18 @@ class ApprovalHoldIT {
                         .selectFrom(APPROVAL_REQUEST)
                         .where(APPROVAL_REQUEST.SQL_TEXT.eq(sql))
                         .and(APPROVAL_REQUEST.STATE.eq("pending"))
+                        .fetchOne(),
+                r -> r != null);
+    }
+
+    /** The pending request for {@code sql}, once Vigil has measured its statement. */
+    private static ApprovalRequestRecord measured(String sql) throws InterruptedException {
+        return TestEnvironment.await(
+                () -> env.store
+                        .selectFrom(APPROVAL_REQUEST)
+                        .where(APPROVAL_REQUEST.SQL_TEXT.eq(sql))
+                        .and(APPROVAL_REQUEST.STATE.eq("pending"))
+                        .and(APPROVAL_REQUEST.MEASURED_AT.isNotNull())
                         .fetchOne(),
                 r -> r != null);
     }
@@ -150,9 +164,9 @@ class ApprovalHoldIT {
             TestEnvironment.await(() -> request(request.getId()).getState(), "released"::equals);
         }
         assertThat(n(1)).isEqualTo(7);
-        assertThat(TestEnvironment.<List<String>>await(() -> actions(id), a -> a.size() == 2))
-                .as("the trail keeps the request and its release, without the statement's text")
-                .containsExactly("approval.request", "approval.released");
+        assertThat(TestEnvironment.<List<String>>await(() -> actions(id), a -> a.size() == 3))
+                .as("the trail keeps the request, Vigil's measure and the release, without the statement's text")
+                .containsExactly("approval.request", "approval.measure", "approval.released");
     }
 
     @Test
@@ -280,8 +294,8 @@ class ApprovalHoldIT {
             assertThat(replies(client))
                     .containsExactly("E 42501 nobody approved it within 5 seconds, so it was not run", "Z I");
             assertThat(request(id).getState()).isEqualTo("expired");
-            assertThat(TestEnvironment.<List<String>>await(() -> actions(id), a -> a.size() == 2))
-                    .containsExactly("approval.request", "approval.expired");
+            assertThat(TestEnvironment.<List<String>>await(() -> actions(id), a -> a.size() == 3))
+                    .containsExactly("approval.request", "approval.measure", "approval.expired");
         }
         assertThat(n(3)).isZero();
     }
@@ -397,6 +411,63 @@ class ApprovalHoldIT {
                     .doesNotContain(request.getId().toString());
             c.rollback();
         }
+    }
+
+    @Test
+    void theApproverSeesThePlanAndTheRowsItWouldChangeWhichIsWhatItThenChanges() throws Exception {
+        try (RawClient client = loggedIn()) {
+            client.send(RawClient.query("update items set n = n + 1 where id <= 2"));
+            ApprovalRequestRecord request = measured("update items set n = n + 1 where id <= 2");
+            assertThat(request.getExactRows())
+                    .as("counted in a transaction rolled back at once")
+                    .isEqualTo(2);
+            assertThat(request.getEstimatedRows())
+                    .as("the planner's estimate, said to be one")
+                    .isNotNull();
+            assertThat(request.getPlan()).contains("Update on items");
+            assertThat(n(1)).as("the count was rolled back").isZero();
+            TestEnvironment.await(() -> actions(request.getId()), a -> a.contains("approval.measure"));
+
+            decide(request.getId(), true, "");
+            assertThat(replies(client))
+                    .as("what it changed is what the approver was shown")
+                    .containsExactly("C UPDATE 2", "Z I");
+        }
+        assertThat(n(1)).isOne();
+
+        try (RawClient client = loggedIn()) {
+            // With values, as a driver sends them: planned and counted with them.
+            client.send(
+                    RawClient.parse("update items set n = $1 where id = $2"),
+                    RawClient.bind("5", "3"),
+                    RawClient.execute(0),
+                    RawClient.sync());
+            ApprovalRequestRecord request = measured("update items set n = $1 where id = $2");
+            assertThat(request.getExactRows())
+                    .as(request.getBlastNote() + " | " + request.getPlan())
+                    .isOne();
+            decide(request.getId(), false, "no");
+            assertThat(replies(client)).first().asString().startsWith("E 42501");
+        }
+        assertThat(n(3)).isZero();
+    }
+
+    @Test
+    void whatARollbackWouldNotUndoIsNotCountedAndTheRuleDecidesWhetherToCount() throws Exception {
+        try (RawClient client = loggedIn()) {
+            client.send(RawClient.query("update items set n = (random() * 10)::int where id = 1"));
+            ApprovalRequestRecord request = measured("update items set n = (random() * 10)::int where id = 1");
+            assertThat(request.getExactRows()).isNull();
+            assertThat(request.getBlastNote()).contains("volatile function");
+            assertThat(request.getEstimatedRows()).as("still planned").isNotNull();
+        }
+        try (RawClient client = loggedIn()) {
+            client.send(RawClient.query("delete from items where id = 1"));
+            ApprovalRequestRecord request = measured("delete from items where id = 1");
+            assertThat(request.getExactRows()).isNull();
+            assertThat(request.getBlastNote()).contains("the rule does not allow it");
+        }
+        assertThat(n(1)).isZero();
     }
 
     private static SQLException refusal(Statement s, String sql) {

@@ -1,5 +1,6 @@
 package io.vigil.proxy.approval;
 
+import io.vigil.proxy.policy.ApprovalTerms;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
@@ -37,6 +38,8 @@ public interface ApprovalDesk {
      *     session's state
      * @param held whether it waits in the live session (else it was refused at once, inside a
      *     transaction, and runs on retry once approved)
+     * @param approvers who may decide, as the rule says
+     * @param approvalsNeeded how many different people must approve it
      */
     record Request(
             UUID id,
@@ -54,7 +57,32 @@ public interface ApprovalDesk {
             String binding,
             boolean held,
             Instant requestedAt,
-            Instant expiresAt) {}
+            Instant expiresAt,
+            ApprovalTerms.Approvers approvers,
+            int approvalsNeeded) {
+
+        /** How long it may wait for a decision. */
+        public java.time.Duration limit() {
+            return java.time.Duration.between(requestedAt, expiresAt);
+        }
+    }
+
+    /**
+     * Keeps what Vigil measured of a held statement for its approver (see {@link Measure}). After
+     * the request's filing.
+     */
+    void measured(UUID request, Measure measure);
+
+    /**
+     * What a statement would do, measured while it waits.
+     *
+     * @param plan EXPLAIN's plan as the agent's role, with its values; null if not planned
+     * @param estimatedRows the planner's estimate of the rows it reads or changes; null if unknown
+     * @param exactRows the rows it would change, counted by running it in a transaction rolled back at
+     *     once; null if not counted
+     * @param note why a figure is missing, "" if none is
+     */
+    record Measure(String plan, Long estimatedRows, Long exactRows, String note) {}
 
     /** A person's decision. */
     record Decision(boolean approved, String by, String reason) {}

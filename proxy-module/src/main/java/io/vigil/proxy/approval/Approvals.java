@@ -23,8 +23,8 @@ public record Approvals(ApprovalDesk desk, Duration limit, String page, RetryApp
         return page == null ? "request " + request : "request " + request + " (" + page + ")";
     }
 
-    /** The time limit in words: "5 minutes", "90 seconds". */
-    public String limitInWords() {
+    /** A time limit in words: "5 minutes", "90 seconds". */
+    public static String inWords(Duration limit) {
         long seconds = limit.toSeconds();
         if (seconds % 60 != 0) {
             return seconds + " seconds";

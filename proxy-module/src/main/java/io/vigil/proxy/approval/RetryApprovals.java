@@ -1,6 +1,5 @@
 package io.vigil.proxy.approval;
 
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -69,9 +68,7 @@ public final class RetryApprovals {
         Filed filed = undecided.remove(id);
         if (filed != null && decision.approved()) {
             ApprovalDesk.Request request = filed.request();
-            approved.put(
-                    request.binding(),
-                    new Approved(filed, now.plus(Duration.between(request.requestedAt(), request.expiresAt()))));
+            approved.put(request.binding(), new Approved(filed, now.plus(request.limit())));
         }
     }
 

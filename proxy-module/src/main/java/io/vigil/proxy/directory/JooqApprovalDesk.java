@@ -42,6 +42,20 @@ public final class JooqApprovalDesk implements ApprovalDesk {
                 .set(APPROVAL_REQUEST.HELD, r.held())
                 .set(APPROVAL_REQUEST.REQUESTED_AT, utc(r.requestedAt()))
                 .set(APPROVAL_REQUEST.EXPIRES_AT, utc(r.expiresAt()))
+                .set(APPROVAL_REQUEST.APPROVERS, r.approvers().name().toLowerCase(java.util.Locale.ROOT))
+                .set(APPROVAL_REQUEST.APPROVALS_NEEDED, r.approvalsNeeded())
+                .execute();
+    }
+
+    @Override
+    public void measured(UUID request, Measure measure) {
+        db.update(APPROVAL_REQUEST)
+                .set(APPROVAL_REQUEST.PLAN, measure.plan())
+                .set(APPROVAL_REQUEST.ESTIMATED_ROWS, measure.estimatedRows())
+                .set(APPROVAL_REQUEST.EXACT_ROWS, measure.exactRows())
+                .set(APPROVAL_REQUEST.BLAST_NOTE, measure.note())
+                .set(APPROVAL_REQUEST.MEASURED_AT, OffsetDateTime.now(ZoneOffset.UTC))
+                .where(APPROVAL_REQUEST.ID.eq(request))
                 .execute();
     }
 

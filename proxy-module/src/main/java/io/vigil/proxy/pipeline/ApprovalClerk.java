@@ -6,6 +6,7 @@ import io.vigil.proxy.approval.Approvals;
 import io.vigil.proxy.audit.AuditSink;
 import io.vigil.proxy.audit.TrailChain;
 import io.vigil.proxy.directory.AgentLogin;
+import io.vigil.proxy.policy.ApprovalTerms;
 import io.vigil.proxy.policy.Verdict;
 import io.vigil.proxy.session.LiveSessions;
 import io.vigil.proxy.session.Reviews;
@@ -83,6 +84,7 @@ final class ApprovalClerk implements Reviews {
             Verdict.Review review, String text, List<String> values, List<String> shown, boolean held) {
         Instant now = clock.instant();
         AgentLogin agent = session.agent();
+        ApprovalTerms terms = review.terms();
         return new ApprovalDesk.Request(
                 UUID.randomUUID(),
                 session.id(),
@@ -99,7 +101,9 @@ final class ApprovalClerk implements Reviews {
                 binding(text, values),
                 held,
                 now,
-                now.plus(approvals.limit()));
+                now.plus(terms.within() == null ? approvals.limit() : terms.within()),
+                terms.by(),
+                terms.distinct());
     }
 
     /**
@@ -146,6 +150,40 @@ final class ApprovalClerk implements Reviews {
                 blocking);
     }
 
+    /** Keeps what Vigil measured of {@code request}'s statement, in the trail and the store. */
+    void measured(ApprovalDesk.Request request, ApprovalDesk.Measure measure) {
+        record(request, "approval.measure", describe(measure));
+        filed = filed.handleAsync(
+                (ok, failed) -> {
+                    try {
+                        approvals.desk().measured(request.id(), measure);
+                    } catch (RuntimeException e) {
+                        // The store is unreachable: the approver sees no figures.
+                    }
+                    return null;
+                },
+                blocking);
+    }
+
+    /** The trail's words for a measure: Vigil's own statements on the agent's session, and what they found. */
+    static String describe(ApprovalDesk.Measure measure) {
+        List<String> said = new java.util.ArrayList<>();
+        if (measure.plan() != null) {
+            said.add("EXPLAIN as the agent's role"
+                    + (measure.estimatedRows() == null
+                            ? ""
+                            : ": the planner estimates " + measure.estimatedRows() + " rows"));
+        }
+        if (measure.exactRows() != null) {
+            said.add("ran it in a transaction rolled back at once (statement_timeout " + BlastRadius.STATEMENT_TIMEOUT
+                    + "): it would change " + measure.exactRows() + " rows");
+        }
+        if (!measure.note().isEmpty()) {
+            said.add(measure.note());
+        }
+        return String.join("; ", said);
+    }
+
     // ---- statements that cannot wait in the session ----
 
     @Override
@@ -171,18 +209,19 @@ final class ApprovalClerk implements Reviews {
             return tooMany(waiting);
         }
         ApprovalDesk.Request request = request(review, text, values, shown, false);
+        String within = Approvals.inWords(request.limit());
         if (!record(
                 request,
                 "approval.request",
                 "refused at once in session " + session.id() + " (it cannot wait inside a transaction or a"
-                        + " pipeline); runs once on retry if approved within " + approvals.limitInWords()
+                        + " pipeline); runs once on retry if approved within " + within
                         + ": policy " + review.policy() + " v" + review.version() + ", rule " + review.rule())) {
             return "it cannot wait for a person inside a transaction, and Vigil's trail cannot take a request now";
         }
         approvals.retries().filed(request, session.agent().name());
         file(request, () -> approvals.retries().forget(request.id()), Runnable::run);
         return "it cannot wait for a person inside a transaction or a pipeline; " + approvals.link(request.id())
-                + " asks for one: once approved, send the same statement again within " + approvals.limitInWords()
+                + " asks for one: once approved, send the same statement again within " + within
                 + " and it runs once";
     }
 

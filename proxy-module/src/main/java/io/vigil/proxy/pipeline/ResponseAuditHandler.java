@@ -126,13 +126,23 @@ final class ResponseAuditHandler extends FrameInspector {
     private void ownAnswer(PgFrame frame) {
         try {
             switch (frame.type()) {
-                case BackendMessage.DATA_ROW -> rows.add((DataRow) BackendDecoder.decode(frame));
-                case BackendMessage.ERROR_RESPONSE -> ownQueryFailed = true;
+                case BackendMessage.DATA_ROW -> {
+                    if (session.ownQuery().rows() != null) {
+                        rows.add((DataRow) BackendDecoder.decode(frame));
+                    }
+                }
+                case BackendMessage.COMMAND_COMPLETE ->
+                    session.ownQuery().completed().accept(((CommandComplete) BackendDecoder.decode(frame)).tag());
+                case BackendMessage.ERROR_RESPONSE -> {
+                    ownQueryFailed = true;
+                    ErrorResponse error = (ErrorResponse) BackendDecoder.decode(frame);
+                    session.ownQuery().failed().accept(error.sqlState(), error.message());
+                }
                 case BackendMessage.READY_FOR_QUERY -> {
                     session.transactionStatus(((ReadyForQuery) BackendDecoder.decode(frame)).status());
                     finishOwnQuery();
                 }
-                default -> {} // RowDescription, CommandComplete, EmptyQueryResponse
+                default -> {} // RowDescription, EmptyQueryResponse
             }
         } catch (RuntimeException e) {
             ownQueryFailed = true; // what does not read is not used
@@ -147,7 +157,9 @@ final class ResponseAuditHandler extends FrameInspector {
     private void finishOwnQuery() {
         OwnQuery query = session.ownQuery();
         try {
-            rows.forEach(query.rows());
+            if (query.rows() != null) {
+                rows.forEach(query.rows());
+            }
             query.answered().accept(!ownQueryFailed);
         } catch (RuntimeException e) {
             // An answer that does not read is not used.

@@ -6,6 +6,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.ReferenceCountUtil;
 import io.vigil.proxy.approval.ApprovalDesk;
 import io.vigil.proxy.approval.ApprovalTrail;
+import io.vigil.proxy.approval.Approvals;
 import io.vigil.proxy.audit.AuditEvent;
 import io.vigil.proxy.policy.RowCap;
 import io.vigil.proxy.policy.Verdict;
@@ -90,6 +91,12 @@ final class StatementAuditHandler extends ChannelInboundHandlerAdapter {
     private final InstantSource clock;
     /** A statement waits for a person: what follows waits with it. */
     private PgFrame awaitingApproval;
+    /** A held Parse's request waits for the next frame: its Bind, with the values, if it is one. */
+    private Runnable awaitingNextFrame;
+    /** Vigil's own queries measure a held statement on the session's target connection. */
+    private boolean measuring;
+    /** A decision that came while measuring: acted on once the session is back as it was. */
+    private Runnable afterMeasuring;
     /** An approved statement on its way: what became of it is said to the store once it is judged again. */
     private ApprovalDesk.Request releasing;
     /** Frames that arrived while the gateway waited on something before them; kept in order. */
@@ -139,6 +146,11 @@ final class StatementAuditHandler extends ChannelInboundHandlerAdapter {
         PgFrame frame = (PgFrame) msg;
         if (waiting || awaitingCount || awaitingApproval != null) {
             held.hold(frame);
+            if (awaitingNextFrame != null) {
+                Runnable next = awaitingNextFrame;
+                awaitingNextFrame = null;
+                next.run();
+            }
             return;
         }
         inspectReleasingOnFailure(ctx, frame);
@@ -479,6 +491,23 @@ final class StatementAuditHandler extends ChannelInboundHandlerAdapter {
      */
     private void holdForApproval(
             ChannelHandlerContext ctx, Statement statement, SqlAnalysis analysis, Verdict.Review review) {
+        if (!statement.query() && held.isEmpty()) {
+            // The Bind with the values an approver must see is the next frame, if there is one: the
+            // request waits for it (the client awaits the server's answer to a Sync or Flush only).
+            awaitingApproval = statement.frame();
+            awaitingNextFrame = () -> {
+                awaitingApproval = null;
+                hold(ctx, statement, analysis, review);
+                if (awaitingApproval == null) {
+                    stopWaiting(ctx); // refused at once: what followed goes on
+                }
+            };
+            return;
+        }
+        hold(ctx, statement, analysis, review);
+    }
+
+    private void hold(ChannelHandlerContext ctx, Statement statement, SqlAnalysis analysis, Verdict.Review review) {
         Understood understood = (Understood) analysis;
         String text = String.join(
                 ";\n",
@@ -512,10 +541,15 @@ final class StatementAuditHandler extends ChannelInboundHandlerAdapter {
                 expiry[0].cancel(false);
             }
             ctx.channel().closeFuture().removeListener(gone);
-            settled(ctx, statement, analysis, request, values, end);
+            Runnable settle = () -> settled(ctx, statement, analysis, request, values, end);
+            if (measuring && ctx.channel().isActive() && !session.ended()) {
+                afterMeasuring = settle; // nothing goes to the target while Vigil's own queries run
+            } else {
+                settle.run();
+            }
         });
         session.hold(hold);
-        Duration limit = clerk.approvals().limit();
+        Duration limit = request.limit();
         if (!clerk.record(
                 request,
                 "approval.request",
@@ -528,6 +562,54 @@ final class StatementAuditHandler extends ChannelInboundHandlerAdapter {
         // If it cannot be filed, the hold owns the frame now, and settles (releasing it) on the event loop.
         clerk.file(request, () -> hold.settle(new Hold.Unfiled()), ctx.executor());
         ctx.channel().closeFuture().addListener(gone);
+        measure(ctx, hold, statement, understood, values, review);
+    }
+
+    /**
+     * Measures the held statement for its approver (see {@link BlastRadius}) once the target owes
+     * the client nothing; a decision that comes meanwhile waits until the session is back as it was.
+     */
+    private void measure(
+            ChannelHandlerContext ctx,
+            Hold hold,
+            Statement statement,
+            Understood understood,
+            List<String> values,
+            Verdict.Review review) {
+        String unmeasurable = BlastRadius.unmeasurable(understood.statements(), values);
+        if (unmeasurable != null) {
+            clerk.measured(hold.request(), new ApprovalDesk.Measure(null, null, null, unmeasurable));
+            return;
+        }
+        measuring = true;
+        session.replies().whenIdle(() -> {
+            if (hold.settled()
+                    || !ctx.channel().isActive()
+                    || session.transactionStatus() != 'I'
+                    || !session.upstream().isActive()) {
+                measured();
+                return;
+            }
+            BlastRadius.measure(
+                    session,
+                    statement.sql(),
+                    values,
+                    understood.statements().getFirst(),
+                    review.terms().countRows(),
+                    figures -> {
+                        clerk.measured(hold.request(), figures);
+                        measured();
+                    });
+        });
+    }
+
+    private void measured() {
+        measuring = false;
+        Runnable settle = afterMeasuring;
+        afterMeasuring = null;
+        if (settle != null) {
+            settle.run();
+        }
     }
 
     /**
@@ -611,7 +693,7 @@ final class StatementAuditHandler extends ChannelInboundHandlerAdapter {
                             statement,
                             request,
                             SqlState.INSUFFICIENT_PRIVILEGE,
-                            "nobody approved it within " + clerk.approvals().limitInWords() + ", so it was not run");
+                            "nobody approved it within " + Approvals.inWords(request.limit()) + ", so it was not run");
                 }
                 case Hold.Cancelled c -> {
                     refuseHeld(
@@ -690,6 +772,12 @@ final class StatementAuditHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         held.releaseAll();
+        measured(); // a decision that waited for a measure that will not finish: the frame is released
+        if (awaitingNextFrame != null) {
+            awaitingNextFrame = null;
+            ReferenceCountUtil.release(awaitingApproval);
+            awaitingApproval = null;
+        }
         Hold hold = session.held();
         if (hold != null) {
             hold.settle(new Hold.Withdrawn()); // releases the held statement

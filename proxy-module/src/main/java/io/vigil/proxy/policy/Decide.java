@@ -117,7 +117,8 @@ public final class Decide {
     private static Verdict effect(Policy policy, Rule rule) {
         return switch (rule.effect()) {
             case ALLOW -> policy.allowed();
-            case REVIEW -> new Verdict.Review(policy.name(), policy.version(), rule.name(), rule.message());
+            case REVIEW ->
+                new Verdict.Review(policy.name(), policy.version(), rule.name(), rule.message(), rule.approval());
             case DENY -> new Verdict.Deny(policy.name(), policy.version(), rule.name(), rule.message());
             case CAP -> throw new IllegalArgumentException("a cap decides nothing: " + rule.name());
         };

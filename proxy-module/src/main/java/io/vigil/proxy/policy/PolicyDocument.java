@@ -69,7 +69,8 @@ public record PolicyDocument(String name, String description, List<Rule> rules) 
                     parsed,
                     text(rule, "when", "rule '" + ruleName + "'"),
                     rule.path("message").asString(""),
-                    rows(rule, ruleName, parsed)));
+                    rows(rule, ruleName, parsed),
+                    approval(rule, ruleName, parsed)));
         }
         return new PolicyDocument(name, root.path("description").asString(""), rules);
     }
@@ -88,6 +89,16 @@ public record PolicyDocument(String name, String description, List<Rule> rules) 
                 node.put("rows", rule.rows());
             }
             node.put("when", rule.when()).put("message", rule.message());
+            ApprovalTerms terms = rule.approval();
+            if (terms != null && !terms.equals(ApprovalTerms.DEFAULT)) {
+                var approval = node.putObject("approval")
+                        .put("by", terms.by().name().toLowerCase(Locale.ROOT))
+                        .put("distinct", terms.distinct());
+                if (terms.within() != null) {
+                    approval.put("within", terms.within().toSeconds());
+                }
+                approval.put("count_rows", terms.countRows());
+            }
         }
         return root.toPrettyString();
     }
@@ -100,6 +111,63 @@ public record PolicyDocument(String name, String description, List<Rule> rules) 
     /** Compiles the rules as this policy's {@code version}; {@code observing}: it stops nothing. */
     public Policy compile(long version, boolean observing) throws Policy.InvalidPolicy {
         return Policy.compile(name, version, rules).observing(observing);
+    }
+
+    /**
+     * A review rule's {@code approval}: {@code {"by": "approver" | "owner", "distinct": 1..5,
+     * "within": seconds, "count_rows": true}}, each optional; no other rule has one.
+     */
+    private static ApprovalTerms approval(JsonNode rule, String name, Rule.Effect effect) throws InvalidDocument {
+        JsonNode node = rule.path("approval");
+        if (node.isMissingNode()) {
+            return null;
+        }
+        String where = "rule '" + name + "': approval";
+        if (effect != Rule.Effect.REVIEW) {
+            throw new InvalidDocument(where + " is for review rules only");
+        }
+        if (!node.isObject()) {
+            throw new InvalidDocument(where + " is an object");
+        }
+        for (String field : node.propertyNames()) {
+            if (!List.of("by", "distinct", "within", "count_rows").contains(field)) {
+                throw new InvalidDocument(where + " has by, distinct, within and count_rows, not " + field);
+            }
+        }
+        String by = node.path("by").asString("approver");
+        ApprovalTerms.Approvers approvers;
+        switch (by) {
+            case "approver" -> approvers = ApprovalTerms.Approvers.APPROVER;
+            case "owner" -> approvers = ApprovalTerms.Approvers.OWNER;
+            default -> throw new InvalidDocument(where + ": by is approver or owner, not " + by);
+        }
+        long distinct = wholeNumber(node.path("distinct"), 1, where + ": distinct");
+        JsonNode within = node.path("within");
+        JsonNode count = node.path("count_rows");
+        if (!count.isMissingNode() && !count.isBoolean()) {
+            throw new InvalidDocument(where + ": count_rows is true or false");
+        }
+        try {
+            return new ApprovalTerms(
+                    approvers,
+                    (int) Math.min(distinct, Integer.MAX_VALUE),
+                    within.isMissingNode()
+                            ? null
+                            : java.time.Duration.ofSeconds(wholeNumber(within, 0, where + ": within (seconds)")),
+                    count.asBoolean(false));
+        } catch (IllegalArgumentException e) {
+            throw new InvalidDocument(where + ": " + e.getMessage());
+        }
+    }
+
+    private static long wholeNumber(JsonNode node, long otherwise, String what) throws InvalidDocument {
+        if (node.isMissingNode()) {
+            return otherwise;
+        }
+        if (!node.isIntegralNumber() || !node.canConvertToLong()) {
+            throw new InvalidDocument(what + " is a whole number");
+        }
+        return node.longValue();
     }
 
     /** A cap's {@code rows}: a whole number from 1; no other rule has one. */

@@ -37,7 +37,12 @@ public sealed interface Verdict {
      * Waits for a person's approval: in the session, when it is sent on its own outside a
      * transaction and approvals are on; else refused, saying so.
      */
-    record Review(String policy, long version, String rule, String message) implements Verdict {
+    record Review(String policy, long version, String rule, String message, ApprovalTerms terms) implements Verdict {
+
+        public Review(String policy, long version, String rule, String message) {
+            this(policy, version, rule, message, ApprovalTerms.DEFAULT);
+        }
+
         @Override
         public int severity() {
             return 1;

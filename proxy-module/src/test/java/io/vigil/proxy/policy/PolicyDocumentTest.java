@@ -3,6 +3,7 @@ package io.vigil.proxy.policy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -27,6 +28,31 @@ class PolicyDocumentTest {
     }
 
     @Test
+    void aReviewRuleKeepsItsApprovalTermsThroughJson() throws Exception {
+        PolicyDocument doc = new PolicyDocument(
+                "p",
+                "d",
+                List.of(
+                        Rule.review(
+                                "two-people",
+                                "command == 'DeleteStmt'",
+                                "deletes need two people",
+                                new ApprovalTerms(ApprovalTerms.Approvers.APPROVER, 2, Duration.ofMinutes(10), true)),
+                        Rule.review(
+                                "owner",
+                                "command == 'UpdateStmt'",
+                                "the owner decides",
+                                new ApprovalTerms(ApprovalTerms.Approvers.OWNER, 1, null, false)),
+                        new Rule("plain", Rule.Effect.REVIEW, "kind == 'ddl'", "a person decides")));
+
+        PolicyDocument back = PolicyDocument.parse(doc.json());
+
+        assertThat(back).isEqualTo(doc);
+        assertThat(back.rules().get(2).approval()).isEqualTo(ApprovalTerms.DEFAULT);
+        assertThat(doc.json()).contains("\"within\" : 600").contains("\"by\" : \"owner\"");
+    }
+
+    @Test
     void everyPresetReadsBackAsItself() throws Exception {
         for (String name : PolicyDocument.PRESETS) {
             PolicyDocument preset = PolicyDocument.preset(name);
@@ -46,6 +72,14 @@ class PolicyDocumentTest {
             {"name": "p", "rules": [{"name": "c", "effect": "cap", "rows": "9", "when": "true"}]}   | rule 'c': a cap needs rows, a whole number from 1
             {"name": "p", "rules": [{"name": "d", "effect": "deny", "rows": 5, "when": "true"}]}    | rule 'd': only a cap has rows
             {"name": "p", "rules": [{"name": "d", "effect": "limit", "when": "true"}]}              | rule 'd': effect is allow, review, deny or cap, not limit
+            {"name": "p", "rules": [{"name": "d", "effect": "deny", "when": "true", "approval": {}}]}                 | rule 'd': approval is for review rules only
+            {"name": "p", "rules": [{"name": "r", "effect": "review", "when": "true", "approval": {"by": "anyone"}}]}  | rule 'r': approval: by is approver or owner, not anyone
+            {"name": "p", "rules": [{"name": "r", "effect": "review", "when": "true", "approval": {"distinct": 6}}]}   | rule 'r': approval: from 1 to 5 approvers, not 6
+            {"name": "p", "rules": [{"name": "r", "effect": "review", "when": "true", "approval": {"by": "owner", "distinct": 2}}]} | rule 'r': approval: an agent has one owner: distinct approvers need by = approver
+            {"name": "p", "rules": [{"name": "r", "effect": "review", "when": "true", "approval": {"within": 5}}]}     | rule 'r': approval: within is from 30 seconds to 24 hours, not 5 s
+            {"name": "p", "rules": [{"name": "r", "effect": "review", "when": "true", "approval": {"within": "5m"}}]}  | rule 'r': approval: within (seconds) is a whole number
+            {"name": "p", "rules": [{"name": "r", "effect": "review", "when": "true", "approval": {"count": true}}]}   | rule 'r': approval has by, distinct, within and count_rows, not count
+            {"name": "p", "rules": [{"name": "r", "effect": "review", "when": "true", "approval": {"count_rows": 1}}]} | rule 'r': approval: count_rows is true or false
             """)
     void whatIsNotAPolicySaysWhy(String json, String why) {
         assertThatThrownBy(() -> PolicyDocument.parse(json))
