@@ -78,6 +78,12 @@ class ApprovalsPageIT extends DemoStack {
             assertThat(page.locator("#request-" + id)).containsText("analytics-etl on shop");
             assertThat(page.locator("#request-" + id)).containsText("rule 'review-unbounded-update'");
             assertThat(page.locator("#request-" + id + " .statement")).hasText(EVERY_ROW);
+            // The blast radius, each figure saying what it is; measured while the statement waits.
+            assertThat(page.locator("#request-" + id + " .exact-rows"))
+                    .containsText("Would change exactly 5000 rows (counted by running it in a transaction Vigil rolled"
+                            + " back at once)");
+            assertThat(page.locator("#request-" + id + " .estimated-rows")).containsText("an estimate");
+            assertThat(page.locator("#request-" + id + " .plan")).containsText("Plan (EXPLAIN");
             page.navigate(BASE_URL + "/approvals");
             assertThat(page.locator("#nav-count-approvals")).hasText("1");
             Path shots = Path.of("target/screenshots");
@@ -95,7 +101,7 @@ class ApprovalsPageIT extends DemoStack {
             page.locator("#request-" + id + " .approve").click();
 
             org.assertj.core.api.Assertions.assertThat(update.get())
-                    .as("it ran, as sent")
+                    .as("it ran, as sent, and changed what the approver was shown")
                     .isEqualTo(5000);
             assertThat(page.locator("#approval-requests")).containsText("Nothing waits for approval.");
             awaitShipped(io.vigil.db.jooq.Tables.PERSON_ACTION
@@ -123,6 +129,56 @@ class ApprovalsPageIT extends DemoStack {
             org.assertj.core.api.Assertions.assertThat(((SQLException) denied).getMessage())
                     .contains("denied by approver: not during the freeze");
         }
+    }
+
+    @Test
+    void aRuleAskingForTwoApproversWaitsForASecondDifferentOne() throws Exception {
+        String sql = "update orders set status = status where 2 = 2";
+        CompletableFuture<Object> update = sendAsAnalytics(sql);
+        UUID id = awaitPending(sql);
+        store.update(APPROVAL_REQUEST)
+                .set(APPROVAL_REQUEST.APPROVALS_NEEDED, 2)
+                .where(APPROVAL_REQUEST.ID.eq(id))
+                .execute();
+        signIn("approver", Role.APPROVER);
+        approvals.approve(id, "looks fine");
+        assertThatThrownBy(() -> approvals.approve(id, "again"))
+                .as("one person, one approval")
+                .hasMessageContaining("another person must");
+        Thread.sleep(1_000);
+        org.assertj.core.api.Assertions.assertThat(update)
+                .as("one approval of two: it waits")
+                .isNotDone();
+        org.assertj.core.api.Assertions.assertThat(approvals.pending())
+                .filteredOn(r -> r.id().equals(id))
+                .singleElement()
+                .satisfies(r -> org.assertj.core.api.Assertions.assertThat(r.approvedBy())
+                        .containsExactly("approver"));
+        signIn("second-approver", Role.APPROVER);
+        approvals.approve(id, "");
+        org.assertj.core.api.Assertions.assertThat(update.get()).isEqualTo(5000);
+    }
+
+    @Test
+    void aRuleNamingTheOwnerLetsOnlyTheOwnerDecide() throws Exception {
+        String sql = "update orders set status = status where 3 = 3";
+        CompletableFuture<Object> update = sendAsAnalytics(sql);
+        UUID id = awaitPending(sql);
+        store.update(APPROVAL_REQUEST)
+                .set(APPROVAL_REQUEST.APPROVERS, "owner")
+                .where(APPROVAL_REQUEST.ID.eq(id))
+                .execute();
+        signIn("approver", Role.APPROVER);
+        assertThatThrownBy(() -> approvals.approve(id, ""))
+                .isInstanceOf(AccessDeniedException.class)
+                .hasMessageContaining("only the agent's owner");
+        String owner = store.select(io.vigil.db.jooq.Tables.AGENT.OWNER)
+                .from(io.vigil.db.jooq.Tables.AGENT)
+                .where(io.vigil.db.jooq.Tables.AGENT.NAME.eq("analytics-etl"))
+                .fetchSingle(io.vigil.db.jooq.Tables.AGENT.OWNER);
+        signIn(owner, Role.OWNER);
+        approvals.deny(id, "not now");
+        org.assertj.core.api.Assertions.assertThat(update.get()).isInstanceOf(SQLException.class);
     }
 
     @Test

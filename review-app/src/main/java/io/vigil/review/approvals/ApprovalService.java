@@ -1,9 +1,12 @@
 package io.vigil.review.approvals;
 
 import static io.vigil.db.jooq.Tables.AGENT;
+import static io.vigil.db.jooq.Tables.APPROVAL_DECISION;
 import static io.vigil.db.jooq.Tables.APPROVAL_REQUEST;
+import static io.vigil.db.jooq.Tables.STATEMENT;
 import static io.vigil.db.jooq.Tables.TARGET;
 
+import io.vigil.db.jooq.tables.records.ApprovalRequestRecord;
 import io.vigil.review.gateway.AuditTrail;
 import io.vigil.review.security.CurrentViewer;
 import io.vigil.review.security.Role;
@@ -21,8 +24,9 @@ import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
 /**
- * Statements waiting for a person. Approvers (and administrators) see and decide every request;
- * owners see their own agents' requests. A decision is written to the store, where the gateway
+ * Statements waiting for a person. Approvers (and administrators) see every request, owners their
+ * own agents'; who decides is the rule's to say: approvers, or the agent's owner, and how many
+ * different people must approve (one denial denies). Administrators decide any. A decision is written to the store, where the gateway
  * holding the statement reads it within a second, and is a trail record. Nobody decides a statement
  * made on their own behalf or by an agent that is them: such an attempt is refused and recorded.
  */
@@ -44,6 +48,11 @@ public class ApprovalService implements NavCount {
      *
      * @param onBehalfOf the person the agent's token says it acts for, "" if none
      * @param held whether it waits in the live session (else it was refused and runs on retry)
+     * @param approvers who may decide it, as its rule says
+     * @param approvalsNeeded how many different people must approve it
+     * @param approvedBy who approved it so far (fewer than needed)
+     * @param radius what Vigil measured of it, null until measured
+     * @param before the session's statements before it, latest last (at most {@link #BEFORE})
      */
     public record Request(
             UUID id,
@@ -60,7 +69,33 @@ public class ApprovalService implements NavCount {
             List<String> parameters,
             OffsetDateTime requestedAt,
             OffsetDateTime expiresAt,
-            boolean held) {}
+            boolean held,
+            Approvers approvers,
+            int approvalsNeeded,
+            List<String> approvedBy,
+            BlastRadius radius,
+            List<String> before) {}
+
+    /** Who decides a request, as its rule says. */
+    public enum Approvers {
+        /** People with the approver role (and administrators). */
+        APPROVER,
+        /** The agent's owner (and administrators). */
+        OWNER
+    }
+
+    /**
+     * What Vigil measured of a held statement.
+     *
+     * @param plan EXPLAIN's plan, null if not planned
+     * @param estimatedRows the planner's estimate, null if none
+     * @param exactRows the rows it would change, counted and rolled back; null if not counted
+     * @param note why a figure is missing, "" if none is
+     */
+    public record BlastRadius(String plan, Long estimatedRows, Long exactRows, String note) {}
+
+    /** How many of the session's earlier statements a request shows. */
+    static final int BEFORE = 5;
 
     /** What waits for a decision now, oldest first, as far as the person signed in may see. */
     @Transactional(readOnly = true)
@@ -69,22 +104,7 @@ public class ApprovalService implements NavCount {
         if (!v.hasAnyRole()) {
             throw new AccessDeniedException("no Vigil role");
         }
-        return db.select(
-                        APPROVAL_REQUEST.ID,
-                        AGENT.NAME,
-                        AGENT.OWNER,
-                        APPROVAL_REQUEST.ON_BEHALF_OF,
-                        APPROVAL_REQUEST.TASK,
-                        TARGET.NAME,
-                        APPROVAL_REQUEST.POLICY,
-                        APPROVAL_REQUEST.POLICY_VERSION,
-                        APPROVAL_REQUEST.RULE,
-                        APPROVAL_REQUEST.RULE_MESSAGE,
-                        APPROVAL_REQUEST.SQL_TEXT,
-                        APPROVAL_REQUEST.PARAMETERS,
-                        APPROVAL_REQUEST.REQUESTED_AT,
-                        APPROVAL_REQUEST.EXPIRES_AT,
-                        APPROVAL_REQUEST.HELD)
+        return db.select(APPROVAL_REQUEST.asterisk(), AGENT.NAME, AGENT.OWNER, TARGET.NAME)
                 .from(APPROVAL_REQUEST)
                 .join(AGENT)
                 .on(AGENT.ID.eq(APPROVAL_REQUEST.AGENT_ID))
@@ -93,22 +113,59 @@ public class ApprovalService implements NavCount {
                 .where(waiting())
                 .and(visibleTo(v))
                 .orderBy(APPROVAL_REQUEST.REQUESTED_AT)
-                .fetch(r -> new Request(
-                        r.value1(),
-                        r.value2(),
-                        r.value3(),
-                        r.value4(),
-                        r.value5(),
-                        r.value6(),
-                        r.value7(),
-                        r.value8(),
-                        r.value9(),
-                        r.value10(),
-                        r.value11(),
-                        r.value12() == null ? List.of() : Arrays.asList(r.value12()),
-                        r.value13(),
-                        r.value14(),
-                        r.value15()));
+                .fetch(r -> {
+                    ApprovalRequestRecord a = r.into(APPROVAL_REQUEST);
+                    return new Request(
+                            a.getId(),
+                            r.get(AGENT.NAME),
+                            r.get(AGENT.OWNER),
+                            a.getOnBehalfOf(),
+                            a.getTask(),
+                            r.get(TARGET.NAME),
+                            a.getPolicy(),
+                            a.getPolicyVersion(),
+                            a.getRule(),
+                            a.getRuleMessage(),
+                            a.getSqlText(),
+                            a.getParameters() == null ? List.of() : Arrays.asList(a.getParameters()),
+                            a.getRequestedAt(),
+                            a.getExpiresAt(),
+                            a.getHeld(),
+                            Approvers.valueOf(a.getApprovers().toUpperCase(java.util.Locale.ROOT)),
+                            a.getApprovalsNeeded(),
+                            approvedBy(a.getId()),
+                            a.getMeasuredAt() == null
+                                    ? null
+                                    : new BlastRadius(
+                                            a.getPlan(),
+                                            a.getEstimatedRows(),
+                                            a.getExactRows(),
+                                            a.getBlastNote() == null ? "" : a.getBlastNote()),
+                            before(a));
+                });
+    }
+
+    private List<String> approvedBy(UUID request) {
+        return db.select(APPROVAL_DECISION.DECIDED_BY)
+                .from(APPROVAL_DECISION)
+                .where(APPROVAL_DECISION.REQUEST_ID.eq(request))
+                .and(APPROVAL_DECISION.APPROVED)
+                .orderBy(APPROVAL_DECISION.DECIDED_AT)
+                .fetch(APPROVAL_DECISION.DECIDED_BY);
+    }
+
+    /** The session's statements before the request, as the trail has them so far. */
+    private List<String> before(ApprovalRequestRecord a) {
+        List<String> texts = db.select(STATEMENT.SQL_TEXT)
+                .from(STATEMENT)
+                .where(STATEMENT.SESSION_ID.eq(a.getSessionId()))
+                .and(STATEMENT.STARTED_AT.le(a.getRequestedAt()))
+                .and(STATEMENT.STARTED_AT.ge(a.getRequestedAt().minusDays(1)))
+                .orderBy(STATEMENT.STARTED_AT.desc(), STATEMENT.SEQ.desc())
+                .limit(BEFORE)
+                .fetch(STATEMENT.SQL_TEXT);
+        java.util.Collections.reverse(texts);
+        return texts;
     }
 
     @Override
@@ -116,23 +173,37 @@ public class ApprovalService implements NavCount {
         return "approvals";
     }
 
-    /** How many requests the person signed in may decide now. */
+    /** How many requests the person signed in may decide now (and has not approved yet). */
     @Override
     @Transactional(readOnly = true)
     public int count() {
         Viewer v = viewer.get();
-        if (!mayDecide(v)) {
+        if (!v.hasAnyRole()) {
             return 0;
         }
-        return db.fetchCount(APPROVAL_REQUEST, waiting());
+        return db.fetchCount(db.select(APPROVAL_REQUEST.ID)
+                .from(APPROVAL_REQUEST)
+                .join(AGENT)
+                .on(AGENT.ID.eq(APPROVAL_REQUEST.AGENT_ID))
+                .where(waiting())
+                .and(decidableBy(v))
+                .andNotExists(db.selectOne()
+                        .from(APPROVAL_DECISION)
+                        .where(APPROVAL_DECISION.REQUEST_ID.eq(APPROVAL_REQUEST.ID))
+                        .and(APPROVAL_DECISION.DECIDED_BY.eq(v.name()))));
     }
 
-    /** Whether the person signed in decides requests (approvers and administrators). */
-    public boolean mayDecide() {
-        return mayDecide(viewer.get());
+    /**
+     * Whether the person signed in may decide {@code request} now: as its rule says, and not after
+     * approving it already.
+     */
+    public boolean mayDecide(Request request) {
+        Viewer v = viewer.get();
+        return mayDecide(v, request.approvers(), request.owner())
+                && !request.approvedBy().contains(v.name());
     }
 
-    /** Approves the request: the statement runs in the agent's session as it was sent. */
+    /** Approves the request: once enough people have, the statement runs as it was sent. */
     @Transactional
     public void approve(UUID request, String reason) {
         decide(request, true, reason);
@@ -146,25 +217,38 @@ public class ApprovalService implements NavCount {
 
     private void decide(UUID id, boolean approve, String reason) {
         Viewer v = viewer.get();
-        if (!mayDecide(v)) {
-            throw new AccessDeniedException("only approvers decide what waits for approval");
-        }
         String why = reason == null ? "" : reason.strip();
         if (why.length() > 1000 || why.indexOf('\0') >= 0) {
             throw new IllegalArgumentException("a reason is at most 1000 characters of text");
         }
-        // Who it was made for, as the gateway filed it with the request.
-        var r = db.select(AGENT.NAME, APPROVAL_REQUEST.ON_BEHALF_OF)
+        // Locked: two people deciding at once are counted one after the other.
+        var r = db.select(
+                        AGENT.NAME,
+                        AGENT.OWNER,
+                        APPROVAL_REQUEST.ON_BEHALF_OF,
+                        APPROVAL_REQUEST.APPROVERS,
+                        APPROVAL_REQUEST.APPROVALS_NEEDED)
                 .from(APPROVAL_REQUEST)
                 .join(AGENT)
                 .on(AGENT.ID.eq(APPROVAL_REQUEST.AGENT_ID))
                 .where(APPROVAL_REQUEST.ID.eq(id))
+                .and(waiting())
+                .forUpdate()
+                .of(APPROVAL_REQUEST)
                 .fetchOne();
         if (r == null) {
-            throw new IllegalArgumentException("no such request");
+            throw new IllegalStateException("this request was decided, expired or withdrawn meanwhile");
         }
         String agent = r.value1();
-        if (v.name().equals(r.value2()) || v.name().equals(agent)) {
+        Approvers approvers = Approvers.valueOf(r.value4().toUpperCase(java.util.Locale.ROOT));
+        if (!mayDecide(v, approvers, r.value2())) {
+            throw new AccessDeniedException(
+                    approvers == Approvers.OWNER
+                            ? "only the agent's owner decides what this rule sends for approval"
+                            : "only approvers decide what waits for approval");
+        }
+        // Who it was made for, as the gateway filed it with the request.
+        if (v.name().equals(r.value3()) || v.name().equals(agent)) {
             trail.record(
                     v.name(),
                     "approval.refused",
@@ -175,17 +259,20 @@ public class ApprovalService implements NavCount {
             throw new AccessDeniedException(
                     "you cannot decide a statement made on your own behalf or by an agent that is you");
         }
-        int decided = db.update(APPROVAL_REQUEST)
-                .set(APPROVAL_REQUEST.STATE, approve ? "approved" : "denied")
-                .set(APPROVAL_REQUEST.DECIDED_BY, v.name())
-                .set(APPROVAL_REQUEST.DECIDED_AT, DSL.currentOffsetDateTime())
-                .set(APPROVAL_REQUEST.DECISION_REASON, why.isEmpty() ? null : why)
-                .where(APPROVAL_REQUEST.ID.eq(id))
-                .and(waiting())
+        int mine = db.insertInto(APPROVAL_DECISION)
+                .set(APPROVAL_DECISION.REQUEST_ID, id)
+                .set(APPROVAL_DECISION.DECIDED_BY, v.name())
+                .set(APPROVAL_DECISION.APPROVED, approve)
+                .set(APPROVAL_DECISION.REASON, why)
+                .set(APPROVAL_DECISION.DECIDED_AT, DSL.currentOffsetDateTime())
+                .onConflictDoNothing()
                 .execute();
-        if (decided == 0) {
-            throw new IllegalStateException("this request was decided, expired or withdrawn meanwhile");
+        if (mine == 0) {
+            throw new IllegalStateException("you have decided this request already: another person must");
         }
+        int approvals = db.fetchCount(
+                APPROVAL_DECISION, APPROVAL_DECISION.REQUEST_ID.eq(id).and(APPROVAL_DECISION.APPROVED));
+        int needed = r.value5();
         // Before the decision commits: one the trail cannot take is rolled back, never made unrecorded.
         trail.record(
                 v.name(),
@@ -193,11 +280,42 @@ public class ApprovalService implements NavCount {
                 "approval",
                 id,
                 agent,
-                why.isEmpty() ? (approve ? "approved" : "denied") : "reason: " + why);
+                (why.isEmpty() ? (approve ? "approved" : "denied") : "reason: " + why)
+                        + (approve && needed > 1 ? " (" + approvals + " of " + needed + " approvals)" : ""));
+        if (approve && approvals < needed) {
+            return; // it waits for more approvers
+        }
+        db.update(APPROVAL_REQUEST)
+                .set(APPROVAL_REQUEST.STATE, approve ? "approved" : "denied")
+                .set(APPROVAL_REQUEST.DECIDED_BY, v.name())
+                .set(APPROVAL_REQUEST.DECIDED_AT, DSL.currentOffsetDateTime())
+                .set(APPROVAL_REQUEST.DECISION_REASON, why.isEmpty() ? null : why)
+                .where(APPROVAL_REQUEST.ID.eq(id))
+                .execute();
     }
 
-    private static boolean mayDecide(Viewer v) {
-        return v.has(Role.APPROVER) || v.has(Role.ADMIN);
+    /**
+     * Administrators decide every request; otherwise as the rule says: approvers, or the agent's
+     * owner.
+     */
+    private static boolean mayDecide(Viewer v, Approvers approvers, String owner) {
+        return v.has(Role.ADMIN)
+                || switch (approvers) {
+                    case APPROVER -> v.has(Role.APPROVER);
+                    case OWNER -> v.has(Role.OWNER) && v.name().equals(owner);
+                };
+    }
+
+    /** The requests {@code v} may decide, as a condition over a request joined with its agent. */
+    private static Condition decidableBy(Viewer v) {
+        if (v.has(Role.ADMIN)) {
+            return DSL.trueCondition();
+        }
+        Condition approver = v.has(Role.APPROVER) ? APPROVAL_REQUEST.APPROVERS.eq("approver") : DSL.falseCondition();
+        Condition owner = v.has(Role.OWNER)
+                ? APPROVAL_REQUEST.APPROVERS.eq("owner").and(AGENT.OWNER.eq(v.name()))
+                : DSL.falseCondition();
+        return approver.or(owner);
     }
 
     private static Condition waiting() {

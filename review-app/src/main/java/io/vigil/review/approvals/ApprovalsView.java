@@ -4,12 +4,12 @@ import com.vaadin.flow.component.AttachEvent;
 import com.vaadin.flow.component.DetachEvent;
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.button.ButtonVariant;
+import com.vaadin.flow.component.details.Details;
 import com.vaadin.flow.component.html.Div;
 import com.vaadin.flow.component.html.H2;
 import com.vaadin.flow.component.html.H3;
 import com.vaadin.flow.component.html.Paragraph;
 import com.vaadin.flow.component.html.Pre;
-import com.vaadin.flow.component.html.Span;
 import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
 import com.vaadin.flow.component.orderedlayout.VerticalLayout;
 import com.vaadin.flow.component.textfield.TextField;
@@ -20,7 +20,6 @@ import io.vigil.review.ui.Feedback;
 import io.vigil.review.ui.MainLayout;
 import jakarta.annotation.security.PermitAll;
 import java.util.List;
-import java.util.UUID;
 
 /**
  * What waits for a person: each statement policy sent for review, with who sent it, for whom, the
@@ -39,16 +38,20 @@ class ApprovalsView extends VerticalLayout {
 
     private final transient ApprovalService approvals;
     private final VerticalLayout list = new VerticalLayout();
-    private transient List<UUID> shown;
+    /** What is on the page: each request and how far along it is, so a change redraws it. */
+    private transient List<String> shown;
+
     private Registration polling;
 
     ApprovalsView(ApprovalService approvals) {
         this.approvals = approvals;
         setWidthFull();
         add(new H2("Approvals"));
-        add(new Paragraph("Each statement here waits in its agent's open session. Approving runs it exactly as"
-                + " sent, once; denying tells the agent your reason. Nobody decides a statement made on their own"
-                + " behalf. Undecided, it is denied when its time is up."));
+        add(new Paragraph("Each statement here needs a person's approval. Most wait in their agent's open session:"
+                + " approving runs it exactly as sent, once. One sent inside a transaction was refused at once, and"
+                + " runs once if the agent sends it again after you approve. Denying tells the agent your reason."
+                + " Nobody decides a statement made on their own behalf. Undecided, it is denied when its time is"
+                + " up."));
         list.setId("approval-requests");
         list.setPadding(false);
         add(list);
@@ -72,18 +75,20 @@ class ApprovalsView extends VerticalLayout {
     /** Shows what waits now; redrawn only when that changes, so a reason being typed is kept. */
     private void refresh() {
         List<ApprovalService.Request> pending = approvals.pending();
-        List<UUID> ids = pending.stream().map(ApprovalService.Request::id).toList();
-        if (ids.equals(shown)) {
+        List<String> now = pending.stream()
+                .map(r -> r.id() + "/" + (r.radius() != null) + "/"
+                        + r.approvedBy().size())
+                .toList();
+        if (now.equals(shown)) {
             return;
         }
-        shown = ids;
+        shown = now;
         list.removeAll();
         if (pending.isEmpty()) {
             list.add(new Paragraph("Nothing waits for approval."));
             return;
         }
-        boolean mayDecide = approvals.mayDecide();
-        pending.forEach(r -> list.add(card(r, mayDecide)));
+        pending.forEach(r -> list.add(card(r, approvals.mayDecide(r))));
     }
 
     private Div card(ApprovalService.Request r, boolean mayDecide) {
@@ -113,15 +118,37 @@ class ApprovalsView extends VerticalLayout {
                                     .map(p -> p == null ? "NULL" : VisibleText.of(p))
                                     .toList())));
         }
-        card.add(new Span("Requested " + Feedback.utc(r.requestedAt()) + "; denied unless decided by "
-                + Feedback.utc(r.expiresAt()) + (r.held() ? "; waiting in the session" : "; runs on retry")));
+        card.add(blastRadius(r));
+        if (!r.before().isEmpty()) {
+            Pre before = new Pre(
+                    String.join("\n", r.before().stream().map(VisibleText::of).toList()));
+            before.getStyle().set("white-space", "pre-wrap").set("overflow-wrap", "anywhere");
+            Details earlier = new Details(
+                    r.before().size() == 1
+                            ? "The session's statement before it"
+                            : "The session's " + r.before().size() + " statements before it",
+                    before);
+            earlier.addClassName("before");
+            card.add(earlier);
+        }
+        card.add(new Paragraph((r.held()
+                        ? "It waits in the agent's open session. "
+                        : "It was refused at once (sent inside a transaction or a pipeline): approved, it runs once"
+                                + " when the agent sends it again, within as long again. ")
+                + "Requested " + Feedback.utc(r.requestedAt()) + "; denied unless decided by "
+                + Feedback.utc(r.expiresAt()) + ". " + whoDecides(r)));
         if (mayDecide) {
             TextField reason = new TextField("Reason (the agent is told it when you deny)");
             reason.setWidthFull();
             reason.setMaxLength(1000);
             Button approve = new Button("Approve", e -> {
                 if (Feedback.attempt(() -> approvals.approve(r.id(), reason.getValue()))) {
-                    Feedback.success("Approved: it runs now");
+                    Feedback.success(
+                            r.approvedBy().size() + 1 < r.approvalsNeeded()
+                                    ? "Approved: it waits for another approver"
+                                    : r.held()
+                                            ? "Approved: it runs now"
+                                            : "Approved: it runs when the agent sends it again");
                     refresh();
                 }
             });
@@ -142,5 +169,54 @@ class ApprovalsView extends VerticalLayout {
             card.add(actions);
         }
         return card;
+    }
+
+    /** What Vigil measured, each figure saying whether it is a count or an estimate. */
+    private static Div blastRadius(ApprovalService.Request r) {
+        Div radius = new Div();
+        radius.addClassName("blast-radius");
+        ApprovalService.BlastRadius m = r.radius();
+        if (m == null) {
+            radius.add(new Paragraph(
+                    r.held()
+                            ? "Blast radius: being measured..."
+                            : "Blast radius: not measured (the statement was refused inside its transaction; Vigil does not"
+                                    + " run it there)."));
+            return radius;
+        }
+        if (m.exactRows() != null) {
+            Paragraph exact =
+                    new Paragraph("Would change exactly " + m.exactRows() + (m.exactRows() == 1 ? " row" : " rows")
+                            + " (counted by running it in a transaction Vigil rolled back at once).");
+            exact.addClassName("exact-rows");
+            radius.add(exact);
+        }
+        if (m.estimatedRows() != null) {
+            Paragraph estimate = new Paragraph("Planner's estimate: about " + m.estimatedRows()
+                    + (m.estimatedRows() == 1 ? " row" : " rows") + " (an estimate from statistics, not a count).");
+            estimate.addClassName("estimated-rows");
+            radius.add(estimate);
+        }
+        if (!m.note().isEmpty()) {
+            radius.add(new Paragraph(m.note().substring(0, 1).toUpperCase(java.util.Locale.ROOT)
+                    + m.note().substring(1) + "."));
+        }
+        if (m.plan() != null) {
+            Pre plan = new Pre(VisibleText.of(m.plan()));
+            plan.getStyle().set("white-space", "pre-wrap").set("overflow-wrap", "anywhere");
+            Details details = new Details("Plan (EXPLAIN as the agent's role)", plan);
+            details.addClassName("plan");
+            radius.add(details);
+        }
+        return radius;
+    }
+
+    private static String whoDecides(ApprovalService.Request r) {
+        String who = r.approvers() == ApprovalService.Approvers.OWNER
+                ? "Its rule lets the agent's owner (" + r.owner() + ") decide."
+                : r.approvalsNeeded() > 1
+                        ? "Its rule needs " + r.approvalsNeeded() + " different approvers."
+                        : "Any approver decides.";
+        return r.approvedBy().isEmpty() ? who : who + " Approved so far by " + String.join(", ", r.approvedBy()) + ".";
     }
 }

@@ -57,6 +57,7 @@ public class EmbeddedGateway implements SmartLifecycle {
                         .withMaxStatementBytes(properties.gateway().maxStatementBytes()))
                 .redaction(Redaction.keyed(LocalSecrets.readOrCreate(properties.trailRedactionKey(), 32)
                         .getBytes(StandardCharsets.UTF_8)))
+                .approvalsPage(properties.publicUrl() + "/approvals")
                 .build();
         gateway = Gateway.start(
                 config,
