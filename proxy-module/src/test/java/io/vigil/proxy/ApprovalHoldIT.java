@@ -162,6 +162,9 @@ class ApprovalHoldIT {
             assertThat(reactionMillis).as("the decision reaches the session").isLessThan(2_000);
             assertThat(replies(client)).as("then what followed it").containsExactly("T", "D 7", "C SELECT 1", "Z I");
             TestEnvironment.await(() -> request(request.getId()).getState(), "released"::equals);
+            assertThat(request(request.getId()).getStatementSeq())
+                    .as("linked to the statement that ran")
+                    .isNotNull();
         }
         assertThat(n(1)).isEqualTo(7);
         assertThat(TestEnvironment.<List<String>>await(() -> actions(id), a -> a.size() == 3))
@@ -236,6 +239,11 @@ class ApprovalHoldIT {
             decide(id, true, "");
             assertThat(replies(client)).containsExactly("1", "2", "C UPDATE 1", "Z I");
             assertThat(n(1)).isEqualTo(4);
+            assertThat(TestEnvironment.await(
+                                    () -> request(id), r -> r.getState().equals("released"))
+                            .getStatementSeq())
+                    .as("linked to its Execute, where it ran")
+                    .isNotNull();
 
             // Another run of the same statement, in a pipeline of its own: not what was approved.
             client.send(RawClient.bind("5"), RawClient.execute(0), RawClient.sync());
@@ -279,6 +287,7 @@ class ApprovalHoldIT {
 
             List<String> denied = replies(client);
             assertThat(denied).containsExactly("E 42501 denied by approver@example.com: not during the freeze", "Z I");
+            TestEnvironment.await(() -> request(request.getId()).getStatementSeq(), seq -> seq != null);
             client.send(RawClient.query("select 1"));
             assertThat(replies(client)).containsExactly("T", "D 1", "C SELECT 1", "Z I");
         }
@@ -294,6 +303,7 @@ class ApprovalHoldIT {
             assertThat(replies(client))
                     .containsExactly("E 42501 nobody approved it within 5 seconds, so it was not run", "Z I");
             assertThat(request(id).getState()).isEqualTo("expired");
+            TestEnvironment.await(() -> request(id).getStatementSeq(), seq -> seq != null);
             assertThat(TestEnvironment.<List<String>>await(() -> actions(id), a -> a.size() == 3))
                     .containsExactly("approval.request", "approval.measure", "approval.expired");
         }

@@ -36,6 +36,9 @@ class ApprovalsPageIT extends DemoStack {
     @Autowired
     ApprovalService approvals;
 
+    @Autowired
+    io.vigil.review.sessions.SessionService sessions;
+
     /** Sends {@code sql} as analytics-etl, whose role may update orders; returns its update count. */
     private CompletableFuture<Object> sendAsAnalytics(String sql) {
         return CompletableFuture.supplyAsync(() -> {
@@ -104,6 +107,23 @@ class ApprovalsPageIT extends DemoStack {
                     .as("it ran, as sent, and changed what the approver was shown")
                     .isEqualTo(5000);
             assertThat(page.locator("#approval-requests")).containsText("Nothing waits for approval.");
+            // The session's replay says, on the statement's row, who approved it and how long it waited.
+            UUID session = store.select(APPROVAL_REQUEST.SESSION_ID)
+                    .from(APPROVAL_REQUEST)
+                    .where(APPROVAL_REQUEST.ID.eq(id))
+                    .fetchSingle(APPROVAL_REQUEST.SESSION_ID);
+            signIn("admin", Role.ADMIN);
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            String row;
+            do {
+                Thread.sleep(100);
+                row = sessions.statements(session, 0, 50).stream()
+                        .filter(st -> st.sql().equals(EVERY_ROW))
+                        .map(io.vigil.review.sessions.StatementEntry::outcomeText)
+                        .findFirst()
+                        .orElse("");
+            } while (!row.contains("approved") && System.nanoTime() < deadline);
+            org.assertj.core.api.Assertions.assertThat(row).matches("UPDATE 5000 · approved by approver after \\d+ s");
             awaitShipped(io.vigil.db.jooq.Tables.PERSON_ACTION
                     .ACTION
                     .eq("approval.approve")

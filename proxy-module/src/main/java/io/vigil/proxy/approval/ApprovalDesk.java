@@ -67,6 +67,9 @@ public interface ApprovalDesk {
         }
     }
 
+    /** Links a closed request to the statement it became in its session's trail. */
+    void linked(UUID request, long statementSeq);
+
     /**
      * Keeps what Vigil measured of a held statement for its approver (see {@link Measure}). After
      * the request's filing.

@@ -48,6 +48,14 @@ public final class JooqApprovalDesk implements ApprovalDesk {
     }
 
     @Override
+    public void linked(UUID request, long statementSeq) {
+        db.update(APPROVAL_REQUEST)
+                .set(APPROVAL_REQUEST.STATEMENT_SEQ, statementSeq)
+                .where(APPROVAL_REQUEST.ID.eq(request))
+                .execute();
+    }
+
+    @Override
     public void measured(UUID request, Measure measure) {
         db.update(APPROVAL_REQUEST)
                 .set(APPROVAL_REQUEST.PLAN, measure.plan())

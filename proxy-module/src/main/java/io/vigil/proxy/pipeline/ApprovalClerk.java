@@ -134,6 +134,23 @@ final class ApprovalClerk implements Reviews {
         close(request.id(), outcome, seq);
     }
 
+    /** Links {@code request} to the statement it became in the trail, once the store has closed it. */
+    void linked(ApprovalDesk.Request request, Long seq) {
+        if (seq == null) {
+            return;
+        }
+        filed = filed.handleAsync(
+                (ok, failed) -> {
+                    try {
+                        approvals.desk().linked(request.id(), seq);
+                    } catch (RuntimeException e) {
+                        // The store is unreachable: the request stays unlinked.
+                    }
+                    return null;
+                },
+                blocking);
+    }
+
     private void close(UUID request, ApprovalDesk.Outcome outcome, Long seq) {
         Instant at = clock.instant();
         ApprovalTrail.closed(audit, at, request, session.agent().name(), outcome);

@@ -91,6 +91,8 @@ final class StatementAuditHandler extends ChannelInboundHandlerAdapter {
     private final InstantSource clock;
     /** A statement waits for a person: what follows waits with it. */
     private PgFrame awaitingApproval;
+    /** An approved Parse sent on: what became of it is said to the store at its Execute. */
+    private ApprovalDesk.Request releasedParse;
     /** A held Parse's request waits for the next frame: its Bind, with the values, if it is one. */
     private Runnable awaitingNextFrame;
     /** Vigil's own queries measure a held statement on the session's target connection. */
@@ -216,6 +218,13 @@ final class StatementAuditHandler extends ChannelInboundHandlerAdapter {
                 if (!recordStarts(ctx, frame, execute.events())) {
                     return;
                 }
+                if (releasedParse != null) {
+                    clerk.close(
+                            releasedParse,
+                            execute.refusal() == null ? ApprovalDesk.Outcome.RELEASED : ApprovalDesk.Outcome.REFUSED,
+                            startedSeq(execute));
+                    releasedParse = null;
+                }
                 if (execute.refusal() != null) {
                     // A Parse the target cannot parse fails in its place: the target skips to Sync.
                     ReferenceCountUtil.release(frame);
@@ -237,7 +246,14 @@ final class StatementAuditHandler extends ChannelInboundHandlerAdapter {
                     statements.closePortal(close.name());
                 }
             }
-            case FrontendMessage.SYNC -> statements.sync();
+            case FrontendMessage.SYNC -> {
+                statements.sync();
+                if (releasedParse != null) {
+                    // Approved and sent, and its pipeline ended without running it.
+                    clerk.close(releasedParse, ApprovalDesk.Outcome.RELEASED, null);
+                    releasedParse = null;
+                }
+            }
             case FrontendMessage.DESCRIBE, FrontendMessage.FLUSH -> statements.partOfBatch();
             case FrontendMessage.TERMINATE -> session.clientTerminates();
             case FrontendMessage.FUNCTION_CALL -> {
@@ -381,15 +397,14 @@ final class StatementAuditHandler extends ChannelInboundHandlerAdapter {
             // Judged again once approved: it goes, or something now stops it.
             ApprovalDesk.Request approved = releasing;
             releasing = null;
-            Long seq = forwarding.events().stream()
-                    .filter(AuditEvent.StatementStarted.class::isInstance)
-                    .map(e -> ((AuditEvent.StatementStarted) e).seq())
-                    .findFirst()
-                    .orElse(null);
-            clerk.close(
-                    approved,
-                    forwarding.refusal() == null ? ApprovalDesk.Outcome.RELEASED : ApprovalDesk.Outcome.REFUSED,
-                    seq);
+            if (statement.query() || forwarding.refusal() != null) {
+                clerk.close(
+                        approved,
+                        forwarding.refusal() == null ? ApprovalDesk.Outcome.RELEASED : ApprovalDesk.Outcome.REFUSED,
+                        startedSeq(forwarding));
+            } else {
+                releasedParse = approved; // it runs, and is recorded, at its Execute
+            }
         }
         go(ctx, statement, forwarding);
     }
@@ -680,29 +695,33 @@ final class StatementAuditHandler extends ChannelInboundHandlerAdapter {
                     String why = d.decision() == null || d.decision().reason().isBlank()
                             ? ""
                             : ": " + d.decision().reason();
-                    refuseHeld(ctx, statement, request, SqlState.INSUFFICIENT_PRIVILEGE, "denied by " + by + why);
-                    clerk.close(request, ApprovalDesk.Outcome.REFUSED, null);
+                    Long seq = refuseHeld(
+                            ctx, statement, request, SqlState.INSUFFICIENT_PRIVILEGE, "denied by " + by + why);
+                    clerk.close(request, ApprovalDesk.Outcome.REFUSED, seq);
                 }
                 case Hold.Expired e -> {
                     clerk.record(
                             request,
                             ApprovalTrail.action(ApprovalDesk.Outcome.EXPIRED),
                             "nobody decided in time: denied");
-                    refuseHeld(
-                            ctx,
-                            statement,
+                    clerk.linked(
                             request,
-                            SqlState.INSUFFICIENT_PRIVILEGE,
-                            "nobody approved it within " + Approvals.inWords(request.limit()) + ", so it was not run");
+                            refuseHeld(
+                                    ctx,
+                                    statement,
+                                    request,
+                                    SqlState.INSUFFICIENT_PRIVILEGE,
+                                    "nobody approved it within " + Approvals.inWords(request.limit())
+                                            + ", so it was not run"));
                 }
                 case Hold.Cancelled c -> {
-                    refuseHeld(
+                    Long seq = refuseHeld(
                             ctx,
                             statement,
                             request,
                             SqlState.QUERY_CANCELED,
                             "canceling statement due to user request");
-                    clerk.close(request, ApprovalDesk.Outcome.WITHDRAWN, null);
+                    clerk.close(request, ApprovalDesk.Outcome.WITHDRAWN, seq);
                 }
                 case Hold.Unfiled u ->
                     refuseHeld(
@@ -725,15 +744,29 @@ final class StatementAuditHandler extends ChannelInboundHandlerAdapter {
         stopWaiting(ctx);
     }
 
-    /** A held statement not run: recorded as refused, a substitute sent so the target answers in turn. */
-    private void refuseHeld(
+    /**
+     * A held statement not run: recorded as refused, a substitute sent so the target answers in
+     * turn. Returns its place in the session's trail.
+     */
+    private Long refuseHeld(
             ChannelHandlerContext ctx,
             Statement statement,
             ApprovalDesk.Request request,
             String sqlState,
             String message) {
         // Recorded as understood, as the approver saw it.
-        go(ctx, statement, refusal(statement, new Refused(sqlState, message, 0, request.sql())));
+        StatementTracker.Forwarding refused = refusal(statement, new Refused(sqlState, message, 0, request.sql()));
+        go(ctx, statement, refused);
+        return startedSeq(refused);
+    }
+
+    /** The place in the trail of the (first) statement {@code forwarding} starts, null if none. */
+    private static Long startedSeq(StatementTracker.Forwarding forwarding) {
+        return forwarding.events().stream()
+                .filter(AuditEvent.StatementStarted.class::isInstance)
+                .map(e -> ((AuditEvent.StatementStarted) e).seq())
+                .findFirst()
+                .orElse(null);
     }
 
     /** A statement sent for review that may not wait for a person: refused, saying why not. */

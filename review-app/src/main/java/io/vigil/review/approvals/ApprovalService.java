@@ -12,9 +12,13 @@ import io.vigil.review.security.CurrentViewer;
 import io.vigil.review.security.Role;
 import io.vigil.review.security.Viewer;
 import io.vigil.review.ui.NavCount;
+import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.Arrays;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.jooq.Condition;
 import org.jooq.DSLContext;
@@ -166,6 +170,51 @@ public class ApprovalService implements NavCount {
                 .fetch(STATEMENT.SQL_TEXT);
         java.util.Collections.reverse(texts);
         return texts;
+    }
+
+    /**
+     * What became of the requests for approval of a session's statements, by each statement's place
+     * in the trail, in a few words: who decided, how long it waited. The caller has checked that the
+     * session is visible to the person signed in.
+     */
+    @Transactional(readOnly = true)
+    public Map<Long, String> ofStatements(UUID session, Collection<Long> seqs) {
+        Map<Long, String> said = new HashMap<>();
+        if (seqs.isEmpty()) {
+            return said;
+        }
+        for (ApprovalRequestRecord r : db.selectFrom(APPROVAL_REQUEST)
+                .where(APPROVAL_REQUEST.SESSION_ID.eq(session))
+                .and(APPROVAL_REQUEST.STATEMENT_SEQ.in(seqs))) {
+            said.put(r.getStatementSeq(), said(r));
+        }
+        return said;
+    }
+
+    /** "12 s", "3 min 5 s". */
+    static String inWords(Duration wait) {
+        long seconds = Math.max(0, wait.toSeconds());
+        return seconds < 60
+                ? seconds + " s"
+                : seconds / 60 + " min" + (seconds % 60 == 0 ? "" : " " + seconds % 60 + " s");
+    }
+
+    /** One request's course: "approved by a, b after 12 s: reason". */
+    private String said(ApprovalRequestRecord r) {
+        String waited = r.getClosedAt() == null
+                ? ""
+                : " after " + inWords(Duration.between(r.getRequestedAt(), r.getClosedAt()));
+        String reason = r.getDecisionReason() == null ? "" : ": " + r.getDecisionReason();
+        List<String> approvers = approvedBy(r.getId());
+        String by = approvers.isEmpty() ? String.valueOf(r.getDecidedBy()) : String.join(", ", approvers);
+        return switch (r.getState()) {
+            case "released" -> "approved by " + by + waited + reason;
+            case "used" -> "approved by " + by + " after it was refused in a transaction; ran on retry" + reason;
+            case "denied" -> "denied by " + r.getDecidedBy() + waited + reason;
+            case "expired" -> "nobody decided" + waited;
+            case "withdrawn" -> "withdrawn (cancelled, or the client left)" + waited;
+            default -> "approval " + r.getState();
+        };
     }
 
     @Override

@@ -8,6 +8,7 @@ import static io.vigil.db.jooq.Tables.STATEMENT_VIEW;
 import static io.vigil.db.jooq.Tables.TARGET;
 
 import io.vigil.review.agents.AgentVisibility;
+import io.vigil.review.approvals.ApprovalService;
 import io.vigil.review.gateway.AuditTrail;
 import io.vigil.review.security.CurrentViewer;
 import io.vigil.review.security.Role;
@@ -18,6 +19,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.jooq.Condition;
 import org.jooq.DSLContext;
@@ -51,13 +53,17 @@ public class SessionService {
     private final Clock clock;
     private final AuditTrail trail;
 
+    private final ApprovalService approvals;
+
     SessionService(
             DSLContext db,
             CurrentViewer viewer,
             TrailIntegrity integrity,
             AuditTrail trail,
             Clock clock,
-            StoreMigration migrated) {
+            StoreMigration migrated,
+            ApprovalService approvals) {
+        this.approvals = approvals;
         this.trail = trail;
         this.db = db;
         this.viewer = viewer;
@@ -96,7 +102,7 @@ public class SessionService {
      */
     public List<StatementEntry> statements(UUID sessionId, int offset, int limit) {
         requireVisible(sessionId);
-        return db.select(
+        List<StatementEntry> entries = db.select(
                         STATEMENT_VIEW.SEQ,
                         STATEMENT_VIEW.STARTED_AT,
                         STATEMENT_VIEW.DURATION_US,
@@ -142,7 +148,15 @@ public class SessionService {
                         r.value16(),
                         r.value17(),
                         r.value18(),
-                        StatementEntry.observation(r.value19(), r.value20(), r.value21())));
+                        StatementEntry.observation(r.value19(), r.value20(), r.value21()),
+                        null));
+        Map<Long, String> approved = approvals.ofStatements(
+                sessionId, entries.stream().map(StatementEntry::seq).toList());
+        return approved.isEmpty()
+                ? entries
+                : entries.stream()
+                        .map(e -> approved.containsKey(e.seq()) ? e.withApproval(approved.get(e.seq())) : e)
+                        .toList();
     }
 
     /**

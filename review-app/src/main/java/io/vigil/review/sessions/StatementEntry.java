@@ -17,6 +17,8 @@ import java.util.List;
  * @param rule the rule that stopped it; null if it ran
  * @param observed what a policy in observe mode would have done to it ({@code would deny: strict
  *     v1, no-deletes}); null if none would have stopped it
+ * @param approval what became of its request for a person's approval ({@code approved by ana after
+ *     12 s}); null if it needed none
  */
 public record StatementEntry(
         long seq,
@@ -37,7 +39,8 @@ public record StatementEntry(
         String verdict,
         String policies,
         String rule,
-        String observed) {
+        String observed,
+        String approval) {
 
     /** {@code would deny: strict v1, no-deletes}; null without an observed verdict. */
     static String observation(String verdict, String policy, String rule) {
@@ -47,9 +50,35 @@ public record StatementEntry(
         return (verdict.equals("deny") ? "would deny: " : "would hold for review: ") + policy + ", " + rule;
     }
 
-    /** The outcome, and what an observing policy would have done. */
+    /** The outcome, what became of its request for approval, and what an observing policy would have done. */
     public String outcomeText() {
-        return observed == null ? outcome() : outcome() + " (observe mode " + observed + ")";
+        String text = approval == null ? outcome() : outcome() + " · " + approval;
+        return observed == null ? text : text + " (observe mode " + observed + ")";
+    }
+
+    /** The same entry with what became of its request for approval. */
+    StatementEntry withApproval(String said) {
+        return new StatementEntry(
+                seq,
+                startedAt,
+                durationMicros,
+                sql,
+                protocol,
+                kind,
+                reads,
+                writes,
+                functions,
+                parameters,
+                parametersHash,
+                commandTag,
+                rows,
+                sqlState,
+                errorMessage,
+                verdict,
+                policies,
+                rule,
+                observed,
+                said);
     }
 
     private static final int SHOWN_PARAMETER_CHARS = 200;
