@@ -8,6 +8,8 @@ import java.util.List;
  *
  * @param items in population order (agent id)
  * @param decisions every decision made in the campaign, in the order made
+ * @param approvals the population's statements a person was asked to approve in the period, oldest
+ *     first
  */
 public record EvidencePack(
         CampaignFacts campaign,
@@ -15,6 +17,7 @@ public record EvidencePack(
         Population population,
         Rows<ReviewedItem> items,
         Rows<DecisionEvent> decisions,
+        Rows<ApprovalEvent> approvals,
         SignOff signOff,
         TrailCheck trail,
         Instant generatedAt,

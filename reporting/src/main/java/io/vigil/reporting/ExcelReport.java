@@ -28,11 +28,13 @@ public final class ExcelReport {
                     .widths(30, 24, 24, 24, 50, 60, 12, 50, 12, 24, 24, 24, 22, 50, 8, 8, 8, 8, 16, 40, 66, 12);
             SheetWriter remediation = sheet(book, styles, "Remediation").widths(30, 24, 12, 12, 80, 22, 80);
             SheetWriter decisions = sheet(book, styles, "Decisions").widths(30, 8, 12, 60, 24, 22, 8, 60);
+            SheetWriter approvals = sheet(book, styles, "Approvals").widths(30, 22, 24, 28, 80, 12, 30, 50, 12, 12);
             SheetWriter signOff = sheet(book, styles, "Sign-off").widths(28, 30, 10, 22, 60);
             SheetWriter integrity = sheet(book, styles, "Integrity").widths(38, 16, 14, 16, 66, 22, 16);
 
             Metrics metrics = writeItems(pack, population, items, remediation);
             DecisionSheet.write(decisions, "Agent", DecisionEvent::agent, pack.decisions());
+            writeApprovals(pack.approvals(), approvals);
             writeSummary(pack, metrics, summary);
             writeSignOff(pack.signOff(), signOff);
             writeIntegrity(pack, integrity);
@@ -41,6 +43,32 @@ public final class ExcelReport {
         } finally {
             book.close(); // also deletes SXSSF's temporary files
         }
+    }
+
+    private static void writeApprovals(Rows<ApprovalEvent> rows, SheetWriter sheet) {
+        sheet.header(
+                true,
+                "Agent",
+                "Requested (UTC)",
+                "Policy",
+                "Rule",
+                "Statement",
+                "Outcome",
+                "Decided by",
+                "Reason",
+                "Rows counted",
+                "Waited (s)");
+        rows.forEach(a -> sheet.row(
+                a.agent(),
+                a.requestedAt(),
+                a.policy(),
+                a.rule(),
+                a.statement(),
+                a.outcome(),
+                a.decidedBy(),
+                a.reason(),
+                a.exactRows() == null ? "" : a.exactRows(),
+                a.waited() == null ? "" : a.waited().toSeconds()));
     }
 
     private static SheetWriter sheet(SXSSFWorkbook book, ExcelStyles styles, String name) {

@@ -60,6 +60,7 @@ public final class PdfReport {
             items();
             remediation();
             decisions();
+            approvals();
             signOff();
             integrity();
             manifest();
@@ -312,8 +313,53 @@ public final class PdfReport {
         finish(t, rows[0], "no decisions");
     }
 
+    /** Per agent, what policy put to a person in the period and what became of it; then each request. */
+    private void approvals() {
+        section("5. Approvals: risky statements a person was asked to sign off");
+        Map<String, int[]> perAgent = new java.util.TreeMap<>();
+        pack.approvals().forEach(a -> {
+            int[] n = perAgent.computeIfAbsent(a.agent(), k -> new int[4]);
+            n[0]++;
+            if (a.granted()) {
+                n[1]++;
+            } else if (a.outcome().equals("denied")) {
+                n[2]++;
+            } else if (a.outcome().equals("expired")) {
+                n[3]++;
+            }
+        });
+        PdfPTable counts = table(new float[] {3, 1, 1, 1, 1});
+        headers(counts, "Agent", "Requested", "Approved", "Denied", "Expired");
+        perAgent.forEach((agent, n) -> {
+            counts.addCell(style.cell(agent));
+            for (int v : n) {
+                counts.addCell(style.number(v));
+            }
+        });
+        finish(counts, perAgent.size(), "no statement of the population asked for a person's approval in the period");
+        if (perAgent.isEmpty()) {
+            return;
+        }
+        document.add(heading("Each request", 12));
+        PdfPTable t = table(new float[] {1.6f, 1.3f, 1.8f, 4, 0.9f, 1.5f, 2, 0.7f});
+        headers(t, "Agent", "Requested", "Policy, rule", "Statement", "Outcome", "Decided by", "Reason", "Rows");
+        int[] rows = {0};
+        pack.approvals().forEach(a -> {
+            t.addCell(style.cell(a.agent()));
+            t.addCell(style.cell(Text.time(a.requestedAt())));
+            t.addCell(style.cell(a.policy() + ", " + a.rule()));
+            t.addCell(style.cell(a.statement(), style.mono));
+            t.addCell(style.cell(a.outcome()));
+            t.addCell(style.cell(a.decidedBy()));
+            t.addCell(style.cell(a.reason()));
+            t.addCell(style.cell(a.exactRows() == null ? "" : String.valueOf(a.exactRows())));
+            slice(t, ++rows[0]);
+        });
+        finish(t, rows[0], "");
+    }
+
     private void signOff() {
-        section("5. Sign-off: management acknowledgement");
+        section("6. Sign-off: management acknowledgement");
         SignOff s = pack.signOff();
         document.add(facts(List.of(
                 fact("Campaign owner", s.owner()),
@@ -344,7 +390,7 @@ public final class PdfReport {
     }
 
     private void integrity() {
-        section("6. Integrity of the audit trail");
+        section("7. Integrity of the audit trail");
         TrailCheck t = pack.trail();
         document.add(facts(List.of(
                 fact(
@@ -385,7 +431,7 @@ public final class PdfReport {
     }
 
     private void manifest() {
-        section("7. Manifest");
+        section("8. Manifest");
         document.add(new Paragraph(
                 "SHA-256 of the pack's files written before this document. The pack's manifest.txt lists these and"
                         + " this PDF's own hash, and manifest.sig signs it with Vigil's trail key (Ed25519, key "

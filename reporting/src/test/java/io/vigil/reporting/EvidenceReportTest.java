@@ -72,9 +72,16 @@ class EvidenceReportTest {
     @Test
     void workbookHasEverySheetAndItsRows() throws IOException {
         try (XSSFWorkbook book = new XSSFWorkbook(new ByteArrayInputStream(xlsx))) {
-            assertThat(List.of(0, 1, 2, 3, 4, 5, 6).stream().map(book::getSheetName))
+            assertThat(List.of(0, 1, 2, 3, 4, 5, 6, 7).stream().map(book::getSheetName))
                     .containsExactly(
-                            "Summary", "Population", "Items", "Remediation", "Decisions", "Sign-off", "Integrity");
+                            "Summary",
+                            "Population",
+                            "Items",
+                            "Remediation",
+                            "Decisions",
+                            "Approvals",
+                            "Sign-off",
+                            "Integrity");
             Sheet summary = book.getSheet("Summary");
             assertThat(fact(summary, "Items")).isEqualTo(String.valueOf(N));
             assertThat(fact(summary, "Final decision: revoke")).isEqualTo(String.valueOf(metrics.decisions("revoke")));
@@ -107,6 +114,12 @@ class EvidenceReportTest {
             assertThat(text(population))
                     .contains(SamplePack.evidenceHash(N - 1), metrics.recomputedPopulationHash(), "retired-bot");
             assertThat(book.getSheet("Decisions").getLastRowNum()).isEqualTo((int) metrics.decided());
+            Sheet approvals = book.getSheet("Approvals");
+            assertThat(approvals.getLastRowNum()).isEqualTo(2);
+            assertThat(text(approvals))
+                    .contains(
+                            "update orders set status = status", "released", "dana.approver", "not during the freeze");
+            assertThat(approvals.getRow(1).getCell(8).getNumericCellValue()).isEqualTo(5000);
             assertThat(text(book.getSheet("Sign-off"))).contains("carol.ciso", "mail server down");
             assertThat(text(book.getSheet("Integrity"))).contains("intact", "0123456789abcdef", "cd".repeat(32));
         }
@@ -135,7 +148,10 @@ class EvidenceReportTest {
                             "Name",
                             "Signature",
                             "Evidence hashes 1 MISMATCH",
-                            "EVIDENCE ALTERED");
+                            "EVIDENCE ALTERED",
+                            "5. Approvals: risky statements a person was asked to sign off",
+                            "update orders set status = status",
+                            "not during the freeze");
             // Every page renders (fonts embedded, nothing malformed), and none is blank.
             PDFRenderer renderer = new PDFRenderer(doc);
             for (int p = 0; p < pages; p++) {

@@ -124,6 +124,18 @@ class ApprovalsPageIT extends DemoStack {
                         .orElse("");
             } while (!row.contains("approved") && System.nanoTime() < deadline);
             org.assertj.core.api.Assertions.assertThat(row).matches("UPDATE 5000 · approved by approver after \\d+ s");
+            // The agent's page counts what it put to a person.
+            UUID agent = store.select(APPROVAL_REQUEST.AGENT_ID)
+                    .from(APPROVAL_REQUEST)
+                    .where(APPROVAL_REQUEST.ID.eq(id))
+                    .fetchSingle(APPROVAL_REQUEST.AGENT_ID);
+            try (Page admin = signedIn("admin", Role.ADMIN)) {
+                admin.navigate(BASE_URL + "/agent/" + agent);
+                assertThat(admin.locator("#approval-totals"))
+                        .containsText("statements asked for a person's approval in the last 30 days:");
+                assertThat(admin.locator("#approval-totals")).containsText("approved");
+            }
+
             awaitShipped(io.vigil.db.jooq.Tables.PERSON_ACTION
                     .ACTION
                     .eq("approval.approve")

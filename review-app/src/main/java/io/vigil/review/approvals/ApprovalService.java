@@ -191,6 +191,104 @@ public class ApprovalService implements NavCount {
         return said;
     }
 
+    /**
+     * One request's course, as evidence tells it.
+     *
+     * @param outcome pending, released, used, denied, expired, withdrawn, lapsed or approved (not
+     *     yet run)
+     * @param decidedBy who approved (all of them) or denied; "" if nobody decided
+     * @param waited from the request to what became of it; null while open
+     */
+    public record Course(
+            UUID agentId,
+            String agent,
+            OffsetDateTime requestedAt,
+            String policy,
+            String rule,
+            String statement,
+            String outcome,
+            String decidedBy,
+            String reason,
+            Long exactRows,
+            Duration waited) {
+
+        /** Whether a person let it run. */
+        public boolean granted() {
+            return outcome.equals("released")
+                    || outcome.equals("used")
+                    || outcome.equals("approved")
+                    || outcome.equals("lapsed");
+        }
+    }
+
+    /**
+     * Per agent: how many statements asked for a person's approval, and what became of them.
+     *
+     * @param expired nobody decided in time
+     */
+    public record Tally(int requested, int granted, int denied, int expired) {}
+
+    /**
+     * The requests of these agents made in [{@code from}, {@code to}), oldest first. For evidence:
+     * the caller authorizes.
+     */
+    @Transactional(readOnly = true)
+    public List<Course> courses(Collection<UUID> agents, OffsetDateTime from, OffsetDateTime to) {
+        return db.select(APPROVAL_REQUEST.asterisk(), AGENT.NAME)
+                .from(APPROVAL_REQUEST)
+                .join(AGENT)
+                .on(AGENT.ID.eq(APPROVAL_REQUEST.AGENT_ID))
+                .where(APPROVAL_REQUEST.AGENT_ID.in(agents))
+                .and(APPROVAL_REQUEST.REQUESTED_AT.ge(from))
+                .and(APPROVAL_REQUEST.REQUESTED_AT.lt(to))
+                .orderBy(APPROVAL_REQUEST.REQUESTED_AT, APPROVAL_REQUEST.ID)
+                .fetch(r -> course(r.into(APPROVAL_REQUEST), r.get(AGENT.NAME)));
+    }
+
+    private Course course(ApprovalRequestRecord r, String agent) {
+        List<String> approvers = approvedBy(r.getId());
+        String decidedBy = r.getState().equals("denied") || approvers.isEmpty()
+                ? (r.getDecidedBy() == null ? "" : r.getDecidedBy())
+                : String.join(", ", approvers);
+        boolean open = r.getState().equals("pending") && r.getExpiresAt().isAfter(OffsetDateTime.now());
+        String outcome = r.getState().equals("pending") && !open ? "expired" : r.getState();
+        return new Course(
+                r.getAgentId(),
+                agent,
+                r.getRequestedAt(),
+                r.getPolicy() + " v" + r.getPolicyVersion(),
+                r.getRule(),
+                r.getSqlText(),
+                outcome,
+                decidedBy,
+                r.getDecisionReason() == null ? "" : r.getDecisionReason(),
+                r.getExactRows(),
+                r.getClosedAt() == null ? null : Duration.between(r.getRequestedAt(), r.getClosedAt()));
+    }
+
+    /** An agent's requests made since {@code since}, counted. For its page: the caller authorizes. */
+    @Transactional(readOnly = true)
+    public Tally tally(UUID agent, OffsetDateTime since) {
+        return tally(courses(List.of(agent), since, OffsetDateTime.now().plusDays(1)));
+    }
+
+    /** {@code courses} counted. */
+    public static Tally tally(List<Course> courses) {
+        int granted = 0;
+        int denied = 0;
+        int expired = 0;
+        for (Course c : courses) {
+            if (c.granted()) {
+                granted++;
+            } else if (c.outcome().equals("denied")) {
+                denied++;
+            } else if (c.outcome().equals("expired")) {
+                expired++;
+            }
+        }
+        return new Tally(courses.size(), granted, denied, expired);
+    }
+
     /** "12 s", "3 min 5 s". */
     static String inWords(Duration wait) {
         long seconds = Math.max(0, wait.toSeconds());

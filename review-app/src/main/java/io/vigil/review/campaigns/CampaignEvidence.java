@@ -9,6 +9,7 @@ import static io.vigil.db.jooq.Tables.CAMPAIGN_NOTICE;
 import io.vigil.db.jooq.tables.records.CampaignItemRecord;
 import io.vigil.db.jooq.tables.records.CampaignRecord;
 import io.vigil.reporting.AgentHistory;
+import io.vigil.reporting.ApprovalEvent;
 import io.vigil.reporting.CampaignFacts;
 import io.vigil.reporting.Control;
 import io.vigil.reporting.DecisionEvent;
@@ -18,6 +19,7 @@ import io.vigil.reporting.ReviewedItem;
 import io.vigil.reporting.Rows;
 import io.vigil.reporting.SignOff;
 import io.vigil.reporting.TrailCheck;
+import io.vigil.review.approvals.ApprovalService;
 import io.vigil.review.usage.Grant;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -50,9 +52,11 @@ public class CampaignEvidence {
     private static final int FETCH = 500;
 
     private final DSLContext db;
+    private final ApprovalService approvals;
 
-    CampaignEvidence(DSLContext db) {
+    CampaignEvidence(DSLContext db, ApprovalService approvals) {
         this.db = db;
+        this.approvals = approvals;
     }
 
     /** Whether the campaign exists, and its period's start (what the trail check counts from). */
@@ -105,10 +109,33 @@ public class CampaignEvidence {
                 population(c),
                 items(campaignId, progress),
                 decisions(campaignId),
+                approvals(c),
                 signOff(c, launched.owner()),
                 trail,
                 now,
                 generatedBy);
+    }
+
+    /** What the population's agents put to a person in the campaign's period. */
+    private Rows<ApprovalEvent> approvals(CampaignRecord c) {
+        List<UUID> agents = db.select(CAMPAIGN_ITEM.AGENT_ID)
+                .from(CAMPAIGN_ITEM)
+                .where(CAMPAIGN_ITEM.CAMPAIGN_ID.eq(c.getId()))
+                .fetch(CAMPAIGN_ITEM.AGENT_ID);
+        List<ApprovalEvent> events = approvals.courses(agents, c.getPeriodStart(), c.getPeriodEnd()).stream()
+                .map(a -> new ApprovalEvent(
+                        a.agent(),
+                        a.requestedAt().toInstant(),
+                        a.policy(),
+                        a.rule(),
+                        a.statement(),
+                        a.outcome(),
+                        a.decidedBy(),
+                        a.reason(),
+                        a.exactRows(),
+                        a.waited()))
+                .toList();
+        return Rows.of(events);
     }
 
     /** Every campaign an agent was reviewed in, and every decision made on it, ever. */

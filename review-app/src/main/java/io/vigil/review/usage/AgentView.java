@@ -26,6 +26,7 @@ import io.vigil.review.agents.Agent;
 import io.vigil.review.agents.AgentService;
 import io.vigil.review.agents.SecretDialog;
 import io.vigil.review.agents.TargetService;
+import io.vigil.review.approvals.ApprovalService;
 import io.vigil.review.sessions.SessionFilter;
 import io.vigil.review.sessions.SessionService;
 import io.vigil.review.sessions.SessionSummary;
@@ -61,6 +62,7 @@ class AgentView extends VerticalLayout implements HasUrlParameter<String> {
     private final transient GrantService grants;
     private final transient SessionService sessions;
     private final transient TargetService targets;
+    private final transient ApprovalService approvals;
     private transient Agent agent;
 
     AgentView(
@@ -68,8 +70,10 @@ class AgentView extends VerticalLayout implements HasUrlParameter<String> {
             UsageService usage,
             GrantService grants,
             SessionService sessions,
-            TargetService targets) {
+            TargetService targets,
+            ApprovalService approvals) {
         this.targets = targets;
+        this.approvals = approvals;
         this.agents = agents;
         this.usage = usage;
         this.grants = grants;
@@ -283,7 +287,17 @@ class AgentView extends VerticalLayout implements HasUrlParameter<String> {
         Paragraph totals =
                 new Paragraph(statements + " statements in the last " + CHART_DAYS + " days, " + denials + " denied");
         totals.setId("activity-totals");
-        return new VerticalLayout(new H3("Activity"), totals, chart);
+        ApprovalService.Tally tally =
+                approvals.tally(agent.id(), from.atStartOfDay().atOffset(ZoneOffset.UTC));
+        Paragraph signedOff = new Paragraph(
+                tally.requested() == 0
+                        ? "No statement asked for a person's approval in the last " + CHART_DAYS + " days"
+                        : tally.requested() + " statements asked for a person's approval in the last " + CHART_DAYS
+                                + " days: "
+                                + tally.granted() + " approved, " + tally.denied() + " denied, " + tally.expired()
+                                + " expired undecided");
+        signedOff.setId("approval-totals");
+        return new VerticalLayout(new H3("Activity"), totals, signedOff, chart);
     }
 
     private Component relations() {
