@@ -249,8 +249,7 @@ public final class Gateway implements AutoCloseable {
         everyQuarterSecond(
                 group,
                 blocking,
-                () -> !live.all().isEmpty()
-                        || !approvals.retries().awaitingDecision().isEmpty(),
+                () -> true, // standing approvals are read before the first session too
                 () -> deliverDecisions(approvals, audit, live.all()));
     }
 
@@ -296,6 +295,16 @@ public final class Gateway implements AutoCloseable {
                     });
                 });
             }
+            approvals.standing().drainUses().forEach((standing, uses) -> {
+                for (int i = 0; i < uses; i++) {
+                    if (!approvals.desk().usedStanding(standing)) {
+                        log.warn(
+                                "standing approval {} ran more often than granted (uses through several gateways at once)",
+                                standing);
+                    }
+                }
+            });
+            approvals.standing().replace(approvals.desk().standing(now));
             closeEach(approvals, audit, retries.expired(now), ApprovalDesk.Outcome.EXPIRED, now);
             closeEach(approvals, audit, retries.lapsed(now), ApprovalDesk.Outcome.LAPSED, now);
         } catch (RuntimeException e) {

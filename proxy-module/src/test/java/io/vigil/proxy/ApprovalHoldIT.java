@@ -256,6 +256,9 @@ class ApprovalHoldIT {
 
     @Test
     void beyondFiveWaitingStatementsAnAgentsReviewMeansDeny() throws Exception {
+        // Requests other tests left undecided count too, until they expire.
+        TestEnvironment.await(
+                () -> env.store.fetchCount(APPROVAL_REQUEST, APPROVAL_REQUEST.STATE.eq("pending")), n -> n == 0);
         List<RawClient> waiting = new ArrayList<>();
         try {
             for (int i = 1; i <= 5; i++) {
@@ -478,6 +481,98 @@ class ApprovalHoldIT {
             assertThat(request.getBlastNote()).contains("the rule does not allow it");
         }
         assertThat(n(1)).isZero();
+    }
+
+    @Test
+    void aStandingApprovalRunsItsStatementWithoutAskingUntilUsedUpOrWithdrawn() throws Exception {
+        UUID twice = standing("update items set n = 20 where id = 1", null, 2, null);
+        UUID untilWithdrawn = standing(
+                "update items set n = $1 where id = 2",
+                null,
+                null,
+                OffsetDateTime.now().plusHours(1));
+        Thread.sleep(1_000); // the gateway reads standing approvals every quarter second
+
+        try (RawClient client = loggedIn()) {
+            client.send(RawClient.query("update items set n = 20 where id = 1"));
+            assertThat(replies(client)).as("standing: it runs at once").containsExactly("C UPDATE 1", "Z I");
+        }
+        try (Connection c = env.connect("careful-bot", "s3cret-careful", "preferQueryMode", "simple");
+                Statement s = c.createStatement()) {
+            c.setAutoCommit(false);
+            assertThat(s.executeUpdate("update items set n = 20 where id = 1"))
+                    .as("inside a transaction too")
+                    .isOne();
+            c.commit();
+            assertThat(refusal(s, "update items set n = 20 where id = 1").getMessage())
+                    .as("used up: a person is asked again")
+                    .contains("asks for one");
+            c.rollback();
+        }
+        ApprovalRequestRecord asked = pending("update items set n = 20 where id = 1");
+        assertThat(asked).isNotNull();
+        TestEnvironment.await(
+                () -> env.store
+                        .selectFrom(io.vigil.db.jooq.Tables.STANDING_APPROVAL)
+                        .where(io.vigil.db.jooq.Tables.STANDING_APPROVAL.ID.eq(twice))
+                        .fetchSingle(),
+                r -> r.getUses() == 2 && r.getUsesLeft() == 0);
+
+        try (Connection c = env.connect("careful-bot", "s3cret-careful");
+                java.sql.PreparedStatement update = c.prepareStatement("update items set n = ? where id = 2")) {
+            update.setInt(1, 21);
+            assertThat(update.executeUpdate()).as("values free: any values run").isOne();
+            assertThat(n(2)).isEqualTo(21);
+            env.store
+                    .update(io.vigil.db.jooq.Tables.STANDING_APPROVAL)
+                    .set(io.vigil.db.jooq.Tables.STANDING_APPROVAL.WITHDRAWN_BY, "admin@example.com")
+                    .set(io.vigil.db.jooq.Tables.STANDING_APPROVAL.WITHDRAWN_AT, OffsetDateTime.now())
+                    .where(io.vigil.db.jooq.Tables.STANDING_APPROVAL.ID.eq(untilWithdrawn))
+                    .execute();
+            Thread.sleep(1_000); // a withdrawal bites within a second
+            update.setInt(1, 22);
+            CompletableFuture<Integer> held = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return update.executeUpdate();
+                } catch (SQLException e) {
+                    return -1;
+                }
+            });
+            ApprovalRequestRecord request = pending("update items set n = $1 where id = 2");
+            assertThat(held).as("withdrawn: it waits for a person again").isNotDone();
+            decide(request.getId(), false, "no longer standing");
+            assertThat(held.get()).isEqualTo(-1);
+        }
+        assertThat(n(2)).isEqualTo(21);
+        TestEnvironment.await(
+                () -> env.store
+                        .selectFrom(PERSON_ACTION)
+                        .where(PERSON_ACTION.ACTION.eq("approval.standing-use"))
+                        .fetch()
+                        .size(),
+                n -> n == 3);
+    }
+
+    /** What the web app writes when an administrator grants a standing approval. */
+    private static UUID standing(String sql, List<String> values, Integer uses, OffsetDateTime until) {
+        UUID id = UUID.randomUUID();
+        env.store
+                .insertInto(io.vigil.db.jooq.Tables.STANDING_APPROVAL)
+                .set(io.vigil.db.jooq.Tables.STANDING_APPROVAL.ID, id)
+                .set(io.vigil.db.jooq.Tables.STANDING_APPROVAL.AGENT_ID, agent)
+                .set(io.vigil.db.jooq.Tables.STANDING_APPROVAL.SQL_TEXT, sql)
+                .set(
+                        io.vigil.db.jooq.Tables.STANDING_APPROVAL.PARAMETERS,
+                        values == null ? null : values.toArray(String[]::new))
+                .set(io.vigil.db.jooq.Tables.STANDING_APPROVAL.USES_LEFT, uses)
+                .set(io.vigil.db.jooq.Tables.STANDING_APPROVAL.VALID_UNTIL, until)
+                .set(io.vigil.db.jooq.Tables.STANDING_APPROVAL.POLICY, "careful")
+                .set(io.vigil.db.jooq.Tables.STANDING_APPROVAL.RULE, "review-updates")
+                .set(io.vigil.db.jooq.Tables.STANDING_APPROVAL.GRANTED_BY, "admin@example.com")
+                .set(io.vigil.db.jooq.Tables.STANDING_APPROVAL.GRANTED_AT, OffsetDateTime.now())
+                .set(io.vigil.db.jooq.Tables.STANDING_APPROVAL.REASON, "nightly fix")
+                .execute();
+        return id;
     }
 
     private static SQLException refusal(Statement s, String sql) {

@@ -10,6 +10,7 @@ import java.util.List;
  * @param decisions every decision made in the campaign, in the order made
  * @param approvals the population's statements a person was asked to approve in the period, oldest
  *     first
+ * @param standing the population's standing approvals in force at some time in the period
  */
 public record EvidencePack(
         CampaignFacts campaign,
@@ -18,6 +19,7 @@ public record EvidencePack(
         Rows<ReviewedItem> items,
         Rows<DecisionEvent> decisions,
         Rows<ApprovalEvent> approvals,
+        List<StandingGrant> standing,
         SignOff signOff,
         TrailCheck trail,
         Instant generatedAt,
@@ -25,5 +27,6 @@ public record EvidencePack(
 
     public EvidencePack {
         controls = List.copyOf(controls);
+        standing = List.copyOf(standing);
     }
 }

@@ -29,12 +29,15 @@ public final class ExcelReport {
             SheetWriter remediation = sheet(book, styles, "Remediation").widths(30, 24, 12, 12, 80, 22, 80);
             SheetWriter decisions = sheet(book, styles, "Decisions").widths(30, 8, 12, 60, 24, 22, 8, 60);
             SheetWriter approvals = sheet(book, styles, "Approvals").widths(30, 22, 24, 28, 80, 12, 30, 50, 12, 12);
+            SheetWriter standing =
+                    sheet(book, styles, "Standing approvals").widths(30, 80, 24, 28, 50, 8, 24, 22, 50, 40);
             SheetWriter signOff = sheet(book, styles, "Sign-off").widths(28, 30, 10, 22, 60);
             SheetWriter integrity = sheet(book, styles, "Integrity").widths(38, 16, 14, 16, 66, 22, 16);
 
             Metrics metrics = writeItems(pack, population, items, remediation);
             DecisionSheet.write(decisions, "Agent", DecisionEvent::agent, pack.decisions());
             writeApprovals(pack.approvals(), approvals);
+            writeStanding(pack.standing(), standing);
             writeSummary(pack, metrics, summary);
             writeSignOff(pack.signOff(), signOff);
             writeIntegrity(pack, integrity);
@@ -69,6 +72,34 @@ public final class ExcelReport {
                 a.reason(),
                 a.exactRows() == null ? "" : a.exactRows(),
                 a.waited() == null ? "" : a.waited().toSeconds()));
+    }
+
+    private static void writeStanding(java.util.List<StandingGrant> grants, SheetWriter sheet) {
+        sheet.header(
+                true,
+                "Agent",
+                "Statement",
+                "Policy",
+                "Rule",
+                "Terms",
+                "Runs",
+                "Granted by",
+                "Granted (UTC)",
+                "Reason",
+                "Withdrawn");
+        for (StandingGrant g : grants) {
+            sheet.row(
+                    g.agent(),
+                    g.statement(),
+                    g.policy(),
+                    g.rule(),
+                    g.terms(),
+                    g.uses(),
+                    g.grantedBy(),
+                    g.grantedAt(),
+                    g.reason(),
+                    g.withdrawn());
+        }
     }
 
     private static SheetWriter sheet(SXSSFWorkbook book, ExcelStyles styles, String name) {

@@ -337,6 +337,7 @@ public final class PdfReport {
             }
         });
         finish(counts, perAgent.size(), "no statement of the population asked for a person's approval in the period");
+        standing();
         if (perAgent.isEmpty()) {
             return;
         }
@@ -356,6 +357,23 @@ public final class PdfReport {
             slice(t, ++rows[0]);
         });
         finish(t, rows[0], "");
+    }
+
+    /** Statements approved ahead of time: each ran without a person being asked that time. */
+    private void standing() {
+        document.add(heading("Standing approvals in force in the period", 12));
+        PdfPTable t = table(new float[] {1.6f, 3.6f, 1.8f, 2, 0.6f, 2.2f, 1.6f});
+        headers(t, "Agent", "Statement", "Policy, rule", "Terms", "Runs", "Granted", "Withdrawn");
+        for (StandingGrant g : pack.standing()) {
+            t.addCell(style.cell(g.agent()));
+            t.addCell(style.cell(g.statement(), style.mono));
+            t.addCell(style.cell(g.policy() + ", " + g.rule()));
+            t.addCell(style.cell(g.terms()));
+            t.addCell(style.number(g.uses()));
+            t.addCell(style.cell(g.grantedBy() + ", " + Text.time(g.grantedAt()) + ": " + g.reason()));
+            t.addCell(style.cell(g.withdrawn()));
+        }
+        finish(t, pack.standing().size(), "no standing approvals");
     }
 
     private void signOff() {

@@ -72,7 +72,7 @@ class EvidenceReportTest {
     @Test
     void workbookHasEverySheetAndItsRows() throws IOException {
         try (XSSFWorkbook book = new XSSFWorkbook(new ByteArrayInputStream(xlsx))) {
-            assertThat(List.of(0, 1, 2, 3, 4, 5, 6, 7).stream().map(book::getSheetName))
+            assertThat(List.of(0, 1, 2, 3, 4, 5, 6, 7, 8).stream().map(book::getSheetName))
                     .containsExactly(
                             "Summary",
                             "Population",
@@ -80,6 +80,7 @@ class EvidenceReportTest {
                             "Remediation",
                             "Decisions",
                             "Approvals",
+                            "Standing approvals",
                             "Sign-off",
                             "Integrity");
             Sheet summary = book.getSheet("Summary");
@@ -120,6 +121,8 @@ class EvidenceReportTest {
                     .contains(
                             "update orders set status = status", "released", "dana.approver", "not during the freeze");
             assertThat(approvals.getRow(1).getCell(8).getNumericCellValue()).isEqualTo(5000);
+            assertThat(text(book.getSheet("Standing approvals")))
+                    .contains("nightly unstick, ticket OPS-42", "sam.security");
             assertThat(text(book.getSheet("Sign-off"))).contains("carol.ciso", "mail server down");
             assertThat(text(book.getSheet("Integrity"))).contains("intact", "0123456789abcdef", "cd".repeat(32));
         }
@@ -151,7 +154,9 @@ class EvidenceReportTest {
                             "EVIDENCE ALTERED",
                             "5. Approvals: risky statements a person was asked to sign off",
                             "update orders set status = status",
-                            "not during the freeze");
+                            "not during the freeze",
+                            "Standing approvals in force in the period",
+                            "nightly unstick, ticket OPS-42");
             // Every page renders (fonts embedded, nothing malformed), and none is blank.
             PDFRenderer renderer = new PDFRenderer(doc);
             for (int p = 0; p < pages; p++) {

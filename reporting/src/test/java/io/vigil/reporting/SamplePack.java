@@ -73,6 +73,17 @@ final class SamplePack {
                                 "not during the freeze",
                                 null,
                                 java.time.Duration.ofSeconds(8)))),
+                List.of(new StandingGrant(
+                        "agent-00003",
+                        "update jobs set state = 'queued' where state = 'stuck'",
+                        "baseline v1",
+                        "review-unbounded-update",
+                        "7 runs left, any values",
+                        3,
+                        "sam.security",
+                        LAUNCHED.minusSeconds(7200),
+                        "nightly unstick, ticket OPS-42",
+                        "")),
                 new SignOff(
                         "carol.ciso",
                         "carol.ciso",

@@ -15,6 +15,7 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
@@ -41,16 +42,27 @@ class ApprovalsPageIT extends DemoStack {
 
     /** Sends {@code sql} as analytics-etl, whose role may update orders; returns its update count. */
     private CompletableFuture<Object> sendAsAnalytics(String sql) {
-        return CompletableFuture.supplyAsync(() -> {
-            String url = "jdbc:postgresql://127.0.0.1:" + gateway.address().getPort() + "/shop";
-            try (Connection c = DriverManager.getConnection(url, "analytics-etl", agents.secretOf("analytics-etl"));
-                    Statement s = c.createStatement()) {
-                return s.executeUpdate(sql);
-            } catch (SQLException e) {
-                return e;
-            }
-        });
+        return CompletableFuture.supplyAsync(
+                () -> {
+                    String url =
+                            "jdbc:postgresql://127.0.0.1:" + gateway.address().getPort() + "/shop";
+                    try (Connection c = DriverManager.getConnection(
+                                    url, "analytics-etl", agents.secretOf("analytics-etl"));
+                            Statement s = c.createStatement()) {
+                        return s.executeUpdate(sql);
+                    } catch (SQLException e) {
+                        return e;
+                    }
+                },
+                AGENTS);
     }
+
+    /**
+     * The agents' connections wait for people: never on the common pool, which the sign-in's own
+     * HTTP calls need (two cores give it one worker).
+     */
+    private static final java.util.concurrent.ExecutorService AGENTS =
+            java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor();
 
     private UUID awaitPending(String sql) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
@@ -100,6 +112,38 @@ class ApprovalsPageIT extends DemoStack {
             org.assertj.core.api.Assertions.assertThat(update)
                     .as("the agent waits")
                     .isNotDone();
+            // The approver heard of it by mail, and the chat tool by its webhook: a link, never the statement.
+            awaitShipped(io.vigil.db.jooq.Tables.PERSON_ACTION
+                    .ACTION
+                    .eq("approval.notify")
+                    .and(io.vigil.db.jooq.Tables.PERSON_ACTION.SUBJECT_ID.eq(id)));
+            List<String> mails = java.util.Arrays.stream(MAIL.getReceivedMessages())
+                    .filter(m -> {
+                        try {
+                            return java.util.Arrays.stream(m.getAllRecipients())
+                                    .anyMatch(r -> r.toString().equals("approver@vigil.example"));
+                        } catch (jakarta.mail.MessagingException e) {
+                            return false;
+                        }
+                    })
+                    .map(com.icegreen.greenmail.util.GreenMailUtil::getBody)
+                    .filter(body -> body.contains(id.toString()))
+                    .toList();
+            org.assertj.core.api.Assertions.assertThat(mails)
+                    .singleElement()
+                    .asString()
+                    .contains(BASE_URL + "/approvals#request-" + id, "analytics-etl")
+                    .doesNotContain("update orders", "status");
+            org.assertj.core.api.Assertions.assertThat(WEBHOOK.posts())
+                    .filteredOn(p -> p.body().contains(id.toString()))
+                    .singleElement()
+                    .satisfies(p -> {
+                        org.assertj.core.api.Assertions.assertThat(p.authorization())
+                                .isEqualTo("Bearer " + WEBHOOK_TOKEN);
+                        org.assertj.core.api.Assertions.assertThat(p.body())
+                                .contains("\"event\":\"approval.requested\"", "/approvals#request-" + id)
+                                .doesNotContain("update orders");
+                    });
 
             page.locator("#request-" + id + " .approve").click();
 
@@ -161,6 +205,51 @@ class ApprovalsPageIT extends DemoStack {
             org.assertj.core.api.Assertions.assertThat(((SQLException) denied).getMessage())
                     .contains("denied by approver: not during the freeze");
         }
+    }
+
+    @Test
+    void anAdministratorApprovesAheadOfTimeThenWithdrawsIt() throws Exception {
+        String sql = "update orders set status = status where 4 = 4";
+        CompletableFuture<Object> first = sendAsAnalytics(sql);
+        UUID id = awaitPending(sql);
+        UUID agent;
+        try (Page page = signedIn("admin", Role.ADMIN)) {
+            page.navigate(BASE_URL + "/approvals");
+            page.locator("#request-" + id + " .standing").click();
+            page.locator("#standing-uses input").fill("2");
+            page.locator("#standing-reason input").fill("nightly status refresh, ticket OPS-7");
+            page.locator("#standing-grant").click();
+            org.assertj.core.api.Assertions.assertThat(first.get())
+                    .as("approved: it ran")
+                    .isEqualTo(5000);
+
+            Thread.sleep(1_000); // the gateway reads standing approvals every quarter second
+            org.assertj.core.api.Assertions.assertThat(
+                            sendAsAnalytics(sql).get(10, java.util.concurrent.TimeUnit.SECONDS))
+                    .as("standing: it runs without asking")
+                    .isEqualTo(5000);
+
+            agent = store.select(APPROVAL_REQUEST.AGENT_ID)
+                    .from(APPROVAL_REQUEST)
+                    .where(APPROVAL_REQUEST.ID.eq(id))
+                    .fetchSingle(APPROVAL_REQUEST.AGENT_ID);
+            page.navigate(BASE_URL + "/agent/" + agent);
+            assertThat(page.locator("#standing-approvals")).containsText("nightly status refresh, ticket OPS-7");
+            assertThat(page.locator("#standing-approvals")).containsText("1 run left");
+            page.locator("#standing-approvals .withdraw-standing").click();
+            assertThat(page.locator("#standing-approvals")).containsText("withdrawn by admin");
+        }
+        Thread.sleep(1_000); // a withdrawal bites within a second
+        CompletableFuture<Object> third = sendAsAnalytics(sql);
+        UUID again = awaitPending(sql);
+        org.assertj.core.api.Assertions.assertThat(third)
+                .as("withdrawn: it waits for a person")
+                .isNotDone();
+        signIn("approver", Role.APPROVER);
+        approvals.deny(again, "standing approval withdrawn");
+        org.assertj.core.api.Assertions.assertThat(third.get()).isInstanceOf(SQLException.class);
+        awaitShipped(io.vigil.db.jooq.Tables.PERSON_ACTION.ACTION.eq("approval.standing-withdraw"));
+        awaitShipped(io.vigil.db.jooq.Tables.PERSON_ACTION.ACTION.eq("approval.standing-use"));
     }
 
     @Test

@@ -55,6 +55,9 @@ abstract class DemoStack {
     /** The mail server reminders and escalations go to: in this process, read back by the tests. */
     static final GreenMail MAIL = startMail();
 
+    static final WebhookInbox WEBHOOK = WebhookInbox.start();
+    static final String WEBHOOK_TOKEN = "hook-token-for-tests";
+
     static Playwright playwright;
     static Browser browser;
 
@@ -108,6 +111,8 @@ abstract class DemoStack {
         registry.add("vigil.demo-campaign", () -> "false");
         registry.add("spring.mail.host", () -> "127.0.0.1");
         registry.add("spring.mail.port", () -> MAIL.getSmtp().getPort());
+        registry.add("vigil.approvals.webhook-url", WEBHOOK::url);
+        registry.add("vigil.approvals.webhook-token", () -> WEBHOOK_TOKEN);
     }
 
     @BeforeAll

@@ -67,6 +67,16 @@ public interface ApprovalDesk {
         }
     }
 
+    /** The standing approvals in force now: not withdrawn, not used up, not past their time. */
+    List<StandingApprovals.Standing> standing(Instant now);
+
+    /**
+     * Counts one use of a standing approval.
+     *
+     * @return false if it was used up or withdrawn meanwhile (another gateway used its last run)
+     */
+    boolean usedStanding(UUID standing);
+
     /** Links a closed request to the statement it became in its session's trail. */
     void linked(UUID request, long statementSeq);
 

@@ -11,11 +11,13 @@ import java.util.UUID;
  *     holds for the agent's retry)
  * @param page the approvals page of the web app, named in what the agent is told; null if unknown
  * @param retries the requests of statements refused at once, and their approvals
+ * @param standing the standing approvals in force
  */
-public record Approvals(ApprovalDesk desk, Duration limit, String page, RetryApprovals retries) {
+public record Approvals(
+        ApprovalDesk desk, Duration limit, String page, RetryApprovals retries, StandingApprovals standing) {
 
     public Approvals(ApprovalDesk desk, Duration limit, String page) {
-        this(desk, limit, page, new RetryApprovals());
+        this(desk, limit, page, new RetryApprovals(), new StandingApprovals());
     }
 
     /** How an agent (and the person it shows the error to) finds the request. */

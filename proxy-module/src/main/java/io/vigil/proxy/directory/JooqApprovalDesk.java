@@ -1,13 +1,16 @@
 package io.vigil.proxy.directory;
 
 import static io.vigil.db.jooq.Tables.APPROVAL_REQUEST;
+import static io.vigil.db.jooq.Tables.STANDING_APPROVAL;
 
 import io.vigil.proxy.approval.ApprovalDesk;
+import io.vigil.proxy.approval.StandingApprovals;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.jooq.DSLContext;
@@ -45,6 +48,42 @@ public final class JooqApprovalDesk implements ApprovalDesk {
                 .set(APPROVAL_REQUEST.APPROVERS, r.approvers().name().toLowerCase(java.util.Locale.ROOT))
                 .set(APPROVAL_REQUEST.APPROVALS_NEEDED, r.approvalsNeeded())
                 .execute();
+    }
+
+    @Override
+    public List<StandingApprovals.Standing> standing(Instant now) {
+        return db.selectFrom(STANDING_APPROVAL)
+                .where(STANDING_APPROVAL.WITHDRAWN_AT.isNull())
+                .and(STANDING_APPROVAL.USES_LEFT.isNull().or(STANDING_APPROVAL.USES_LEFT.gt(0)))
+                .and(STANDING_APPROVAL.VALID_UNTIL.isNull().or(STANDING_APPROVAL.VALID_UNTIL.gt(utc(now))))
+                .fetch(r -> new StandingApprovals.Standing(
+                        r.getId(),
+                        r.getAgentId(),
+                        r.getSqlText(),
+                        r.getParameters() == null ? null : java.util.Arrays.asList(r.getParameters()),
+                        r.getUsesLeft(),
+                        r.getValidUntil() == null ? null : r.getValidUntil().toInstant()));
+    }
+
+    @Override
+    public boolean usedStanding(UUID standing) {
+        // uses_left - 1 stays null for an approval without a count.
+        boolean withinGrant = db.update(STANDING_APPROVAL)
+                        .set(STANDING_APPROVAL.USES, STANDING_APPROVAL.USES.plus(1))
+                        .set(STANDING_APPROVAL.USES_LEFT, STANDING_APPROVAL.USES_LEFT.minus(1))
+                        .where(STANDING_APPROVAL.ID.eq(standing))
+                        .and(STANDING_APPROVAL.WITHDRAWN_AT.isNull())
+                        .and(STANDING_APPROVAL.USES_LEFT.isNull().or(STANDING_APPROVAL.USES_LEFT.gt(0)))
+                        .execute()
+                == 1;
+        if (!withinGrant) {
+            // Counted all the same: the store says it ran more often than granted.
+            db.update(STANDING_APPROVAL)
+                    .set(STANDING_APPROVAL.USES, STANDING_APPROVAL.USES.plus(1))
+                    .where(STANDING_APPROVAL.ID.eq(standing))
+                    .execute();
+        }
+        return withinGrant;
     }
 
     @Override

@@ -3,6 +3,7 @@ package io.vigil.proxy.pipeline;
 import io.vigil.proxy.approval.ApprovalDesk;
 import io.vigil.proxy.approval.ApprovalTrail;
 import io.vigil.proxy.approval.Approvals;
+import io.vigil.proxy.approval.StandingApprovals;
 import io.vigil.proxy.audit.AuditSink;
 import io.vigil.proxy.audit.TrailChain;
 import io.vigil.proxy.directory.AgentLogin;
@@ -205,13 +206,41 @@ final class ApprovalClerk implements Reviews {
 
     @Override
     public UUID approved(String text, List<String> values) {
-        return approvals.retries().use(binding(text, values), clock.instant());
+        Instant now = clock.instant();
+        StandingApprovals.Standing standing =
+                approvals.standing().use(session.agent().agentId(), text, values, now);
+        if (standing != null) {
+            standingUsed.put(standing.id(), standing);
+            return standing.id();
+        }
+        return approvals.retries().use(binding(text, values), now);
+    }
+
+    @Override
+    public boolean standingFor(String text) {
+        return approvals.standing().anyFor(session.agent().agentId(), text, clock.instant());
     }
 
     @Override
     public void ran(UUID approval, long seq) {
-        close(approval, ApprovalDesk.Outcome.USED, seq);
+        StandingApprovals.Standing standing = standingUsed.remove(approval);
+        if (standing == null) {
+            close(approval, ApprovalDesk.Outcome.USED, seq);
+            return;
+        }
+        // Counted in the store by the gateway's watcher; the trail says which statement it let run.
+        ApprovalTrail.record(
+                audit,
+                clock.instant(),
+                standing.id(),
+                session.agent().name(),
+                "approval.standing-use",
+                "ran as statement " + seq + " of session " + session.id() + " under a standing approval"
+                        + (standing.usesLeft() == null ? "" : " (" + (standing.usesLeft() - 1) + " runs left)"));
     }
+
+    /** The standing approvals {@link #approved} handed out, until their statement is recorded. */
+    private final Map<UUID, StandingApprovals.Standing> standingUsed = new java.util.HashMap<>();
 
     @Override
     public String refused(Verdict.Review review, String text, List<String> values, List<String> shown) {

@@ -12,10 +12,18 @@ import java.util.UUID;
 public interface Reviews {
 
     /**
-     * The approval a person gave exactly this statement (its text, its values, the agent, the
-     * session's state), used up now; null if there is none.
+     * The approval that lets exactly this statement run now, used up (once, or one of a standing
+     * approval's runs): a standing approval an administrator gave the agent for this text and these
+     * values, or a person's approval of it after an earlier refusal (same text, values and session
+     * state); null if there is none.
      */
     UUID approved(String text, List<String> values);
+
+    /**
+     * Whether a standing approval is for this text, with some values: a Parse of it is then decided
+     * at its Execute, where its values are known, instead of waiting.
+     */
+    boolean standingFor(String text);
 
     /** The statement ran under {@code approval}, as the session's statement {@code seq}. */
     void ran(UUID approval, long seq);

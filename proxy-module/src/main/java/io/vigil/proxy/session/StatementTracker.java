@@ -298,21 +298,22 @@ public final class StatementTracker {
         if (approved && verdict instanceof Verdict.Review) {
             stopping = -1; // what a person approved runs, its verdicts recorded as review
         }
-        boolean hold = stopping >= 0 && mayHold && verdict instanceof Verdict.Review;
         UUID retried = null;
         String refusal = stopping >= 0 ? verdicts.get(stopping).explanation() : null;
-        if (stopping >= 0 && !hold && verdict instanceof Verdict.Review review && reviews != null) {
-            // Refused at once, unless a person approved it after an earlier refusal.
+        if (stopping >= 0 && verdict instanceof Verdict.Review review && reviews != null) {
+            // Approved already (standing, or after an earlier refusal), it runs; else it waits if it
+            // may, or is refused at once with a request.
             String text =
                     String.join(";\n", shapes.stream().map(StatementShape::text).toList());
             if (shapes.stream().anyMatch(StatementShape::redacted)) {
-                refusal = review.notRun(SECRET_NOT_SHOWN);
+                refusal = review.notRun(SECRET_NOT_SHOWN); // the handler says so too if it may wait
             } else if ((retried = reviews.approved(text, null)) != null) {
                 stopping = -1;
-            } else {
+            } else if (!mayHold) {
                 refusal = review.notRun(reviews.refused(review, text, null, null));
             }
         }
+        boolean hold = stopping >= 0 && mayHold && verdict instanceof Verdict.Review;
         if (stopping >= 0) {
             if (preparedBefore != null) {
                 sqlPrepared.clear();
@@ -423,7 +424,9 @@ public final class StatementTracker {
             prepared.approvedRuns = 1;
             prepared.approvedValues = values;
             approvedInPipeline = prepared;
-        } else if (verdict instanceof Verdict.Review review && mayHold) {
+        } else if (verdict instanceof Verdict.Review review
+                && mayHold
+                && (reviews == null || !reviews.standingFor(recorded))) {
             midBatch = batchBefore; // it has not gone
             return new Forwarding(List.of(), null, null, review);
         } else if (verdict instanceof Verdict.Review && reviews != null && !shape.redacted()) {

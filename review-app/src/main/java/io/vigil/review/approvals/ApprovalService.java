@@ -3,6 +3,7 @@ package io.vigil.review.approvals;
 import static io.vigil.db.jooq.Tables.AGENT;
 import static io.vigil.db.jooq.Tables.APPROVAL_DECISION;
 import static io.vigil.db.jooq.Tables.APPROVAL_REQUEST;
+import static io.vigil.db.jooq.Tables.STANDING_APPROVAL;
 import static io.vigil.db.jooq.Tables.STATEMENT;
 import static io.vigil.db.jooq.Tables.TARGET;
 
@@ -14,6 +15,7 @@ import io.vigil.review.security.Viewer;
 import io.vigil.review.ui.NavCount;
 import java.time.Duration;
 import java.time.OffsetDateTime;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
@@ -287,6 +289,207 @@ public class ApprovalService implements NavCount {
             }
         }
         return new Tally(courses.size(), granted, denied, expired);
+    }
+
+    /**
+     * An exact statement of one agent an administrator approved ahead of time.
+     *
+     * @param values the values it is for, null for any
+     * @param usesLeft how many more runs it allows, null for no count
+     * @param until when it ends, null for never
+     * @param withdrawnBy who withdrew it, null while it stands
+     */
+    public record Standing(
+            UUID id,
+            UUID agentId,
+            String agent,
+            String sql,
+            List<String> values,
+            Integer usesLeft,
+            int uses,
+            OffsetDateTime until,
+            String policy,
+            String rule,
+            String grantedBy,
+            OffsetDateTime grantedAt,
+            String reason,
+            String withdrawnBy,
+            OffsetDateTime withdrawnAt) {
+
+        /** Whether it lets its statement run now. */
+        public boolean inForce() {
+            return withdrawnBy == null
+                    && (usesLeft == null || usesLeft > 0)
+                    && (until == null || until.isAfter(OffsetDateTime.now()));
+        }
+
+        /** Its terms in words: "3 runs left, until 2026-12-09 10:00 UTC, any values". */
+        public String terms() {
+            List<String> said = new ArrayList<>();
+            if (usesLeft != null) {
+                said.add(usesLeft + (usesLeft == 1 ? " run left" : " runs left"));
+            }
+            if (until != null) {
+                said.add("until " + io.vigil.review.ui.Feedback.utc(until));
+            }
+            said.add(
+                    values == null
+                            ? "any values"
+                            : "only with values "
+                                    + String.join(
+                                            ", ",
+                                            values.stream().map(String::valueOf).toList()));
+            return String.join(", ", said);
+        }
+    }
+
+    /**
+     * Approves the request and keeps approving the same statement of the same agent ahead of time:
+     * administrators only. At least one of {@code uses} and {@code days} bounds it.
+     *
+     * @param fixValues only with the values of this request (else any values)
+     */
+    @Transactional
+    public UUID approveStanding(UUID request, boolean fixValues, Integer uses, Integer days, String reason) {
+        Viewer v = viewer.get();
+        if (!v.has(Role.ADMIN)) {
+            throw new AccessDeniedException("only an administrator grants a standing approval");
+        }
+        String why = reason == null ? "" : reason.strip();
+        if (why.isEmpty() || why.length() > 1000) {
+            throw new IllegalArgumentException("a standing approval needs a reason (at most 1000 characters)");
+        }
+        if (uses == null && days == null
+                || uses != null && (uses < 1 || uses > 10_000)
+                || days != null && (days < 1 || days > 366)) {
+            throw new IllegalArgumentException("a standing approval is for 1 to 10000 runs, or 1 to 366 days, or both");
+        }
+        ApprovalRequestRecord r = db.selectFrom(APPROVAL_REQUEST)
+                .where(APPROVAL_REQUEST.ID.eq(request))
+                .fetchOne();
+        if (r == null) {
+            throw new IllegalArgumentException("no such request");
+        }
+        decide(request, true, why); // separation of duties and the request's state, checked as for any approval
+        UUID id = UUID.randomUUID();
+        db.insertInto(STANDING_APPROVAL)
+                .set(STANDING_APPROVAL.ID, id)
+                .set(STANDING_APPROVAL.AGENT_ID, r.getAgentId())
+                .set(STANDING_APPROVAL.SQL_TEXT, r.getSqlText())
+                .set(
+                        STANDING_APPROVAL.PARAMETERS,
+                        fixValues ? (r.getParameters() == null ? new String[0] : r.getParameters()) : null)
+                .set(STANDING_APPROVAL.USES_LEFT, uses)
+                .set(
+                        STANDING_APPROVAL.VALID_UNTIL,
+                        days == null ? null : OffsetDateTime.now().plusDays(days))
+                .set(STANDING_APPROVAL.POLICY, r.getPolicy())
+                .set(STANDING_APPROVAL.RULE, r.getRule())
+                .set(STANDING_APPROVAL.FROM_REQUEST, request)
+                .set(STANDING_APPROVAL.GRANTED_BY, v.name())
+                .set(STANDING_APPROVAL.GRANTED_AT, DSL.currentOffsetDateTime())
+                .set(STANDING_APPROVAL.REASON, why)
+                .execute();
+        trail.record(
+                v.name(),
+                "approval.standing-grant",
+                "standing-approval",
+                id,
+                agentName(r.getAgentId()),
+                "under policy " + r.getPolicy() + ", rule " + r.getRule() + ": "
+                        + (uses == null ? "" : uses + " runs, ") + (days == null ? "" : days + " days, ")
+                        + (fixValues ? "only with the request's values" : "any values") + "; reason: " + why);
+        return id;
+    }
+
+    /** Whether the person signed in grants and withdraws standing approvals (administrators). */
+    public boolean mayGrantStanding() {
+        return viewer.get().has(Role.ADMIN);
+    }
+
+    /** Withdraws a standing approval: the gateways stop honouring it within a second. Administrators only. */
+    @Transactional
+    public void withdrawStanding(UUID standing) {
+        Viewer v = viewer.get();
+        if (!v.has(Role.ADMIN)) {
+            throw new AccessDeniedException("only an administrator withdraws a standing approval");
+        }
+        var r = db.update(STANDING_APPROVAL)
+                .set(STANDING_APPROVAL.WITHDRAWN_BY, v.name())
+                .set(STANDING_APPROVAL.WITHDRAWN_AT, DSL.currentOffsetDateTime())
+                .where(STANDING_APPROVAL.ID.eq(standing))
+                .and(STANDING_APPROVAL.WITHDRAWN_AT.isNull())
+                .returning(STANDING_APPROVAL.AGENT_ID, STANDING_APPROVAL.POLICY)
+                .fetchOne();
+        if (r == null) {
+            throw new IllegalStateException("this standing approval was withdrawn already");
+        }
+        trail.record(
+                v.name(),
+                "approval.standing-withdraw",
+                "standing-approval",
+                standing,
+                agentName(r.getAgentId()),
+                "withdrawn (policy " + r.getPolicy() + ")");
+    }
+
+    /** An agent's standing approvals, newest first. Visible to whoever sees the agent. */
+    @Transactional(readOnly = true)
+    public List<Standing> standingOf(UUID agent) {
+        return standing(STANDING_APPROVAL.AGENT_ID.eq(agent));
+    }
+
+    /** The standing approvals granted under a policy, newest first: part of its history. */
+    @Transactional(readOnly = true)
+    public List<Standing> standingUnder(String policy) {
+        return standing(STANDING_APPROVAL.POLICY.eq(policy));
+    }
+
+    /**
+     * The standing approvals of these agents in force at some time in [{@code from}, {@code to}):
+     * granted before its end, not withdrawn or ended before its start. For evidence: the caller
+     * authorizes.
+     */
+    @Transactional(readOnly = true)
+    public List<Standing> standingDuring(Collection<UUID> agents, OffsetDateTime from, OffsetDateTime to) {
+        return standing(STANDING_APPROVAL
+                .AGENT_ID
+                .in(agents)
+                .and(STANDING_APPROVAL.GRANTED_AT.lt(to))
+                .and(STANDING_APPROVAL.WITHDRAWN_AT.isNull().or(STANDING_APPROVAL.WITHDRAWN_AT.ge(from)))
+                .and(STANDING_APPROVAL.VALID_UNTIL.isNull().or(STANDING_APPROVAL.VALID_UNTIL.ge(from))));
+    }
+
+    private List<Standing> standing(Condition where) {
+        return db.select(STANDING_APPROVAL.asterisk(), AGENT.NAME)
+                .from(STANDING_APPROVAL)
+                .join(AGENT)
+                .on(AGENT.ID.eq(STANDING_APPROVAL.AGENT_ID))
+                .where(where)
+                .orderBy(STANDING_APPROVAL.GRANTED_AT.desc())
+                .fetch(r -> {
+                    var a = r.into(STANDING_APPROVAL);
+                    return new Standing(
+                            a.getId(),
+                            a.getAgentId(),
+                            r.get(AGENT.NAME),
+                            a.getSqlText(),
+                            a.getParameters() == null ? null : Arrays.asList(a.getParameters()),
+                            a.getUsesLeft(),
+                            a.getUses(),
+                            a.getValidUntil(),
+                            a.getPolicy(),
+                            a.getRule(),
+                            a.getGrantedBy(),
+                            a.getGrantedAt(),
+                            a.getReason(),
+                            a.getWithdrawnBy(),
+                            a.getWithdrawnAt());
+                });
+    }
+
+    private String agentName(UUID agent) {
+        return db.select(AGENT.NAME).from(AGENT).where(AGENT.ID.eq(agent)).fetchOne(AGENT.NAME);
     }
 
     /** "12 s", "3 min 5 s". */

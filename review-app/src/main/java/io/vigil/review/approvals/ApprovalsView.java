@@ -4,7 +4,9 @@ import com.vaadin.flow.component.AttachEvent;
 import com.vaadin.flow.component.DetachEvent;
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.button.ButtonVariant;
+import com.vaadin.flow.component.checkbox.Checkbox;
 import com.vaadin.flow.component.details.Details;
+import com.vaadin.flow.component.dialog.Dialog;
 import com.vaadin.flow.component.html.Div;
 import com.vaadin.flow.component.html.H2;
 import com.vaadin.flow.component.html.H3;
@@ -12,6 +14,7 @@ import com.vaadin.flow.component.html.Paragraph;
 import com.vaadin.flow.component.html.Pre;
 import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
 import com.vaadin.flow.component.orderedlayout.VerticalLayout;
+import com.vaadin.flow.component.textfield.IntegerField;
 import com.vaadin.flow.component.textfield.TextField;
 import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.Route;
@@ -163,12 +166,62 @@ class ApprovalsView extends VerticalLayout {
             deny.addThemeVariants(ButtonVariant.LUMO_ERROR);
             deny.addClassName("deny");
             HorizontalLayout actions = new HorizontalLayout(reason, approve, deny);
+            if (approvals.mayGrantStanding()) {
+                Button standing = new Button(
+                        "Approve and keep approving...", e -> standingDialog(r).open());
+                standing.addClassName("standing");
+                actions.add(standing);
+            }
             actions.setWidthFull();
             actions.setAlignItems(Alignment.BASELINE);
             actions.expand(reason);
             card.add(actions);
         }
         return card;
+    }
+
+    /**
+     * Approves the request and the same statement of the same agent ahead of time, for a number of
+     * runs or days: an administrator's standing approval, withdrawable on the agent's page.
+     */
+    private Dialog standingDialog(ApprovalService.Request r) {
+        Dialog dialog = new Dialog();
+        dialog.setHeaderTitle("Standing approval for " + r.agent());
+        IntegerField uses = new IntegerField("Runs (empty: no count)");
+        uses.setMin(1);
+        uses.setMax(10_000);
+        uses.setValue(10);
+        uses.setId("standing-uses");
+        IntegerField days = new IntegerField("Days (empty: no end)");
+        days.setMin(1);
+        days.setMax(366);
+        days.setValue(7);
+        days.setId("standing-days");
+        Checkbox fixed = new Checkbox("Only with these values", !r.parameters().isEmpty());
+        fixed.setEnabled(!r.parameters().isEmpty());
+        TextField reason = new TextField("Reason (kept with the policy's history)");
+        reason.setWidthFull();
+        reason.setMaxLength(1000);
+        reason.setId("standing-reason");
+        dialog.add(
+                new Paragraph("This statement of " + r.agent() + " will run without asking anyone, exactly as"
+                        + " written, until the runs or the days are used up or you withdraw it (on the agent's page)."),
+                new Pre(VisibleText.of(r.sql())),
+                new HorizontalLayout(uses, days, fixed),
+                reason);
+        Button grant = new Button("Approve and keep approving", e -> {
+            if (Feedback.attempt(() -> approvals.approveStanding(
+                    r.id(), fixed.getValue(), uses.getValue(), days.getValue(), reason.getValue()))) {
+                Feedback.success("Approved; standing approval granted");
+                dialog.close();
+                refresh();
+            }
+        });
+        grant.addThemeVariants(ButtonVariant.LUMO_PRIMARY);
+        grant.setId("standing-grant");
+        dialog.getFooter().add(new Button("Cancel", e -> dialog.close()), grant);
+        dialog.setWidth("48rem");
+        return dialog;
     }
 
     /** What Vigil measured, each figure saying whether it is a count or an estimate. */

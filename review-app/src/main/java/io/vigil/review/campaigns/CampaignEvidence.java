@@ -18,6 +18,7 @@ import io.vigil.reporting.Population;
 import io.vigil.reporting.ReviewedItem;
 import io.vigil.reporting.Rows;
 import io.vigil.reporting.SignOff;
+import io.vigil.reporting.StandingGrant;
 import io.vigil.reporting.TrailCheck;
 import io.vigil.review.approvals.ApprovalService;
 import io.vigil.review.usage.Grant;
@@ -110,19 +111,42 @@ public class CampaignEvidence {
                 items(campaignId, progress),
                 decisions(campaignId),
                 approvals(c),
+                standing(c),
                 signOff(c, launched.owner()),
                 trail,
                 now,
                 generatedBy);
     }
 
-    /** What the population's agents put to a person in the campaign's period. */
-    private Rows<ApprovalEvent> approvals(CampaignRecord c) {
-        List<UUID> agents = db.select(CAMPAIGN_ITEM.AGENT_ID)
+    private List<UUID> populationOf(CampaignRecord c) {
+        return db.select(CAMPAIGN_ITEM.AGENT_ID)
                 .from(CAMPAIGN_ITEM)
                 .where(CAMPAIGN_ITEM.CAMPAIGN_ID.eq(c.getId()))
                 .fetch(CAMPAIGN_ITEM.AGENT_ID);
-        List<ApprovalEvent> events = approvals.courses(agents, c.getPeriodStart(), c.getPeriodEnd()).stream()
+    }
+
+    /** The population's standing approvals in force at some time in the period. */
+    private List<StandingGrant> standing(CampaignRecord c) {
+        return approvals.standingDuring(populationOf(c), c.getPeriodStart(), c.getPeriodEnd()).stream()
+                .map(s -> new StandingGrant(
+                        s.agent(),
+                        s.sql(),
+                        s.policy(),
+                        s.rule(),
+                        s.terms(),
+                        s.uses(),
+                        s.grantedBy(),
+                        s.grantedAt().toInstant(),
+                        s.reason(),
+                        s.withdrawnBy() == null
+                                ? ""
+                                : s.withdrawnBy() + ", " + s.withdrawnAt().toInstant()))
+                .toList();
+    }
+
+    /** What the population's agents put to a person in the campaign's period. */
+    private Rows<ApprovalEvent> approvals(CampaignRecord c) {
+        List<ApprovalEvent> events = approvals.courses(populationOf(c), c.getPeriodStart(), c.getPeriodEnd()).stream()
                 .map(a -> new ApprovalEvent(
                         a.agent(),
                         a.requestedAt().toInstant(),

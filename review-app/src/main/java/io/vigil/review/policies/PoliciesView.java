@@ -20,6 +20,7 @@ import com.vaadin.flow.data.renderer.ComponentRenderer;
 import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.Route;
 import io.vigil.proxy.policy.Rule;
+import io.vigil.review.approvals.ApprovalService;
 import io.vigil.review.policies.PolicyService.AgentPolicies;
 import io.vigil.review.policies.PolicyService.Observed;
 import io.vigil.review.policies.PolicyService.PolicyView;
@@ -46,7 +47,10 @@ class PoliciesView extends VerticalLayout {
 
     private static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm");
 
-    PoliciesView(PolicyService policies) {
+    private final transient ApprovalService approvals;
+
+    PoliciesView(PolicyService policies, ApprovalService approvals) {
+        this.approvals = approvals;
         setWidthFull();
         add(new H2("Policies"));
         add(new Paragraph("Every statement an agent sends is judged by the policies that apply to it before it"
@@ -98,7 +102,7 @@ class PoliciesView extends VerticalLayout {
                 + WHEN.format(policy.changedAt()) + " · attached to "
                 + (policy.attachedTo().isEmpty() ? "nothing" : String.join(" · ", policy.attachedTo())));
         changed.getStyle().set("color", "var(--lumo-secondary-text-color)");
-        box.add(title, changed, actions(policies, policy));
+        box.add(title, changed, actions(policies, approvals, policy));
         if (policy.invalid() != null) {
             Span invalid =
                     new Span("cannot be read, so the gateway denies every statement under it: " + policy.invalid());
@@ -222,10 +226,10 @@ class PoliciesView extends VerticalLayout {
     }
 
     /** History for everyone; a new version and the observe / enforce switch for administrators. */
-    private static HorizontalLayout actions(PolicyService policies, PolicyView policy) {
+    private static HorizontalLayout actions(PolicyService policies, ApprovalService approvals, PolicyView policy) {
         HorizontalLayout actions = new HorizontalLayout();
-        Button history =
-                new Button("History", e -> history(policies, policy.name()).open());
+        Button history = new Button(
+                "History", e -> history(policies, approvals, policy.name()).open());
         history.setId("policy-history-" + policy.name());
         history.addThemeVariants(ButtonVariant.LUMO_TERTIARY);
         actions.add(history);
@@ -253,7 +257,7 @@ class PoliciesView extends VerticalLayout {
     }
 
     /** Every version of a policy, newest first, each with what it changed. */
-    private static Dialog history(PolicyService policies, String name) {
+    private static Dialog history(PolicyService policies, ApprovalService approvals, String name) {
         Dialog dialog = new Dialog();
         dialog.setHeaderTitle("History of " + name);
         Grid<PolicyService.VersionView> versions = new Grid<>(PolicyService.VersionView.class, false);
@@ -277,6 +281,29 @@ class PoliciesView extends VerticalLayout {
         }
         versions.setAllRowsVisible(true);
         dialog.add(versions);
+        List<ApprovalService.Standing> standing = approvals.standingUnder(name);
+        if (!standing.isEmpty()) {
+            dialog.add(new H3("Standing approvals under " + name));
+            Grid<ApprovalService.Standing> grid = new Grid<>(ApprovalService.Standing.class, false);
+            grid.setId("policy-standing");
+            grid.addThemeVariants(GridVariant.LUMO_COMPACT, GridVariant.LUMO_WRAP_CELL_CONTENT);
+            grid.addColumn(ApprovalService.Standing::agent).setHeader("Agent").setAutoWidth(true);
+            grid.addColumn(ApprovalService.Standing::sql).setHeader("Statement").setFlexGrow(3);
+            grid.addColumn(st -> st.rule() + "; " + st.terms())
+                    .setHeader("Rule, terms")
+                    .setFlexGrow(2);
+            grid.addColumn(st -> st.grantedBy() + " " + WHEN.format(st.grantedAt()) + ": " + st.reason())
+                    .setHeader("Granted")
+                    .setFlexGrow(2);
+            grid.addColumn(st -> st.withdrawnBy() == null
+                            ? st.inForce() ? "in force" : "used up or ended"
+                            : "withdrawn by " + st.withdrawnBy() + " " + WHEN.format(st.withdrawnAt()))
+                    .setHeader("State")
+                    .setAutoWidth(true);
+            grid.setItems(standing);
+            grid.setAllRowsVisible(true);
+            dialog.add(grid);
+        }
         dialog.getFooter().add(new Button("Close", e -> dialog.close()));
         dialog.setWidth("70rem");
         return dialog;

@@ -9,6 +9,7 @@ import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.regex.Pattern;
 import org.jooq.DSLContext;
+import org.jooq.impl.DSL;
 import org.springframework.context.event.EventListener;
 import org.springframework.security.access.AccessDeniedException;
 import org.springframework.security.authentication.event.AuthenticationSuccessEvent;
@@ -102,7 +103,45 @@ public class People {
             seen(
                     event.getAuthentication().getName(),
                     Boolean.TRUE.equals(oidc.getEmailVerified()) ? oidc.getEmail() : null);
+            roles(
+                    event.getAuthentication().getName(),
+                    java.util.Arrays.stream(Role.values())
+                            .filter(r -> event.getAuthentication().getAuthorities().stream()
+                                    .anyMatch(a -> r.authority().equals(a.getAuthority())))
+                            .toList());
         }
+    }
+
+    /** The roles {@code login} signed in with last: who is an approver to notify, say. */
+    public void roles(String login, List<Role> roles) {
+        db.update(PERSON)
+                .set(PERSON.ROLES, roles.stream().map(Role::name).toArray(String[]::new))
+                .where(PERSON.LOGIN.eq(login))
+                .execute();
+    }
+
+    /** Where to write to a person. */
+    public record Contact(String login, String email) {}
+
+    /** The people who signed in last with {@code role}, are not gone, and have an address. */
+    public List<Contact> withRole(Role role) {
+        return db.select(PERSON.LOGIN, PERSON.EMAIL)
+                .from(PERSON)
+                .where(DSL.val(role.name()).eq(DSL.any(PERSON.ROLES)))
+                .and(PERSON.GONE_AT.isNull())
+                .and(PERSON.EMAIL.isNotNull())
+                .orderBy(PERSON.LOGIN)
+                .fetch(r -> new Contact(r.value1(), r.value2()));
+    }
+
+    /** {@code login}'s contact, empty if they are gone or no address is known. */
+    public java.util.Optional<Contact> contact(String login) {
+        return db.select(PERSON.LOGIN, PERSON.EMAIL)
+                .from(PERSON)
+                .where(PERSON.LOGIN.eq(login))
+                .and(PERSON.GONE_AT.isNull())
+                .and(PERSON.EMAIL.isNotNull())
+                .fetchOptional(r -> new Contact(r.value1(), r.value2()));
     }
 
     /** Records a sign-in; a verified address from the provider replaces the one Vigil had. */

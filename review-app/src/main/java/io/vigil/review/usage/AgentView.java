@@ -98,7 +98,7 @@ class AgentView extends VerticalLayout implements HasUrlParameter<String> {
         removeAll();
         H2 title = new H2(agent.name());
         title.setId("agent-title");
-        add(title, details(), actions(), activity(), relations(), matrix(), sessionsOf(), seen());
+        add(title, details(), actions(), activity(), standing(), relations(), matrix(), sessionsOf(), seen());
     }
 
     private Component details() {
@@ -403,6 +403,50 @@ class AgentView extends VerticalLayout implements HasUrlParameter<String> {
             span.setTitle("held " + cell.via());
         }
         return span;
+    }
+
+    /** Statements of this agent an administrator approved ahead of time; withdrawable by administrators. */
+    private Component standing() {
+        List<ApprovalService.Standing> all = approvals.standingOf(agent.id());
+        VerticalLayout section = new VerticalLayout(new H3("Standing approvals"));
+        section.setId("standing-approvals");
+        if (all.isEmpty()) {
+            section.add(new Paragraph("None: every statement policy sends for review waits for a person."));
+            return section;
+        }
+        Grid<ApprovalService.Standing> grid = new Grid<>(ApprovalService.Standing.class, false);
+        grid.addThemeVariants(GridVariant.LUMO_COMPACT, GridVariant.LUMO_WRAP_CELL_CONTENT);
+        grid.addColumn(ApprovalService.Standing::sql).setHeader("Statement").setFlexGrow(3);
+        grid.addColumn(ApprovalService.Standing::terms).setHeader("Terms").setFlexGrow(2);
+        grid.addColumn(ApprovalService.Standing::uses).setHeader("Runs").setAutoWidth(true);
+        grid.addColumn(st -> st.grantedBy() + ", " + Feedback.utc(st.grantedAt()) + ": " + st.reason())
+                .setHeader("Granted")
+                .setFlexGrow(2);
+        grid.addComponentColumn(st -> {
+                    if (st.withdrawnBy() != null) {
+                        return new Span("withdrawn by " + st.withdrawnBy() + ", " + Feedback.utc(st.withdrawnAt()));
+                    }
+                    if (!st.inForce()) {
+                        return new Span("used up or ended");
+                    }
+                    if (!approvals.mayGrantStanding()) {
+                        return new Span("in force");
+                    }
+                    Button withdraw = new Button("Withdraw", e -> {
+                        if (Feedback.attempt(() -> approvals.withdrawStanding(st.id()))) {
+                            Feedback.success("Withdrawn: it waits for a person again");
+                            reload();
+                        }
+                    });
+                    withdraw.addClassName("withdraw-standing");
+                    return withdraw;
+                })
+                .setHeader("State")
+                .setAutoWidth(true);
+        grid.setItems(all);
+        grid.setAllRowsVisible(true);
+        section.add(grid);
+        return section;
     }
 
     private Component sessionsOf() {
