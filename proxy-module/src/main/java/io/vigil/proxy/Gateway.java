@@ -304,7 +304,7 @@ public final class Gateway implements AutoCloseable {
                     }
                 }
             });
-            approvals.standing().replace(approvals.desk().standing(now));
+            approvals.standing().replace(approvals.desk().standing(now), now);
             closeEach(approvals, audit, retries.expired(now), ApprovalDesk.Outcome.EXPIRED, now);
             closeEach(approvals, audit, retries.lapsed(now), ApprovalDesk.Outcome.LAPSED, now);
         } catch (RuntimeException e) {

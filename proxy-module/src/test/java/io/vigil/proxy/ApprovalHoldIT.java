@@ -167,9 +167,10 @@ class ApprovalHoldIT {
                     .isNotNull();
         }
         assertThat(n(1)).isEqualTo(7);
-        assertThat(TestEnvironment.<List<String>>await(() -> actions(id), a -> a.size() == 3))
-                .as("the trail keeps the request, Vigil's measure and the release, without the statement's text")
-                .containsExactly("approval.request", "approval.measure", "approval.released");
+        assertThat(TestEnvironment.<List<String>>await(() -> actions(id), a -> a.size() == 4))
+                .as("the trail keeps the request, Vigil's count and measure, and the release, without the statement's"
+                        + " text")
+                .containsExactly("approval.request", "approval.count", "approval.measure", "approval.released");
     }
 
     @Test
@@ -307,8 +308,8 @@ class ApprovalHoldIT {
                     .containsExactly("E 42501 nobody approved it within 5 seconds, so it was not run", "Z I");
             assertThat(request(id).getState()).isEqualTo("expired");
             TestEnvironment.await(() -> request(id).getStatementSeq(), seq -> seq != null);
-            assertThat(TestEnvironment.<List<String>>await(() -> actions(id), a -> a.size() == 3))
-                    .containsExactly("approval.request", "approval.measure", "approval.expired");
+            assertThat(TestEnvironment.<List<String>>await(() -> actions(id), a -> a.size() == 4))
+                    .containsExactly("approval.request", "approval.count", "approval.measure", "approval.expired");
         }
         assertThat(n(3)).isZero();
     }
@@ -573,6 +574,24 @@ class ApprovalHoldIT {
                 .set(io.vigil.db.jooq.Tables.STANDING_APPROVAL.REASON, "nightly fix")
                 .execute();
         return id;
+    }
+
+    @Test
+    void aParsedStatementRunBySqlExecuteIsJudgedAsWhatItRuns() throws Exception {
+        try (RawClient client = loggedIn()) {
+            client.send(RawClient.query("begin"));
+            assertThat(replies(client)).containsExactly("C BEGIN", "Z T");
+            // Inside a transaction the Parse goes on, its review decided where it runs.
+            client.send(RawClient.parse("s1", "update items set n = 30 where id = 1"), RawClient.sync());
+            assertThat(replies(client)).containsExactly("1", "Z T");
+            client.send(RawClient.query("execute s1"));
+            assertThat(replies(client).getFirst())
+                    .as("EXECUTE runs the update: it needs a person, as the update would")
+                    .startsWith("E 42501 needs a person's approval");
+            client.send(RawClient.query("rollback"));
+            replies(client);
+        }
+        assertThat(n(1)).isZero();
     }
 
     private static SQLException refusal(Statement s, String sql) {

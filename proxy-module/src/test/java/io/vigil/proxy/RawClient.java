@@ -194,6 +194,19 @@ final class RawClient implements AutoCloseable {
                         .array());
     }
 
+    /** Parse of a named statement, without parameter types. */
+    static byte[] parse(String name, String sql) {
+        byte[] statement = (name + "\0").getBytes(StandardCharsets.UTF_8);
+        byte[] text = (sql + "\0").getBytes(StandardCharsets.UTF_8);
+        return message(
+                'P',
+                ByteBuffer.allocate(statement.length + text.length + 2)
+                        .put(statement)
+                        .put(text)
+                        .putShort((short) 0)
+                        .array());
+    }
+
     /** Bind of the unnamed portal to the unnamed statement, with text values (null: NULL), results in text. */
     static byte[] bind(String... values) {
         ByteArrayOutputStream body = new ByteArrayOutputStream();

@@ -77,6 +77,14 @@ public interface ApprovalDesk {
      */
     boolean usedStanding(UUID standing);
 
+    /**
+     * An approval given after a refusal was used: statement {@code seq} of session {@code session}
+     * ran under it.
+     *
+     * @return false if it was no longer approved (used or lapsed already)
+     */
+    boolean used(UUID request, UUID session, long seq, Instant at);
+
     /** Links a closed request to the statement it became in its session's trail. */
     void linked(UUID request, long statementSeq);
 

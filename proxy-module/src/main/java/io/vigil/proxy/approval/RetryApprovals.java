@@ -84,26 +84,24 @@ public final class RetryApprovals {
     /** Undecided requests nobody decided in time: forgotten here, to be closed as expired. */
     public List<Filed> expired(Instant now) {
         List<Filed> expired = new ArrayList<>();
-        undecided.values().removeIf(f -> {
-            boolean late = now.isAfter(f.request().expiresAt());
-            if (late) {
-                expired.add(f);
+        for (var entry : undecided.entrySet()) {
+            if (now.isAfter(entry.getValue().request().expiresAt())
+                    && undecided.remove(entry.getKey(), entry.getValue())) {
+                expired.add(entry.getValue());
             }
-            return late;
-        });
+        }
         return expired;
     }
 
     /** Approvals not used in time: forgotten here, to be closed as lapsed. */
     public List<Filed> lapsed(Instant now) {
         List<Filed> lapsed = new ArrayList<>();
-        approved.values().removeIf(a -> {
-            boolean late = now.isAfter(a.until());
-            if (late) {
-                lapsed.add(a.filed());
+        for (var entry : approved.entrySet()) {
+            // Only what this call takes away: a use at the same moment wins, and is not also lapsed.
+            if (now.isAfter(entry.getValue().until()) && approved.remove(entry.getKey(), entry.getValue())) {
+                lapsed.add(entry.getValue().filed());
             }
-            return late;
-        });
+        }
         return lapsed;
     }
 }

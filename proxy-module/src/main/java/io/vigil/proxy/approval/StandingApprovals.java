@@ -27,19 +27,51 @@ public final class StandingApprovals {
      * @param values the values it is for, null for any
      * @param usesLeft how many more runs it allows, null for no count
      * @param until when it ends, null for never
+     * @param policy the policy whose review it stands in for; it covers that policy's rule only
+     * @param grantedBy who granted it: it never covers a run made on their behalf
      */
-    public record Standing(UUID id, UUID agent, String sql, List<String> values, Integer usesLeft, Instant until) {
+    public record Standing(
+            UUID id,
+            UUID agent,
+            String sql,
+            List<String> values,
+            Integer usesLeft,
+            Instant until,
+            String policy,
+            String rule,
+            String grantedBy) {
 
-        boolean covers(UUID agent, String sql, List<String> values, Instant now) {
-            return this.agent.equals(agent)
-                    && this.sql.equals(sql)
-                    && (this.values == null || Objects.equals(this.values, values == null ? List.of() : values))
+        Standing left(int used) {
+            return usesLeft == null
+                    ? this
+                    : new Standing(id, agent, sql, values, usesLeft - used, until, policy, rule, grantedBy);
+        }
+
+        boolean covers(Run run, Instant now) {
+            return agent.equals(run.agent())
+                    && policy.equals(run.policy())
+                    && rule.equals(run.rule())
+                    && !grantedBy.equals(run.onBehalfOf())
+                    && sql.equals(run.sql())
+                    && (values == null || Objects.equals(values, run.values() == null ? List.of() : run.values()))
                     && (usesLeft == null || usesLeft > 0)
                     && (until == null || now.isBefore(until));
         }
     }
 
+    /**
+     * A statement policy sent for review, as a standing approval is matched against it.
+     *
+     * @param onBehalfOf the person the session acts for, "" if none
+     * @param policy the policy and rule whose review it needs
+     */
+    public record Run(UUID agent, String onBehalfOf, String policy, String rule, String sql, List<String> values) {}
+
+    /** How stale the approvals as last read may be before none is honoured (the store is unreachable). */
+    static final java.time.Duration FRESH = java.time.Duration.ofSeconds(2);
+
     private volatile Map<UUID, List<Standing>> byAgent = Map.of();
+    private volatile Instant readAt = Instant.MIN;
     /** Uses not yet written to the store, by standing approval. */
     private final Map<UUID, Integer> unrecorded = new ConcurrentHashMap<>();
 
@@ -47,8 +79,9 @@ public final class StandingApprovals {
      * What the store says is in force now, read after the uses {@link #drainUses} took were
      * written.
      */
-    public synchronized void replace(List<Standing> inForce) {
+    public synchronized void replace(List<Standing> inForce, Instant readAt) {
         byAgent = inForce.stream().collect(Collectors.groupingBy(Standing::agent));
+        this.readAt = readAt;
         writing = Map.of();
     }
 
@@ -57,9 +90,16 @@ public final class StandingApprovals {
      * #replace}, they still count against the approvals as last read.
      */
     public synchronized Map<UUID, Integer> drainUses() {
-        writing = Map.copyOf(unrecorded);
+        // Added to what a failed write left: written twice rather than lost (a count errs high).
+        Map<UUID, Integer> all = new java.util.HashMap<>(writing);
+        unrecorded.forEach((id, n) -> all.merge(id, n, Integer::sum));
         unrecorded.clear();
+        writing = Map.copyOf(all);
         return writing;
+    }
+
+    private boolean fresh(Instant now) {
+        return !now.isAfter(readAt.plus(FRESH));
     }
 
     /** Uses being written to the store: the approvals as last read do not reflect them yet. */
@@ -67,18 +107,19 @@ public final class StandingApprovals {
 
     /** Whether any standing approval of {@code agent} is for this text (with whatever values). */
     public boolean anyFor(UUID agent, String sql, Instant now) {
-        return byAgent.getOrDefault(agent, List.of()).stream()
-                .anyMatch(s -> s.sql().equals(sql) && (s.until() == null || now.isBefore(s.until())));
+        return fresh(now)
+                && byAgent.getOrDefault(agent, List.of()).stream()
+                        .anyMatch(s -> s.sql().equals(sql) && (s.until() == null || now.isBefore(s.until())));
     }
 
     /** Uses the standing approval that covers this run, counting the use; null if none does. */
-    public synchronized Standing use(UUID agent, String sql, List<String> values, Instant now) {
-        for (Standing s : byAgent.getOrDefault(agent, List.of())) {
-            int used = unrecorded.getOrDefault(s.id(), 0) + writing.getOrDefault(s.id(), 0);
-            Standing left = s.usesLeft() == null
-                    ? s
-                    : new Standing(s.id(), s.agent(), s.sql(), s.values(), s.usesLeft() - used, s.until());
-            if (left.covers(agent, sql, values, now)) {
+    public synchronized Standing use(Run run, Instant now) {
+        if (!fresh(now)) {
+            return null; // the store has not been read lately: a withdrawal may be unseen
+        }
+        for (Standing s : byAgent.getOrDefault(run.agent(), List.of())) {
+            Standing left = s.left(unrecorded.getOrDefault(s.id(), 0) + writing.getOrDefault(s.id(), 0));
+            if (left.covers(run, now)) {
                 unrecorded.merge(s.id(), 1, Integer::sum);
                 return left;
             }

@@ -62,7 +62,10 @@ public final class JooqApprovalDesk implements ApprovalDesk {
                         r.getSqlText(),
                         r.getParameters() == null ? null : java.util.Arrays.asList(r.getParameters()),
                         r.getUsesLeft(),
-                        r.getValidUntil() == null ? null : r.getValidUntil().toInstant()));
+                        r.getValidUntil() == null ? null : r.getValidUntil().toInstant(),
+                        r.getPolicy(),
+                        r.getRule(),
+                        r.getGrantedBy()));
     }
 
     @Override
@@ -84,6 +87,19 @@ public final class JooqApprovalDesk implements ApprovalDesk {
                     .execute();
         }
         return withinGrant;
+    }
+
+    @Override
+    public boolean used(UUID request, UUID session, long seq, Instant at) {
+        return db.update(APPROVAL_REQUEST)
+                        .set(APPROVAL_REQUEST.STATE, "used")
+                        .set(APPROVAL_REQUEST.CLOSED_AT, utc(at))
+                        .set(APPROVAL_REQUEST.STATEMENT_SESSION_ID, session)
+                        .set(APPROVAL_REQUEST.STATEMENT_SEQ, seq)
+                        .where(APPROVAL_REQUEST.ID.eq(request))
+                        .and(APPROVAL_REQUEST.STATE.eq("approved"))
+                        .execute()
+                == 1;
     }
 
     @Override

@@ -205,10 +205,19 @@ final class ApprovalClerk implements Reviews {
     // ---- statements that cannot wait in the session ----
 
     @Override
-    public UUID approved(String text, List<String> values) {
+    public UUID approved(Verdict.Review review, String text, List<String> values) {
         Instant now = clock.instant();
-        StandingApprovals.Standing standing =
-                approvals.standing().use(session.agent().agentId(), text, values, now);
+        StandingApprovals.Standing standing = approvals
+                .standing()
+                .use(
+                        new StandingApprovals.Run(
+                                session.agent().agentId(),
+                                session.onBehalfOf(),
+                                review.policy(),
+                                review.rule(),
+                                text,
+                                values),
+                        now);
         if (standing != null) {
             standingUsed.put(standing.id(), standing);
             return standing.id();
@@ -225,7 +234,19 @@ final class ApprovalClerk implements Reviews {
     public void ran(UUID approval, long seq) {
         StandingApprovals.Standing standing = standingUsed.remove(approval);
         if (standing == null) {
-            close(approval, ApprovalDesk.Outcome.USED, seq);
+            Instant at = clock.instant();
+            ApprovalTrail.closed(audit, at, approval, session.agent().name(), ApprovalDesk.Outcome.USED);
+            UUID ranIn = session.id();
+            filed = filed.handleAsync(
+                    (ok, failed) -> {
+                        try {
+                            approvals.desk().used(approval, ranIn, seq, at);
+                        } catch (RuntimeException e) {
+                            // The store is unreachable: the trail says it was used.
+                        }
+                        return null;
+                    },
+                    blocking);
             return;
         }
         // Counted in the store by the gateway's watcher; the trail says which statement it let run.
@@ -278,9 +299,9 @@ final class ApprovalClerk implements Reviews {
     }
 
     /**
-     * What an approval is for: SHA-256 over the agent, the target, the text, the values and the
+     * What an approval is for: SHA-256 over the agent, the target, the text, the values, the
      * session's state (its search_path and the settings the target reports, such as the session's
-     * user, time zone and application name).
+     * user, time zone and application name) and the person the agent acts for.
      */
     String binding(String text, List<String> values) {
         MessageDigest sha = TrailChain.localSha256();
@@ -296,6 +317,8 @@ final class ApprovalClerk implements Reviews {
             }
         }
         part(sha, relations == null ? "" : String.join(",", relations.path()));
+        // Approved for one person's request, it is not for another's.
+        part(sha, session.onBehalfOf());
         for (Map.Entry<String, String> setting : session.reportedSettings().entrySet()) {
             part(sha, setting.getKey() + "=" + setting.getValue());
         }

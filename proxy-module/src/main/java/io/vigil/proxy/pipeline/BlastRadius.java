@@ -42,7 +42,6 @@ final class BlastRadius {
     /** The most of a plan kept for the approver. */
     static final int MAX_PLAN_CHARS = 16 << 10;
 
-    private static final String PREPARED = "vigil_blast_radius";
     private static final Set<String> EXPLAINABLE =
             Set.of("SelectStmt", "InsertStmt", "UpdateStmt", "DeleteStmt", "MergeStmt");
     private static final Set<String> COUNTABLE = Set.of("UpdateStmt", "DeleteStmt");
@@ -55,6 +54,10 @@ final class BlastRadius {
     private final boolean count;
     private final StatementShape shape;
     private final Consumer<ApprovalDesk.Measure> done;
+    private final java.util.function.BooleanSupplier beforeCount;
+    /** Unguessable: never the name of one of the client's own prepared statements. */
+    private final String prepared =
+            "vigil_blast_radius_" + java.util.UUID.randomUUID().toString().replace("-", "");
 
     private final StringBuilder plan = new StringBuilder();
     private boolean planCut;
@@ -68,7 +71,9 @@ final class BlastRadius {
             List<String> values,
             boolean count,
             StatementShape shape,
+            java.util.function.BooleanSupplier beforeCount,
             Consumer<ApprovalDesk.Measure> done) {
+        this.beforeCount = beforeCount;
         this.session = session;
         this.sql = sql;
         this.values = values;
@@ -88,9 +93,7 @@ final class BlastRadius {
         if (!EXPLAINABLE.contains(shapes.getFirst().command())) {
             return "not measured: PostgreSQL cannot EXPLAIN this kind of statement";
         }
-        if (values != null
-                && values.stream()
-                        .anyMatch(v -> v != null && (v.startsWith("\\x") || v.length() >= Bind.MAX_RENDERED))) {
+        if (values != null && values.stream().anyMatch(v -> v != null && (v.startsWith("\\x") || Bind.cut(v)))) {
             return "not measured: its values were sent in binary or are too long to quote";
         }
         return null;
@@ -108,9 +111,10 @@ final class BlastRadius {
             List<String> values,
             StatementShape shape,
             boolean countAllowed,
+            java.util.function.BooleanSupplier beforeCount,
             Consumer<ApprovalDesk.Measure> done) {
         boolean count = countAllowed && COUNTABLE.contains(shape.command());
-        BlastRadius radius = new BlastRadius(session, sql, values, count, shape, done);
+        BlastRadius radius = new BlastRadius(session, sql, values, count, shape, beforeCount, done);
         if (!countAllowed && COUNTABLE.contains(shape.command())) {
             radius.notes.add("rows it would change not counted: the rule does not allow it");
         }
@@ -118,26 +122,35 @@ final class BlastRadius {
     }
 
     private void start() {
-        if (count && DEFAULT.matcher(sql).find()) {
+        boolean setsDefault = count && DEFAULT.matcher(sql).find();
+        if (setsDefault) {
             // SET x = DEFAULT may call a column default's function (nextval) that a rollback does not undo.
-            countable = false;
             notes.add("rows it would change not counted: it sets a column to its default, which may draw from a"
                     + " sequence");
         }
-        if (count && countable) {
-            session.ask(new OwnQuery(sideEffectsQuery(), this::sideEffects, ok -> {}), this::begin);
+        if (count && !setsDefault) {
+            session.ask(new OwnQuery(sideEffectsQuery(), this::sideEffects, this::sideEffectsAnswered), this::begin);
         } else {
             begin();
         }
     }
 
-    private boolean countable = true;
+    /** Whether running it is known to do nothing a rollback does not undo: only once the check said so. */
+    private boolean countable;
 
     private void sideEffects(DataRow row) {
         countable = "f".equals(row.column(0));
         if (!countable) {
-            notes.add("rows it would change not counted: it calls a volatile function or writes a table with"
-                    + " triggers or rules, so running it could do what a rollback does not undo");
+            notes.add("rows it would change not counted: it calls a volatile function or operator, or writes a view, a"
+                    + " partitioned or inherited table, a table with triggers or rules, or one other tables reference"
+                    + " with cascading actions, so running it could do what a rollback does not undo");
+        }
+    }
+
+    private void sideEffectsAnswered(boolean ok) {
+        if (!ok) {
+            countable = false;
+            notes.add("rows it would change not counted: Vigil could not check what running it would touch");
         }
     }
 
@@ -145,7 +158,7 @@ final class BlastRadius {
         String begin = "begin; set local statement_timeout = '" + STATEMENT_TIMEOUT + "'; set local lock_timeout = '"
                 + LOCK_TIMEOUT + "'";
         if (values != null) {
-            begin += "; prepare " + PREPARED + " as " + sql + "\n";
+            begin += "; prepare " + prepared + " as " + sql + "\n";
         }
         session.ask(new OwnQuery(begin, null, ok -> {}), this::explain);
     }
@@ -158,7 +171,7 @@ final class BlastRadius {
                         ok -> {},
                         tag -> {},
                         (state, message) -> notes.add("not planned: " + message)),
-                count && countable ? this::count : this::rollBack);
+                count && countable ? this::countIfRecorded : this::rollBack);
     }
 
     private void planLine(DataRow row) {
@@ -196,6 +209,16 @@ final class BlastRadius {
         return rows.find() ? Long.parseLong(rows.group(1)) : null;
     }
 
+    /** The statement runs for real only once the trail says Vigil is about to run it. */
+    private void countIfRecorded() {
+        if (beforeCount.getAsBoolean()) {
+            count();
+        } else {
+            notes.add("rows it would change not counted: Vigil's trail could not take a record of running it");
+            rollBack();
+        }
+    }
+
     private void count() {
         session.ask(
                 new OwnQuery(
@@ -218,7 +241,7 @@ final class BlastRadius {
     }
 
     private void rollBack() {
-        String rollback = values == null ? "rollback" : "rollback; deallocate " + PREPARED;
+        String rollback = values == null ? "rollback" : "rollback; deallocate " + prepared;
         session.ask(new OwnQuery(rollback, null, ok -> {}), this::finish);
     }
 
@@ -235,35 +258,49 @@ final class BlastRadius {
         List<String> literals = values.stream()
                 .map(v -> v == null ? "NULL" : "'" + v.replace("'", "''") + "'")
                 .toList();
-        return "execute " + PREPARED + (literals.isEmpty() ? "" : "(" + String.join(", ", literals) + ")");
+        return "execute " + prepared + (literals.isEmpty() ? "" : "(" + String.join(", ", literals) + ")");
     }
 
-    /** One row, t if running the statement could do what a rollback does not undo. */
+    /**
+     * One row, t if running the statement could do what a rollback does not undo, or reach further
+     * than the relations it names: it calls a volatile function or operator, or writes a view, a partitioned,
+     * foreign or inherited table, a table with triggers or rules, or one other tables reference with
+     * cascading actions. Names go in as literals, resolved by the target under the agent's path.
+     */
     private String sideEffectsQuery() {
-        List<String> functions = shape.functions().stream()
-                .map(f -> {
-                    List<String> parts = RelationName.parts(f);
-                    return (parts == null ? f : parts.getLast()).toLowerCase(java.util.Locale.ROOT);
-                })
-                .map(BlastRadius::literal)
-                .toList();
-        List<String> written = shape.writes().stream().map(BlastRadius::literal).toList();
-        return "select exists (select 1 from pg_catalog.pg_proc where provolatile = 'v' and lower(proname) = any (array["
-                + String.join(", ", functions) + "]::text[]))"
-                + " or exists (select 1 from pg_catalog.pg_trigger where not tgisinternal and tgrelid = any (array["
+        String functions = String.join(
+                ", ",
+                shape.functions().stream()
+                        .map(f -> {
+                            List<String> parts = RelationName.parts(f);
+                            return literal((parts == null ? f : parts.getLast()).toLowerCase(java.util.Locale.ROOT));
+                        })
+                        .toList());
+        String written = "array["
                 + String.join(
                         ", ",
-                        written.stream()
-                                .map(w -> "pg_catalog.to_regclass(" + w + ")")
+                        shape.writes().stream()
+                                .map(w -> "pg_catalog.to_regclass(" + literal(w) + ")::oid")
                                 .toList())
-                + "]::oid[]))"
-                + " or exists (select 1 from pg_catalog.pg_rewrite where rulename <> '_RETURN' and ev_class = any (array["
-                + String.join(
-                        ", ",
-                        written.stream()
-                                .map(w -> "pg_catalog.to_regclass(" + w + ")")
-                                .toList())
-                + "]::oid[]))";
+                + "]::oid[]";
+        String operators = String.join(
+                ", ",
+                shape.operators().stream()
+                        .map(o -> literal(o.substring(o.lastIndexOf('.') + 1)))
+                        .toList());
+        return "select " + (shape.writes().isEmpty() ? "true" : "false")
+                + " or exists (select 1 from pg_catalog.pg_operator o join pg_catalog.pg_proc p on p.oid = o.oprcode"
+                + " where p.provolatile = 'v' and o.oprname = any (array[" + operators + "]::text[]))"
+                + " or exists (select 1 from pg_catalog.pg_proc where provolatile = 'v' and lower(proname) = any (array["
+                + functions + "]::text[]))"
+                + " or exists (select 1 from pg_catalog.pg_trigger where not tgisinternal and tgrelid = any (" + written
+                + "))"
+                + " or exists (select 1 from pg_catalog.pg_rewrite where rulename <> '_RETURN' and ev_class = any ("
+                + written + "))"
+                + " or exists (select 1 from pg_catalog.pg_class where relkind <> 'r' and oid = any (" + written + "))"
+                + " or exists (select 1 from pg_catalog.pg_inherits where inhparent = any (" + written + "))"
+                + " or exists (select 1 from pg_catalog.pg_constraint where contype = 'f' and confrelid = any ("
+                + written + ") and (confdeltype not in ('a', 'r') or confupdtype not in ('a', 'r')))";
     }
 
     private static String literal(String text) {

@@ -93,6 +93,10 @@ final class StatementAuditHandler extends ChannelInboundHandlerAdapter {
     private PgFrame awaitingApproval;
     /** An approved Parse sent on: what became of it is said to the store at its Execute. */
     private ApprovalDesk.Request releasedParse;
+    /** The approved Parse's statement name, and the portal bound from it. */
+    private String releasedName;
+
+    private String releasedPortal;
     /** A held Parse's request waits for the next frame: its Bind, with the values, if it is one. */
     private Runnable awaitingNextFrame;
     /** Vigil's own queries measure a held statement on the session's target connection. */
@@ -211,14 +215,17 @@ final class StatementAuditHandler extends ChannelInboundHandlerAdapter {
             case FrontendMessage.BIND -> {
                 Bind bind = Bind.decode(frame.body());
                 statements.bind(bind.portal(), bind.statement(), bind.parameters());
+                if (releasedParse != null && bind.statement().equals(releasedName)) {
+                    releasedPortal = bind.portal();
+                }
             }
             case FrontendMessage.EXECUTE -> {
-                StatementTracker.Forwarding execute =
-                        statements.execute(Execute.decode(frame.body()).portal());
+                String portal = Execute.decode(frame.body()).portal();
+                StatementTracker.Forwarding execute = statements.execute(portal);
                 if (!recordStarts(ctx, frame, execute.events())) {
                     return;
                 }
-                if (releasedParse != null) {
+                if (releasedParse != null && portal.equals(releasedPortal)) {
                     clerk.close(
                             releasedParse,
                             execute.refusal() == null ? ApprovalDesk.Outcome.RELEASED : ApprovalDesk.Outcome.REFUSED,
@@ -404,6 +411,8 @@ final class StatementAuditHandler extends ChannelInboundHandlerAdapter {
                         startedSeq(forwarding));
             } else {
                 releasedParse = approved; // it runs, and is recorded, at its Execute
+                releasedName = statement.preparedName();
+                releasedPortal = null;
             }
         }
         go(ctx, statement, forwarding);
@@ -592,6 +601,15 @@ final class StatementAuditHandler extends ChannelInboundHandlerAdapter {
             List<String> values,
             Verdict.Review review) {
         String unmeasurable = BlastRadius.unmeasurable(understood.statements(), values);
+        if (unmeasurable == null && values != null && session.agent().target().hashParameters()) {
+            // The plan and the target's messages would show values this target keeps out of Vigil's store.
+            unmeasurable = "not measured: this target's values are kept only as a hash";
+        } else if (unmeasurable == null
+                && !statement.query()
+                && !statement.preparedName().isEmpty()) {
+            // Vigil's own simple queries would drop the client's unnamed prepared statement.
+            unmeasurable = "not measured: it is a named prepared statement";
+        }
         if (unmeasurable != null) {
             clerk.measured(hold.request(), new ApprovalDesk.Measure(null, null, null, unmeasurable));
             return;
@@ -611,6 +629,11 @@ final class StatementAuditHandler extends ChannelInboundHandlerAdapter {
                     values,
                     understood.statements().getFirst(),
                     review.terms().countRows(),
+                    () -> clerk.record(
+                            hold.request(),
+                            "approval.count",
+                            "runs it as the agent's role in a transaction rolled back at once (statement_timeout "
+                                    + BlastRadius.STATEMENT_TIMEOUT + ") to count the rows it would change"),
                     figures -> {
                         clerk.measured(hold.request(), figures);
                         measured();
@@ -651,9 +674,11 @@ final class StatementAuditHandler extends ChannelInboundHandlerAdapter {
         blocking.execute(() -> {
             Hold.End end;
             try {
-                end = desk.close(id, ApprovalDesk.Outcome.EXPIRED, clock.instant(), null)
-                        ? new Hold.Expired()
-                        : new Hold.Decided(desk.decisions(List.of(id)).get(id));
+                ApprovalDesk.Decision decision = desk.close(id, ApprovalDesk.Outcome.EXPIRED, clock.instant(), null)
+                        ? null
+                        : desk.decisions(List.of(id)).get(id);
+                // Not expired, yet no decision to be read: denied all the same, as nobody decided in time.
+                end = decision == null ? new Hold.Expired() : new Hold.Decided(decision);
             } catch (RuntimeException e) {
                 end = new Hold.Expired(); // denied all the same: nobody decided in time that Vigil can see
             }

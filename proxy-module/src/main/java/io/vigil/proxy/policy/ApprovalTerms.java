@@ -40,7 +40,7 @@ public record ApprovalTerms(Approvers by, int distinct, Duration within, boolean
 
     /** Who may decide on a request. */
     public enum Approvers {
-        /** Anyone with the approver role (or an administrator), and the agent's owner. */
+        /** Anyone with the approver role (or an administrator); the agent's owner sees the request. */
         APPROVER,
         /** The agent's owner only (or an administrator). */
         OWNER

@@ -17,7 +17,7 @@ public interface Reviews {
      * values, or a person's approval of it after an earlier refusal (same text, values and session
      * state); null if there is none.
      */
-    UUID approved(String text, List<String> values);
+    UUID approved(Verdict.Review review, String text, List<String> values);
 
     /**
      * Whether a standing approval is for this text, with some values: a Parse of it is then decided

@@ -11,6 +11,7 @@ import io.vigil.proxy.policy.Judge;
 import io.vigil.proxy.policy.RowCap;
 import io.vigil.proxy.policy.Verdict;
 import io.vigil.proxy.protocol.SqlState;
+import io.vigil.proxy.protocol.frontend.Bind;
 import io.vigil.proxy.sql.Redaction;
 import io.vigil.proxy.sql.SessionRelations;
 import io.vigil.proxy.sql.SqlAnalysis;
@@ -192,7 +193,25 @@ public final class StatementTracker {
         }
     }
 
-    private record Portal(Prepared prepared, List<String> parameters) {}
+    private static final class Portal {
+        final Prepared prepared;
+        final List<String> parameters;
+        /** It runs as a person approved it: a later Execute of it (after PortalSuspended) goes on. */
+        boolean approved;
+
+        Portal(Prepared prepared, List<String> parameters) {
+            this.prepared = prepared;
+            this.parameters = parameters;
+        }
+
+        Prepared prepared() {
+            return prepared;
+        }
+
+        List<String> parameters() {
+            return parameters;
+        }
+    }
 
     /**
      * What to do with a Query or a Parse.
@@ -307,7 +326,7 @@ public final class StatementTracker {
                     String.join(";\n", shapes.stream().map(StatementShape::text).toList());
             if (shapes.stream().anyMatch(StatementShape::redacted)) {
                 refusal = review.notRun(SECRET_NOT_SHOWN); // the handler says so too if it may wait
-            } else if ((retried = reviews.approved(text, null)) != null) {
+            } else if ((retried = reviews.approved(review, text, null)) != null) {
                 stopping = -1;
             } else if (!mayHold) {
                 refusal = review.notRun(reviews.refused(review, text, null, null));
@@ -426,7 +445,7 @@ public final class StatementTracker {
             approvedInPipeline = prepared;
         } else if (verdict instanceof Verdict.Review review
                 && mayHold
-                && (reviews == null || !reviews.standingFor(recorded))) {
+                && (reviews == null || !reviews.standingFor(shape.text()))) {
             midBatch = batchBefore; // it has not gone
             return new Forwarding(List.of(), null, null, review);
         } else if (verdict instanceof Verdict.Review && reviews != null && !shape.redacted()) {
@@ -444,7 +463,11 @@ public final class StatementTracker {
     public void bind(String portal, String statement, List<String> parameters) {
         midBatch = true;
         Prepared prepared = preparedStatements.get(statement);
-        if (prepared == null) {
+        if (prepared == null && sqlPrepared.containsKey(statement)) {
+            // One namespace: a Bind runs a statement prepared with SQL PREPARE as well.
+            StatementShape sql = sqlPrepared.get(statement);
+            prepared = new Prepared(sql.text(), sql, null);
+        } else if (prepared == null) {
             prepared = new Prepared("-- unknown prepared statement \"" + statement + "\"", null, null);
         }
         portals.put(portal, new Portal(prepared, parameters));
@@ -467,16 +490,24 @@ public final class StatementTracker {
             // since its Parse (a client's statement cache keeps a Parse for the whole session).
             Verdict verdict = judge.judge(resolved, "extended");
             UUID retried = null;
-            if (verdict instanceof Verdict.Review
+            if (verdict instanceof Verdict.Review && p.approved) {
+                // The same portal again after PortalSuspended: the run a person approved goes on.
+            } else if (verdict instanceof Verdict.Review
                     && prepared.approvedRuns > 0
                     && java.util.Objects.equals(
                             p.parameters(), prepared.approvedValues == null ? List.of() : prepared.approvedValues)) {
                 prepared.approvedRuns--; // once, as approved
+                p.approved = true;
             } else if (verdict instanceof Verdict.Review review && reviews != null) {
-                retried = reviews.approved(prepared.sql(), p.parameters());
-                if (retried == null) {
-                    return refuseExecute(prepared, verdict, review.notRun(requestFor(review, prepared, p)));
+                String why = unapprovable(prepared.shape, p.parameters());
+                if (why == null) {
+                    retried = reviews.approved(review, prepared.shape.text(), p.parameters());
                 }
+                if (retried == null) {
+                    return refuseExecute(
+                            prepared, verdict, review.notRun(why != null ? why : requestFor(review, prepared, p)));
+                }
+                p.approved = true;
             } else if (verdict.severity() > 0) {
                 return refuseExecute(prepared, verdict, verdict.explanation());
             }
@@ -500,10 +531,21 @@ public final class StatementTracker {
      */
     private String requestFor(Verdict.Review review, Prepared prepared, Portal p) {
         List<String> values = p.parameters();
-        if (prepared.shape.redacted() || values != null && redaction.parameters(values, Set.of()) != values) {
+        return reviews.refused(review, prepared.shape.text(), values, hashParameters ? null : values);
+    }
+
+    /**
+     * Why a statement with these values cannot be put to a person, null if it can: its text or
+     * values hold a secret an approver is never shown, or a value is too long to be shown whole.
+     */
+    public String unapprovable(StatementShape shape, List<String> values) {
+        if (shape != null && shape.redacted() || values != null && redaction.parameters(values, Set.of()) != values) {
             return SECRET_NOT_SHOWN;
         }
-        return reviews.refused(review, prepared.sql(), values, hashParameters ? null : values);
+        if (values != null && values.stream().anyMatch(Bind::cut)) {
+            return "a value is too long for an approver to see whole";
+        }
+        return null;
     }
 
     /** Why a statement whose text or values hold a secret is never put to a person. */
@@ -697,6 +739,11 @@ public final class StatementTracker {
             }
         } else if (shape.isExecute()) {
             StatementShape prepared = sqlPrepared.get(shape.preparedName());
+            if (prepared == null && shape.preparedName() != null) {
+                // One namespace: EXECUTE runs a statement prepared by a protocol Parse as well.
+                Prepared parsed = preparedStatements.get(shape.preparedName());
+                prepared = parsed == null ? null : parsed.shape;
+            }
             if (prepared != null) {
                 return shape.executedAs(prepared);
             }

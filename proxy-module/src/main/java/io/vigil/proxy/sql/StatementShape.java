@@ -179,7 +179,8 @@ public record StatementShape(
         boolean secret = !prepared.secretParameters.isEmpty() && argumentsRedacted != null;
         return new StatementShape(
                 prepared.kind,
-                command,
+                // A statement a protocol Parse prepared is known by its own command; a PREPARE's is not kept.
+                prepared.isPrepare() ? command : prepared.command,
                 secret ? argumentsRedacted : text,
                 prepared.reads,
                 prepared.writes,

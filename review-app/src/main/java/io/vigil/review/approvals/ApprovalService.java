@@ -186,7 +186,8 @@ public class ApprovalService implements NavCount {
             return said;
         }
         for (ApprovalRequestRecord r : db.selectFrom(APPROVAL_REQUEST)
-                .where(APPROVAL_REQUEST.SESSION_ID.eq(session))
+                .where(DSL.coalesce(APPROVAL_REQUEST.STATEMENT_SESSION_ID, APPROVAL_REQUEST.SESSION_ID)
+                        .eq(session))
                 .and(APPROVAL_REQUEST.STATEMENT_SEQ.in(seqs))) {
             said.put(r.getStatementSeq(), said(r));
         }
@@ -370,6 +371,10 @@ public class ApprovalService implements NavCount {
         if (r == null) {
             throw new IllegalArgumentException("no such request");
         }
+        if (r.getApprovalsNeeded() > 1) {
+            throw new IllegalStateException("its rule asks for " + r.getApprovalsNeeded()
+                    + " different approvers: it cannot be approved ahead of time by one");
+        }
         decide(request, true, why); // separation of duties and the request's state, checked as for any approval
         UUID id = UUID.randomUUID();
         db.insertInto(STANDING_APPROVAL)
@@ -436,13 +441,13 @@ public class ApprovalService implements NavCount {
     /** An agent's standing approvals, newest first. Visible to whoever sees the agent. */
     @Transactional(readOnly = true)
     public List<Standing> standingOf(UUID agent) {
-        return standing(STANDING_APPROVAL.AGENT_ID.eq(agent));
+        return standing(STANDING_APPROVAL.AGENT_ID.eq(agent).and(visibleTo(viewer.get())));
     }
 
     /** The standing approvals granted under a policy, newest first: part of its history. */
     @Transactional(readOnly = true)
     public List<Standing> standingUnder(String policy) {
-        return standing(STANDING_APPROVAL.POLICY.eq(policy));
+        return standing(STANDING_APPROVAL.POLICY.eq(policy).and(visibleTo(viewer.get())));
     }
 
     /**

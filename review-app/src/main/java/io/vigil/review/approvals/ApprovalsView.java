@@ -197,8 +197,9 @@ class ApprovalsView extends VerticalLayout {
         days.setMax(366);
         days.setValue(7);
         days.setId("standing-days");
+        // Values Vigil was not shown (a target that keeps only their hash) cannot be fixed: say so.
         Checkbox fixed = new Checkbox("Only with these values", !r.parameters().isEmpty());
-        fixed.setEnabled(!r.parameters().isEmpty());
+        fixed.setVisible(!r.parameters().isEmpty());
         TextField reason = new TextField("Reason (kept with the policy's history)");
         reason.setWidthFull();
         reason.setMaxLength(1000);
@@ -208,6 +209,10 @@ class ApprovalsView extends VerticalLayout {
                         + " written, until the runs or the days are used up or you withdraw it (on the agent's page)."),
                 new Pre(VisibleText.of(r.sql())),
                 new HorizontalLayout(uses, days, fixed),
+                new Paragraph(
+                        r.parameters().isEmpty()
+                                ? "Vigil was not shown this request's values: it will run with any values."
+                                : "Unticked, it runs with any values."),
                 reason);
         Button grant = new Button("Approve and keep approving", e -> {
             if (Feedback.attempt(() -> approvals.approveStanding(

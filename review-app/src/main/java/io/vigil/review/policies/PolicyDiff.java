@@ -89,6 +89,16 @@ final class PolicyDiff {
         String effect = rule.effect() == Rule.Effect.CAP
                 ? "cap at " + rule.rows() + " rows"
                 : rule.effect().name().toLowerCase(java.util.Locale.ROOT);
-        return effect + " when " + rule.when() + ": " + rule.message();
+        String text = effect + " when " + rule.when() + ": " + rule.message();
+        var terms = rule.approval();
+        if (terms == null || terms.equals(io.vigil.proxy.policy.ApprovalTerms.DEFAULT)) {
+            return text;
+        }
+        return text + " (decided by "
+                + (terms.by() == io.vigil.proxy.policy.ApprovalTerms.Approvers.OWNER
+                        ? "the agent's owner"
+                        : terms.distinct() + (terms.distinct() == 1 ? " approver" : " different approvers"))
+                + (terms.within() == null ? "" : " within " + terms.within().toSeconds() + " s")
+                + (terms.countRows() ? ", rows counted" : "") + ")";
     }
 }

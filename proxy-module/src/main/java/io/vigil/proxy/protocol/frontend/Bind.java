@@ -61,6 +61,17 @@ public record Bind(String portal, String statement, List<String> parameters) imp
         return count;
     }
 
+    private static final java.util.regex.Pattern CUT = java.util.regex.Pattern.compile("\\.\\.\\. \\(\\d+ bytes\\)$");
+
+    /**
+     * Whether {@code value} as rendered here was cut (it ends in {@code ... (N bytes)}): it is not
+     * the value sent, and nothing may be decided by comparing it. A value that happens to end so is
+     * taken as cut too.
+     */
+    public static boolean cut(String value) {
+        return value != null && value.endsWith(" bytes)") && CUT.matcher(value).find();
+    }
+
     private static String readValue(ByteBuf body, boolean binary, int budget) {
         int length = body.readInt();
         if (length == -1) {
