@@ -120,7 +120,12 @@ public final class TestEnvironment implements AutoCloseable {
      * store (approval_request), or {@code limit} passes.
      */
     public static TestEnvironment withApprovals(Path dir, Duration limit) {
-        return new TestEnvironment(dir, null, null, null, Map.of(), "disable", null, List.of(), limit);
+        return withApprovals(dir, limit, null);
+    }
+
+    /** As {@link #withApprovals(Path, Duration)}, agents also proving who they are with {@code identity}'s tokens. */
+    public static TestEnvironment withApprovals(Path dir, Duration limit, WorkloadIdentity identity) {
+        return new TestEnvironment(dir, null, null, identity, Map.of(), "disable", null, List.of(), limit);
     }
 
     private TestEnvironment(

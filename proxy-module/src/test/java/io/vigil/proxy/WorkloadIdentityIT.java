@@ -60,9 +60,14 @@ class WorkloadIdentityIT {
         });
         jwks.start();
         URI uri = URI.create("http://127.0.0.1:" + jwks.getAddress().getPort() + "/jwks");
-        env = new TestEnvironment(dir, null, null, WorkloadIdentity.of(ISSUER, AUDIENCE, uri));
+        // Approvals on: a request keeps the person the token says the agent acts for.
+        env = TestEnvironment.withApprovals(
+                dir, java.time.Duration.ofMinutes(5), WorkloadIdentity.of(ISSUER, AUDIENCE, uri));
         agent = env.tokenAgent("deploy-bot", "owner");
         env.agent("secret-bot", "owner", "s3cret-only");
+        env.policyVersion("tickets", """
+                {"name": "tickets", "rules": [{"name": "review-ticket-updates", "effect": "review",
+                  "when": "command == 'UpdateStmt'", "message": "a person closes tickets"}]}""", "enforce");
     }
 
     @AfterAll
@@ -87,6 +92,38 @@ class WorkloadIdentityIT {
                 rows -> !rows.isEmpty());
         assertThat(session.getFirst().getOnBehalfOf()).isEqualTo("alice@example.com");
         assertThat(session.getFirst().getTask()).isEqualTo("CHG-4711");
+    }
+
+    @Test
+    void aRequestForApprovalKeepsWhoTheTokenSaysTheAgentActsFor() throws Exception {
+        try (Connection c = env.postgres.superuserDataSource("shop").getConnection();
+                java.sql.Statement s = c.createStatement()) {
+            s.execute("create table if not exists tickets (id int, state text)");
+            s.execute("grant all on tickets to " + TestEnvironment.UPSTREAM_ROLE);
+        }
+        String token =
+                token(c -> c.claim("act", Map.of("sub", "alice@example.com")).claim("task_id", "CHG-4712"));
+        try (Connection c = env.connect("deploy-bot", token);
+                java.sql.Statement s = c.createStatement()) {
+            s.setQueryTimeout(3); // sent for review; cancelled here
+            java.util.concurrent.CompletableFuture.runAsync(() -> {
+                try {
+                    s.executeUpdate("update tickets set state = 'closed'");
+                } catch (java.sql.SQLException e) {
+                    // cancelled by the query timeout: the request is withdrawn
+                }
+            });
+            var request = TestEnvironment.await(
+                    () -> env.store
+                            .selectFrom(io.vigil.db.jooq.Tables.APPROVAL_REQUEST)
+                            .where(io.vigil.db.jooq.Tables.APPROVAL_REQUEST.AGENT_ID.eq(agent))
+                            .fetchOne(),
+                    r -> r != null);
+            assertThat(request.getOnBehalfOf())
+                    .as("separation of duties is checked against this: alice may not approve it")
+                    .isEqualTo("alice@example.com");
+            assertThat(request.getTask()).isEqualTo("CHG-4712");
+        }
     }
 
     @Test

@@ -207,6 +207,73 @@ class ApprovalsPageIT extends DemoStack {
         }
     }
 
+    /** psql as analytics-etl, running {@code sql} with -c: its output, once it exits. */
+    private Process psql(String sql) throws java.io.IOException {
+        ProcessBuilder psql = new ProcessBuilder(
+                        "psql",
+                        "-X",
+                        "-h",
+                        "127.0.0.1",
+                        "-p",
+                        Integer.toString(gateway.address().getPort()),
+                        "-U",
+                        "analytics-etl",
+                        "-d",
+                        "shop",
+                        "-c",
+                        sql)
+                .redirectErrorStream(true);
+        psql.environment().put("PGPASSWORD", agents.secretOf("analytics-etl"));
+        return psql.start();
+    }
+
+    private static String outputOf(Process p) throws Exception {
+        org.assertj.core.api.Assertions.assertThat(p.waitFor(20, java.util.concurrent.TimeUnit.SECONDS))
+                .as("psql exits")
+                .isTrue();
+        return new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void psqlWaitsUntilApprovedInTheBrowserOrDeniedAndCtrlCEndsTheWait() throws Exception {
+        String approved = "update orders set status = status where 5 = 5";
+        Process first = psql(approved);
+        UUID id = awaitPending(approved);
+        try (Page page = signedIn("approver", Role.APPROVER)) {
+            page.navigate(BASE_URL + "/approvals");
+            page.locator("#request-" + id + " .approve").click();
+        }
+        org.assertj.core.api.Assertions.assertThat(outputOf(first)).contains("UPDATE 5000");
+
+        String denied = "update orders set status = status where 6 = 6";
+        Process second = psql(denied);
+        UUID refused = awaitPending(denied);
+        signIn("approver", Role.APPROVER);
+        approvals.deny(refused, "not today");
+        org.assertj.core.api.Assertions.assertThat(outputOf(second)).contains("ERROR:  denied by approver: not today");
+
+        // Ctrl-C: psql sends a cancel request, which ends the wait as a cancelled statement.
+        String cancelled = "update orders set status = status where 7 = 7";
+        Process third = psql(cancelled);
+        UUID withdrawn = awaitPending(cancelled);
+        new ProcessBuilder("kill", "-INT", Long.toString(third.pid())).start().waitFor();
+        org.assertj.core.api.Assertions.assertThat(outputOf(third)).contains("canceling statement due to user request");
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (!"withdrawn"
+                        .equals(store.select(APPROVAL_REQUEST.STATE)
+                                .from(APPROVAL_REQUEST)
+                                .where(APPROVAL_REQUEST.ID.eq(withdrawn))
+                                .fetchSingle(APPROVAL_REQUEST.STATE))
+                && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        org.assertj.core.api.Assertions.assertThat(store.select(APPROVAL_REQUEST.STATE)
+                        .from(APPROVAL_REQUEST)
+                        .where(APPROVAL_REQUEST.ID.eq(withdrawn))
+                        .fetchSingle(APPROVAL_REQUEST.STATE))
+                .isEqualTo("withdrawn");
+    }
+
     @Test
     void anAdministratorApprovesAheadOfTimeThenWithdrawsIt() throws Exception {
         String sql = "update orders set status = status where 4 = 4";
@@ -313,6 +380,15 @@ class ApprovalsPageIT extends DemoStack {
                 .ACTION
                 .eq("approval.refused")
                 .and(io.vigil.db.jooq.Tables.PERSON_ACTION.SUBJECT_ID.eq(id)));
+        // The person the agent's token said it acts for, as the gateway filed it with the request.
+        store.update(APPROVAL_REQUEST)
+                .set(APPROVAL_REQUEST.ON_BEHALF_OF, "dana.approver")
+                .where(APPROVAL_REQUEST.ID.eq(id))
+                .execute();
+        signIn("dana.approver", Role.APPROVER);
+        assertThatThrownBy(() -> approvals.approve(id, ""))
+                .as("nobody approves a statement made on their own behalf")
+                .isInstanceOf(AccessDeniedException.class);
         signIn("owner", Role.OWNER);
         assertThatThrownBy(() -> approvals.deny(id, "")).isInstanceOf(AccessDeniedException.class);
         signIn("approver", Role.APPROVER);

@@ -104,12 +104,15 @@ final class ResponseAuditHandler extends FrameInspector {
     }
 
     /**
-     * The messages that answer a query. Others that may come meanwhile belong to the client as
-     * ever: a notification, a notice, a setting's new value (checked as always).
+     * The messages that answer a query, and the notices it raises (a trigger's or a function's while
+     * Vigil measures a held statement: the client sent nothing, and is told nothing). Others that may
+     * come meanwhile belong to the client as ever: a notification, a setting's new value (checked as
+     * always).
      */
     private static boolean answersQuery(byte type) {
         return switch (type) {
-            case BackendMessage.ROW_DESCRIPTION,
+            case BackendMessage.NOTICE_RESPONSE,
+                    BackendMessage.ROW_DESCRIPTION,
                     BackendMessage.DATA_ROW,
                     BackendMessage.COMMAND_COMPLETE,
                     BackendMessage.EMPTY_QUERY_RESPONSE,

@@ -38,6 +38,22 @@ public record ApprovalTerms(Approvers by, int distinct, Duration within, boolean
         }
     }
 
+    /**
+     * The stricter of two rules' terms, for a statement both send for review: more approvers, the
+     * owner over any approver (unless more than one approver is asked for: then approvers), the
+     * shorter time, and counting rows if either counts.
+     */
+    public static ApprovalTerms strictest(ApprovalTerms a, ApprovalTerms b) {
+        int distinct = Math.max(a.distinct(), b.distinct());
+        Approvers by = distinct == 1 && (a.by() == Approvers.OWNER || b.by() == Approvers.OWNER)
+                ? Approvers.OWNER
+                : Approvers.APPROVER;
+        Duration within = a.within() == null
+                ? b.within()
+                : b.within() == null ? a.within() : a.within().compareTo(b.within()) <= 0 ? a.within() : b.within();
+        return new ApprovalTerms(by, distinct, within, a.countRows() || b.countRows());
+    }
+
     /** Who may decide on a request. */
     public enum Approvers {
         /** Anyone with the approver role (or an administrator); the agent's owner sees the request. */

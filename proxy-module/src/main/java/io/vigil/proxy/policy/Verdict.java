@@ -48,6 +48,11 @@ public sealed interface Verdict {
             return 1;
         }
 
+        /** The same review on other terms. */
+        public Review withTerms(ApprovalTerms other) {
+            return other.equals(terms) ? this : new Review(policy, version, rule, message, other);
+        }
+
         /** What the agent is told when it does not run: {@code why not} it waited for a person. */
         public String notRun(String whyNot) {
             return "needs a person's approval under Vigil policy '" + policy + "', rule '" + rule + "': " + message
@@ -75,6 +80,10 @@ public sealed interface Verdict {
 
     /** The more severe of two verdicts; the first on a tie. */
     static Verdict mostSevere(Verdict a, Verdict b) {
+        if (a instanceof Review first && b instanceof Review second) {
+            // Both ask for a person: the first names the rule, on the stricter terms of the two.
+            return first.withTerms(ApprovalTerms.strictest(first.terms(), second.terms()));
+        }
         return b.severity() > a.severity() ? b : a;
     }
 }

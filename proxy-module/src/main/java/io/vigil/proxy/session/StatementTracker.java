@@ -7,6 +7,7 @@ import io.vigil.proxy.audit.AuditEvent.StatementStarted;
 import io.vigil.proxy.audit.Judgement;
 import io.vigil.proxy.audit.Outcome;
 import io.vigil.proxy.audit.TrailChain;
+import io.vigil.proxy.policy.ApprovalTerms;
 import io.vigil.proxy.policy.Judge;
 import io.vigil.proxy.policy.RowCap;
 import io.vigil.proxy.policy.Verdict;
@@ -307,6 +308,8 @@ public final class StatementTracker {
             if (verdict == null || v.severity() > verdict.severity()) {
                 verdict = v;
                 stopping = v.severity() > 0 ? resolved.size() - 1 : -1;
+            } else if (verdict instanceof Verdict.Review first && v instanceof Verdict.Review second) {
+                verdict = first.withTerms(ApprovalTerms.strictest(first.terms(), second.terms()));
             }
             ran(r);
         }

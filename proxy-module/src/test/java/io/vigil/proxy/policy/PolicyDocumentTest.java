@@ -53,6 +53,26 @@ class PolicyDocumentTest {
     }
 
     @Test
+    void twoReviewsOfOneStatementApplyTheStricterTerms() {
+        ApprovalTerms owner = new ApprovalTerms(ApprovalTerms.Approvers.OWNER, 1, Duration.ofMinutes(10), false);
+        ApprovalTerms three = new ApprovalTerms(ApprovalTerms.Approvers.APPROVER, 3, Duration.ofMinutes(2), false);
+        ApprovalTerms counts = new ApprovalTerms(ApprovalTerms.Approvers.APPROVER, 1, null, true);
+
+        assertThat(ApprovalTerms.strictest(owner, counts))
+                .isEqualTo(new ApprovalTerms(ApprovalTerms.Approvers.OWNER, 1, Duration.ofMinutes(10), true));
+        assertThat(ApprovalTerms.strictest(owner, three))
+                .isEqualTo(new ApprovalTerms(ApprovalTerms.Approvers.APPROVER, 3, Duration.ofMinutes(2), false));
+        assertThat(Verdict.mostSevere(
+                        new Verdict.Review("a", 1, "r1", "m", owner), new Verdict.Review("b", 2, "r2", "n", counts)))
+                .isEqualTo(new Verdict.Review(
+                        "a",
+                        1,
+                        "r1",
+                        "m",
+                        new ApprovalTerms(ApprovalTerms.Approvers.OWNER, 1, Duration.ofMinutes(10), true)));
+    }
+
+    @Test
     void everyPresetReadsBackAsItself() throws Exception {
         for (String name : PolicyDocument.PRESETS) {
             PolicyDocument preset = PolicyDocument.preset(name);

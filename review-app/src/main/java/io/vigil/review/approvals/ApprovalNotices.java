@@ -8,6 +8,7 @@ import io.vigil.review.VigilProperties;
 import io.vigil.review.gateway.AuditTrail;
 import io.vigil.review.security.People;
 import io.vigil.review.security.Role;
+import io.vigil.review.ui.Feedback;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -197,7 +198,7 @@ class ApprovalNotices {
                 + (n.held()
                         ? "It waits in the agent's open session"
                         : "It was refused inside a transaction, and runs once on retry if approved")
-                + "; undecided by " + n.expiresAt() + " UTC, it is denied.\n\n"
+                + "; undecided by " + Feedback.utc(n.expiresAt()) + ", it is denied.\n\n"
                 + "Read it and decide: " + page + "#request-" + n.id() + "\n\n"
                 + "The statement is shown only there, to people who may see it.\n");
         return message;
