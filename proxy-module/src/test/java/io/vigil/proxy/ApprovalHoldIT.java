@@ -594,6 +594,29 @@ class ApprovalHoldIT {
         assertThat(n(1)).isZero();
     }
 
+    @Test
+    void aStatementPreparedWithoutItsValuesIsDecidedWhereItRunsAsAsyncpgPreparesFirst() throws Exception {
+        String sql = "update items set n = $1 where id = 3";
+        try (RawClient client = loggedIn()) {
+            // Parse and Sync first, as asyncpg prepares: nothing to show an approver the values of.
+            client.send(RawClient.parse("__asyncpg_stmt_1__", sql), RawClient.sync());
+            assertThat(replies(client))
+                    .as("a Parse alone runs nothing: it goes")
+                    .containsExactly("1", "Z I");
+            client.send(RawClient.bindTo("__asyncpg_stmt_1__", "9"), RawClient.execute(0), RawClient.sync());
+            assertThat(replies(client))
+                    .as("refused where it runs, with a request for its values")
+                    .anyMatch(r -> r.startsWith("E 42501 needs a person's approval") && r.contains("asks for one"));
+            ApprovalRequestRecord request = pending(sql);
+            assertThat(request.getParameters()).containsExactly("9");
+            decide(request.getId(), true, "");
+            Thread.sleep(1_000);
+            client.send(RawClient.bindTo("__asyncpg_stmt_1__", "9"), RawClient.execute(0), RawClient.sync());
+            assertThat(replies(client)).as("approved: it runs once").containsExactly("2", "C UPDATE 1", "Z I");
+        }
+        assertThat(n(3)).isEqualTo(9);
+    }
+
     private static SQLException refusal(Statement s, String sql) {
         try {
             s.executeUpdate(sql);

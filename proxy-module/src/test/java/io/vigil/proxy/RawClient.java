@@ -209,8 +209,15 @@ final class RawClient implements AutoCloseable {
 
     /** Bind of the unnamed portal to the unnamed statement, with text values (null: NULL), results in text. */
     static byte[] bind(String... values) {
+        return bindTo("", values);
+    }
+
+    /** Bind of the unnamed portal to the statement {@code statement}, with text values, results in text. */
+    static byte[] bindTo(String statement, String... values) {
         ByteArrayOutputStream body = new ByteArrayOutputStream();
-        body.writeBytes(new byte[] {0, 0, 0, 0});
+        body.write(0); // the unnamed portal
+        body.writeBytes((statement + "\0").getBytes(StandardCharsets.UTF_8));
+        body.writeBytes(new byte[] {0, 0});
         body.writeBytes(ByteBuffer.allocate(2).putShort((short) values.length).array());
         for (String value : values) {
             if (value == null) {

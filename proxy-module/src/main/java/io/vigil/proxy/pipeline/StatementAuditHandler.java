@@ -97,7 +97,7 @@ final class StatementAuditHandler extends ChannelInboundHandlerAdapter {
     private String releasedName;
 
     private String releasedPortal;
-    /** A held Parse's request waits for the next frame: its Bind, with the values, if it is one. */
+    /** A held Parse's request waits for its Bind, with the values, or the end of its pipeline. */
     private Runnable awaitingNextFrame;
     /** Vigil's own queries measure a held statement on the session's target connection. */
     private boolean measuring;
@@ -152,7 +152,7 @@ final class StatementAuditHandler extends ChannelInboundHandlerAdapter {
         PgFrame frame = (PgFrame) msg;
         if (waiting || awaitingCount || awaitingApproval != null) {
             held.hold(frame);
-            if (awaitingNextFrame != null) {
+            if (awaitingNextFrame != null && bindOrEndHeld()) {
                 Runnable next = awaitingNextFrame;
                 awaitingNextFrame = null;
                 next.run();
@@ -515,20 +515,44 @@ final class StatementAuditHandler extends ChannelInboundHandlerAdapter {
      */
     private void holdForApproval(
             ChannelHandlerContext ctx, Statement statement, SqlAnalysis analysis, Verdict.Review review) {
-        if (!statement.query() && held.isEmpty()) {
-            // The Bind with the values an approver must see is the next frame, if there is one: the
-            // request waits for it (the client awaits the server's answer to a Sync or Flush only).
+        if (!statement.query() && !bindOrEndHeld()) {
+            // The Bind with the values an approver must see comes with the Parse, if at all, before
+            // the pipeline's Sync or Flush (the client awaits the server's answer to those only).
             awaitingApproval = statement.frame();
             awaitingNextFrame = () -> {
                 awaitingApproval = null;
-                hold(ctx, statement, analysis, review);
+                holdForApproval(ctx, statement, analysis, review);
                 if (awaitingApproval == null) {
-                    stopWaiting(ctx); // refused at once: what followed goes on
+                    stopWaiting(ctx); // it went on, or was refused at once: what followed goes on
                 }
             };
             return;
         }
+        if (!statement.query() && boundValues(statement.preparedName()) == null) {
+            // Prepared without a Bind (as asyncpg prepares first): a Parse alone runs nothing, and an
+            // approver would not see its values. It is decided at its Execute, where they are known:
+            // refused there with a request, unless approved already.
+            go(ctx, statement, session.statements().parse(statement.preparedName(), statement.sql(), analysis, false));
+            return;
+        }
         hold(ctx, statement, analysis, review);
+    }
+
+    /** Frames a held Parse's request waits for at most before it is decided without a Bind. */
+    private static final int MAX_FRAMES_BEFORE_BIND = 64;
+
+    /** Whether what is held after a Parse has its Bind, or ends its pipeline. */
+    private boolean bindOrEndHeld() {
+        if (held.size() >= MAX_FRAMES_BEFORE_BIND) {
+            return true;
+        }
+        for (PgFrame frame : held.frames()) {
+            byte type = frame.type();
+            if (type == FrontendMessage.BIND || type == FrontendMessage.SYNC || type == FrontendMessage.FLUSH) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void hold(ChannelHandlerContext ctx, Statement statement, SqlAnalysis analysis, Verdict.Review review) {
@@ -606,9 +630,11 @@ final class StatementAuditHandler extends ChannelInboundHandlerAdapter {
             unmeasurable = "not measured: this target's values are kept only as a hash";
         } else if (unmeasurable == null
                 && !statement.query()
-                && !statement.preparedName().isEmpty()) {
+                && !statement.preparedName().isEmpty()
+                && session.statements().unnamedStatementKept()) {
             // Vigil's own simple queries would drop the client's unnamed prepared statement.
-            unmeasurable = "not measured: it is a named prepared statement";
+            unmeasurable =
+                    "not measured: the client keeps an unnamed prepared statement Vigil's own queries would" + " drop";
         }
         if (unmeasurable != null) {
             clerk.measured(hold.request(), new ApprovalDesk.Measure(null, null, null, unmeasurable));

@@ -575,6 +575,11 @@ public final class StatementTracker {
         }
     }
 
+    /** Whether the client has an unnamed prepared statement the target still keeps (a simple Query drops it). */
+    public boolean unnamedStatementKept() {
+        return preparedStatements.containsKey("");
+    }
+
     /** The session's relation resolver, null if relations are recorded as written. */
     public SessionRelations relations() {
         return relations;
