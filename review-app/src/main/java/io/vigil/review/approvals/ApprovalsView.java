@@ -118,7 +118,7 @@ class ApprovalsView extends VerticalLayout {
                     + String.join(
                             ", ",
                             r.parameters().stream()
-                                    .map(p -> p == null ? "NULL" : VisibleText.of(p))
+                                    .map(p -> p == null ? "NULL" : VisibleText.value(p))
                                     .toList())));
         }
         card.add(blastRadius(r));
@@ -136,7 +136,8 @@ class ApprovalsView extends VerticalLayout {
         }
         card.add(new Paragraph((r.held()
                         ? "It waits in the agent's open session. "
-                        : "It was refused at once (sent inside a transaction or a pipeline): approved, it runs once"
+                        : "It was refused at once (sent inside a transaction or a pipeline, or prepared without its"
+                                + " values): approved, it runs once"
                                 + " when the agent sends it again, within as long again. ")
                 + "Requested " + Feedback.utc(r.requestedAt()) + "; denied unless decided by "
                 + Feedback.utc(r.expiresAt()) + ". " + whoDecides(r)));
@@ -238,8 +239,8 @@ class ApprovalsView extends VerticalLayout {
             radius.add(new Paragraph(
                     r.held()
                             ? "Blast radius: being measured..."
-                            : "Blast radius: not measured (the statement was refused inside its transaction; Vigil does not"
-                                    + " run it there)."));
+                            : "Blast radius: not measured (it was refused at once where it was sent; Vigil measures a"
+                                    + " statement while it waits in its session)."));
             return radius;
         }
         if (m.exactRows() != null) {

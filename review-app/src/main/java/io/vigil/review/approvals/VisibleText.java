@@ -21,4 +21,28 @@ final class VisibleText {
         });
         return shown.toString();
     }
+
+    private static final java.util.regex.Pattern HEX = java.util.regex.Pattern.compile("\\\\x(?:[0-9a-f]{2})+");
+
+    /**
+     * A bound value for an approver: as {@link #of}, and a value sent in binary ({@code \x7368...})
+     * shown as the text it is, when it is text ({@code 'shipped' (sent in binary)}).
+     */
+    static String value(String value) {
+        if (HEX.matcher(value).matches()) {
+            byte[] bytes = java.util.HexFormat.of().parseHex(value.substring(2));
+            try {
+                String text = java.nio.charset.StandardCharsets.UTF_8
+                        .newDecoder()
+                        .decode(java.nio.ByteBuffer.wrap(bytes))
+                        .toString();
+                if (text.codePoints().noneMatch(c -> Character.isISOControl(c) || !Character.isDefined(c))) {
+                    return "'" + of(text) + "' (sent in binary)";
+                }
+            } catch (java.nio.charset.CharacterCodingException e) {
+                // not text: shown as sent
+            }
+        }
+        return of(value);
+    }
 }

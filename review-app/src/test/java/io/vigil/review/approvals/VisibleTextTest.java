@@ -27,4 +27,16 @@ class VisibleTextTest {
     void aLineBreakStaysALineBreak() {
         assertThat(VisibleText.of("select 1\nfrom t")).isEqualTo("select 1\nfrom t");
     }
+
+    @org.junit.jupiter.api.Test
+    void aValueSentInBinaryIsShownAsTheTextItIsAndOnlyThen() {
+        org.assertj.core.api.Assertions.assertThat(VisibleText.value("\\x73686970706564"))
+                .isEqualTo("'shipped' (sent in binary)");
+        org.assertj.core.api.Assertions.assertThat(VisibleText.value("\\x0000000d"))
+                .isEqualTo("\\x0000000d");
+        org.assertj.core.api.Assertions.assertThat(VisibleText.value("\\xe280ae"))
+                .as("made visible, as any text")
+                .isEqualTo("'⟨U+202E⟩' (sent in binary)");
+        org.assertj.core.api.Assertions.assertThat(VisibleText.value("plain")).isEqualTo("plain");
+    }
 }
