@@ -241,7 +241,11 @@ class ApprovalsPageIT extends DemoStack {
         UUID id = awaitPending(approved);
         try (Page page = signedIn("approver", Role.APPROVER)) {
             page.navigate(BASE_URL + "/approvals");
+            // Once measured: the card is redrawn when its blast radius arrives.
+            assertThat(page.locator("#request-" + id + " .exact-rows")).containsText("5000 rows");
             page.locator("#request-" + id + " .approve").click();
+            // Decided once the page says so: closing it sooner could lose the click on its way.
+            assertThat(page.locator("#request-" + id)).hasCount(0);
         }
         org.assertj.core.api.Assertions.assertThat(outputOf(first)).contains("UPDATE 5000");
 

@@ -75,24 +75,41 @@ class ApprovalsView extends VerticalLayout {
         event.getUI().setPollInterval(-1);
     }
 
-    /** Shows what waits now; redrawn only when that changes, so a reason being typed is kept. */
+    /**
+     * Shows what waits now: redrawn only when the requests or their approvals change, so a reason
+     * being typed (or a click on its way) is kept; a blast radius measured meanwhile is filled into
+     * its card in place.
+     */
     private void refresh() {
         List<ApprovalService.Request> pending = approvals.pending();
-        List<String> now = pending.stream()
-                .map(r -> r.id() + "/" + (r.radius() != null) + "/"
-                        + r.approvedBy().size())
-                .toList();
+        List<String> now =
+                pending.stream().map(r -> r.id() + "/" + r.approvedBy().size()).toList();
         if (now.equals(shown)) {
+            for (ApprovalService.Request r : pending) {
+                Div slot = radiusSlots.get(r.id());
+                if (r.radius() != null && slot != null && !measured.contains(r.id())) {
+                    slot.removeAll();
+                    slot.add(blastRadius(r));
+                    measured.add(r.id());
+                }
+            }
             return;
         }
         shown = now;
         list.removeAll();
+        radiusSlots.clear();
+        measured.clear();
         if (pending.isEmpty()) {
             list.add(new Paragraph("Nothing waits for approval."));
             return;
         }
         pending.forEach(r -> list.add(card(r, approvals.mayDecide(r))));
     }
+
+    /** Each card's place for its blast radius, and the cards whose radius is shown. */
+    private final java.util.HashMap<java.util.UUID, Div> radiusSlots = new java.util.HashMap<>();
+
+    private final java.util.HashSet<java.util.UUID> measured = new java.util.HashSet<>();
 
     private Div card(ApprovalService.Request r, boolean mayDecide) {
         Div card = new Div();
@@ -121,7 +138,12 @@ class ApprovalsView extends VerticalLayout {
                                     .map(p -> p == null ? "NULL" : VisibleText.value(p))
                                     .toList())));
         }
-        card.add(blastRadius(r));
+        Div slot = new Div(blastRadius(r));
+        radiusSlots.put(r.id(), slot);
+        if (r.radius() != null) {
+            measured.add(r.id());
+        }
+        card.add(slot);
         if (!r.before().isEmpty()) {
             Pre before = new Pre(
                     String.join("\n", r.before().stream().map(VisibleText::of).toList()));
