@@ -169,9 +169,17 @@ class PolicyEditorIT extends DemoStack {
     private static void screenshot(Page page, String name) throws Exception {
         Path shots = Path.of("target/screenshots");
         Files.createDirectories(shots);
-        page.screenshot(new Page.ScreenshotOptions()
+        Page.ScreenshotOptions full = new Page.ScreenshotOptions()
                 .setPath(shots.resolve(name + ".png"))
-                .setFullPage(true));
+                .setFullPage(true);
+        try {
+            page.screenshot(full);
+        } catch (com.microsoft.playwright.TimeoutError e) {
+            // Headless Chromium on a loaded two-core machine now and then misses the frame a full-page
+            // capture waits for, just after a dialog closes: once more, when the page has settled.
+            page.waitForTimeout(1_000);
+            page.screenshot(full.setTimeout(60_000));
+        }
     }
 
     /**
