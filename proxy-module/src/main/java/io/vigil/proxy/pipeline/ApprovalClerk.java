@@ -140,47 +140,27 @@ final class ApprovalClerk implements Reviews {
         if (seq == null) {
             return;
         }
-        filed = filed.handleAsync(
-                (ok, failed) -> {
-                    try {
-                        approvals.desk().linked(request.id(), seq);
-                    } catch (RuntimeException e) {
-                        // The store is unreachable: the request stays unlinked.
-                    }
-                    return null;
-                },
-                blocking);
+        afterFiling(() ->
+                approvals.desk().linked(request.id(), seq)); // The store is unreachable: the request stays unlinked.
     }
 
     private void close(UUID request, ApprovalDesk.Outcome outcome, Long seq) {
         Instant at = clock.instant();
         ApprovalTrail.closed(audit, at, request, session.agent().name(), outcome);
         // After its filing, whichever thread runs which: a close never lands before the row.
-        filed = filed.handleAsync(
-                (ok, failed) -> {
-                    try {
-                        approvals.desk().close(request, outcome, at, seq);
-                    } catch (RuntimeException e) {
-                        // The store is unreachable: the row stays as it was there, and expires for readers.
-                    }
-                    return null;
-                },
-                blocking);
+        afterFiling(() -> approvals
+                .desk()
+                .close(
+                        request, outcome, at,
+                        seq)); // The store is unreachable: the row stays as it was there, and expires for readers.
     }
 
     /** Keeps what Vigil measured of {@code request}'s statement, in the trail and the store. */
     void measured(ApprovalDesk.Request request, ApprovalDesk.Measure measure) {
         record(request, "approval.measure", describe(measure));
-        filed = filed.handleAsync(
-                (ok, failed) -> {
-                    try {
-                        approvals.desk().measured(request.id(), measure);
-                    } catch (RuntimeException e) {
-                        // The store is unreachable: the approver sees no figures.
-                    }
-                    return null;
-                },
-                blocking);
+        afterFiling(() -> approvals
+                .desk()
+                .measured(request.id(), measure)); // The store is unreachable: the approver sees no figures.
     }
 
     /** The trail's words for a measure: Vigil's own statements on the agent's session, and what they found. */
@@ -200,6 +180,23 @@ final class ApprovalClerk implements Reviews {
             said.add(measure.note());
         }
         return String.join("; ", said);
+    }
+
+    /**
+     * Writes to the store after the request's filing, whichever threads run them: a close or a link
+     * never lands before the row. A store that is unreachable leaves the row as it was.
+     */
+    private void afterFiling(Runnable write) {
+        filed = filed.handleAsync(
+                (ok, failed) -> {
+                    try {
+                        write.run();
+                    } catch (RuntimeException e) {
+                        // unreachable store: see the caller's note
+                    }
+                    return null;
+                },
+                blocking);
     }
 
     // ---- statements that cannot wait in the session ----
@@ -237,16 +234,9 @@ final class ApprovalClerk implements Reviews {
             Instant at = clock.instant();
             ApprovalTrail.closed(audit, at, approval, session.agent().name(), ApprovalDesk.Outcome.USED);
             UUID ranIn = session.id();
-            filed = filed.handleAsync(
-                    (ok, failed) -> {
-                        try {
-                            approvals.desk().used(approval, ranIn, seq, at);
-                        } catch (RuntimeException e) {
-                            // The store is unreachable: the trail says it was used.
-                        }
-                        return null;
-                    },
-                    blocking);
+            afterFiling(() -> approvals
+                    .desk()
+                    .used(approval, ranIn, seq, at)); // The store is unreachable: the trail says it was used.
             return;
         }
         // Counted in the store by the gateway's watcher; the trail says which statement it let run.
