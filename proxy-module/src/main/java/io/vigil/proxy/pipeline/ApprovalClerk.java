@@ -140,27 +140,20 @@ final class ApprovalClerk implements Reviews {
         if (seq == null) {
             return;
         }
-        afterFiling(() ->
-                approvals.desk().linked(request.id(), seq)); // The store is unreachable: the request stays unlinked.
+        afterFiling(() -> approvals.desk().linked(request.id(), seq));
     }
 
     private void close(UUID request, ApprovalDesk.Outcome outcome, Long seq) {
         Instant at = clock.instant();
         ApprovalTrail.closed(audit, at, request, session.agent().name(), outcome);
         // After its filing, whichever thread runs which: a close never lands before the row.
-        afterFiling(() -> approvals
-                .desk()
-                .close(
-                        request, outcome, at,
-                        seq)); // The store is unreachable: the row stays as it was there, and expires for readers.
+        afterFiling(() -> approvals.desk().close(request, outcome, at, seq));
     }
 
     /** Keeps what Vigil measured of {@code request}'s statement, in the trail and the store. */
     void measured(ApprovalDesk.Request request, ApprovalDesk.Measure measure) {
         record(request, "approval.measure", describe(measure));
-        afterFiling(() -> approvals
-                .desk()
-                .measured(request.id(), measure)); // The store is unreachable: the approver sees no figures.
+        afterFiling(() -> approvals.desk().measured(request.id(), measure));
     }
 
     /** The trail's words for a measure: Vigil's own statements on the agent's session, and what they found. */
@@ -192,7 +185,7 @@ final class ApprovalClerk implements Reviews {
                     try {
                         write.run();
                     } catch (RuntimeException e) {
-                        // unreachable store: see the caller's note
+                        // the store is unreachable: the trail has said what happened
                     }
                     return null;
                 },
@@ -234,9 +227,7 @@ final class ApprovalClerk implements Reviews {
             Instant at = clock.instant();
             ApprovalTrail.closed(audit, at, approval, session.agent().name(), ApprovalDesk.Outcome.USED);
             UUID ranIn = session.id();
-            afterFiling(() -> approvals
-                    .desk()
-                    .used(approval, ranIn, seq, at)); // The store is unreachable: the trail says it was used.
+            afterFiling(() -> approvals.desk().used(approval, ranIn, seq, at));
             return;
         }
         // Counted in the store by the gateway's watcher; the trail says which statement it let run.
